@@ -1,0 +1,20 @@
+//! Support code for the generated calls: the HTTP client, errors, auth, and
+//! the encoding of paths and queries.
+//!
+//! The generator copies this module unchanged into every crate it writes;
+//! the only items it expects from the rest of the crate are `crate::Scope`,
+//! `crate::DEFAULT_ENDPOINT` and `crate::SERVICE_PATH`.
+
+pub mod auth;
+pub mod client;
+pub mod enums;
+pub mod error;
+pub mod path;
+pub mod query;
+pub mod timestamp;
+
+use std::future::Future;
+use std::pin::Pin;
+
+/// A boxed, sendable future: what calls and token providers return.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

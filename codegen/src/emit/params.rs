@@ -1,0 +1,109 @@
+//! `src/params.rs`: the standard parameters every method accepts, and the
+//! enums that parameters declare.
+
+use super::docs::doc;
+use super::enums;
+use super::types::{ident, rust_type};
+use crate::ir::{Api, Parameter, Type};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The params module.
+pub fn emit(api: &Api) -> TokenStream {
+    let fields = api.standard_params.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        let ty = stored_type(p);
+        quote! { pub(crate) #name: #ty, }
+    });
+    let appends = api.standard_params.iter().map(append_to_query);
+    let enums = api.standard_params.iter().filter_map(|p| match &p.ty {
+        Type::Enum(reference) => reference.definition.as_deref().map(enums::emit),
+        _ => None,
+    });
+    quote! {
+        //! Parameters every method accepts, set through each call's builder.
+
+        /// The standard parameters of one call.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub(crate) struct StandardParams {
+            #( #fields )*
+        }
+
+        impl StandardParams {
+            /// Adds the parameters that were set to `query`.
+            pub(crate) fn append_to(&self, query: &mut crate::runtime::query::Query) {
+                #( #appends )*
+            }
+        }
+
+        #( #enums )*
+    }
+}
+
+/// How an optional parameter is held until the request is built.
+pub fn stored_type(param: &Parameter) -> TokenStream {
+    let ty = rust_type(&param.ty);
+    if param.repeated {
+        quote!(Vec<#ty>)
+    } else {
+        quote!(Option<#ty>)
+    }
+}
+
+/// The statement that adds an optional parameter held in `self.<field>` to `query`.
+pub fn append_to_query(param: &Parameter) -> TokenStream {
+    let name = ident(&param.rust_name);
+    let wire = &param.wire_name;
+    if param.repeated {
+        quote! { for value in &self.#name { query.push(#wire, value); } }
+    } else {
+        quote! { if let Some(value) = &self.#name { query.push(#wire, value); } }
+    }
+}
+
+/// A builder setter for an optional parameter stored at `place` (such as
+/// `self.standard.fields`).
+pub fn setter(param: &Parameter, place: TokenStream) -> TokenStream {
+    let name = ident(&param.rust_name);
+    let wire = &param.wire_name;
+    let mut text = if param.description.trim().is_empty() {
+        format!("Sets the `{wire}` parameter.")
+    } else {
+        format!("{}\n\nSets the `{wire}` parameter.", param.description)
+    };
+    if let Some(default) = &param.default {
+        text.push_str(&format!(" The server's default is `{default}`."));
+    }
+    if param.deprecated {
+        text.push_str("\n\n**Deprecated** by the API.");
+    }
+    let docs = doc(&text);
+    let item = rust_type(&param.ty);
+    match (&param.ty, param.repeated) {
+        (_, true) => quote! {
+            #docs
+            pub fn #name<I, V>(mut self, values: I) -> Self
+            where
+                I: IntoIterator<Item = V>,
+                V: Into<#item>,
+            {
+                #place = values.into_iter().map(Into::into).collect();
+                self
+            }
+        },
+        (Type::String, false) => quote! {
+            #docs
+            pub fn #name(mut self, value: impl Into<String>) -> Self {
+                #place = Some(value.into());
+                self
+            }
+        },
+        (_, false) => quote! {
+            #docs
+            pub fn #name(mut self, value: #item) -> Self {
+                #place = Some(value);
+                self
+            }
+        },
+    }
+}

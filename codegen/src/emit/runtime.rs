@@ -1,0 +1,16 @@
+//! The runtime support module, copied verbatim into every generated crate.
+//!
+//! It is ordinary Rust under `codegen/runtime/`, compiled and tested as part
+//! of each generated crate; only the emitted code around it varies by API.
+
+/// File name and contents of each runtime source file, in name order.
+pub const FILES: &[(&str, &str)] = &[
+    ("auth.rs", include_str!("../../runtime/auth.rs")),
+    ("client.rs", include_str!("../../runtime/client.rs")),
+    ("enums.rs", include_str!("../../runtime/enums.rs")),
+    ("error.rs", include_str!("../../runtime/error.rs")),
+    ("mod.rs", include_str!("../../runtime/mod.rs")),
+    ("path.rs", include_str!("../../runtime/path.rs")),
+    ("query.rs", include_str!("../../runtime/query.rs")),
+    ("timestamp.rs", include_str!("../../runtime/timestamp.rs")),
+];

@@ -1,0 +1,275 @@
+//! The generator's intermediate representation: an API as the emitters need
+//! it, with every Rust name already chosen and every order already fixed.
+//!
+//! Emitters read only these types, never the Discovery JSON, so a second
+//! input format (OpenAPI) needs only a second lowering.
+
+use crate::path_template::PathTemplate;
+
+/// A whole API.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Api {
+    /// Short name, such as `dataportability`.
+    pub name: String,
+    /// Version, such as `v1`.
+    pub version: String,
+    /// Human title.
+    pub title: String,
+    /// What the API is for.
+    pub description: String,
+    /// The spec's revision.
+    pub revision: String,
+    /// Where the documentation lives.
+    pub documentation_link: Option<String>,
+    /// The default root URL, ending in `/`.
+    pub root_url: String,
+    /// The prefix of every method path.
+    pub service_path: String,
+    /// OAuth scopes, sorted by URL.
+    pub scopes: Vec<Scope>,
+    /// Parameters every method accepts and the caller may set.
+    pub standard_params: Vec<Parameter>,
+    /// Named types, sorted by spec name.
+    pub schemas: Vec<Schema>,
+    /// Resources, sorted by spec name.
+    pub resources: Vec<Resource>,
+}
+
+/// An OAuth scope.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scope {
+    /// The scope URL.
+    pub url: String,
+    /// What it grants.
+    pub description: String,
+    /// The `Scope` enum variant.
+    pub variant: String,
+}
+
+/// A group of methods, possibly with nested groups.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resource {
+    /// Spec name, such as `archiveJobs`.
+    pub name: String,
+    /// Module that holds its call types, such as `archive_jobs`.
+    pub module: String,
+    /// Accessor method on the parent, such as `archive_jobs`.
+    pub accessor: String,
+    /// The accessor's return type, such as `ArchiveJobs`.
+    pub type_name: String,
+    /// Methods, sorted by spec name.
+    pub methods: Vec<Method>,
+    /// Nested resources, sorted by spec name.
+    pub resources: Vec<Resource>,
+}
+
+/// One REST method.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Method {
+    /// The method id, such as `dataportability.archiveJobs.retry`.
+    pub id: String,
+    /// The function on the resource, such as `retry`.
+    pub fn_name: String,
+    /// The call builder type, such as `Retry`.
+    pub builder: String,
+    /// What it does.
+    pub description: String,
+    /// The HTTP verb, upper case.
+    pub http_method: HttpMethod,
+    /// The path, relative to the service path.
+    pub path: PathTemplate,
+    /// Required parameters (every path parameter, required query ones):
+    /// positional arguments in this order.
+    pub args: Vec<Parameter>,
+    /// Optional query parameters of this method, set on the call builder.
+    pub optional: Vec<Parameter>,
+    /// The request body type.
+    pub request: Option<Body>,
+    /// The response body type (`None`: the response body is ignored).
+    pub response: Option<String>,
+    /// Scope variants, any one of which authorizes the call, in URL order.
+    pub scopes: Vec<String>,
+    /// Whether the spec marks it deprecated.
+    pub deprecated: bool,
+}
+
+/// A method's request body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Body {
+    /// The Rust type.
+    pub type_name: String,
+    /// Whether the schema has no fields (sent as `{}` without asking the caller).
+    pub empty: bool,
+}
+
+/// An HTTP verb.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HttpMethod {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+    /// PATCH
+    Patch,
+    /// DELETE
+    Delete,
+}
+
+impl HttpMethod {
+    /// The verb as sent.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Patch => "PATCH",
+            Self::Delete => "DELETE",
+        }
+    }
+}
+
+/// A method or standard parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parameter {
+    /// Name on the wire, such as `$.xgafv`.
+    pub wire_name: String,
+    /// Field and setter name, such as `xgafv`.
+    pub rust_name: String,
+    /// What it means.
+    pub description: String,
+    /// Where the value travels.
+    pub location: Location,
+    /// Its Rust type (of one value, when repeated).
+    pub ty: Type,
+    /// Whether it may be given several times.
+    pub repeated: bool,
+    /// The server's default, for documentation.
+    pub default: Option<String>,
+    /// Whether the spec marks it deprecated.
+    pub deprecated: bool,
+}
+
+/// Where a parameter's value travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+}
+
+/// A named type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Schema {
+    /// Spec name.
+    pub name: String,
+    /// Rust type name.
+    pub rust_name: String,
+    /// Module for its inner types (field enums), such as `portability_archive_state`.
+    pub module: String,
+    /// What it is.
+    pub description: String,
+    /// Its shape.
+    pub kind: SchemaKind,
+}
+
+/// The shape of a named type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SchemaKind {
+    /// A JSON object with known fields.
+    Struct {
+        /// Fields, sorted by wire name.
+        fields: Vec<Field>,
+        /// Enums declared by the fields, emitted in the schema's module.
+        enums: Vec<Enum>,
+    },
+    /// Any other JSON value, named.
+    Alias(Type),
+}
+
+/// A struct field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Rust field name.
+    pub rust_name: String,
+    /// snake_case spelling accepted on input too, when it differs.
+    pub alias: Option<String>,
+    /// What it means.
+    pub description: String,
+    /// Its type (always sent as optional).
+    pub ty: Type,
+    /// Whether only the server sets it.
+    pub read_only: bool,
+    /// Whether the spec marks it deprecated.
+    pub deprecated: bool,
+}
+
+/// An open string enum.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Enum {
+    /// Rust type name.
+    pub rust_name: String,
+    /// What it is.
+    pub description: String,
+    /// Known values, in spec order.
+    pub variants: Vec<Variant>,
+}
+
+/// A known enum value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Variant {
+    /// The value on the wire.
+    pub wire_name: String,
+    /// Rust variant name.
+    pub rust_name: String,
+    /// What it means.
+    pub description: String,
+}
+
+/// A Rust type for a JSON value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Type {
+    /// `String`
+    String,
+    /// `bool`
+    Bool,
+    /// `i32`
+    I32,
+    /// `u32`
+    U32,
+    /// `f32`
+    F32,
+    /// `f64`
+    F64,
+    /// `i64`, a decimal string on the wire.
+    I64,
+    /// `u64`, a decimal string on the wire.
+    U64,
+    /// An RFC 3339 timestamp (`google-datetime`, `date-time`).
+    Timestamp,
+    /// Any JSON value.
+    Any,
+    /// `Vec<T>`
+    Array(Box<Type>),
+    /// `BTreeMap<String, T>`
+    Map(Box<Type>),
+    /// A named schema, by Rust name.
+    Named(String),
+    /// An enum declared in a schema's module: (module path, type name).
+    Enum(EnumRef),
+}
+
+/// Where an enum type lives.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumRef {
+    /// The module under the crate root, such as `models::portability_archive_state`.
+    pub module: String,
+    /// The type name.
+    pub name: String,
+    /// The enum, for parameters whose enum is declared with the parameter.
+    pub definition: Option<Box<Enum>>,
+}

@@ -1,0 +1,272 @@
+//! Every Rust name the generator emits is made here: case conversion with
+//! `heck`, keyword escaping, and deterministic disambiguation of names that
+//! collide after conversion.
+//!
+//! Two spec names that turn into the same identifier (`fooBar` and
+//! `foo_bar`, or `ACTIVATED` and `activated`) are never merged: within a
+//! [`Namespace`] the one whose spec name sorts first (byte order) keeps the
+//! plain identifier and each later one gets the lowest free numeric suffix
+//! (`Foo2`, `foo_2`). The outcome depends only on the set of names, not on
+//! their order in the file.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A name that cannot become an identifier.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("cannot make a Rust identifier from {original:?} ({context})")]
+pub struct NamingError {
+    /// The spec name.
+    pub original: String,
+    /// Where the name was used, such as `field of schema Foo`.
+    pub context: String,
+}
+
+/// The case an identifier is written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Case {
+    /// `snake_case`: fields, functions, modules.
+    Snake,
+    /// `UpperCamelCase`: types and enum variants.
+    UpperCamel,
+    /// `SCREAMING_SNAKE_CASE`: constants.
+    ScreamingSnake,
+}
+
+/// Words that cannot be identifiers even as raw identifiers (`r#self` is invalid).
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Keywords of Rust 2024 (strict and reserved) that need `r#`.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized",
+    "use", "virtual", "where", "while", "yield",
+];
+
+/// Converts a spec name to a bare identifier in `case`, without keyword escaping.
+///
+/// Characters that cannot appear in identifiers (`$`, `.`, `-`, `@`) split
+/// words. A name that would start with a digit gets a prefix (`_` for snake
+/// case, `V` otherwise) so it stays an identifier.
+pub fn bare(original: &str, case: Case) -> Option<String> {
+    // heck treats every non-alphanumeric character as a word boundary.
+    let converted = match case {
+        Case::Snake => original.to_snake_case(),
+        Case::UpperCamel => original.to_upper_camel_case(),
+        Case::ScreamingSnake => original.to_snake_case().to_uppercase(),
+    };
+    let cleaned: String = converted
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    if cleaned.is_empty() {
+        return None;
+    }
+    if cleaned.starts_with(|c: char| c.is_ascii_digit()) {
+        let prefix = if case == Case::UpperCamel { "V" } else { "_" };
+        return Some(format!("{prefix}{cleaned}"));
+    }
+    Some(cleaned)
+}
+
+/// Makes a bare identifier usable in source: `type` becomes `r#type`, and
+/// names that cannot be raw (`self`) get a trailing underscore.
+pub fn escape(bare: &str) -> String {
+    if NOT_RAW.contains(&bare) {
+        format!("{bare}_")
+    } else if KEYWORDS.contains(&bare) {
+        format!("r#{bare}")
+    } else {
+        bare.to_owned()
+    }
+}
+
+/// A set of identifiers that must be distinct, such as the fields of one
+/// struct or the variants of one enum.
+#[derive(Debug)]
+pub struct Namespace {
+    case: Case,
+    context: String,
+    reserved: BTreeSet<String>,
+}
+
+impl Namespace {
+    /// An empty namespace of identifiers in `case`; `context` appears in errors.
+    pub fn new(case: Case, context: impl Into<String>) -> Self {
+        Self {
+            case,
+            context: context.into(),
+            reserved: BTreeSet::new(),
+        }
+    }
+
+    /// Marks an identifier as taken (by generated code rather than the spec).
+    pub fn reserve(mut self, bare: &str) -> Self {
+        self.reserved.insert(bare.to_owned());
+        self
+    }
+
+    /// Assigns a distinct, escaped identifier to each spec name.
+    ///
+    /// The result maps every input name to its identifier. Equal input
+    /// names are one entry.
+    pub fn assign<'a>(
+        &self,
+        originals: impl IntoIterator<Item = &'a str>,
+    ) -> Result<BTreeMap<String, String>, NamingError> {
+        self.assign_keyed(originals.into_iter().map(|name| (name.to_owned(), name)))
+    }
+
+    /// Like [`Namespace::assign`], for items of different kinds that may
+    /// share a spec name (a method and a sub-resource both called
+    /// `accounts`): each key gets its own identifier.
+    pub fn assign_keyed<'a, K: Ord + Clone>(
+        &self,
+        items: impl IntoIterator<Item = (K, &'a str)>,
+    ) -> Result<BTreeMap<K, String>, NamingError> {
+        // Sorted by spec name, then key: the outcome never depends on input order.
+        let mut wanted: Vec<(&str, K, String)> = Vec::new();
+        for (key, original) in items {
+            let bare = bare(original, self.case).ok_or_else(|| NamingError {
+                original: original.to_owned(),
+                context: self.context.clone(),
+            })?;
+            wanted.push((original, key, bare));
+        }
+        wanted.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        wanted.dedup_by(|a, b| a.1 == b.1);
+        let mut taken = self.reserved.clone();
+        // First pass: names nobody else wants keep their plain form, so a
+        // suffix given to a later colliding name never steals it.
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for (_, _, bare) in &wanted {
+            *counts.entry(bare.as_str()).or_default() += 1;
+        }
+        let mut result = BTreeMap::new();
+        let mut deferred = Vec::new();
+        for (_, key, bare) in &wanted {
+            if counts[bare.as_str()] == 1 && !taken.contains(bare) {
+                taken.insert(bare.clone());
+                result.insert(key.clone(), escape(bare));
+            } else {
+                deferred.push((key.clone(), bare.clone()));
+            }
+        }
+        // Second pass, in order of spec names: the first of a colliding
+        // group keeps the plain name if it is still free.
+        for (key, bare) in deferred {
+            let mut candidate = bare.clone();
+            let mut n = 2;
+            while taken.contains(&candidate) {
+                candidate = match self.case {
+                    Case::UpperCamel => format!("{bare}{n}"),
+                    _ => format!("{bare}_{n}"),
+                };
+                n += 1;
+            }
+            taken.insert(candidate.clone());
+            result.insert(key, escape(&candidate));
+        }
+        Ok(result)
+    }
+}
+
+/// The one identifier for a name that needs no namespace (a crate-level item).
+pub fn ident(original: &str, case: Case, context: &str) -> Result<String, NamingError> {
+    bare(original, case)
+        .map(|b| escape(&b))
+        .ok_or_else(|| NamingError {
+            original: original.to_owned(),
+            context: context.to_owned(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_and_escapes() {
+        assert_eq!(
+            ident("archiveJobs", Case::Snake, "t").unwrap(),
+            "archive_jobs"
+        );
+        assert_eq!(ident("type", Case::Snake, "t").unwrap(), "r#type");
+        assert_eq!(ident("self", Case::Snake, "t").unwrap(), "self_");
+        assert_eq!(ident("$.xgafv", Case::Snake, "t").unwrap(), "xgafv");
+        assert_eq!(
+            ident("max-results", Case::Snake, "t").unwrap(),
+            "max_results"
+        );
+        assert_eq!(ident("30fps", Case::UpperCamel, "t").unwrap(), "V30fps");
+        assert_eq!(ident("30fps", Case::Snake, "t").unwrap(), "_30fps");
+        assert_eq!(
+            ident("IN_PROGRESS", Case::UpperCamel, "t").unwrap(),
+            "InProgress"
+        );
+        assert_eq!(ident("self", Case::UpperCamel, "t").unwrap(), "Self_");
+        assert_eq!(ident("retry", Case::ScreamingSnake, "t").unwrap(), "RETRY");
+    }
+
+    #[test]
+    fn empty_names_are_errors() {
+        let err = ident("$", Case::Snake, "parameter").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "cannot make a Rust identifier from \"$\" (parameter)"
+        );
+    }
+
+    #[test]
+    fn collisions_get_suffixes_by_spec_name_order() {
+        let ns = Namespace::new(Case::UpperCamel, "schemas");
+        let names = ns.assign(["foo_bar", "FooBar", "Bar"]).unwrap();
+        assert_eq!(names["FooBar"], "FooBar");
+        assert_eq!(names["foo_bar"], "FooBar2");
+        assert_eq!(names["Bar"], "Bar");
+        // Names that differ only in case stay apart without suffixes.
+        let cased = ns.assign(["V1beta1Foo", "V1Beta1Foo"]).unwrap();
+        assert_eq!(cased["V1beta1Foo"], "V1beta1Foo");
+        assert_eq!(cased["V1Beta1Foo"], "V1Beta1Foo");
+        // The input order does not matter.
+        let again = ns.assign(["Bar", "foo_bar", "FooBar"]).unwrap();
+        assert_eq!(names, again);
+    }
+
+    #[test]
+    fn suffixes_never_take_a_name_the_spec_uses() {
+        let ns = Namespace::new(Case::UpperCamel, "variants");
+        let names = ns.assign(["ACTIVATED", "activated", "ACTIVATED2"]).unwrap();
+        assert_eq!(names["ACTIVATED2"], "Activated2");
+        assert_eq!(names["ACTIVATED"], "Activated");
+        assert_eq!(names["activated"], "Activated3");
+    }
+
+    #[test]
+    fn reserved_names_push_spec_names_aside() {
+        let ns = Namespace::new(Case::UpperCamel, "variants").reserve("UnknownValue");
+        let names = ns.assign(["UNKNOWN_VALUE", "OK"]).unwrap();
+        assert_eq!(names["UNKNOWN_VALUE"], "UnknownValue2");
+        assert_eq!(names["OK"], "Ok");
+    }
+
+    #[test]
+    fn items_of_different_kinds_with_one_name_stay_apart() {
+        let ns = Namespace::new(Case::Snake, "resource accessors");
+        let names = ns
+            .assign_keyed([("method", "accounts"), ("resource", "accounts")])
+            .unwrap();
+        assert_eq!(names["method"], "accounts");
+        assert_eq!(names["resource"], "accounts_2");
+    }
+
+    #[test]
+    fn keywords_collide_with_their_escaped_form_only_once() {
+        let ns = Namespace::new(Case::Snake, "fields");
+        let names = ns.assign(["type", "@type"]).unwrap();
+        assert_eq!(names["@type"], "r#type");
+        assert_eq!(names["type"], "type_2");
+    }
+}

@@ -1,0 +1,14 @@
+//! The project's commands, as a library so tests can call them.
+
+pub mod manifest;
+pub mod regen;
+
+use std::path::{Path, PathBuf};
+
+/// The repository root (the folder above `xtask/`).
+pub fn repository_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the repository root")
+        .to_path_buf()
+}

@@ -1,0 +1,65 @@
+//! `cargo xtask <command>`: the project's commands.
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+use xtask::regen::{self, Mode};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "The project's commands.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate every crate listed in specs/specs.yaml.
+    Regen,
+    /// Fail with a diff when a generated crate is not what regen would write.
+    Check,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = xtask::repository_root();
+    let mode = match cli.command {
+        Command::Regen => Mode::Write,
+        Command::Check => Mode::Check,
+    };
+    let reports = match regen::run(&root, mode) {
+        Ok(reports) => reports,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut stale = false;
+    for report in &reports {
+        if report.is_fresh() {
+            println!("{}: up to date", report.output);
+            continue;
+        }
+        stale = true;
+        match mode {
+            Mode::Write => {
+                let count = report.changed.len() + report.removed.len();
+                println!("{}: regenerated ({count} files changed)", report.output);
+                for path in report.changed.keys() {
+                    println!("  wrote {path}");
+                }
+                for path in &report.removed {
+                    println!("  removed {path}");
+                }
+            }
+            Mode::Check => {
+                print!("{}", report.render_diff());
+                eprintln!("{}: stale; run `cargo xtask regen`", report.output);
+            }
+        }
+    }
+    if mode == Mode::Check && stale {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
