@@ -20,6 +20,12 @@ pub fn emit(api: &Api) -> TokenStream {
         Type::Enum(reference) => reference.definition.as_deref().map(enums::emit),
         _ => None,
     });
+    // Unused when the API has no standard parameter the caller may set.
+    let query = if api.standard_params.is_empty() {
+        quote!(_query)
+    } else {
+        quote!(query)
+    };
     quote! {
         //! Parameters every method accepts, set through each call's builder.
 
@@ -31,7 +37,7 @@ pub fn emit(api: &Api) -> TokenStream {
 
         impl StandardParams {
             /// Adds the parameters that were set to `query`.
-            pub(crate) fn append_to(&self, query: &mut crate::runtime::query::Query) {
+            pub(crate) fn append_to(&self, #query: &mut crate::runtime::query::Query) {
                 #( #appends )*
             }
         }

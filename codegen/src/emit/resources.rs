@@ -144,7 +144,7 @@ fn method_fn(
         let name = ident(&param.rust_name);
         let (arg, init) = argument(param);
         arguments.push(quote!(#name: #arg));
-        inits.push(quote!(#name: #init));
+        inits.push(init);
         let mut text = format!(
             "* `{}`: {}",
             param.rust_name.trim_start_matches("r#"),
@@ -215,16 +215,17 @@ fn method_fn(
     }
 }
 
-/// The parameter type of a positional argument and how it is stored.
+/// The parameter type of a positional argument and the field initializer
+/// that stores it in the call builder.
 fn argument(param: &Parameter) -> (TokenStream, TokenStream) {
     let name = ident(&param.rust_name);
     let item = rust_type(&param.ty);
     match (&param.ty, param.repeated) {
         (_, true) => (
             quote!(impl IntoIterator<Item = impl Into<#item>>),
-            quote!(#name.into_iter().map(Into::into).collect()),
+            quote!(#name: #name.into_iter().map(Into::into).collect()),
         ),
-        (Type::String, false) => (quote!(impl Into<String>), quote!(#name.into())),
+        (Type::String, false) => (quote!(impl Into<String>), quote!(#name: #name.into())),
         (_, false) => (item, quote!(#name)),
     }
 }

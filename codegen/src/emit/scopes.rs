@@ -23,6 +23,16 @@ pub fn emit(api: &Api) -> TokenStream {
         })
         .collect();
     let count = api.scopes.len();
+    let parse = if api.scopes.is_empty() {
+        quote!(Err(UnknownScope(url.to_owned())))
+    } else {
+        quote! {
+            match url {
+                #( #urls => Ok(Scope::#variants), )*
+                other => Err(UnknownScope(other.to_owned())),
+            }
+        }
+    };
     let enum_doc = doc(&format!(
         "The OAuth 2.0 scopes of the {} API ({count}).\n\n\
          Each method lists the scopes it accepts in its `SCOPES` constant; a token \
@@ -70,10 +80,7 @@ pub fn emit(api: &Api) -> TokenStream {
             type Err = UnknownScope;
 
             fn from_str(url: &str) -> Result<Self, Self::Err> {
-                match url {
-                    #( #urls => Ok(Scope::#variants), )*
-                    other => Err(UnknownScope(other.to_owned())),
-                }
+                #parse
             }
         }
 

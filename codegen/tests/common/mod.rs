@@ -1,0 +1,66 @@
+//! Helpers shared by the generator's integration tests.
+
+#![allow(dead_code)] // Each test binary uses a different subset.
+
+use codegen::{CrateSettings, Files};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The repository root.
+pub fn repository_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// The fixture specs under `codegen/tests/fixtures`, by name, in name order.
+pub fn fixture_names() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Settings for a test crate generated from `spec_file`.
+pub fn settings(crate_name: &str, spec_file: &str) -> CrateSettings {
+    CrateSettings {
+        crate_name: crate_name.to_owned(),
+        version: "0.0.0".to_owned(),
+        spec_file: spec_file.to_owned(),
+        spec_sha256: "0".repeat(64),
+        source: "a test fixture".to_owned(),
+        command: "cargo test -p codegen".to_owned(),
+        dev_dependencies: BTreeMap::new(),
+    }
+}
+
+/// Generates the crate of fixture `name`.
+pub fn generate_fixture(name: &str) -> Files {
+    let spec_file = format!("codegen/tests/fixtures/{name}.json");
+    let json = std::fs::read_to_string(repository_root().join(&spec_file)).unwrap();
+    codegen::generate(&json, &settings(&format!("fixture-{name}"), &spec_file))
+        .unwrap_or_else(|e| panic!("fixture {name}: {e}"))
+}
+
+/// `../shared/corpus`, or `None` with a printed note where it is absent.
+/// With `REQUIRE_CORPUS=1` (as CI sets) absence is a failure instead.
+pub fn corpus_dir() -> Option<PathBuf> {
+    let dir = repository_root().join("../shared/corpus");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var("REQUIRE_CORPUS").as_deref() == Ok("1") {
+        panic!("REQUIRE_CORPUS=1 but {} is missing", dir.display());
+    }
+    eprintln!(
+        "note: {} is absent; skipping the corpus test",
+        dir.display()
+    );
+    None
+}
