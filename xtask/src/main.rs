@@ -7,6 +7,9 @@ use xtask::regen::{self, Mode};
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "The project's commands.")]
 struct Cli {
+    /// The repository to work on (default: the one this xtask belongs to).
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -21,7 +24,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let root = xtask::repository_root();
+    let root = cli.root.unwrap_or_else(xtask::repository_root);
     let mode = match cli.command {
         Command::Regen => Mode::Write,
         Command::Check => Mode::Check,
