@@ -1,5 +1,6 @@
 //! The project's commands, as a library so tests can call them.
 
+pub mod budget;
 pub mod manifest;
 pub mod regen;
 

@@ -20,6 +20,13 @@ enum Command {
     Regen,
     /// Fail with a diff when a generated crate is not what regen would write.
     Check,
+    /// Measure the clean build time of a tiny binary using the generated
+    /// crate against the same binary using only its dependencies.
+    Budget {
+        /// Clean builds of each binary; the median is compared.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
 }
 
 fn main() -> ExitCode {
@@ -28,6 +35,18 @@ fn main() -> ExitCode {
     let mode = match cli.command {
         Command::Regen => Mode::Write,
         Command::Check => Mode::Check,
+        Command::Budget { runs } => {
+            return match xtask::budget::run(&root, runs.max(1)) {
+                Ok(report) => {
+                    print!("{report}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
     };
     let reports = match regen::run(&root, mode) {
         Ok(reports) => reports,

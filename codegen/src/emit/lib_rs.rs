@@ -2,6 +2,7 @@
 //! record of the spec the crate was made from.
 
 use super::CrateSettings;
+use super::docs::doc_lines;
 use crate::ir::Api;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -66,7 +67,12 @@ fn crate_docs(api: &Api, settings: &CrateSettings) -> Vec<String> {
     let krate = settings.crate_name.replace('-', "_");
     let mut text = format!("# {} ({}): Rust client\n\n", api.title, api.version);
     if !api.description.trim().is_empty() {
-        text.push_str(api.description.trim());
+        // Spec prose: sanitized like every other description.
+        let lines: Vec<String> = doc_lines(&api.description)
+            .iter()
+            .map(|l| l.trim_start().to_owned())
+            .collect();
+        text.push_str(&lines.join("\n"));
         text.push_str("\n\n");
     }
     if let Some(link) = &api.documentation_link {

@@ -1,0 +1,198 @@
+//! `cargo xtask budget`: what the generated crate costs its users at build
+//! time.
+//!
+//! Two tiny binaries make the same kind of call (a JSON POST through
+//! `reqwest` on `tokio`): one through the generated crate, one with
+//! `reqwest` + `serde` + `serde_json` + `tokio` alone. Each is built from
+//! clean in its own target folder, with the workspace's `Cargo.lock` so both
+//! use the same dependency versions, and the wall-clock times are compared.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// The generated crate measured, relative to the repository root.
+const CLIENT_CRATE: &str = "generated";
+
+const BASELINE_MAIN: &str = r#"//! The same call, written with reqwest, serde and serde_json alone.
+#[derive(serde::Serialize, Default)]
+struct Request {}
+
+#[derive(serde::Deserialize, Debug)]
+struct Response {
+    #[serde(rename = "archiveJobId")]
+    _archive_job_id: Option<String>,
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let client = reqwest::Client::builder().build()?;
+    let body = serde_json::to_vec(&Request::default())?;
+    let sent = client
+        .post("http://127.0.0.1:9/v1/archiveJobs/1:retry")
+        .bearer_auth("token")
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await;
+    if let Ok(response) = sent {
+        let bytes = response.bytes().await?;
+        let parsed: Response = serde_json::from_slice(&bytes)?;
+        println!("{parsed:?}");
+    }
+    Ok(())
+}
+"#;
+
+const CLIENT_MAIN: &str = r#"//! One call through the generated client.
+use google_dataportability_v1::{Client, StaticToken};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let client = Client::builder()
+        .endpoint("http://127.0.0.1:9/")
+        .token_provider(StaticToken::new("token")?)
+        .build()?;
+    if let Ok(response) = client.archive_jobs().retry("archiveJobs/1").await {
+        println!("{response:?}");
+    }
+    Ok(())
+}
+"#;
+
+/// One measured build.
+#[derive(Debug)]
+pub struct Measurement {
+    /// Which binary.
+    pub name: &'static str,
+    /// Wall-clock time of each clean build.
+    pub runs: Vec<Duration>,
+}
+
+impl Measurement {
+    /// The median run.
+    pub fn median(&self) -> Duration {
+        let mut runs = self.runs.clone();
+        runs.sort();
+        runs[runs.len() / 2]
+    }
+}
+
+/// Builds both binaries `runs` times each, from clean, and reports.
+pub fn run(root: &Path, runs: usize) -> io::Result<String> {
+    let work = root.join("target/budget");
+    let reqwest_line = dependency_line(root, "reqwest")?;
+    let baseline = write_crate(
+        &work.join("baseline"),
+        &format!(
+            "{reqwest_line}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{TOKIO}"
+        ),
+        BASELINE_MAIN,
+        root,
+    )?;
+    let client_path = root.join(CLIENT_CRATE).display().to_string();
+    let client = write_crate(
+        &work.join("client"),
+        &format!("google-dataportability-v1 = {{ path = {client_path:?} }}\n{TOKIO}"),
+        CLIENT_MAIN,
+        root,
+    )?;
+    // Fetch once, so downloads are not timed.
+    for dir in [&baseline, &client] {
+        cargo(dir, &["fetch", "--quiet"])?;
+    }
+    let mut measurements = [
+        Measurement {
+            name: "reqwest + serde + serde_json + tokio",
+            runs: Vec::new(),
+        },
+        Measurement {
+            name: "google-dataportability-v1 + tokio",
+            runs: Vec::new(),
+        },
+    ];
+    // Alternate the two so drift in machine load hits both alike.
+    for _ in 0..runs {
+        for (dir, measurement) in [&baseline, &client]
+            .into_iter()
+            .zip(measurements.iter_mut())
+        {
+            let _ = fs::remove_dir_all(dir.join("target"));
+            let start = Instant::now();
+            cargo(dir, &["build", "--quiet", "--offline"])?;
+            measurement.runs.push(start.elapsed());
+        }
+    }
+    let [base, generated] = &measurements;
+    let ratio = generated.median().as_secs_f64() / base.median().as_secs_f64();
+    let mut report = String::new();
+    for m in &measurements {
+        let runs: Vec<String> = m
+            .runs
+            .iter()
+            .map(|d| format!("{:.1}s", d.as_secs_f64()))
+            .collect();
+        let _ = writeln!(
+            report,
+            "{:<40} median {:>6.1}s  runs {}",
+            m.name,
+            m.median().as_secs_f64(),
+            runs.join(" ")
+        );
+    }
+    let _ = writeln!(report, "ratio (generated / baseline): {ratio:.3}");
+    Ok(report)
+}
+
+const TOKIO: &str = "tokio = { version = \"1\", features = [\"rt\", \"macros\"] }";
+
+/// The generated crate's own requirement line for `name`, so both binaries
+/// build the same features.
+fn dependency_line(root: &Path, name: &str) -> io::Result<String> {
+    let manifest = fs::read_to_string(root.join(CLIENT_CRATE).join("Cargo.toml"))?;
+    manifest
+        .lines()
+        .find(|line| line.starts_with(&format!("{name} =")))
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            io::Error::other(format!(
+                "{CLIENT_CRATE}/Cargo.toml has no {name} dependency"
+            ))
+        })
+}
+
+fn write_crate(dir: &Path, dependencies: &str, main: &str, root: &Path) -> io::Result<PathBuf> {
+    fs::create_dir_all(dir.join("src"))?;
+    fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"budget-{}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{dependencies}\n\n[workspace]\n",
+            dir.file_name().unwrap_or_default().to_string_lossy()
+        ),
+    )?;
+    fs::write(dir.join("src/main.rs"), main)?;
+    fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+    Ok(dir.to_path_buf())
+}
+
+fn cargo(dir: &Path, args: &[&str]) -> io::Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = Command::new(cargo)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("RUSTFLAGS")
+        .status()?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(io::Error::other(format!(
+            "cargo {} failed in {}",
+            args.join(" "),
+            dir.display()
+        )))
+    }
+}
