@@ -1,6 +1,7 @@
 //! `cargo xtask <command>`: the project's commands.
 
 use clap::{Parser, Subcommand};
+use std::io::Write as _;
 use std::process::ExitCode;
 use xtask::regen::{self, Mode};
 
@@ -38,7 +39,7 @@ fn main() -> ExitCode {
         Command::Budget { runs } => {
             return match xtask::budget::run(&root, runs.max(1)) {
                 Ok(report) => {
-                    print!("{report}");
+                    say(&report);
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
@@ -58,23 +59,26 @@ fn main() -> ExitCode {
     let mut stale = false;
     for report in &reports {
         if report.is_fresh() {
-            println!("{}: up to date", report.output);
+            say(&format!("{}: up to date\n", report.output));
             continue;
         }
         stale = true;
         match mode {
             Mode::Write => {
                 let count = report.changed.len() + report.removed.len();
-                println!("{}: regenerated ({count} files changed)", report.output);
+                say(&format!(
+                    "{}: regenerated ({count} files changed)\n",
+                    report.output
+                ));
                 for path in report.changed.keys() {
-                    println!("  wrote {path}");
+                    say(&format!("  wrote {path}\n"));
                 }
                 for path in &report.removed {
-                    println!("  removed {path}");
+                    say(&format!("  removed {path}\n"));
                 }
             }
             Mode::Check => {
-                print!("{}", report.render_diff());
+                say(&report.render_diff());
                 eprintln!("{}: stale; run `cargo xtask regen`", report.output);
             }
         }
@@ -84,4 +88,9 @@ fn main() -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Prints to stdout; a closed pipe (`| head`) is not an error worth a panic.
+fn say(text: &str) {
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }

@@ -339,22 +339,7 @@ fn builder(api: &Api, resource: &Resource, method: &Method) -> TokenStream {
         method.fn_name.trim_start_matches("r#"),
         method.builder
     ));
-    let scope_variants = method.scopes.iter().map(|v| ident(v));
-    let scope_urls: Vec<String> = method
-        .scopes
-        .iter()
-        .filter_map(|v| api.scopes.iter().find(|s| s.variant == *v))
-        .map(|s| format!("- `{}`", s.url))
-        .collect();
-    let scopes_doc = doc(&if scope_urls.is_empty() {
-        "The method needs no OAuth scope.".to_owned()
-    } else {
-        format!(
-            "Any one of these scopes authorizes the call:\n\n{}",
-            scope_urls.join("\n")
-        )
-    });
-
+    let (scopes_doc, scopes_value) = scopes_constant(api, method);
     let arg_fields = method.args.iter().map(|p| {
         let name = ident(&p.rust_name);
         let ty = rust_type(&p.ty);
@@ -423,7 +408,7 @@ fn builder(api: &Api, resource: &Resource, method: &Method) -> TokenStream {
 
         impl<'a> #builder<'a> {
             #scopes_doc
-            pub const SCOPES: &'static [crate::Scope] = &[ #( crate::Scope::#scope_variants, )* ];
+            pub const SCOPES: &'static [crate::Scope] = #scopes_value;
 
             #( #optional_setters )*
             #( #standard_setters )*
@@ -452,6 +437,42 @@ fn builder(api: &Api, resource: &Resource, method: &Method) -> TokenStream {
 
         #( #method_enums )*
     }
+}
+
+/// The docs and value of a call's `SCOPES` constant. A method that accepts
+/// every scope of the API (as all Data Portability methods do) refers to
+/// `Scope::ALL` instead of repeating the list.
+fn scopes_constant(api: &Api, method: &Method) -> (TokenStream, TokenStream) {
+    let all: Vec<&str> = api.scopes.iter().map(|s| s.variant.as_str()).collect();
+    if !all.is_empty()
+        && method
+            .scopes
+            .iter()
+            .map(String::as_str)
+            .eq(all.iter().copied())
+    {
+        let text = format!(
+            "Any one of the API's {} scopes authorizes the call: this is [`crate::Scope::ALL`].",
+            all.len()
+        );
+        return (doc(&text), quote!(crate::Scope::ALL));
+    }
+    let urls: Vec<String> = method
+        .scopes
+        .iter()
+        .filter_map(|v| api.scopes.iter().find(|s| s.variant == *v))
+        .map(|s| format!("- `{}`", s.url))
+        .collect();
+    let text = if urls.is_empty() {
+        "The method needs no OAuth scope.".to_owned()
+    } else {
+        format!(
+            "Any one of these scopes authorizes the call:\n\n{}",
+            urls.join("\n")
+        )
+    };
+    let variants = method.scopes.iter().map(|v| ident(v));
+    (doc(&text), quote!(&[ #( crate::Scope::#variants, )* ]))
 }
 
 /// The body of `into_request`: path, query, body, in that order.

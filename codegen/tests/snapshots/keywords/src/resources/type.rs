@@ -94,14 +94,8 @@ pub struct Move<'a> {
     standard: crate::params::StandardParams,
 }
 impl<'a> Move<'a> {
-    /// Any one of these scopes authorizes the call:
-    ///
-    /// - `https://www.googleapis.com/auth/keywords`
-    /// - `https://www.googleapis.com/auth/keywords.readonly`
-    pub const SCOPES: &'static [crate::Scope] = &[
-        crate::Scope::Keywords,
-        crate::Scope::Readonly,
-    ];
+    /// Any one of the API's 2 scopes authorizes the call: this is [`crate::Scope::ALL`].
+    pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
     /// Partial response selector.
     ///
     /// Sets the `fields` parameter.
