@@ -97,14 +97,14 @@ impl Client {
         if let Some(timeout) = inner.timeout {
             builder = builder.timeout(timeout);
         }
-        let mut response = builder.send().await.map_err(Error::Transport)?;
+        let mut response = builder.send().await.map_err(transport)?;
         let status = response.status();
         let limit = inner.max_response_bytes;
         if response.content_length().is_some_and(|n| n > limit as u64) {
             return Err(Error::ResponseTooLarge { limit });
         }
         let mut bytes = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(Error::Transport)? {
+        while let Some(chunk) = response.chunk().await.map_err(transport)? {
             if bytes.len() + chunk.len() > limit {
                 return Err(Error::ResponseTooLarge { limit });
             }
@@ -116,6 +116,15 @@ impl Client {
             Err(error::from_status(status.as_u16(), &bytes))
         }
     }
+}
+
+/// A transport error without the request's query string: the query may
+/// carry an API key (`key=`), and errors end up in logs.
+fn transport(mut error: reqwest::Error) -> Error {
+    if let Some(url) = error.url_mut() {
+        url.set_query(None);
+    }
+    Error::Transport(error)
 }
 
 /// A request ready to send: the path is bound and encoded, the body serialized.
@@ -230,9 +239,10 @@ impl ClientBuilder {
 
 /// An absolute `http(s)` URL without query or fragment, ending in `/`.
 fn normalize_endpoint(raw: &str) -> Result<String> {
-    const EXPECTED: &str = "an absolute http:// or https:// URL without query or fragment";
-    let invalid = || Error::Config(ConfigError::new("endpoint", raw, EXPECTED));
-    let url = reqwest::Url::parse(raw).map_err(|_| invalid())?;
+    const EXPECTED: &str =
+        "an absolute http:// or https:// URL without credentials, query or fragment";
+    let invalid = |shown: &str| Error::Config(ConfigError::new("endpoint", shown, EXPECTED));
+    let url = reqwest::Url::parse(raw).map_err(|_| invalid(raw))?;
     let plain = matches!(url.scheme(), "http" | "https")
         && url.host_str().is_some()
         && url.query().is_none()
@@ -240,7 +250,13 @@ fn normalize_endpoint(raw: &str) -> Result<String> {
         && url.username().is_empty()
         && url.password().is_none();
     if !plain {
-        return Err(invalid());
+        if url.password().is_none() {
+            return Err(invalid(raw));
+        }
+        // Never repeat a password back into logs.
+        let mut shown = url.clone();
+        let _ = shown.set_password(Some("<redacted>"));
+        return Err(invalid(shown.as_str()));
     }
     let mut endpoint = url.to_string();
     if !endpoint.ends_with('/') {

@@ -75,7 +75,8 @@ impl Timestamp {
         if year == 0 || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
             return Err(fail("no such date"));
         }
-        if hour > 23 || minute > 59 || second > 60 {
+        // A leap second (`:60`) can only end a minute 59.
+        if hour > 23 || minute > 59 || second > 60 || (second == 60 && minute != 59) {
             return Err(fail("no such time of day"));
         }
         let mut rest = &b[19..];
@@ -165,15 +166,16 @@ impl Timestamp {
         self.nanos
     }
 
-    /// The same instant as a `SystemTime`.
-    pub fn to_system_time(&self) -> SystemTime {
+    /// The same instant as a `SystemTime`, or `None` where the platform's
+    /// `SystemTime` cannot hold it (Windows' starts in 1601).
+    pub fn to_system_time(&self) -> Option<SystemTime> {
         let whole = Duration::from_secs(self.seconds.unsigned_abs());
         let base = if self.seconds >= 0 {
-            UNIX_EPOCH + whole
+            UNIX_EPOCH.checked_add(whole)?
         } else {
-            UNIX_EPOCH - whole
+            UNIX_EPOCH.checked_sub(whole)?
         };
-        base + Duration::from_nanos(u64::from(self.nanos))
+        base.checked_add(Duration::from_nanos(u64::from(self.nanos)))
     }
 }
 
