@@ -180,7 +180,9 @@ fn broken_json_names_the_file_and_position() {
 
 #[test]
 fn semantic_errors_name_the_json_path() {
-    let cases: Vec<(fn(&mut Value), &str, &str)> = vec![
+    // How to break the spec, the JSON path the error must name, and words it must say.
+    type Case = (fn(&mut Value), &'static str, &'static str);
+    let cases: Vec<Case> = vec![
         (
             |d| retry(d)["path"] = json!("v1/{name=archiveJobs/*:retry"),
             "resources.archiveJobs.methods.retry.path",
