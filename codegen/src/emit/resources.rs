@@ -297,7 +297,14 @@ fn sample_argument(method: &Method, param: &Parameter, krate: &str) -> String {
         (Type::I32 | Type::U32 | Type::I64 | Type::U64, _) => "1".to_owned(),
         (Type::F32 | Type::F64, _) => "1.0".to_owned(),
         (Type::Timestamp, _) => format!("\"2025-01-01T00:00:00Z\".parse::<{krate}::Timestamp>()?"),
-        (Type::Enum(_), _) | (_, _) => "\"\".parse()?".to_owned(),
+        // Parsing the first known value names its variant without spelling
+        // out the enum's module path.
+        (Type::Enum(reference), _) => {
+            let first = reference.definition.as_ref().and_then(|d| d.variants.first());
+            format!("{:?}.parse()?", first.map_or("", |v| v.wire_name.as_str()))
+        }
+        // Parameters are scalars; nothing else reaches here.
+        _ => "Default::default()".to_owned(),
     };
     if param.repeated {
         format!("[{sample}]")
