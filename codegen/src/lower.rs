@@ -389,6 +389,18 @@ impl Lowering<'_> {
                     }
                     _ => self.schema_type(property, names, &field_path)?,
                 };
+                let int64_encodable = match &ty {
+                    Type::Array(inner) | Type::Map(inner) => {
+                        !contains_int64(inner) || matches!(**inner, Type::I64 | Type::U64)
+                    }
+                    _ => true,
+                };
+                if !int64_encodable {
+                    return Err(self.spec_error(
+                        &field_path,
+                        "64-bit integers nested deeper than one list or map are not supported yet",
+                    ));
+                }
                 // Google's servers accept snake_case names on input too.
                 let snake = wire_name.to_snake_case();
                 let alias = (snake != *wire_name && !schema.properties.contains_key(&snake))
@@ -405,7 +417,14 @@ impl Lowering<'_> {
             }
             SchemaKind::Struct { fields, enums }
         } else {
-            SchemaKind::Alias(self.schema_type(schema, names, path)?)
+            let ty = self.schema_type(schema, names, path)?;
+            if contains_int64(&ty) {
+                return Err(self.spec_error(
+                    path,
+                    "a named schema that is (or holds) a 64-bit integer outside an object is not supported yet",
+                ));
+            }
+            SchemaKind::Alias(ty)
         };
         Ok(Schema {
             name: name.to_owned(),
@@ -772,6 +791,15 @@ impl Lowering<'_> {
             scopes: scopes.into_iter().map(|(_, v)| v).collect(),
             deprecated: method.deprecated.unwrap_or(false),
         })
+    }
+}
+
+/// Whether `ty` has a 64-bit integer (sent as a string) anywhere inside.
+fn contains_int64(ty: &Type) -> bool {
+    match ty {
+        Type::I64 | Type::U64 => true,
+        Type::Array(inner) | Type::Map(inner) => contains_int64(inner),
+        _ => false,
     }
 }
 

@@ -101,9 +101,21 @@ fn field(field: &Field) -> TokenStream {
     }
     let docs = doc(&text);
     let alias = field.alias.as_ref().map(|alias| quote!(, alias = #alias));
+    // 64-bit integers travel as strings; `default` keeps a missing field `None`.
+    let wire_format = match &field.ty {
+        Type::I64 | Type::U64 => Some("crate::runtime::wire::int64"),
+        Type::Array(item) if matches!(**item, Type::I64 | Type::U64) => {
+            Some("crate::runtime::wire::int64_list")
+        }
+        Type::Map(value) if matches!(**value, Type::I64 | Type::U64) => {
+            Some("crate::runtime::wire::int64_map")
+        }
+        _ => None,
+    }
+    .map(|module| quote!(, default, with = #module));
     quote! {
         #docs
-        #[serde(rename = #wire, skip_serializing_if = "Option::is_none" #alias)]
+        #[serde(rename = #wire, skip_serializing_if = "Option::is_none" #alias #wire_format)]
         pub #name: Option<#ty>,
     }
 }

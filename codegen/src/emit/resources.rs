@@ -300,7 +300,10 @@ fn sample_argument(method: &Method, param: &Parameter, krate: &str) -> String {
         // Parsing the first known value names its variant without spelling
         // out the enum's module path.
         (Type::Enum(reference), _) => {
-            let first = reference.definition.as_ref().and_then(|d| d.variants.first());
+            let first = reference
+                .definition
+                .as_ref()
+                .and_then(|d| d.variants.first());
             format!("{:?}.parse()?", first.map_or("", |v| v.wire_name.as_str()))
         }
         // Parameters are scalars; nothing else reaches here.

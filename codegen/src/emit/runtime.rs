@@ -13,4 +13,5 @@ pub const FILES: &[(&str, &str)] = &[
     ("path.rs", include_str!("../../runtime/path.rs")),
     ("query.rs", include_str!("../../runtime/query.rs")),
     ("timestamp.rs", include_str!("../../runtime/timestamp.rs")),
+    ("wire.rs", include_str!("../../runtime/wire.rs")),
 ];

@@ -14,6 +14,7 @@ pub mod error;
 pub mod path;
 pub mod query;
 pub mod timestamp;
+pub mod wire;
 
 use std::future::Future;
 use std::pin::Pin;

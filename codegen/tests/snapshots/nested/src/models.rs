@@ -22,6 +22,14 @@ impl Empty {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Instance {
+    /// The `counters` field.
+    #[serde(
+        rename = "counters",
+        skip_serializing_if = "Option::is_none",
+        default,
+        with = "crate::runtime::wire::int64_map"
+    )]
+    pub counters: Option<std::collections::BTreeMap<String, i64>>,
     /// When it was made.
     ///
     /// An RFC 3339 timestamp.
@@ -31,9 +39,26 @@ pub struct Instance {
         alias = "create_time"
     )]
     pub create_time: Option<crate::Timestamp>,
+    /// Sent as a decimal string.
+    #[serde(
+        rename = "generation",
+        skip_serializing_if = "Option::is_none",
+        default,
+        with = "crate::runtime::wire::int64"
+    )]
+    pub generation: Option<i64>,
     /// The `name` field.
     #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The `shardIds` field.
+    #[serde(
+        rename = "shardIds",
+        skip_serializing_if = "Option::is_none",
+        alias = "shard_ids",
+        default,
+        with = "crate::runtime::wire::int64_list"
+    )]
+    pub shard_ids: Option<Vec<u64>>,
     /// The `sizeBytes` field.
     #[serde(
         rename = "sizeBytes",
@@ -47,14 +72,36 @@ impl Instance {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Instance::counters`].
+    pub fn set_counters(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, i64>>,
+    ) -> Self {
+        self.counters = Some(value.into());
+        self
+    }
     /// Sets [`Instance::create_time`].
     pub fn set_create_time(mut self, value: impl Into<crate::Timestamp>) -> Self {
         self.create_time = Some(value.into());
         self
     }
+    /// Sets [`Instance::generation`].
+    pub fn set_generation(mut self, value: impl Into<i64>) -> Self {
+        self.generation = Some(value.into());
+        self
+    }
     /// Sets [`Instance::name`].
     pub fn set_name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
+        self
+    }
+    /// Sets [`Instance::shard_ids`].
+    pub fn set_shard_ids<I, V>(mut self, values: I) -> Self
+    where
+        I: IntoIterator<Item = V>,
+        V: Into<u64>,
+    {
+        self.shard_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Sets [`Instance::size_bytes`].
