@@ -3,8 +3,8 @@
 
 use super::path::encode_segment;
 
-/// The query parameters of one request.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// The query parameters of one request. No `Debug`: values may be secrets.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Query {
     pairs: Vec<(&'static str, String)>,
 }

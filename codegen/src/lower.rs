@@ -11,7 +11,7 @@ use crate::ir::{
     Api, Body, Enum, EnumRef, Field, HttpMethod, Location, Method, Parameter, Resource, Schema,
     SchemaKind, Scope, Type, Variant,
 };
-use crate::naming::{self, Case, Namespace, NamingError};
+use crate::naming::{Case, Namespace, NamingError};
 use crate::path_template::PathTemplate;
 use heck::ToSnakeCase;
 use std::collections::BTreeMap;
@@ -38,7 +38,17 @@ const BUILDER_FIELDS: &[&str] = &["client", "request", "standard"];
 const BUILDER_METHODS: &[&str] = &["send", "into_future", "into_request", "SCOPES"];
 
 /// Inherent methods of the runtime's `Client`, which resource accessors must not shadow.
-const CLIENT_METHODS: &[&str] = &["builder", "endpoint", "execute"];
+/// `mod` is reserved too: a top-level resource's module is a file under
+/// `src/resources/`, where `mod.rs` is taken.
+const CLIENT_METHODS: &[&str] = &["builder", "endpoint", "execute", "send_raw", "mod"];
+
+/// Names of the prelude and of `std` types that emitted code writes
+/// unqualified (`Option<T>`, `String`, `Vec<T>`, `Default::default()`): a
+/// schema or call type with one of these names would shadow them.
+const PRELUDE_TYPES: &[&str] = &[
+    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default", "Into",
+    "From", "Self",
+];
 
 /// Variant name of the catch-all that keeps unknown enum values.
 pub const UNKNOWN_VARIANT: &str = "UnknownValue";
@@ -104,7 +114,8 @@ impl Lowering<'_> {
         let standard_params = self.standard_params()?;
         let standard_names: Vec<&str> = standard_params
             .iter()
-            .map(|p| p.rust_name.as_str())
+            // Namespaces compare bare names: `type`, not `r#type`.
+            .map(|p| p.rust_name.trim_start_matches("r#"))
             .collect();
         let context = MethodContext {
             scope_variants: &scope_variants,
@@ -178,9 +189,12 @@ impl Lowering<'_> {
             .reserve("client")
             .assign(kept.iter().map(|(name, _)| name.as_str()))
             .map_err(|e| self.naming_error(e))?;
-        let types = Namespace::new(Case::UpperCamel, "standard parameter enum")
-            .assign(kept.iter().map(|(name, _)| name.as_str()))
-            .map_err(|e| self.naming_error(e))?;
+        let types = reserve_all(
+            Namespace::new(Case::UpperCamel, "standard parameter enum"),
+            PRELUDE_TYPES,
+        )
+        .assign(kept.iter().map(|(name, _)| name.as_str()))
+        .map_err(|e| self.naming_error(e))?;
         kept.into_iter()
             .map(|(name, param)| {
                 let enum_site = EnumSite {
@@ -317,7 +331,7 @@ impl Lowering<'_> {
 
     fn schemas(&self) -> Result<(Vec<Schema>, SchemaIndex), Error> {
         let doc = self.document;
-        let names = Namespace::new(Case::UpperCamel, "schema")
+        let names = reserve_all(Namespace::new(Case::UpperCamel, "schema"), PRELUDE_TYPES)
             .assign(doc.schemas.keys().map(String::as_str))
             .map_err(|e| self.naming_error(e))?;
         let modules = Namespace::new(Case::Snake, "schema module")
@@ -352,21 +366,30 @@ impl Lowering<'_> {
         names: &BTreeMap<String, String>,
         path: &JsonPath,
     ) -> Result<Schema, Error> {
+        if schema.additional_properties.is_some() && !schema.properties.is_empty() {
+            return Err(self.spec_error(
+                path,
+                "an object with both `properties` and `additionalProperties` is not supported yet",
+            ));
+        }
         let is_struct =
             schema.kind.as_deref() == Some("object") && schema.additional_properties.is_none();
         let kind = if is_struct {
             let field_names = Namespace::new(Case::Snake, format!("field of schema {name}"))
                 .assign(schema.properties.keys().map(String::as_str))
                 .map_err(|e| self.naming_error(e))?;
-            let enum_names = Namespace::new(Case::UpperCamel, format!("enum in schema {name}"))
-                .assign(
-                    schema
-                        .properties
-                        .iter()
-                        .filter(|(_, p)| p.enum_values.is_some())
-                        .map(|(k, _)| k.as_str()),
-                )
-                .map_err(|e| self.naming_error(e))?;
+            let enum_names = reserve_all(
+                Namespace::new(Case::UpperCamel, format!("enum in schema {name}")),
+                PRELUDE_TYPES,
+            )
+            .assign(
+                schema
+                    .properties
+                    .iter()
+                    .filter(|(_, p)| p.enum_values.is_some())
+                    .map(|(k, _)| k.as_str()),
+            )
+            .map_err(|e| self.naming_error(e))?;
             let mut fields = Vec::new();
             let mut enums = Vec::new();
             for (wire_name, property) in &schema.properties {
@@ -502,9 +525,12 @@ impl Lowering<'_> {
         let accessor_names = accessors
             .assign(resources.keys().map(String::as_str))
             .map_err(|e| self.naming_error(e))?;
-        let type_names = Namespace::new(Case::UpperCamel, format!("resource type at {path}"))
-            .assign(resources.keys().map(String::as_str))
-            .map_err(|e| self.naming_error(e))?;
+        let type_names = reserve_all(
+            Namespace::new(Case::UpperCamel, format!("resource type at {path}")),
+            PRELUDE_TYPES,
+        )
+        .assign(resources.keys().map(String::as_str))
+        .map_err(|e| self.naming_error(e))?;
         resources
             .iter()
             .map(|(name, resource)| {
@@ -536,7 +562,9 @@ impl Lowering<'_> {
             Method(&'n str),
             Child(&'n str),
         }
+        // `new` is the resource type's constructor.
         let members = Namespace::new(Case::Snake, format!("member of resource {name}"))
+            .reserve("new")
             .assign_keyed(
                 resource
                     .methods
@@ -551,21 +579,24 @@ impl Lowering<'_> {
             )
             .map_err(|e| self.naming_error(e))?;
         // Call builders and child resource types share the resource's module.
-        let types = Namespace::new(Case::UpperCamel, format!("type in resource {name}"))
-            .reserve(type_name)
-            .assign_keyed(
-                resource
-                    .methods
-                    .keys()
-                    .map(|m| (Member::Method(m), m.as_str()))
-                    .chain(
-                        resource
-                            .resources
-                            .keys()
-                            .map(|r| (Member::Child(r), r.as_str())),
-                    ),
-            )
-            .map_err(|e| self.naming_error(e))?;
+        let types = reserve_all(
+            Namespace::new(Case::UpperCamel, format!("type in resource {name}")),
+            PRELUDE_TYPES,
+        )
+        .reserve(type_name)
+        .assign_keyed(
+            resource
+                .methods
+                .keys()
+                .map(|m| (Member::Method(m), m.as_str()))
+                .chain(
+                    resource
+                        .resources
+                        .keys()
+                        .map(|r| (Member::Child(r), r.as_str())),
+                ),
+        )
+        .map_err(|e| self.naming_error(e))?;
         let methods = resource
             .methods
             .iter()
@@ -595,11 +626,10 @@ impl Lowering<'_> {
                 )
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let module = naming::ident(name, Case::Snake, "resource module")
-            .map_err(|e| self.naming_error(e))?;
         Ok(Resource {
             name: name.to_owned(),
-            module,
+            // Accessors are distinct among siblings, so they name the modules too.
+            module: accessor.to_owned(),
             accessor: accessor.to_owned(),
             type_name: type_name.to_owned(),
             methods,
@@ -792,6 +822,13 @@ impl Lowering<'_> {
             deprecated: method.deprecated.unwrap_or(false),
         })
     }
+}
+
+fn reserve_all(mut namespace: Namespace, names: &[&str]) -> Namespace {
+    for name in names {
+        namespace = namespace.reserve(name);
+    }
+    namespace
 }
 
 /// Whether `ty` has a 64-bit integer (sent as a string) anywhere inside.

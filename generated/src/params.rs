@@ -2,13 +2,24 @@
 
 //! Parameters every method accepts, set through each call's builder.
 /// The standard parameters of one call.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub(crate) struct StandardParams {
     pub(crate) xgafv: Option<crate::params::Xgafv>,
     pub(crate) fields: Option<String>,
     pub(crate) key: Option<String>,
     pub(crate) pretty_print: Option<bool>,
     pub(crate) quota_user: Option<String>,
+}
+impl std::fmt::Debug for StandardParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StandardParams")
+            .field("xgafv", &self.xgafv)
+            .field("fields", &self.fields)
+            .field("key", &self.key.as_ref().map(|_| "<redacted>"))
+            .field("pretty_print", &self.pretty_print)
+            .field("quota_user", &self.quota_user)
+            .finish()
+    }
 }
 impl StandardParams {
     /// Adds the parameters that were set to `query`.

@@ -778,6 +778,34 @@ async fn an_endpoint_password_is_never_repeated_in_the_error() {
 }
 
 #[tokio::test]
+async fn an_unparsable_endpoint_does_not_repeat_its_password() {
+    let error = checked(
+        Client::builder()
+            .endpoint("https://u:hunter2@bad host/")
+            .build(),
+    );
+    assert!(matches!(&error, Error::Config(_)), "{error:?}");
+    assert!(!error.to_string().contains("hunter2"), "{error}");
+    assert!(error.to_string().contains("<redacted>"), "{error}");
+}
+
+#[tokio::test]
+async fn a_call_in_debug_output_hides_its_api_key() {
+    let (_server, client) = setup().await;
+    let call = client
+        .archive_jobs()
+        .retry("archiveJobs/1")
+        .key("AIza-SECRET")
+        .quota_user("u1");
+    let shown = format!("{call:?}");
+    assert!(!shown.contains("AIza-SECRET"), "{shown}");
+    assert!(
+        shown.contains("<redacted>") && shown.contains("u1"),
+        "{shown}"
+    );
+}
+
+#[tokio::test]
 async fn a_transport_error_does_not_repeat_the_api_key() {
     // Nothing listens on a port the OS just handed back.
     let port = {

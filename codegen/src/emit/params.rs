@@ -8,6 +8,9 @@ use crate::ir::{Api, Parameter, Type};
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// Standard parameters whose values are credentials.
+const SECRET_PARAMS: &[&str] = &["key", "access_token", "oauth_token"];
+
 /// The params module.
 pub fn emit(api: &Api) -> TokenStream {
     let fields = api.standard_params.iter().map(|p| {
@@ -20,6 +23,17 @@ pub fn emit(api: &Api) -> TokenStream {
         Type::Enum(reference) => reference.definition.as_deref().map(enums::emit),
         _ => None,
     });
+    // Secrets (an API key) are redacted: call builders, which hold these
+    // parameters, derive `Debug`.
+    let debug_fields = api.standard_params.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        let label = p.rust_name.trim_start_matches("r#");
+        if SECRET_PARAMS.contains(&p.wire_name.as_str()) {
+            quote! { .field(#label, &self.#name.as_ref().map(|_| "<redacted>")) }
+        } else {
+            quote! { .field(#label, &self.#name) }
+        }
+    });
     // Unused when the API has no standard parameter the caller may set.
     let query = if api.standard_params.is_empty() {
         quote!(_query)
@@ -30,9 +44,15 @@ pub fn emit(api: &Api) -> TokenStream {
         //! Parameters every method accepts, set through each call's builder.
 
         /// The standard parameters of one call.
-        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(Clone, Default, PartialEq)]
         pub(crate) struct StandardParams {
             #( #fields )*
+        }
+
+        impl std::fmt::Debug for StandardParams {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("StandardParams") #( #debug_fields )* .finish()
+            }
         }
 
         impl StandardParams {

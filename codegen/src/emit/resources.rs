@@ -383,12 +383,7 @@ fn builder(api: &Api, resource: &Resource, method: &Method) -> TokenStream {
     let execute = if method.response.is_some() {
         quote!(client.execute(request).await)
     } else {
-        quote!(
-            client
-                .execute::<serde::de::IgnoredAny>(request)
-                .await
-                .map(|_| ())
-        )
+        quote!(client.execute_without_response(request).await)
     };
     let request_statements = into_request(method);
     let method_enums = method

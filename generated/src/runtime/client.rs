@@ -70,6 +70,12 @@ impl Client {
         serde_json::from_slice(body).map_err(|e| error::decode(request.method_id, e))
     }
 
+    /// Sends a prepared request whose success body the API does not describe,
+    /// and ignores that body, whatever it is.
+    pub(crate) async fn execute_without_response(&self, request: Request) -> Result<()> {
+        self.send_raw(&request).await.map(drop)
+    }
+
     async fn send_raw(&self, request: &Request) -> Result<Vec<u8>> {
         let inner = &*self.inner;
         let mut url = String::with_capacity(
@@ -127,8 +133,8 @@ fn transport(mut error: reqwest::Error) -> Error {
     Error::Transport(error)
 }
 
-/// A request ready to send: the path is bound and encoded, the body serialized.
-#[derive(Debug)]
+/// A request ready to send: the path is bound and encoded, the body
+/// serialized. No `Debug`: the query may hold an API key.
 pub(crate) struct Request {
     /// The method id, for error messages.
     pub method_id: &'static str,
@@ -237,12 +243,22 @@ impl ClientBuilder {
     }
 }
 
+/// `raw` with anything between `://` and `@` hidden, for URLs too broken to parse.
+fn redact_user_info(raw: &str) -> String {
+    match (raw.find("://"), raw.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end + 3 => {
+            format!("{}<redacted>{}", &raw[..scheme_end + 3], &raw[at..])
+        }
+        _ => raw.to_owned(),
+    }
+}
+
 /// An absolute `http(s)` URL without query or fragment, ending in `/`.
 fn normalize_endpoint(raw: &str) -> Result<String> {
     const EXPECTED: &str =
         "an absolute http:// or https:// URL without credentials, query or fragment";
     let invalid = |shown: &str| Error::Config(ConfigError::new("endpoint", shown, EXPECTED));
-    let url = reqwest::Url::parse(raw).map_err(|_| invalid(raw))?;
+    let url = reqwest::Url::parse(raw).map_err(|_| invalid(&redact_user_info(raw)))?;
     let plain = matches!(url.scheme(), "http" | "https")
         && url.host_str().is_some()
         && url.query().is_none()

@@ -16,7 +16,7 @@
 //!     .token_provider(StaticToken::new("ya29.an-access-token")?)
 //!     .build()?;
 //! let result = async {
-//!     let response = client.users().accounts().await?;
+//!     let response = client.foo_bar().list().await?;
 //!     println!("{response:?}");
 //!     Ok::<_, Error>(())
 //! }.await;

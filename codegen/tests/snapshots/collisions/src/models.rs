@@ -10,6 +10,9 @@
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FooBar {
+    /// The `choice` field.
+    #[serde(rename = "choice", skip_serializing_if = "Option::is_none")]
+    pub choice: Option<crate::models::Option2>,
     /// camelCase spelling.
     #[serde(rename = "fooBar", skip_serializing_if = "Option::is_none")]
     pub foo_bar: Option<String>,
@@ -24,6 +27,11 @@ impl FooBar {
     /// A value with every field unset.
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets [`FooBar::choice`].
+    pub fn set_choice(mut self, value: impl Into<crate::models::Option2>) -> Self {
+        self.choice = Some(value.into());
+        self
     }
     /// Sets [`FooBar::foo_bar`].
     pub fn set_foo_bar(mut self, value: impl Into<String>) -> Self {
@@ -113,6 +121,27 @@ pub mod foo_bar {
             let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
             Ok(Self::from(value.as_ref()))
         }
+    }
+}
+/// Named like the prelude's Option.
+///
+/// Build one with [`Option2::new`] and the `set_` methods.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct Option2 {
+    /// The `value` field.
+    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+impl Option2 {
+    /// A value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`Option2::value`].
+    pub fn set_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
     }
 }
 /// The `V1Beta1Thing` schema.

@@ -8,10 +8,10 @@
 pub type JsonValue = serde_json::Value;
 /// A schema named like a keyword type.
 ///
-/// Build one with [`Self_::new`] and the `set_` methods.
+/// Build one with [`Self2::new`] and the `set_` methods.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct Self_ {
+pub struct Self2 {
     /// A field named `$ref`.
     #[serde(rename = "$ref", skip_serializing_if = "Option::is_none")]
     pub r#ref: Option<String>,
@@ -27,7 +27,7 @@ pub struct Self_ {
     pub r#async: Option<f64>,
     /// The `children` field.
     #[serde(rename = "children", skip_serializing_if = "Option::is_none")]
-    pub children: Option<Vec<crate::models::Self_>>,
+    pub children: Option<Vec<crate::models::Self2>>,
     /// The `frameRate` field.
     #[serde(
         rename = "frameRate",
@@ -51,36 +51,36 @@ pub struct Self_ {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
-impl Self_ {
+impl Self2 {
     /// A value with every field unset.
     pub fn new() -> Self {
         Self::default()
     }
-    /// Sets [`Self_::ref`].
+    /// Sets [`Self2::ref`].
     pub fn set_ref(mut self, value: impl Into<String>) -> Self {
         self.r#ref = Some(value.into());
         self
     }
-    /// Sets [`Self_::context`].
+    /// Sets [`Self2::context`].
     pub fn set_context(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.context = Some(value.into());
         self
     }
-    /// Sets [`Self_::async`].
+    /// Sets [`Self2::async`].
     pub fn set_async(mut self, value: impl Into<f64>) -> Self {
         self.r#async = Some(value.into());
         self
     }
-    /// Sets [`Self_::children`].
+    /// Sets [`Self2::children`].
     pub fn set_children<I, V>(mut self, values: I) -> Self
     where
         I: IntoIterator<Item = V>,
-        V: Into<crate::models::Self_>,
+        V: Into<crate::models::Self2>,
     {
         self.children = Some(values.into_iter().map(Into::into).collect());
         self
     }
-    /// Sets [`Self_::frame_rate`].
+    /// Sets [`Self2::frame_rate`].
     pub fn set_frame_rate(
         mut self,
         value: impl Into<crate::models::self_::FrameRate>,
@@ -88,7 +88,7 @@ impl Self_ {
         self.frame_rate = Some(value.into());
         self
     }
-    /// Sets [`Self_::labels`].
+    /// Sets [`Self2::labels`].
     pub fn set_labels(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -96,28 +96,28 @@ impl Self_ {
         self.labels = Some(value.into());
         self
     }
-    /// Sets [`Self_::match`].
+    /// Sets [`Self2::match`].
     pub fn set_match(mut self, value: impl Into<i32>) -> Self {
         self.r#match = Some(value.into());
         self
     }
-    /// Sets [`Self_::ref_2`].
+    /// Sets [`Self2::ref_2`].
     pub fn set_ref_2(mut self, value: impl Into<bool>) -> Self {
         self.ref_2 = Some(value.into());
         self
     }
-    /// Sets [`Self_::self_`].
+    /// Sets [`Self2::self_`].
     pub fn set_self_(mut self, value: impl Into<String>) -> Self {
         self.self_ = Some(value.into());
         self
     }
-    /// Sets [`Self_::type`].
+    /// Sets [`Self2::type`].
     pub fn set_type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 }
-/// Types used by the fields of [`Self_`].
+/// Types used by the fields of [`Self2`].
 pub mod self_ {
     /// The values of `FrameRate`.
     ///

@@ -2,9 +2,14 @@
 
 //! Parameters every method accepts, set through each call's builder.
 /// The standard parameters of one call.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub(crate) struct StandardParams {
     pub(crate) fields: Option<String>,
+}
+impl std::fmt::Debug for StandardParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StandardParams").field("fields", &self.fields).finish()
+    }
 }
 impl StandardParams {
     /// Adds the parameters that were set to `query`.

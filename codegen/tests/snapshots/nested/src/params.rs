@@ -2,8 +2,13 @@
 
 //! Parameters every method accepts, set through each call's builder.
 /// The standard parameters of one call.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub(crate) struct StandardParams {}
+impl std::fmt::Debug for StandardParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StandardParams").finish()
+    }
+}
 impl StandardParams {
     /// Adds the parameters that were set to `query`.
     pub(crate) fn append_to(&self, _query: &mut crate::runtime::query::Query) {}

@@ -36,8 +36,8 @@ impl<'a> Users<'a> {
         }
     }
     /// Calls on the nested `accounts` resource.
-    pub fn accounts_2(&self) -> accounts::Accounts2<'a> {
-        accounts::Accounts2::new(self.client)
+    pub fn accounts_2(&self) -> accounts_2::Accounts2<'a> {
+        accounts_2::Accounts2::new(self.client)
     }
 }
 /// A call to `collisions.users.accounts`, made by [`Users::accounts`].
@@ -84,7 +84,7 @@ impl<'a> std::future::IntoFuture for Accounts<'a> {
     }
 }
 /// Calls on the `accounts` resource.
-pub mod accounts {
+pub mod accounts_2 {
     /// The `accounts` resource. Get it from the client with `.users().accounts_2()`.
     #[derive(Clone, Copy, Debug)]
     pub struct Accounts2<'a> {

@@ -49,7 +49,7 @@ impl<'a> Type<'a> {
     /// # Arguments
     ///
     /// * `type`: A parameter named `type`.
-    /// * `request`: the request body, [`crate::models::Self_`].
+    /// * `request`: the request body, [`crate::models::Self2`].
     ///
     /// # Authorization
     ///
@@ -63,7 +63,7 @@ impl<'a> Type<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: &fixture_keywords::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.r#type().r#return("example-type", fixture_keywords::models::Self_::new()).await?;
+    /// let response = client.r#type().r#return("example-type", fixture_keywords::models::Self2::new()).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
@@ -71,7 +71,7 @@ impl<'a> Type<'a> {
     pub fn r#return(
         &self,
         r#type: impl Into<String>,
-        request: crate::models::Self_,
+        request: crate::models::Self2,
     ) -> Return<'a> {
         Return {
             client: self.client,
@@ -109,7 +109,7 @@ impl<'a> Move<'a> {
     pub async fn send(self) -> crate::Result<()> {
         let client = self.client;
         let request = self.into_request()?;
-        client.execute::<serde::de::IgnoredAny>(request).await.map(|_| ())
+        client.execute_without_response(request).await
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -157,7 +157,7 @@ pub struct Return<'a> {
     r#type: String,
     fields_2: Option<String>,
     r#move: Option<bool>,
-    request: crate::models::Self_,
+    request: crate::models::Self2,
     standard: crate::params::StandardParams,
 }
 impl<'a> Return<'a> {
@@ -187,7 +187,7 @@ impl<'a> Return<'a> {
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::models::Self_> {
+    pub async fn send(self) -> crate::Result<crate::models::Self2> {
         let client = self.client;
         let request = self.into_request()?;
         client.execute(request).await
@@ -217,7 +217,7 @@ impl<'a> Return<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for Return<'a> {
-    type Output = crate::Result<crate::models::Self_>;
+    type Output = crate::Result<crate::models::Self2>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -295,7 +295,7 @@ pub mod locations {
             pub async fn send(self) -> crate::Result<()> {
                 let client = self.client;
                 let request = self.into_request()?;
-                client.execute::<serde::de::IgnoredAny>(request).await.map(|_| ())
+                client.execute_without_response(request).await
             }
             /// Binds and encodes the path, collects the query and serializes the body.
             fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
