@@ -3,7 +3,7 @@
 use codegen::Dependency;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 
 /// Where the manifest lives, relative to the repository root.
 pub const MANIFEST_PATH: &str = "specs/specs.yaml";
@@ -111,7 +111,7 @@ impl Manifest {
     /// Parses and checks manifest text.
     pub fn parse(text: &str) -> Result<Self, ManifestError> {
         let manifest: Self = serde_yaml::from_str(text)?;
-        let mut outputs = BTreeMap::new();
+        let mut outputs: BTreeMap<PathBuf, usize> = BTreeMap::new();
         for (index, entry) in manifest.specs.iter().enumerate() {
             for (what, path) in [("spec", &entry.spec), ("output", &entry.output)] {
                 if !is_inside_repository(path) {
@@ -123,18 +123,38 @@ impl Manifest {
                     });
                 }
             }
-            if let Some(other) = outputs.insert(entry.output.clone(), index) {
+            let output = normalized(&entry.output);
+            if let Some(owner) = PROTECTED.iter().find(|p| output.starts_with(Path::new(p))) {
                 return Err(ManifestError::Entry {
                     index,
-                    message: format!(
-                        "`output: {}` is also the output of entry {other}",
-                        entry.output
-                    ),
+                    message: format!("`output: {}` would overwrite `{owner}`", entry.output),
                 });
             }
+            for (other_path, other) in &outputs {
+                if output.starts_with(other_path) || other_path.starts_with(&output) {
+                    return Err(ManifestError::Entry {
+                        index,
+                        message: format!(
+                            "`output: {}` overlaps the output of entry {other}",
+                            entry.output
+                        ),
+                    });
+                }
+            }
+            outputs.insert(output, index);
         }
         Ok(manifest)
     }
+}
+
+/// Folders of the repository that a generated crate must never replace.
+const PROTECTED: &[&str] = &[
+    "codegen", "xtask", "specs", "target", ".git", ".cargo", ".ci",
+];
+
+/// A relative path with `.` parts and trailing slashes gone, for comparison.
+fn normalized(path: &str) -> PathBuf {
+    Path::new(path).components().collect()
 }
 
 fn is_inside_repository(path: &str) -> bool {
@@ -176,17 +196,31 @@ mod tests {
             let err = Manifest::parse(&format!("specs:\n{}", entry(spec, output))).unwrap_err();
             assert!(err.to_string().contains("inside the repository"), "{err}");
         }
-        let twice = format!(
-            "specs:\n{}{}",
-            entry("specs/a.json", "gen"),
-            entry("specs/b.json", "gen")
-        );
-        assert!(
-            Manifest::parse(&twice)
-                .unwrap_err()
-                .to_string()
-                .contains("also the output")
-        );
+        for (first, second) in [
+            ("gen", "gen"),
+            ("gen", "gen/"),
+            ("gen", "gen/inner"),
+            ("a/b", "a"),
+        ] {
+            let both = format!(
+                "specs:\n{}{}",
+                entry("specs/a.json", first),
+                entry("specs/b.json", second)
+            );
+            let err = Manifest::parse(&both).unwrap_err().to_string();
+            assert!(
+                err.contains("overlaps the output of entry 0"),
+                "{first} {second}: {err}"
+            );
+        }
+        for protected in ["codegen", "xtask/", "specs/gen"] {
+            let err = Manifest::parse(&format!("specs:\n{}", entry("specs/a.json", protected)))
+                .unwrap_err();
+            assert!(
+                err.to_string().contains("would overwrite"),
+                "{protected}: {err}"
+            );
+        }
     }
 
     #[test]

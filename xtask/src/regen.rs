@@ -10,7 +10,7 @@
 use crate::manifest::{Manifest, ManifestError};
 use codegen::{CrateSettings, Files};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::fs;
 use std::io;
@@ -212,6 +212,10 @@ fn write_crate(dir: &Path, files: &Files) -> Result<(), RegenError> {
         let path = path.display().to_string();
         move |source| RegenError::Write { path, source }
     };
+    // A crash mid-swap may have left the only copy of the old `src/` aside.
+    if retired.join("src").is_dir() && !dir.join("src").exists() {
+        fs::rename(retired.join("src"), dir.join("src")).map_err(fail(&retired))?;
+    }
     for leftover in [&staging, &retired] {
         remove_dir_if_present(leftover).map_err(fail(leftover))?;
     }
@@ -219,30 +223,56 @@ fn write_crate(dir: &Path, files: &Files) -> Result<(), RegenError> {
         let _ = remove_dir_if_present(&staging);
         return Err(e);
     }
-    // Swap `src/`: the old tree is kept until the new one is in place.
+    // Swap each owned entry (`src/`, `Cargo.toml`) by rename, keeping the
+    // old one aside until every entry is in place; any failure puts all of
+    // them back, so the crate is either wholly old or wholly new.
     fs::create_dir_all(&retired).map_err(fail(&retired))?;
-    let src = dir.join("src");
-    let had_src = src.exists();
-    if had_src {
-        fs::rename(&src, retired.join("src")).map_err(fail(&src))?;
-    }
-    if let Err(source) = fs::rename(staging.join("src"), &src) {
-        if had_src {
-            // Put the old tree back; the write failed as a whole.
-            let _ = fs::rename(retired.join("src"), &src);
+    let entries: BTreeSet<&str> = files.keys().filter_map(|p| p.split('/').next()).collect();
+    let mut swapped: Vec<(&str, bool)> = Vec::new();
+    for entry in &entries {
+        if let Err(source) = swap(dir, &staging, &retired, entry, &mut swapped) {
+            roll_back(dir, &retired, &swapped);
+            return Err(RegenError::Write {
+                path: dir.join(entry).display().to_string(),
+                source,
+            });
         }
-        return Err(RegenError::Write {
-            path: src.display().to_string(),
-            source,
-        });
-    }
-    // Every other owned file (Cargo.toml) is replaced atomically by rename.
-    for path in files.keys().filter(|p| !p.starts_with("src/")) {
-        fs::rename(staging.join(path), dir.join(path)).map_err(fail(&dir.join(path)))?;
     }
     remove_dir_if_present(&retired).map_err(fail(&retired))?;
     remove_dir_if_present(&staging).map_err(fail(&staging))?;
     Ok(())
+}
+
+/// Moves the old `entry` aside and the staged one in, recording what it did.
+fn swap<'e>(
+    dir: &Path,
+    staging: &Path,
+    retired: &Path,
+    entry: &'e str,
+    swapped: &mut Vec<(&'e str, bool)>,
+) -> io::Result<()> {
+    let current = dir.join(entry);
+    let had_old = current.exists();
+    if had_old {
+        fs::rename(&current, retired.join(entry))?;
+    }
+    swapped.push((entry, had_old));
+    fs::rename(staging.join(entry), &current)
+}
+
+/// Undoes [`swap`]s, newest first.
+fn roll_back(dir: &Path, retired: &Path, swapped: &[(&str, bool)]) {
+    for (entry, had_old) in swapped.iter().rev() {
+        let current = dir.join(entry);
+        if current.is_dir() {
+            let _ = fs::remove_dir_all(&current);
+        } else {
+            let _ = fs::remove_file(&current);
+        }
+        if *had_old {
+            let _ = fs::rename(retired.join(entry), &current);
+        }
+    }
 }
 
 /// Writes every file under `staging`.
@@ -320,6 +350,37 @@ mod tests {
         let diff = report.render_diff();
         assert!(diff.contains("--- a/gen/src/lib.rs"), "{diff}");
         assert!(diff.contains("-two") && diff.contains("+three"), "{diff}");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn rolling_back_puts_every_swapped_entry_back() {
+        let dir = scratch("rollback");
+        fs::create_dir_all(dir.join("src")).unwrap();
+        fs::write(dir.join("src/lib.rs"), "old\n").unwrap();
+        fs::write(dir.join("Cargo.toml"), "old\n").unwrap();
+        let (staging, retired) = (dir.join(".regen-new"), dir.join(".regen-old"));
+        stage(
+            &staging,
+            &files(&[
+                ("Cargo.toml", "new\n"),
+                ("src/lib.rs", "new\n"),
+                ("src/more.rs", "m\n"),
+            ]),
+        )
+        .unwrap();
+        fs::create_dir_all(&retired).unwrap();
+        let mut swapped = Vec::new();
+        swap(&dir, &staging, &retired, "Cargo.toml", &mut swapped).unwrap();
+        swap(&dir, &staging, &retired, "src", &mut swapped).unwrap();
+        // A third entry that was never staged fails, as a real failure would.
+        assert!(swap(&dir, &staging, &retired, "missing", &mut swapped).is_err());
+        assert_eq!(fs::read_to_string(dir.join("src/lib.rs")).unwrap(), "new\n");
+        roll_back(&dir, &retired, &swapped);
+        assert_eq!(fs::read_to_string(dir.join("Cargo.toml")).unwrap(), "old\n");
+        assert_eq!(fs::read_to_string(dir.join("src/lib.rs")).unwrap(), "old\n");
+        assert!(!dir.join("src/more.rs").exists());
+        assert!(!dir.join("missing").exists());
         fs::remove_dir_all(&dir).unwrap();
     }
 
