@@ -3,7 +3,8 @@
 
 use super::CrateSettings;
 use super::docs::doc_lines;
-use crate::ir::Api;
+use super::resources::call_expression;
+use crate::ir::{Api, Method, Type};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -112,22 +113,20 @@ fn crate_docs(api: &Api, settings: &CrateSettings) -> Vec<String> {
 
 /// A runnable example of the first method, with error handling.
 fn example(api: &Api, krate: &str) -> String {
+    // The first method whose sample arguments need no conversion that could
+    // fail: its call fits in an `async` block returning the crate's `Error`.
+    let plain = |m: &&Method| m.args.iter().all(|p| p.ty == Type::String && !p.repeated);
     let call = api
         .resources
         .iter()
-        .find_map(|r| r.methods.first().map(|m| (r, m)))
+        .find_map(|r| r.methods.iter().find(plain).map(|m| (r, m)))
         .map(|(resource, method)| {
-            let args: Vec<String> = method
-                .args
-                .iter()
-                .map(|p| format!("{:?}", format!("example-{}", p.wire_name)))
-                .collect();
-            format!(
-                "    let response = client.{}().{}({}).await?;\n    println!(\"{{response:?}}\");\n",
-                resource.accessor,
-                method.fn_name,
-                args.join(", ")
-            )
+            let call = call_expression(krate, method, &[resource.accessor.clone()]);
+            if method.response.is_some() {
+                format!("    let response = {call}.await?;\n    println!(\"{{response:?}}\");\n")
+            } else {
+                format!("    {call}.await?;\n")
+            }
         })
         .unwrap_or_default();
     format!(

@@ -265,16 +265,7 @@ fn scope_summary(api: &Api, method: &Method) -> String {
 /// A `no_run` doctest that calls the method with sample arguments.
 fn example(settings: &CrateSettings, method: &Method, chain: &[String]) -> String {
     let krate = settings.crate_name.replace('-', "_");
-    let mut args: Vec<String> = method
-        .args
-        .iter()
-        .map(|p| sample_argument(method, p, &krate))
-        .collect();
-    if let Some(body) = method.request.as_ref().filter(|b| !b.empty) {
-        args.push(format!("{krate}::models::{}::new()", body.type_name));
-    }
-    let accessors: String = chain.iter().map(|a| format!(".{a}()")).collect();
-    let call = format!("client{accessors}.{}({})", method.fn_name, args.join(", "));
+    let call = call_expression(&krate, method, chain);
     let (binding, use_result) = if method.response.is_some() {
         ("let response = ", "\nprintln!(\"{response:?}\");")
     } else {
@@ -287,6 +278,20 @@ fn example(settings: &CrateSettings, method: &Method, chain: &[String]) -> Strin
          # Ok(())\n\
          # }}\n```"
     )
+}
+
+/// `client.<accessors>.<method>(<sample arguments>)`, without `.await`.
+pub(super) fn call_expression(krate: &str, method: &Method, chain: &[String]) -> String {
+    let mut args: Vec<String> = method
+        .args
+        .iter()
+        .map(|p| sample_argument(method, p, krate))
+        .collect();
+    if let Some(body) = method.request.as_ref().filter(|b| !b.empty) {
+        args.push(format!("{krate}::models::{}::new()", body.type_name));
+    }
+    let accessors: String = chain.iter().map(|a| format!(".{a}()")).collect();
+    format!("client{accessors}.{}({})", method.fn_name, args.join(", "))
 }
 
 fn sample_argument(method: &Method, param: &Parameter, krate: &str) -> String {

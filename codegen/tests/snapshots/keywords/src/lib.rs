@@ -16,8 +16,7 @@
 //!     .token_provider(StaticToken::new("ya29.an-access-token")?)
 //!     .build()?;
 //! let result = async {
-//!     let response = client.r#type().r#move("example-name").await?;
-//!     println!("{response:?}");
+//!     client.r#type().r#move("types/example-id").await?;
 //!     Ok::<_, Error>(())
 //! }.await;
 //! match result {

@@ -16,7 +16,7 @@
 //!     .token_provider(StaticToken::new("ya29.an-access-token")?)
 //!     .build()?;
 //! let result = async {
-//!     let response = client.items().numbered("example-itemId").await?;
+//!     let response = client.items().reserved_flat("items/example-id/state").await?;
 //!     println!("{response:?}");
 //!     Ok::<_, Error>(())
 //! }.await;
