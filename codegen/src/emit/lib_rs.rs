@@ -121,7 +121,7 @@ fn example(api: &Api, krate: &str) -> String {
         .iter()
         .find_map(|r| r.methods.iter().find(plain).map(|m| (r, m)))
         .map(|(resource, method)| {
-            let call = call_expression(krate, method, &[resource.accessor.clone()]);
+            let call = call_expression(krate, method, std::slice::from_ref(&resource.accessor));
             if method.response.is_some() {
                 format!("    let response = {call}.await?;\n    println!(\"{{response:?}}\");\n")
             } else {
