@@ -562,21 +562,21 @@ impl Lowering<'_> {
             Method(&'n str),
             Child(&'n str),
         }
+        let items: Vec<(Member<'_>, &str)> = resource
+            .methods
+            .keys()
+            .map(|m| (Member::Method(m), m.as_str()))
+            .chain(
+                resource
+                    .resources
+                    .keys()
+                    .map(|r| (Member::Child(r), r.as_str())),
+            )
+            .collect();
         // `new` is the resource type's constructor.
         let members = Namespace::new(Case::Snake, format!("member of resource {name}"))
             .reserve("new")
-            .assign_keyed(
-                resource
-                    .methods
-                    .keys()
-                    .map(|m| (Member::Method(m), m.as_str()))
-                    .chain(
-                        resource
-                            .resources
-                            .keys()
-                            .map(|r| (Member::Child(r), r.as_str())),
-                    ),
-            )
+            .assign_keyed(items.iter().cloned())
             .map_err(|e| self.naming_error(e))?;
         // Call builders and child resource types share the resource's module.
         let types = reserve_all(
@@ -584,18 +584,7 @@ impl Lowering<'_> {
             PRELUDE_TYPES,
         )
         .reserve(type_name)
-        .assign_keyed(
-            resource
-                .methods
-                .keys()
-                .map(|m| (Member::Method(m), m.as_str()))
-                .chain(
-                    resource
-                        .resources
-                        .keys()
-                        .map(|r| (Member::Child(r), r.as_str())),
-                ),
-        )
+        .assign_keyed(items.iter().cloned())
         .map_err(|e| self.naming_error(e))?;
         let methods = resource
             .methods
