@@ -386,7 +386,7 @@ impl Lowering<'_> {
                 schema
                     .properties
                     .iter()
-                    .filter(|(_, p)| p.enum_values.is_some())
+                    .filter(|(_, p)| enum_of_field(p).is_some())
                     .map(|(k, _)| k.as_str()),
             )
             .map_err(|e| self.naming_error(e))?;
@@ -394,23 +394,33 @@ impl Lowering<'_> {
             let mut enums = Vec::new();
             for (wire_name, property) in &schema.properties {
                 let field_path = path.join("properties").join(wire_name.as_str());
-                let ty = match &property.enum_values {
-                    Some(values) if property.kind.as_deref() == Some("string") => {
+                let ty = match enum_of_field(property) {
+                    Some((values_schema, in_list)) => {
                         let type_name = &enum_names[wire_name];
+                        let values_path = if in_list {
+                            field_path.join("items")
+                        } else {
+                            field_path.clone()
+                        };
                         enums.push(self.enumeration(
                             type_name,
                             property.description.as_deref().unwrap_or_default(),
-                            values,
-                            property.enum_descriptions.as_deref(),
-                            &field_path,
+                            values_schema.enum_values.as_deref().unwrap_or_default(),
+                            values_schema.enum_descriptions.as_deref(),
+                            &values_path,
                         )?);
-                        Type::Enum(EnumRef {
+                        let ty = Type::Enum(EnumRef {
                             module: format!("models::{module}"),
                             name: type_name.clone(),
                             definition: None,
-                        })
+                        });
+                        if in_list {
+                            Type::Array(Box::new(ty))
+                        } else {
+                            ty
+                        }
                     }
-                    _ => self.schema_type(property, names, &field_path)?,
+                    None => self.schema_type(property, names, &field_path)?,
                 };
                 let int64_encodable = match &ty {
                     Type::Array(inner) | Type::Map(inner) => {
@@ -810,6 +820,22 @@ impl Lowering<'_> {
             scopes: scopes.into_iter().map(|(_, v)| v).collect(),
             deprecated: method.deprecated.unwrap_or(false),
         })
+    }
+}
+
+/// The schema holding a field's enum values, and whether the field is a
+/// list of them (`{"type": "array", "items": {"type": "string", "enum": ...}}`).
+fn enum_of_field(property: &discovery::Schema) -> Option<(&discovery::Schema, bool)> {
+    let is_string_enum =
+        |s: &discovery::Schema| s.kind.as_deref() == Some("string") && s.enum_values.is_some();
+    if is_string_enum(property) {
+        return Some((property, false));
+    }
+    match (&property.kind, &property.items) {
+        (Some(kind), Some(items)) if kind == "array" && is_string_enum(items) => {
+            Some((items, true))
+        }
+        _ => None,
     }
 }
 

@@ -28,6 +28,9 @@ pub struct Self2 {
     /// The `children` field.
     #[serde(rename = "children", skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<crate::models::Self2>>,
+    /// A list of enum values.
+    #[serde(rename = "formats", skip_serializing_if = "Option::is_none")]
+    pub formats: Option<Vec<crate::models::self_::Formats>>,
     /// The `frameRate` field.
     #[serde(
         rename = "frameRate",
@@ -80,6 +83,15 @@ impl Self2 {
         self.children = Some(values.into_iter().map(Into::into).collect());
         self
     }
+    /// Sets [`Self2::formats`].
+    pub fn set_formats<I, V>(mut self, values: I) -> Self
+    where
+        I: IntoIterator<Item = V>,
+        V: Into<crate::models::self_::Formats>,
+    {
+        self.formats = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
     /// Sets [`Self2::frame_rate`].
     pub fn set_frame_rate(
         mut self,
@@ -119,6 +131,70 @@ impl Self2 {
 }
 /// Types used by the fields of [`Self2`].
 pub mod self_ {
+    /// A list of enum values.
+    ///
+    /// Values this version does not know are kept in [`Formats::UnknownValue`], so newer servers never break this client.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Formats {
+        /// `JPEG`: JPEG.
+        Jpeg,
+        /// `PNG`: PNG.
+        Png,
+        /// A value this version of the crate does not know, kept as sent.
+        UnknownValue(crate::UnknownValue),
+    }
+    impl Formats {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Jpeg => "JPEG",
+                Self::Png => "PNG",
+                Self::UnknownValue(value) => value.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Formats {
+        fn from(value: &str) -> Self {
+            match value {
+                "JPEG" => Self::Jpeg,
+                "PNG" => Self::Png,
+                other => Self::UnknownValue(crate::UnknownValue::new(other)),
+            }
+        }
+    }
+    impl std::str::FromStr for Formats {
+        type Err = std::convert::Infallible;
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl AsRef<str> for Formats {
+        fn as_ref(&self) -> &str {
+            self.as_str()
+        }
+    }
+    impl std::fmt::Display for Formats {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Formats {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Formats {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
     /// The values of `FrameRate`.
     ///
     /// Values this version does not know are kept in [`FrameRate::UnknownValue`], so newer servers never break this client.
