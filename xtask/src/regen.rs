@@ -45,6 +45,14 @@ pub enum RegenError {
     /// A spec could not be turned into a crate.
     #[error(transparent)]
     Generate(#[from] codegen::Error),
+    /// The checked-in crate could not be read for comparison.
+    #[error("reading {path}: {source}")]
+    ReadOutput {
+        /// The output folder.
+        path: String,
+        /// The I/O error.
+        source: io::Error,
+    },
     /// Writing the output failed; the previous crate is still in place.
     #[error("writing {path}: {source}")]
     Write {
@@ -122,7 +130,7 @@ pub fn run(root: &Path, mode: Mode) -> Result<Vec<CrateReport>, RegenError> {
     let mut reports = Vec::new();
     for (output, files) in generated {
         let dir = root.join(&output);
-        let report = compare(&output, &dir, &files).map_err(|source| RegenError::Write {
+        let report = compare(&output, &dir, &files).map_err(|source| RegenError::ReadOutput {
             path: output.clone(),
             source,
         })?;

@@ -115,19 +115,6 @@ fn resource_items(
     }
 }
 
-/// The shape of the value a path variable must have, for docs and errors.
-fn binding_text(method: &Method, param: &Parameter) -> Option<String> {
-    method
-        .path
-        .variables()
-        .find(|v| v.name == param.wire_name)
-        .map(|v| match &v.expansion {
-            Expansion::Simple => "*".to_owned(),
-            Expansion::Reserved(None) => "**".to_owned(),
-            Expansion::Reserved(Some(binding)) => binding.to_string(),
-        })
-}
-
 /// The function on the resource type that starts a call.
 fn method_fn(
     api: &Api,
@@ -150,7 +137,7 @@ fn method_fn(
             param.rust_name.trim_start_matches("r#"),
             one_line(&param.description)
         );
-        if let Some(shape) = binding_text(method, param) {
+        if let Some(shape) = binding_of(method, param).map(ToString::to_string) {
             if shape != "*" && shape != "**" {
                 text.push_str(&format!(" Must match `{shape}`."));
             }
@@ -243,12 +230,7 @@ fn scope_summary(api: &Api, method: &Method) -> String {
     match method.scopes.len() {
         0 => "The method needs no OAuth scope.".to_owned(),
         n if n <= 3 => {
-            let urls: Vec<String> = method
-                .scopes
-                .iter()
-                .filter_map(|v| api.scopes.iter().find(|s| s.variant == *v))
-                .map(|s| format!("- `{}`", s.url))
-                .collect();
+            let urls = scope_list(api, method);
             format!(
                 "Any one of these scopes (also in [`{}::SCOPES`]):\n\n{}",
                 method.builder,
@@ -449,6 +431,16 @@ fn builder(api: &Api, resource: &Resource, method: &Method) -> TokenStream {
     }
 }
 
+/// A Markdown list of the scope URLs a method accepts.
+fn scope_list(api: &Api, method: &Method) -> Vec<String> {
+    method
+        .scopes
+        .iter()
+        .filter_map(|v| api.scopes.iter().find(|s| s.variant == *v))
+        .map(|s| format!("- `{}`", s.url))
+        .collect()
+}
+
 /// The docs and value of a call's `SCOPES` constant. A method that accepts
 /// every scope of the API (as all Data Portability methods do) refers to
 /// `Scope::ALL` instead of repeating the list.
@@ -467,12 +459,7 @@ fn scopes_constant(api: &Api, method: &Method) -> (TokenStream, TokenStream) {
         );
         return (doc(&text), quote!(crate::Scope::ALL));
     }
-    let urls: Vec<String> = method
-        .scopes
-        .iter()
-        .filter_map(|v| api.scopes.iter().find(|s| s.variant == *v))
-        .map(|s| format!("- `{}`", s.url))
-        .collect();
+    let urls = scope_list(api, method);
     let text = if urls.is_empty() {
         "The method needs no OAuth scope.".to_owned()
     } else {
