@@ -60,12 +60,7 @@ impl Client {
     /// Sends a prepared request and decodes the JSON response.
     pub(crate) async fn execute<T: DeserializeOwned>(&self, request: Request) -> Result<T> {
         let bytes = self.send_raw(&request).await?;
-        let body: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
-            b"{}" // An empty success body is an empty message.
-        } else {
-            &bytes
-        };
-        serde_json::from_slice(body).map_err(|e| error::decode(request.method_id, e))
+        decode_json(request.method_id, &bytes)
     }
 
     /// Sends a prepared request whose success body the API does not describe,
@@ -75,35 +70,81 @@ impl Client {
     }
 
     async fn send_raw(&self, request: &Request) -> Result<Vec<u8>> {
+        let response = self.send_http(self.prepare(request), request.scopes).await?;
+        self.read_success(response).await
+    }
+
+    /// The HTTP request a call makes, without credentials: what
+    /// [`send_http`](Self::send_http) sends, and what dry runs show.
+    pub(crate) fn prepare(&self, request: &Request) -> HttpRequest {
         let inner = &*self.inner;
+        let base = match request.base {
+            Base::Service => crate::SERVICE_PATH,
+            Base::Root => "",
+        };
         let mut url = String::with_capacity(
-            inner.endpoint.len() + crate::SERVICE_PATH.len() + request.path.len() + 64,
+            inner.endpoint.len() + request.prefix.len() + base.len() + request.path.len() + 64,
         );
         url.push_str(&inner.endpoint);
-        url.push_str(crate::SERVICE_PATH);
+        url.push_str(request.prefix);
+        url.push_str(base);
         url.push_str(&request.path);
         request.query.append_to(&mut url);
+        let mut headers = vec![("user-agent".to_owned(), USER_AGENT.to_owned())];
+        if request.body.is_some() {
+            headers.push(("content-type".to_owned(), "application/json".to_owned()));
+        }
+        HttpRequest {
+            method: request.http_method.clone(),
+            url,
+            headers,
+            body: request.body.clone(),
+        }
+    }
 
-        let mut builder = inner
-            .http
-            .request(request.http_method.clone(), url)
-            .header(reqwest::header::USER_AGENT, USER_AGENT);
-        if let Some(auth) = &inner.auth {
-            let token = auth.token(request.scopes).await.map_err(Error::Auth)?;
+    /// Sends `request` with a token for `scopes` (when the client has a
+    /// token provider) and the client's timeout. Any status is returned.
+    pub(crate) async fn send_http(
+        &self,
+        request: HttpRequest,
+        scopes: &'static [Scope],
+    ) -> Result<reqwest::Response> {
+        let inner = &*self.inner;
+        let mut builder = inner.http.request(request.method, request.url.as_str());
+        for (name, value) in &request.headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        // Credentials go only to the configured endpoint, never to another
+        // host a response pointed at (an upload session URL, say).
+        if let Some(auth) = inner.auth.as_ref().filter(|_| request.url.starts_with(&inner.endpoint)) {
+            let token = auth.token(scopes).await.map_err(Error::Auth)?;
             // `bearer_auth` marks the header sensitive, so it is never logged.
             builder = builder.bearer_auth(token.secret());
         }
-        if let Some(body) = &request.body {
-            builder = builder
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body.clone());
+        if let Some(body) = request.body {
+            builder = builder.body(body);
         }
         if let Some(timeout) = inner.timeout {
             builder = builder.timeout(timeout);
         }
-        let mut response = builder.send().await.map_err(transport)?;
+        builder.send().await.map_err(transport)
+    }
+
+    /// The body of a success response, or the error a failure status means.
+    /// Either way the body is read only up to the client's limit.
+    pub(crate) async fn read_success(&self, response: reqwest::Response) -> Result<Vec<u8>> {
         let status = response.status();
-        let limit = inner.max_response_bytes;
+        let bytes = self.read_limited(response).await?;
+        if status.is_success() {
+            Ok(bytes)
+        } else {
+            Err(error::from_status(status.as_u16(), &bytes))
+        }
+    }
+
+    /// A response body, refused once it grows past the client's limit.
+    pub(crate) async fn read_limited(&self, mut response: reqwest::Response) -> Result<Vec<u8>> {
+        let limit = self.inner.max_response_bytes;
         if response.content_length().is_some_and(|n| n > limit as u64) {
             return Err(Error::ResponseTooLarge { limit });
         }
@@ -114,17 +155,113 @@ impl Client {
             }
             bytes.extend_from_slice(&chunk);
         }
-        if status.is_success() {
-            Ok(bytes)
-        } else {
-            Err(error::from_status(status.as_u16(), &bytes))
+        Ok(bytes)
+    }
+}
+
+/// Decodes a JSON success body; an empty one is an empty message.
+pub(crate) fn decode_json<T: DeserializeOwned>(method_id: &'static str, bytes: &[u8]) -> Result<T> {
+    let body: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        bytes
+    };
+    serde_json::from_slice(body).map_err(|e| error::decode(method_id, e))
+}
+
+/// An HTTP request as a call would send it, for debugging: every call's
+/// `dry_run` gives one without sending anything.
+///
+/// The `Authorization` header is not part of it: the token provider is
+/// only asked when a call is sent.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    method: reqwest::Method,
+    url: String,
+    headers: Vec<(String, String)>,
+    body: Option<Vec<u8>>,
+}
+
+impl HttpRequest {
+    /// The HTTP verb, such as `POST`.
+    pub fn method(&self) -> &str {
+        self.method.as_str()
+    }
+
+    /// The full URL, percent-encoded as sent, query included.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The headers, in the order they are sent (lower-case names).
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
+    /// The body, if the call has one.
+    pub fn body(&self) -> Option<&[u8]> {
+        self.body.as_deref()
+    }
+
+    pub(crate) fn new(
+        method: reqwest::Method,
+        url: String,
+        headers: Vec<(String, String)>,
+        body: Option<Vec<u8>>,
+    ) -> Self {
+        Self {
+            method,
+            url,
+            headers,
+            body,
         }
     }
+
+    pub(crate) fn push_header(&mut self, name: &str, value: impl Into<String>) {
+        self.headers.retain(|(n, _)| n != name);
+        self.headers.push((name.to_owned(), value.into()));
+    }
+
+    pub(crate) fn set_body(&mut self, body: Vec<u8>) {
+        self.body = Some(body);
+    }
+}
+
+impl fmt::Debug for HttpRequest {
+    /// Shows the URL with an API key (`key=`) redacted, and the body as
+    /// text when it is UTF-8.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let body = self
+            .body
+            .as_deref()
+            .map(|b| String::from_utf8_lossy(b).into_owned());
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method.as_str())
+            .field("url", &redact_key(&self.url))
+            .field("headers", &self.headers)
+            .field("body", &body)
+            .finish()
+    }
+}
+
+/// `url` with the value of any `key` query parameter replaced.
+fn redact_key(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else {
+        return url.to_owned();
+    };
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some(("key", _)) => "key=<redacted>".to_owned(),
+            _ => pair.to_owned(),
+        })
+        .collect();
+    format!("{base}?{}", pairs.join("&"))
 }
 
 /// A transport error without the request's query string: the query may
 /// carry an API key (`key=`), and errors end up in logs.
-fn transport(mut error: reqwest::Error) -> Error {
+pub(crate) fn transport(mut error: reqwest::Error) -> Error {
     if let Some(url) = error.url_mut() {
         url.set_query(None);
     }
@@ -138,7 +275,11 @@ pub(crate) struct Request {
     pub method_id: &'static str,
     /// The HTTP verb.
     pub http_method: reqwest::Method,
-    /// The path relative to the service path, percent-encoded.
+    /// Text between the endpoint and the base path, such as `download/`.
+    pub prefix: &'static str,
+    /// What the path is relative to.
+    pub base: Base,
+    /// The path relative to the base, percent-encoded.
     pub path: String,
     /// The query parameters.
     pub query: Query,
@@ -146,6 +287,15 @@ pub(crate) struct Request {
     pub body: Option<Vec<u8>>,
     /// The scopes the method accepts, for the token provider.
     pub scopes: &'static [Scope],
+}
+
+/// What a request's path is relative to, after the endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Base {
+    /// The service path: every JSON call.
+    Service,
+    /// The root URL itself: media uploads, whose paths are absolute.
+    Root,
 }
 
 /// Serializes a request body.

@@ -3,12 +3,21 @@
 //!
 //! The generator copies this module unchanged into every crate it writes;
 //! the only items it expects from the rest of the crate are `crate::Scope`,
-//! `crate::DEFAULT_ENDPOINT` and `crate::SERVICE_PATH`.
+//! `crate::DEFAULT_ENDPOINT`, `crate::SERVICE_PATH` and the cargo feature
+//! `dispatch`.
 
 pub mod auth;
+pub mod bytes;
 pub mod client;
+pub mod date;
+#[cfg(feature = "dispatch")]
+pub mod dispatch;
+pub mod duration;
 pub mod enums;
 pub mod error;
+pub mod field_mask;
+pub mod media;
+pub mod pages;
 pub mod path;
 pub mod query;
 pub mod timestamp;

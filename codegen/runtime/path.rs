@@ -72,18 +72,27 @@ impl fmt::Debug for BindingError {
 
 impl std::error::Error for BindingError {}
 
-/// Appends a `{x}` value: one segment, `/` included in the encoding.
+/// Appends a `{x}` value: one segment, `/` included in the encoding,
+/// checked against `binding` first when the parameter has a pattern.
 pub fn push_simple(
     out: &mut String,
     parameter: &'static str,
     value: &str,
+    binding: Option<&Binding>,
 ) -> Result<(), BindingError> {
-    check_segment(value).map_err(|reason| BindingError {
+    let error = |reason| BindingError {
         parameter,
-        template: "*",
+        template: binding.map_or("*", |b| b.template),
         value: value.to_owned(),
         reason,
-    })?;
+    };
+    check_segment(value).map_err(error)?;
+    if let Some(binding) = binding {
+        let segments: Vec<&str> = value.split('/').collect();
+        if !matches(binding.segments, &segments) {
+            return Err(error("does not"));
+        }
+    }
     encode_segment(out, value);
     Ok(())
 }

@@ -110,26 +110,67 @@ pub struct Method {
     /// The order of the required parameters.
     #[serde(default)]
     pub parameter_order: Vec<String>,
-    /// The request body, if any.
+    /// The request body, if any: a `$ref` (or, rarely, an inline schema).
     #[serde(default)]
-    pub request: Option<SchemaRef>,
-    /// The response body, if any.
+    pub request: Option<Schema>,
+    /// The response body, if any: a `$ref` (or, rarely, an inline schema).
     #[serde(default)]
-    pub response: Option<SchemaRef>,
+    pub response: Option<Schema>,
     /// Scopes, any one of which authorizes the call.
     #[serde(default)]
     pub scopes: Vec<String>,
     /// Whether the method is deprecated.
     #[serde(default)]
     pub deprecated: Option<bool>,
+    /// Whether `alt=media` returns the resource's content instead of JSON.
+    #[serde(default)]
+    pub supports_media_download: Option<bool>,
+    /// Whether media downloads go to `download/` + the service path.
+    #[serde(default)]
+    pub use_media_download_service: Option<bool>,
+    /// Whether the method accepts uploaded media.
+    #[serde(default)]
+    pub supports_media_upload: Option<bool>,
+    /// How media is uploaded, when it is.
+    #[serde(default)]
+    pub media_upload: Option<MediaUpload>,
 }
 
-/// A `{"$ref": "Name"}` pointer to a named schema.
+/// The `mediaUpload` object of a method.
 #[derive(Debug, Deserialize)]
-pub struct SchemaRef {
-    /// The schema name.
-    #[serde(rename = "$ref")]
-    pub reference: String,
+#[serde(rename_all = "camelCase")]
+pub struct MediaUpload {
+    /// Accepted MIME type ranges, such as `image/*`.
+    #[serde(default)]
+    pub accept: Vec<String>,
+    /// The largest upload, such as `5TB` or `2097152`.
+    #[serde(default)]
+    pub max_size: Option<String>,
+    /// The upload protocols and their paths.
+    #[serde(default)]
+    pub protocols: MediaProtocols,
+}
+
+/// The `mediaUpload.protocols` object.
+#[derive(Debug, Default, Deserialize)]
+pub struct MediaProtocols {
+    /// One request carrying the media (and metadata, as multipart).
+    #[serde(default)]
+    pub simple: Option<MediaProtocol>,
+    /// A session that survives interruptions.
+    #[serde(default)]
+    pub resumable: Option<MediaProtocol>,
+}
+
+/// One upload protocol.
+#[derive(Debug, Deserialize)]
+pub struct MediaProtocol {
+    /// Whether metadata can travel with the media.
+    #[serde(default)]
+    pub multipart: Option<bool>,
+    /// The upload path, absolute from the root URL, such as
+    /// `/upload/storage/v1/b/{bucket}/o`.
+    pub path: String,
 }
 
 /// A method or standard parameter.
@@ -162,6 +203,9 @@ pub struct Parameter {
     /// One description per allowed value.
     #[serde(default)]
     pub enum_descriptions: Option<Vec<String>>,
+    /// Which allowed values are deprecated, one flag per value.
+    #[serde(default)]
+    pub enum_deprecated: Option<Vec<bool>>,
     /// The server's default.
     #[serde(default)]
     pub default: Option<String>,
@@ -201,6 +245,9 @@ pub struct Schema {
     /// One description per allowed value.
     #[serde(default)]
     pub enum_descriptions: Option<Vec<String>>,
+    /// Which allowed values are deprecated, one flag per value.
+    #[serde(default)]
+    pub enum_deprecated: Option<Vec<bool>>,
     /// Whether the field is deprecated.
     #[serde(default)]
     pub deprecated: Option<bool>,

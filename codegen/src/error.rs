@@ -26,11 +26,13 @@ pub enum Error {
         /// What is wrong and what was expected.
         message: String,
     },
-    /// Two spec names turn into the same Rust identifier and cannot be told apart.
-    #[error("{file}: {source}")]
+    /// A spec name cannot become a Rust identifier.
+    #[error("{file}: at `{path}`: {source}")]
     Naming {
         /// The spec file, as the caller named it.
         file: String,
+        /// Dotted JSON path of the object holding the names.
+        path: String,
         /// The collision.
         #[source]
         source: crate::naming::NamingError,

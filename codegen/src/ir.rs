@@ -33,6 +33,8 @@ pub struct Api {
     pub schemas: Vec<Schema>,
     /// Resources, sorted by spec name.
     pub resources: Vec<Resource>,
+    /// Methods outside any resource, called on the client itself, sorted by spec name.
+    pub methods: Vec<Method>,
 }
 
 /// An OAuth scope.
@@ -86,18 +88,54 @@ pub struct Method {
     /// The request body type.
     pub request: Option<Body>,
     /// The response body type (`None`: the response body is ignored).
-    pub response: Option<String>,
+    pub response: Option<Type>,
     /// Scope variants, any one of which authorizes the call, in URL order.
     pub scopes: Vec<String>,
     /// Whether the spec marks it deprecated.
     pub deprecated: bool,
+    /// How to walk the pages of a list, when the method is one.
+    pub paging: Option<Paging>,
+    /// Whether `alt=media` downloads the resource's content, and from where.
+    pub download: Option<Download>,
+    /// How media is uploaded, when the method accepts it.
+    pub upload: Option<Upload>,
+}
+
+/// A list method's paging: a `pageToken` parameter and a `nextPageToken`
+/// field of the response.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Paging {
+    /// The builder field holding the page token, such as `page_token`.
+    pub token_field: String,
+    /// The response field holding the next token, such as `next_page_token`.
+    pub next_token_field: String,
+}
+
+/// A method whose content can be downloaded with `alt=media`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Download {
+    /// Whether the download goes to `download/` + the service path.
+    pub use_download_service: bool,
+}
+
+/// A method that accepts uploaded media.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Upload {
+    /// The path of simple (one request) uploads, absolute from the root URL.
+    pub simple_path: Option<PathTemplate>,
+    /// The path of resumable uploads, absolute from the root URL.
+    pub resumable_path: Option<PathTemplate>,
+    /// Accepted MIME type ranges, such as `image/*`; empty when any is.
+    pub accept: Vec<String>,
+    /// The largest upload in bytes, when the spec limits it.
+    pub max_size: Option<u64>,
 }
 
 /// A method's request body.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Body {
     /// The Rust type.
-    pub type_name: String,
+    pub ty: Type,
     /// Whether the schema has no fields (sent as `{}` without asking the caller).
     pub empty: bool,
 }
@@ -160,19 +198,26 @@ pub enum Location {
     Query,
 }
 
-/// A named type.
+/// A named type: a schema of the spec, or an object declared inline in one.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Schema {
-    /// Spec name.
+    /// Spec name (for an inline object, the path to it, such as `AclRule.scope`).
     pub name: String,
     /// Rust type name.
     pub rust_name: String,
-    /// Module for its inner types (field enums), such as `portability_archive_state`.
+    /// Module for its inner types, such as `portability_archive_state`: the
+    /// last segment of its path under `models`.
     pub module: String,
     /// What it is.
     pub description: String,
     /// Its shape.
     pub kind: SchemaKind,
+    /// Enums declared by its fields, emitted in its module.
+    pub enums: Vec<Enum>,
+    /// Objects declared inline in its fields, emitted in its module.
+    pub nested: Vec<Schema>,
+    /// Whether the spec marks it deprecated.
+    pub deprecated: bool,
 }
 
 /// The shape of a named type.
@@ -182,8 +227,6 @@ pub enum SchemaKind {
     Struct {
         /// Fields, sorted by wire name.
         fields: Vec<Field>,
-        /// Enums declared by the fields, emitted in the schema's module.
-        enums: Vec<Enum>,
     },
     /// Any other JSON value, named.
     Alias(Type),
@@ -206,6 +249,8 @@ pub struct Field {
     pub read_only: bool,
     /// Whether the spec marks it deprecated.
     pub deprecated: bool,
+    /// Whether it is held in a `Box` because the type contains itself.
+    pub boxed: bool,
 }
 
 /// An open string enum.
@@ -228,6 +273,8 @@ pub struct Variant {
     pub rust_name: String,
     /// What it means.
     pub description: String,
+    /// Whether the spec marks the value deprecated.
+    pub deprecated: bool,
 }
 
 /// A Rust type for a JSON value.
@@ -251,13 +298,22 @@ pub enum Type {
     U64,
     /// An RFC 3339 timestamp (`google-datetime`, `date-time`).
     Timestamp,
+    /// A calendar date, `YYYY-MM-DD` (`date`).
+    Date,
+    /// A signed duration such as `3.5s` (`google-duration`).
+    Duration,
+    /// Comma-separated field paths (`google-fieldmask`).
+    FieldMask,
+    /// Bytes, base64 on the wire (`byte`).
+    Bytes,
     /// Any JSON value.
     Any,
     /// `Vec<T>`
     Array(Box<Type>),
     /// `BTreeMap<String, T>`
     Map(Box<Type>),
-    /// A named schema, by Rust name.
+    /// A named schema, by its path under `models`, such as `AclRule` or
+    /// `acl_rule::Scope` for an object declared inline.
     Named(String),
     /// An enum declared in a schema's module: (module path, type name).
     Enum(EnumRef),

@@ -43,8 +43,9 @@ pub struct Variable {
 /// How a path variable's value becomes path text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Expansion {
-    /// `{x}`: one segment; `/` in the value is encoded.
-    Simple,
+    /// `{x}`: one segment; `/` in the value is encoded. The value is checked
+    /// against the binding its parameter's pattern implies, when there is one.
+    Simple(Option<Binding>),
     /// `{+x}` or `{x=...}`: segments separated by `/`, each encoded, optionally
     /// checked against a binding before any request is made.
     Reserved(Option<Binding>),
@@ -98,7 +99,7 @@ impl fmt::Display for PathTemplate {
             match part {
                 PathPart::Literal(text) => f.write_str(text)?,
                 PathPart::Variable(Variable { name, expansion }) => match expansion {
-                    Expansion::Simple => write!(f, "{{{name}}}")?,
+                    Expansion::Simple(_) => write!(f, "{{{name}}}")?,
                     Expansion::Reserved(None) => write!(f, "{{+{name}}}")?,
                     Expansion::Reserved(Some(binding)) => write!(f, "{{{name}={binding}}}")?,
                 },
@@ -169,8 +170,16 @@ impl PathTemplate {
             let PathPart::Variable(variable) = part else {
                 continue;
             };
-            let Expansion::Reserved(binding) = &mut variable.expansion else {
-                continue;
+            let binding = match &mut variable.expansion {
+                Expansion::Reserved(binding) => binding,
+                Expansion::Simple(check) => {
+                    // A simple value is encoded whole, so its pattern cannot
+                    // change the route: it is enforced when it has the shape
+                    // of a binding (`^[^/]+$`) and otherwise left to the server.
+                    *check = pattern_of(&variable.name)
+                        .and_then(|pattern| binding_from_pattern(&pattern).ok());
+                    continue;
+                }
             };
             let from_pattern = pattern_of(&variable.name)
                 .map(|pattern| binding_from_pattern(&pattern))
@@ -267,7 +276,7 @@ fn parse_variable(body: &str, template: &str) -> Result<Variable, TemplateError>
     let expansion = match (reserved, binding) {
         (_, Some(binding)) => Expansion::Reserved(Some(binding)),
         (true, None) => Expansion::Reserved(None),
-        (false, None) => Expansion::Simple,
+        (false, None) => Expansion::Simple(None),
     };
     Ok(Variable {
         name: name.to_owned(),
@@ -567,8 +576,24 @@ mod tests {
         #[test]
         fn simple_expansion_encodes_slashes() {
             let mut out = String::from("b/");
-            push_simple(&mut out, "bucket", "a/b?c").unwrap();
+            push_simple(&mut out, "bucket", "a/b?c", None).unwrap();
             assert_eq!(out, "b/a%2Fb%3Fc");
+        }
+
+        #[test]
+        fn simple_expansion_with_a_pattern_refuses_values_that_do_not_fit() {
+            // `{targetProjectId}` with pattern `^[^/]+$`.
+            const ONE: Binding = Binding {
+                template: "*",
+                segments: &[Segment::Single],
+            };
+            let mut out = String::new();
+            push_simple(&mut out, "targetProjectId", "a b", Some(&ONE)).unwrap();
+            assert_eq!(out, "a%20b");
+            let err = push_simple(&mut out, "targetProjectId", "not-matching/a", Some(&ONE))
+                .unwrap_err();
+            assert_eq!(err.parameter(), "targetProjectId");
+            assert_eq!(out, "a%20b", "nothing is written on error");
         }
 
         #[test]
@@ -606,8 +631,8 @@ mod tests {
                 assert!(reserved(bad, binding).is_err(), "{bad}");
             }
             let mut out = String::new();
-            assert!(push_simple(&mut out, "bucket", "..").is_err());
-            assert!(push_simple(&mut out, "bucket", "").is_err());
+            assert!(push_simple(&mut out, "bucket", "..", None).is_err());
+            assert!(push_simple(&mut out, "bucket", "", None).is_err());
             assert!(out.is_empty(), "nothing is written on error");
         }
     }

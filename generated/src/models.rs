@@ -194,7 +194,7 @@ impl InitiatePortabilityArchiveResponse {
         self
     }
 }
-/// Types used by the fields of [`InitiatePortabilityArchiveResponse`].
+/// Types declared inside [`InitiatePortabilityArchiveResponse`].
 pub mod initiate_portability_archive_response {
     /// Whether the user granted one export or repeated exports.
     ///
@@ -337,7 +337,7 @@ impl PortabilityArchiveState {
         self
     }
 }
-/// Types used by the fields of [`PortabilityArchiveState`].
+/// Types declared inside [`PortabilityArchiveState`].
 pub mod portability_archive_state {
     /// Where the job is in its lifecycle.
     ///

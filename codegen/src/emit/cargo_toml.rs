@@ -15,6 +15,12 @@ const DEPENDENCIES: &[(&str, &str)] = &[
         "reqwest",
         r#"{ version = "0.13", default-features = false, features = ["rustls", "http2"] }"#,
     ),
+    // Chunks of downloads and uploads without copies. Already built for
+    // reqwest, so it costs no compile time.
+    ("bytes", r#""1""#),
+    // The `Stream` trait, for pages and downloads. Already built for
+    // reqwest, so it costs no compile time.
+    ("futures-core", r#"{ version = "0.3", default-features = false }"#),
     // Derives for the models.
     ("serde", r#"{ version = "1", features = ["derive"] }"#),
     // The wire format.
@@ -38,6 +44,10 @@ pub struct CrateSettings {
     pub command: String,
     /// Dev-dependencies for the crate's hand-written tests.
     pub dev_dependencies: BTreeMap<String, Dependency>,
+    /// Whether the crate is its own workspace (an empty `[workspace]`
+    /// table), so it builds wherever it is written, even inside another
+    /// workspace's folder. Crates that are members of a workspace say `false`.
+    pub standalone: bool,
 }
 
 /// A dependency line.
@@ -82,6 +92,18 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> String {
     let _ = writeln!(out, "[dependencies]");
     for (name, spec) in DEPENDENCIES {
         let _ = writeln!(out, "{name} = {spec}");
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "[features]");
+    let _ = writeln!(
+        out,
+        "# Calls by method id with JSON parameters, for tools and conformance tests."
+    );
+    let _ = writeln!(out, "dispatch = []");
+    if settings.standalone {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "# Its own workspace: it builds wherever it is written.");
+        let _ = writeln!(out, "[workspace]");
     }
     if !settings.dev_dependencies.is_empty() {
         let _ = writeln!(out);

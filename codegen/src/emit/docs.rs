@@ -76,6 +76,16 @@ pub fn doc_paragraphs<S: AsRef<str>>(paragraphs: &[S]) -> TokenStream {
     doc(&text)
 }
 
+/// `#[deprecated]` for items the spec marks deprecated. Users of the item
+/// get a warning; the crate itself allows its own uses (see `lib.rs`).
+pub fn deprecated_attribute(deprecated: bool) -> TokenStream {
+    if deprecated {
+        quote!(#[deprecated = "deprecated by the API"])
+    } else {
+        quote!()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::doc_lines;

@@ -1,7 +1,7 @@
 //! Open string enums: a variant per known value, plus `UnknownValue` that
 //! keeps anything newer servers send.
 
-use super::docs::doc;
+use super::docs::{deprecated_attribute, doc};
 use super::types::ident;
 use crate::ir::Enum;
 use crate::lower::UNKNOWN_VARIANT;
@@ -41,7 +41,9 @@ pub fn emit(definition: &Enum) -> TokenStream {
             } else {
                 format!("`{}`: {}", v.wire_name, v.description)
             };
-            doc(&text)
+            let docs = doc(&text);
+            let deprecated = deprecated_attribute(v.deprecated);
+            quote!(#docs #deprecated)
         })
         .collect();
     quote! {

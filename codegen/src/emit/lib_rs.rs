@@ -24,10 +24,16 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> TokenStream {
         #( #docs )*
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
+        // Items the API deprecates carry `#[deprecated]` for the crate's
+        // users; the crate's own (de)serializers and calls still use them.
+        #![allow(deprecated)]
         // Descriptions come from the spec's prose, written for the web.
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 
+        #[cfg(feature = "dispatch")]
+        #[rustfmt::skip]
+        pub mod dispatch;
         #[rustfmt::skip]
         pub mod models;
         #[rustfmt::skip]
@@ -43,9 +49,15 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> TokenStream {
 
         pub use runtime::BoxFuture;
         pub use runtime::auth::{AccessToken, StaticToken, TokenError, TokenProvider};
-        pub use runtime::client::{Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES};
+        pub use runtime::bytes::{Bytes, BytesError};
+        pub use runtime::client::{Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, HttpRequest};
+        pub use runtime::date::{Date, DateError};
+        pub use runtime::duration::{Duration, DurationError};
         pub use runtime::enums::UnknownValue;
         pub use runtime::error::{ApiError, ConfigError, DecodeError, Error, HttpError, Result};
+        pub use runtime::field_mask::FieldMask;
+        pub use runtime::media::{Download, Media, MediaError, RESUMABLE_CHUNK_BYTES};
+        pub use runtime::pages::Pages;
         pub use runtime::path::BindingError;
         pub use runtime::timestamp::{Timestamp, TimestampError};
         pub use scopes::{Scope, UnknownScope};
@@ -116,12 +128,15 @@ fn example(api: &Api, krate: &str) -> String {
     // The first method whose sample arguments need no conversion that could
     // fail: its call fits in an `async` block returning the crate's `Error`.
     let plain = |m: &&Method| m.args.iter().all(|p| p.ty == Type::String && !p.repeated);
-    let call = api
-        .resources
-        .iter()
-        .find_map(|r| r.methods.iter().find(plain).map(|m| (r, m)))
-        .map(|(resource, method)| {
-            let call = call_expression(krate, method, std::slice::from_ref(&resource.accessor));
+    let top_level = api.methods.iter().find(plain).map(|m| (Vec::new(), m));
+    let call = top_level
+        .or_else(|| {
+            api.resources
+                .iter()
+                .find_map(|r| r.methods.iter().find(plain).map(|m| (vec![r.accessor.clone()], m)))
+        })
+        .map(|(chain, method)| {
+            let call = call_expression(krate, method, &chain);
             if method.response.is_some() {
                 format!("    let response = {call}.await?;\n    println!(\"{{response:?}}\");\n")
             } else {

@@ -3,7 +3,9 @@
 //! Code is built with `quote!` and formatted in-process by `prettyplease`,
 //! so output depends only on the IR and the crate settings.
 
+mod calls;
 mod cargo_toml;
+mod dispatch;
 mod docs;
 mod enums;
 mod lib_rs;
@@ -34,10 +36,11 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> Result<BTreeMap<String, Stri
         Ok(())
     };
     rust("src/lib.rs", lib_rs::emit(api, settings))?;
+    rust("src/dispatch.rs", dispatch::emit(api))?;
     rust("src/scopes.rs", scopes::emit(api))?;
     rust("src/models.rs", models::emit(api))?;
     rust("src/params.rs", params::emit(api))?;
-    rust("src/resources/mod.rs", resources::emit_index(api))?;
+    rust("src/resources/mod.rs", resources::emit_index(api, settings))?;
     for resource in &api.resources {
         let path = format!(
             "src/resources/{}.rs",

@@ -1,7 +1,7 @@
 //! `src/models.rs`: one type per schema, with the enums its fields declare
 //! in a module named after it.
 
-use super::docs::doc;
+use super::docs::{deprecated_attribute, doc};
 use super::enums;
 use super::types::{ident, rust_type};
 use crate::ir::{Api, Field, Schema, SchemaKind, Type};
@@ -28,37 +28,23 @@ fn schema(schema: &Schema) -> TokenStream {
     } else {
         schema.description.clone()
     };
-    match &schema.kind {
+    let deprecated = deprecated_attribute(schema.deprecated);
+    let item = match &schema.kind {
         SchemaKind::Alias(ty) => {
             let docs = doc(&description);
             let ty = rust_type(ty);
-            quote! { #docs pub type #name = #ty; }
+            quote! { #docs #deprecated pub type #name = #ty; }
         }
-        SchemaKind::Struct { fields, enums } => {
+        SchemaKind::Struct { fields } => {
             let docs = doc(&format!(
                 "{description}\n\nBuild one with [`{0}::new`] and the `set_` methods.",
                 schema.rust_name
             ));
             let declarations = fields.iter().map(field);
             let setters = fields.iter().map(|f| setter(&schema.rust_name, f));
-            let module = if enums.is_empty() {
-                quote!()
-            } else {
-                let module = ident(&schema.module);
-                let module_doc = doc(&format!(
-                    "Types used by the fields of [`{}`].",
-                    schema.rust_name
-                ));
-                let enums = enums.iter().map(enums::emit);
-                quote! {
-                    #module_doc
-                    pub mod #module {
-                        #( #enums )*
-                    }
-                }
-            };
             quote! {
                 #docs
+                #deprecated
                 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
                 #[non_exhaustive]
                 pub struct #name {
@@ -73,11 +59,30 @@ fn schema(schema: &Schema) -> TokenStream {
 
                     #( #setters )*
                 }
-
-                #module
             }
         }
-    }
+    };
+    // Inner types (field enums, objects declared inline) live in a module
+    // named after the schema, nested as deep as the declarations are.
+    let module = if schema.enums.is_empty() && schema.nested.is_empty() {
+        quote!()
+    } else {
+        let module = ident(&schema.module);
+        let module_doc = doc(&format!(
+            "Types declared inside [`{}`].",
+            schema.rust_name
+        ));
+        let enums = schema.enums.iter().map(enums::emit);
+        let nested = schema.nested.iter().map(self::schema);
+        quote! {
+            #module_doc
+            pub mod #module {
+                #( #enums )*
+                #( #nested )*
+            }
+        }
+    };
+    quote! { #item #module }
 }
 
 fn field(field: &Field) -> TokenStream {
@@ -92,14 +97,12 @@ fn field(field: &Field) -> TokenStream {
     if field.read_only {
         text.push_str("\n\nSet by the server; ignored in requests.");
     }
-    if field.deprecated {
-        // Not `#[deprecated]`: serde's derived code would warn on every build.
-        text.push_str("\n\n**Deprecated** by the API.");
-    }
-    if matches!(field.ty, Type::Timestamp) {
-        text.push_str("\n\nAn RFC 3339 timestamp.");
+    if let Some(format) = format_note(&field.ty) {
+        text.push_str("\n\n");
+        text.push_str(format);
     }
     let docs = doc(&text);
+    let deprecated = deprecated_attribute(field.deprecated);
     let alias = field.alias.as_ref().map(|alias| quote!(, alias = #alias));
     // 64-bit integers travel as strings; `default` keeps a missing field `None`.
     let wire_format = match &field.ty {
@@ -113,11 +116,26 @@ fn field(field: &Field) -> TokenStream {
         _ => None,
     }
     .map(|module| quote!(, default, with = #module));
+    let ty = if field.boxed { quote!(Box<#ty>) } else { ty };
     quote! {
         #docs
+        #deprecated
         #[serde(rename = #wire, skip_serializing_if = "Option::is_none" #alias #wire_format)]
         pub #name: Option<#ty>,
     }
+}
+
+/// What a field's wire format means, for its documentation.
+fn format_note(ty: &Type) -> Option<&'static str> {
+    Some(match ty {
+        Type::Timestamp => "An RFC 3339 timestamp.",
+        Type::Date => "A calendar date, `YYYY-MM-DD`.",
+        Type::Duration => "A duration in seconds, such as `3.5s`.",
+        Type::FieldMask => "Field paths separated by commas, such as `name,labels`.",
+        Type::Bytes => "Bytes, sent as base64.",
+        Type::I64 | Type::U64 => "A 64-bit integer, sent as a decimal string.",
+        _ => return None,
+    })
 }
 
 fn setter(type_name: &str, field: &Field) -> TokenStream {
@@ -125,11 +143,24 @@ fn setter(type_name: &str, field: &Field) -> TokenStream {
     let bare = field.rust_name.trim_start_matches("r#");
     let setter = format_ident!("set_{}", bare);
     let docs = doc(&format!("Sets [`{type_name}::{bare}`]."));
+    let deprecated = deprecated_attribute(field.deprecated);
+    if field.boxed {
+        let ty = rust_type(&field.ty);
+        return quote! {
+            #docs
+            #deprecated
+            pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
+                self.#name = Some(Box::new(value.into()));
+                self
+            }
+        };
+    }
     match &field.ty {
         Type::Array(item) => {
             let item = rust_type(item);
             quote! {
                 #docs
+                #deprecated
                 pub fn #setter<I, V>(mut self, values: I) -> Self
                 where
                     I: IntoIterator<Item = V>,
@@ -144,6 +175,7 @@ fn setter(type_name: &str, field: &Field) -> TokenStream {
             let ty = rust_type(ty);
             quote! {
                 #docs
+                #deprecated
                 pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
                     self.#name = Some(value.into());
                     self

@@ -1,7 +1,7 @@
 //! `src/params.rs`: the standard parameters every method accepts, and the
 //! enums that parameters declare.
 
-use super::docs::doc;
+use super::docs::{deprecated_attribute, doc};
 use super::enums;
 use super::types::{ident, rust_type};
 use crate::ir::{Api, Parameter, Type};
@@ -100,10 +100,11 @@ pub fn setter(param: &Parameter, place: TokenStream) -> TokenStream {
     if let Some(default) = &param.default {
         text.push_str(&format!(" The server's default is `{default}`."));
     }
-    if param.deprecated {
-        text.push_str("\n\n**Deprecated** by the API.");
-    }
     let docs = doc(&text);
+    let docs = {
+        let deprecated = deprecated_attribute(param.deprecated);
+        quote!(#docs #deprecated)
+    };
     let item = rust_type(&param.ty);
     match (&param.ty, param.repeated) {
         (_, true) => quote! {

@@ -2,17 +2,26 @@
 //! type, one call builder per method, and nested resources as submodules.
 
 use super::CrateSettings;
-use super::docs::{doc, doc_paragraphs, doc_verbatim};
-use super::enums;
-use super::params::{append_to_query, setter, stored_type};
+use super::calls::{builder, scope_list};
+use super::docs::{deprecated_attribute, doc, doc_paragraphs, doc_verbatim};
 use super::types::{ident, rust_type};
 use crate::ir::{Api, Method, Parameter, Resource, Type};
-use crate::path_template::{Binding, BindingSegment, Expansion, PathPart};
+use crate::path_template::{Binding, BindingSegment, Expansion};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-/// `src/resources/mod.rs`: the module list and the accessors on `Client`.
-pub fn emit_index(api: &Api) -> TokenStream {
+/// What a method function is defined on.
+#[derive(Clone, Copy)]
+enum Receiver {
+    /// A resource type holding `client: &'a Client`.
+    Resource,
+    /// `Client` itself (methods outside any resource).
+    Client,
+}
+
+/// `src/resources/mod.rs`: the module list, the accessors and top-level
+/// methods on `Client`, and the call builders of those methods.
+pub fn emit_index(api: &Api, settings: &CrateSettings) -> TokenStream {
     let modules = api.resources.iter().map(|r| {
         let module = ident(&r.module);
         let text = doc(&format!("Calls on the `{}` resource.", r.name));
@@ -30,6 +39,14 @@ pub fn emit_index(api: &Api) -> TokenStream {
             }
         }
     });
+    let methods = api
+        .methods
+        .iter()
+        .map(|m| method_fn(api, settings, m, &[], Receiver::Client));
+    let builders = api.methods.iter().map(|m| {
+        let made_by = format!("crate::Client::{}", m.fn_name.trim_start_matches("r#"));
+        builder(api, &made_by, m)
+    });
     quote! {
         //! The API's resources: one module each, reached from [`crate::Client`].
 
@@ -37,7 +54,10 @@ pub fn emit_index(api: &Api) -> TokenStream {
 
         impl crate::Client {
             #( #accessors )*
+            #( #methods )*
         }
+
+        #( #builders )*
     }
 }
 
@@ -72,7 +92,7 @@ fn resource_items(
     let method_fns = resource
         .methods
         .iter()
-        .map(|m| method_fn(api, settings, m, chain));
+        .map(|m| method_fn(api, settings, m, chain, Receiver::Resource));
     let child_accessors = resource.resources.iter().map(|child| {
         let module = ident(&child.module);
         let accessor = ident(&child.accessor);
@@ -85,7 +105,14 @@ fn resource_items(
             }
         }
     });
-    let builders = resource.methods.iter().map(|m| builder(api, resource, m));
+    let builders = resource.methods.iter().map(|m| {
+        let made_by = format!(
+            "{}::{}",
+            resource.type_name,
+            m.fn_name.trim_start_matches("r#")
+        );
+        builder(api, &made_by, m)
+    });
     let children = resource.resources.iter().map(|child| {
         let module = ident(&child.module);
         let mut child_chain = chain.to_vec();
@@ -115,12 +142,13 @@ fn resource_items(
     }
 }
 
-/// The function on the resource type that starts a call.
+/// The function on the resource type (or the client) that starts a call.
 fn method_fn(
     api: &Api,
     settings: &CrateSettings,
     method: &Method,
     chain: &[String],
+    receiver: Receiver,
 ) -> TokenStream {
     let fn_name = ident(&method.fn_name);
     let builder = ident(&method.builder);
@@ -146,12 +174,14 @@ fn method_fn(
     }
     let request_init = match &method.request {
         Some(body) if !body.empty => {
-            let ty = rust_type(&Type::Named(body.type_name.clone()));
+            let ty = rust_type(&body.ty);
             arguments.push(quote!(request: #ty));
-            arg_docs.push(format!(
-                "* `request`: the request body, [`crate::models::{}`].",
-                body.type_name
-            ));
+            arg_docs.push(match &body.ty {
+                Type::Named(name) => format!(
+                    "* `request`: the request body, [`crate::models::{name}`]."
+                ),
+                _ => "* `request`: the request body.".to_owned(),
+            });
             quote!(request,)
         }
         Some(_) => quote!(request: Default::default(),),
@@ -186,13 +216,19 @@ fn method_fn(
     ));
     let docs = doc_paragraphs(&paragraphs);
     let example = doc_verbatim(&format!("\n{}", example(settings, method, chain)));
+    let deprecated = deprecated_attribute(method.deprecated);
+    let (lifetime, client) = match receiver {
+        Receiver::Resource => (quote!('a), quote!(self.client)),
+        Receiver::Client => (quote!('_), quote!(self)),
+    };
     quote! {
         #docs
         #example
+        #deprecated
         #many
-        pub fn #fn_name(&self, #( #arguments ),*) -> #builder<'a> {
+        pub fn #fn_name(&self, #( #arguments ),*) -> #builder<#lifetime> {
             #builder {
-                client: self.client,
+                client: #client,
                 #( #inits, )*
                 #( #optional_inits )*
                 #request_init
@@ -270,7 +306,10 @@ pub(super) fn call_expression(krate: &str, method: &Method, chain: &[String]) ->
         .map(|p| sample_argument(method, p, krate))
         .collect();
     if let Some(body) = method.request.as_ref().filter(|b| !b.empty) {
-        args.push(format!("{krate}::models::{}::new()", body.type_name));
+        args.push(match &body.ty {
+            Type::Named(name) => format!("{krate}::models::{name}::default()"),
+            _ => "Default::default()".to_owned(),
+        });
     }
     let accessors: String = chain.iter().map(|a| format!(".{a}()")).collect();
     format!("client{accessors}.{}({})", method.fn_name, args.join(", "))
@@ -284,6 +323,10 @@ fn sample_argument(method: &Method, param: &Parameter, krate: &str) -> String {
         (Type::I32 | Type::U32 | Type::I64 | Type::U64, _) => "1".to_owned(),
         (Type::F32 | Type::F64, _) => "1.0".to_owned(),
         (Type::Timestamp, _) => format!("\"2025-01-01T00:00:00Z\".parse::<{krate}::Timestamp>()?"),
+        (Type::Date, _) => format!("\"2025-01-01\".parse::<{krate}::Date>()?"),
+        (Type::Duration, _) => format!("\"3.5s\".parse::<{krate}::Duration>()?"),
+        (Type::FieldMask, _) => format!("{krate}::FieldMask::new([\"name\"])"),
+        (Type::Bytes, _) => format!("{krate}::Bytes::from(\"example\")"),
         // Parsing the first known value names its variant without spelling
         // out the enum's module path.
         (Type::Enum(reference), _) => {
@@ -322,237 +365,4 @@ fn sample_value(binding: &Binding) -> String {
         })
         .collect::<Vec<_>>()
         .join("/")
-}
-
-/// The call builder of one method.
-fn builder(api: &Api, resource: &Resource, method: &Method) -> TokenStream {
-    let builder = ident(&method.builder);
-    let type_name = &resource.type_name;
-    let id = &method.id;
-    let docs = doc(&format!(
-        "A call to `{id}`, made by [`{type_name}::{}`].\n\n\
-         Set optional parameters with its methods, then `.await` it (or call \
-         [`{}::send`]). Nothing is sent before that.",
-        method.fn_name.trim_start_matches("r#"),
-        method.builder
-    ));
-    let (scopes_doc, scopes_value) = scopes_constant(api, method);
-    let arg_fields = method.args.iter().map(|p| {
-        let name = ident(&p.rust_name);
-        let ty = rust_type(&p.ty);
-        if p.repeated {
-            quote!(#name: Vec<#ty>,)
-        } else {
-            quote!(#name: #ty,)
-        }
-    });
-    let optional_fields = method.optional.iter().map(|p| {
-        let name = ident(&p.rust_name);
-        let ty = stored_type(p);
-        quote!(#name: #ty,)
-    });
-    let request_field = method.request.as_ref().map(|body| {
-        let ty = rust_type(&Type::Named(body.type_name.clone()));
-        quote!(request: #ty,)
-    });
-    let optional_setters = method.optional.iter().map(|p| {
-        let name = ident(&p.rust_name);
-        setter(p, quote!(self.#name))
-    });
-    let standard_setters = api.standard_params.iter().map(|p| {
-        let name = ident(&p.rust_name);
-        setter(p, quote!(self.standard.#name))
-    });
-    let response = match &method.response {
-        Some(name) => rust_type(&Type::Named(name.clone())),
-        None => quote!(()),
-    };
-    let execute = if method.response.is_some() {
-        quote!(client.execute(request).await)
-    } else {
-        quote!(client.execute_without_response(request).await)
-    };
-    let request_statements = into_request(method);
-    let method_enums = method
-        .args
-        .iter()
-        .chain(&method.optional)
-        .filter_map(|p| match &p.ty {
-            Type::Enum(reference) if reference.module.is_empty() => {
-                reference.definition.as_deref().map(enums::emit)
-            }
-            _ => None,
-        });
-    let send_doc = doc("Sends the call and returns the response body.\n\n\
-         Path parameters are checked first: a value that does not fit its \
-         template is an [`crate::Error::Binding`] and nothing is sent.");
-    quote! {
-        #docs
-        #[derive(Clone, Debug)]
-        #[must_use = "a call does nothing until it is awaited"]
-        pub struct #builder<'a> {
-            client: &'a crate::Client,
-            #( #arg_fields )*
-            #( #optional_fields )*
-            #request_field
-            standard: crate::params::StandardParams,
-        }
-
-        impl<'a> #builder<'a> {
-            #scopes_doc
-            pub const SCOPES: &'static [crate::Scope] = #scopes_value;
-
-            #( #optional_setters )*
-            #( #standard_setters )*
-
-            #send_doc
-            pub async fn send(self) -> crate::Result<#response> {
-                let client = self.client;
-                let request = self.into_request()?;
-                #execute
-            }
-
-            /// Binds and encodes the path, collects the query and serializes the body.
-            fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
-                #request_statements
-            }
-        }
-
-        impl<'a> std::future::IntoFuture for #builder<'a> {
-            type Output = crate::Result<#response>;
-            type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
-            }
-        }
-
-        #( #method_enums )*
-    }
-}
-
-/// A Markdown list of the scope URLs a method accepts.
-fn scope_list(api: &Api, method: &Method) -> Vec<String> {
-    method
-        .scopes
-        .iter()
-        .filter_map(|v| api.scopes.iter().find(|s| s.variant == *v))
-        .map(|s| format!("- `{}`", s.url))
-        .collect()
-}
-
-/// The docs and value of a call's `SCOPES` constant. A method that accepts
-/// every scope of the API (as all Data Portability methods do) refers to
-/// `Scope::ALL` instead of repeating the list.
-fn scopes_constant(api: &Api, method: &Method) -> (TokenStream, TokenStream) {
-    let all: Vec<&str> = api.scopes.iter().map(|s| s.variant.as_str()).collect();
-    if !all.is_empty()
-        && method
-            .scopes
-            .iter()
-            .map(String::as_str)
-            .eq(all.iter().copied())
-    {
-        let text = format!(
-            "Any one of the API's {} scopes authorizes the call: this is [`crate::Scope::ALL`].",
-            all.len()
-        );
-        return (doc(&text), quote!(crate::Scope::ALL));
-    }
-    let urls = scope_list(api, method);
-    let text = if urls.is_empty() {
-        "The method needs no OAuth scope.".to_owned()
-    } else {
-        format!(
-            "Any one of these scopes authorizes the call:\n\n{}",
-            urls.join("\n")
-        )
-    };
-    let variants = method.scopes.iter().map(|v| ident(v));
-    (doc(&text), quote!(&[ #( crate::Scope::#variants, )* ]))
-}
-
-/// The body of `into_request`: path, query, body, in that order.
-fn into_request(method: &Method) -> TokenStream {
-    let path_statements = method.path.parts.iter().map(|part| match part {
-        PathPart::Literal(text) => quote! { path.push_str(#text); },
-        PathPart::Variable(variable) => {
-            let param = method
-                .args
-                .iter()
-                .find(|p| p.wire_name == variable.name)
-                .expect("lowering checked that every path variable is a positional argument");
-            let name = ident(&param.rust_name);
-            let wire = &param.wire_name;
-            let value = if param.ty == Type::String {
-                quote!(&self.#name)
-            } else {
-                quote!(&self.#name.to_string())
-            };
-            match &variable.expansion {
-                Expansion::Simple => quote! {
-                    crate::runtime::path::push_simple(&mut path, #wire, #value)?;
-                },
-                Expansion::Reserved(None) => quote! {
-                    crate::runtime::path::push_reserved(&mut path, #wire, #value, None)?;
-                },
-                Expansion::Reserved(Some(binding)) => {
-                    let template = binding.to_string();
-                    let segments = binding.0.iter().map(|segment| match segment {
-                        BindingSegment::Literal(text) => quote!(Segment::Literal(#text)),
-                        BindingSegment::Single => quote!(Segment::Single),
-                        BindingSegment::Multi => quote!(Segment::Multi),
-                    });
-                    let constant = format_ident!("{}", param.rust_name.trim_start_matches("r#").to_uppercase());
-                    quote! {
-                        {
-                            use crate::runtime::path::{Binding, Segment};
-                            const #constant: Binding = Binding {
-                                template: #template,
-                                segments: &[ #( #segments ),* ],
-                            };
-                            crate::runtime::path::push_reserved(&mut path, #wire, #value, Some(&#constant))?;
-                        }
-                    }
-                }
-            }
-        }
-    });
-    let query_args = method
-        .args
-        .iter()
-        .filter(|p| p.location == crate::ir::Location::Query)
-        .map(|p| {
-            let name = ident(&p.rust_name);
-            let wire = &p.wire_name;
-            if p.repeated {
-                quote! { for value in &self.#name { query.push(#wire, value); } }
-            } else {
-                quote! { query.push(#wire, &self.#name); }
-            }
-        });
-    let optional = method.optional.iter().map(append_to_query);
-    let body = if method.request.is_some() {
-        quote!(crate::runtime::client::json_body(&self.request)?)
-    } else {
-        quote!(None)
-    };
-    let id = &method.id;
-    let verb = format_ident!("{}", method.http_method.as_str());
-    quote! {
-        let mut path = String::new();
-        #( #path_statements )*
-        let mut query = crate::runtime::query::Query::new();
-        #( #query_args )*
-        #( #optional )*
-        self.standard.append_to(&mut query);
-        Ok(crate::runtime::client::Request {
-            method_id: #id,
-            http_method: reqwest::Method::#verb,
-            path,
-            query,
-            body: #body,
-            scopes: Self::SCOPES,
-        })
-    }
 }

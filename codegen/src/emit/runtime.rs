@@ -6,10 +6,17 @@
 /// File name and contents of each runtime source file, in name order.
 pub const FILES: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../../runtime/auth.rs")),
+    ("bytes.rs", include_str!("../../runtime/bytes.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
+    ("date.rs", include_str!("../../runtime/date.rs")),
+    ("dispatch.rs", include_str!("../../runtime/dispatch.rs")),
+    ("duration.rs", include_str!("../../runtime/duration.rs")),
     ("enums.rs", include_str!("../../runtime/enums.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
+    ("field_mask.rs", include_str!("../../runtime/field_mask.rs")),
+    ("media.rs", include_str!("../../runtime/media.rs")),
     ("mod.rs", include_str!("../../runtime/mod.rs")),
+    ("pages.rs", include_str!("../../runtime/pages.rs")),
     ("path.rs", include_str!("../../runtime/path.rs")),
     ("query.rs", include_str!("../../runtime/query.rs")),
     ("timestamp.rs", include_str!("../../runtime/timestamp.rs")),

@@ -17,6 +17,10 @@ pub fn rust_type(ty: &Type) -> TokenStream {
         Type::I64 => quote!(i64),
         Type::U64 => quote!(u64),
         Type::Timestamp => quote!(crate::Timestamp),
+        Type::Date => quote!(crate::Date),
+        Type::Duration => quote!(crate::Duration),
+        Type::FieldMask => quote!(crate::FieldMask),
+        Type::Bytes => quote!(crate::Bytes),
         Type::Any => quote!(serde_json::Value),
         Type::Array(item) => {
             let item = rust_type(item);
@@ -26,9 +30,9 @@ pub fn rust_type(ty: &Type) -> TokenStream {
             let value = rust_type(value);
             quote!(std::collections::BTreeMap<String, #value>)
         }
-        Type::Named(name) => {
-            let name = ident(name);
-            quote!(crate::models::#name)
+        Type::Named(path) => {
+            let segments = path.split("::").map(ident);
+            quote!(crate::models #(:: #segments)*)
         }
         Type::Enum(reference) => enum_path(reference),
     }

@@ -165,29 +165,41 @@ impl<'a> Cancel<'a> {
         let request = self.into_request()?;
         client.execute(request).await
     }
+    /// The HTTP request [`send`](Self::send) would make (method,
+    /// URL, headers, body), built without sending anything and
+    /// without asking for a token: for debugging and tests.
+    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
+        let request = self.clone().into_request()?;
+        Ok(self.client.prepare(&request))
+    }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
-        let mut path = String::new();
-        path.push_str("v1/");
-        {
-            use crate::runtime::path::{Binding, Segment};
-            const NAME: Binding = Binding {
-                template: "archiveJobs/*",
-                segments: &[Segment::Literal("archiveJobs"), Segment::Single],
-            };
-            crate::runtime::path::push_reserved(
-                &mut path,
-                "name",
-                &self.name,
-                Some(&NAME),
-            )?;
-        }
-        path.push_str(":cancel");
+        let path = {
+            let mut path = String::new();
+            path.push_str("v1/");
+            {
+                use crate::runtime::path::{Binding, Segment};
+                const BINDING: Binding = Binding {
+                    template: "archiveJobs/*",
+                    segments: &[Segment::Literal("archiveJobs"), Segment::Single],
+                };
+                crate::runtime::path::push_reserved(
+                    &mut path,
+                    "name",
+                    &self.name,
+                    Some(&BINDING),
+                )?;
+            }
+            path.push_str(":cancel");
+            path
+        };
         let mut query = crate::runtime::query::Query::new();
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "dataportability.archiveJobs.cancel",
             http_method: reqwest::Method::POST,
+            prefix: "",
+            base: crate::runtime::client::Base::Service,
             path,
             query,
             body: crate::runtime::client::json_body(&self.request)?,
@@ -258,32 +270,44 @@ impl<'a> GetPortabilityArchiveState<'a> {
         let request = self.into_request()?;
         client.execute(request).await
     }
+    /// The HTTP request [`send`](Self::send) would make (method,
+    /// URL, headers, body), built without sending anything and
+    /// without asking for a token: for debugging and tests.
+    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
+        let request = self.clone().into_request()?;
+        Ok(self.client.prepare(&request))
+    }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
-        let mut path = String::new();
-        path.push_str("v1/");
-        {
-            use crate::runtime::path::{Binding, Segment};
-            const NAME: Binding = Binding {
-                template: "archiveJobs/*/portabilityArchiveState",
-                segments: &[
-                    Segment::Literal("archiveJobs"),
-                    Segment::Single,
-                    Segment::Literal("portabilityArchiveState"),
-                ],
-            };
-            crate::runtime::path::push_reserved(
-                &mut path,
-                "name",
-                &self.name,
-                Some(&NAME),
-            )?;
-        }
+        let path = {
+            let mut path = String::new();
+            path.push_str("v1/");
+            {
+                use crate::runtime::path::{Binding, Segment};
+                const BINDING: Binding = Binding {
+                    template: "archiveJobs/*/portabilityArchiveState",
+                    segments: &[
+                        Segment::Literal("archiveJobs"),
+                        Segment::Single,
+                        Segment::Literal("portabilityArchiveState"),
+                    ],
+                };
+                crate::runtime::path::push_reserved(
+                    &mut path,
+                    "name",
+                    &self.name,
+                    Some(&BINDING),
+                )?;
+            }
+            path
+        };
         let mut query = crate::runtime::query::Query::new();
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "dataportability.archiveJobs.getPortabilityArchiveState",
             http_method: reqwest::Method::GET,
+            prefix: "",
+            base: crate::runtime::client::Base::Service,
             path,
             query,
             body: None,
@@ -357,29 +381,41 @@ impl<'a> Retry<'a> {
         let request = self.into_request()?;
         client.execute(request).await
     }
+    /// The HTTP request [`send`](Self::send) would make (method,
+    /// URL, headers, body), built without sending anything and
+    /// without asking for a token: for debugging and tests.
+    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
+        let request = self.clone().into_request()?;
+        Ok(self.client.prepare(&request))
+    }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
-        let mut path = String::new();
-        path.push_str("v1/");
-        {
-            use crate::runtime::path::{Binding, Segment};
-            const NAME: Binding = Binding {
-                template: "archiveJobs/*",
-                segments: &[Segment::Literal("archiveJobs"), Segment::Single],
-            };
-            crate::runtime::path::push_reserved(
-                &mut path,
-                "name",
-                &self.name,
-                Some(&NAME),
-            )?;
-        }
-        path.push_str(":retry");
+        let path = {
+            let mut path = String::new();
+            path.push_str("v1/");
+            {
+                use crate::runtime::path::{Binding, Segment};
+                const BINDING: Binding = Binding {
+                    template: "archiveJobs/*",
+                    segments: &[Segment::Literal("archiveJobs"), Segment::Single],
+                };
+                crate::runtime::path::push_reserved(
+                    &mut path,
+                    "name",
+                    &self.name,
+                    Some(&BINDING),
+                )?;
+            }
+            path.push_str(":retry");
+            path
+        };
         let mut query = crate::runtime::query::Query::new();
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "dataportability.archiveJobs.retry",
             http_method: reqwest::Method::POST,
+            prefix: "",
+            base: crate::runtime::client::Base::Service,
             path,
             query,
             body: crate::runtime::client::json_body(&self.request)?,

@@ -28,7 +28,7 @@ impl<'a> PortabilityArchive<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: &google_dataportability_v1::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.portability_archive().initiate(google_dataportability_v1::models::InitiatePortabilityArchiveRequest::new()).await?;
+    /// let response = client.portability_archive().initiate(google_dataportability_v1::models::InitiatePortabilityArchiveRequest::default()).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
@@ -102,15 +102,27 @@ impl<'a> Initiate<'a> {
         let request = self.into_request()?;
         client.execute(request).await
     }
+    /// The HTTP request [`send`](Self::send) would make (method,
+    /// URL, headers, body), built without sending anything and
+    /// without asking for a token: for debugging and tests.
+    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
+        let request = self.clone().into_request()?;
+        Ok(self.client.prepare(&request))
+    }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
-        let mut path = String::new();
-        path.push_str("v1/portabilityArchive:initiate");
+        let path = {
+            let mut path = String::new();
+            path.push_str("v1/portabilityArchive:initiate");
+            path
+        };
         let mut query = crate::runtime::query::Query::new();
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "dataportability.portabilityArchive.initiate",
             http_method: reqwest::Method::POST,
+            prefix: "",
+            base: crate::runtime::client::Base::Service,
             path,
             query,
             body: crate::runtime::client::json_body(&self.request)?,

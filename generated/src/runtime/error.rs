@@ -4,6 +4,7 @@
 //! when it sent Google's JSON error envelope.
 
 use super::auth::TokenError;
+use super::media::MediaError;
 use super::path::BindingError;
 use serde::Deserialize;
 use std::fmt;
@@ -37,6 +38,9 @@ pub enum Error {
         /// The limit, in bytes.
         limit: usize,
     },
+    /// Content could not be uploaded: too large or of a type the method
+    /// does not accept (nothing was sent), or the upload session failed.
+    Media(MediaError),
 }
 
 impl fmt::Display for Error {
@@ -56,6 +60,7 @@ impl fmt::Display for Error {
                     "the response body is larger than the limit of {limit} bytes"
                 )
             }
+            Self::Media(e) => write!(f, "media upload failed: {e}"),
         }
     }
 }
@@ -69,6 +74,7 @@ impl std::error::Error for Error {
             Self::Encode(e) => Some(e),
             Self::Decode(e) => Some(&e.source),
             Self::Auth(e) => Some(e),
+            Self::Media(e) => Some(e),
         }
     }
 }

@@ -52,7 +52,7 @@ impl FooBar {
         self
     }
 }
-/// Types used by the fields of [`FooBar`].
+/// Types declared inside [`FooBar`].
 pub mod foo_bar {
     /// The values of `Status`.
     ///

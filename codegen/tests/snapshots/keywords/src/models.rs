@@ -129,7 +129,7 @@ impl Self2 {
         self
     }
 }
-/// Types used by the fields of [`Self2`].
+/// Types declared inside [`Self2`].
 pub mod self_ {
     /// A list of enum values.
     ///

@@ -40,6 +40,8 @@ pub struct Instance {
     )]
     pub create_time: Option<crate::Timestamp>,
     /// Sent as a decimal string.
+    ///
+    /// A 64-bit integer, sent as a decimal string.
     #[serde(
         rename = "generation",
         skip_serializing_if = "Option::is_none",

@@ -38,12 +38,16 @@
 //! - [`Error`]: binding errors (nothing sent), the service's error envelope, transport and decoding failures.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![allow(deprecated)]
 #![allow(
     rustdoc::bare_urls,
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+#[cfg(feature = "dispatch")]
+#[rustfmt::skip]
+pub mod dispatch;
 #[rustfmt::skip]
 pub mod models;
 #[rustfmt::skip]
@@ -57,9 +61,17 @@ mod runtime;
 mod scopes;
 pub use runtime::BoxFuture;
 pub use runtime::auth::{AccessToken, StaticToken, TokenError, TokenProvider};
-pub use runtime::client::{Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES};
+pub use runtime::bytes::{Bytes, BytesError};
+pub use runtime::client::{
+    Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, HttpRequest,
+};
+pub use runtime::date::{Date, DateError};
+pub use runtime::duration::{Duration, DurationError};
 pub use runtime::enums::UnknownValue;
 pub use runtime::error::{ApiError, ConfigError, DecodeError, Error, HttpError, Result};
+pub use runtime::field_mask::FieldMask;
+pub use runtime::media::{Download, Media, MediaError, RESUMABLE_CHUNK_BYTES};
+pub use runtime::pages::Pages;
 pub use runtime::path::BindingError;
 pub use runtime::timestamp::{Timestamp, TimestampError};
 pub use scopes::{Scope, UnknownScope};

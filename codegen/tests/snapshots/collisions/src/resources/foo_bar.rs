@@ -56,15 +56,27 @@ impl<'a> List<'a> {
         let request = self.into_request()?;
         client.execute(request).await
     }
+    /// The HTTP request [`send`](Self::send) would make (method,
+    /// URL, headers, body), built without sending anything and
+    /// without asking for a token: for debugging and tests.
+    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
+        let request = self.clone().into_request()?;
+        Ok(self.client.prepare(&request))
+    }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
-        let mut path = String::new();
-        path.push_str("fooBars");
+        let path = {
+            let mut path = String::new();
+            path.push_str("fooBars");
+            path
+        };
         let mut query = crate::runtime::query::Query::new();
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "collisions.fooBar.list",
             http_method: reqwest::Method::GET,
+            prefix: "",
+            base: crate::runtime::client::Base::Service,
             path,
             query,
             body: None,

@@ -60,15 +60,27 @@ impl<'a> Accounts<'a> {
         let request = self.into_request()?;
         client.execute(request).await
     }
+    /// The HTTP request [`send`](Self::send) would make (method,
+    /// URL, headers, body), built without sending anything and
+    /// without asking for a token: for debugging and tests.
+    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
+        let request = self.clone().into_request()?;
+        Ok(self.client.prepare(&request))
+    }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
-        let mut path = String::new();
-        path.push_str("users/accounts");
+        let path = {
+            let mut path = String::new();
+            path.push_str("users/accounts");
+            path
+        };
         let mut query = crate::runtime::query::Query::new();
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "collisions.users.accounts",
             http_method: reqwest::Method::GET,
+            prefix: "",
+            base: crate::runtime::client::Base::Service,
             path,
             query,
             body: None,
@@ -155,11 +167,26 @@ pub mod accounts_2 {
             let request = self.into_request()?;
             client.execute(request).await
         }
+        /// The HTTP request [`send`](Self::send) would make (method,
+        /// URL, headers, body), built without sending anything and
+        /// without asking for a token: for debugging and tests.
+        pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
+            let request = self.clone().into_request()?;
+            Ok(self.client.prepare(&request))
+        }
         /// Binds and encodes the path, collects the query and serializes the body.
         fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
-            let mut path = String::new();
-            path.push_str("users/accounts/");
-            crate::runtime::path::push_simple(&mut path, "accountId", &self.account_id)?;
+            let path = {
+                let mut path = String::new();
+                path.push_str("users/accounts/");
+                crate::runtime::path::push_simple(
+                    &mut path,
+                    "accountId",
+                    &self.account_id,
+                    None,
+                )?;
+                path
+            };
             let mut query = crate::runtime::query::Query::new();
             if let Some(value) = &self.account_id_2 {
                 query.push("account_id", value);
@@ -168,6 +195,8 @@ pub mod accounts_2 {
             Ok(crate::runtime::client::Request {
                 method_id: "collisions.users.accounts.get",
                 http_method: reqwest::Method::GET,
+                prefix: "",
+                base: crate::runtime::client::Base::Service,
                 path,
                 query,
                 body: None,

@@ -63,7 +63,7 @@ impl<'a> Type<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: &fixture_keywords::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.r#type().r#return("example-type", fixture_keywords::models::Self2::new()).await?;
+    /// let response = client.r#type().r#return("example-type", fixture_keywords::models::Self2::default()).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
@@ -111,28 +111,40 @@ impl<'a> Move<'a> {
         let request = self.into_request()?;
         client.execute_without_response(request).await
     }
+    /// The HTTP request [`send`](Self::send) would make (method,
+    /// URL, headers, body), built without sending anything and
+    /// without asking for a token: for debugging and tests.
+    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
+        let request = self.clone().into_request()?;
+        Ok(self.client.prepare(&request))
+    }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
-        let mut path = String::new();
-        path.push_str("types/");
-        {
-            use crate::runtime::path::{Binding, Segment};
-            const NAME: Binding = Binding {
-                template: "types/*",
-                segments: &[Segment::Literal("types"), Segment::Single],
-            };
-            crate::runtime::path::push_reserved(
-                &mut path,
-                "name",
-                &self.name,
-                Some(&NAME),
-            )?;
-        }
+        let path = {
+            let mut path = String::new();
+            path.push_str("types/");
+            {
+                use crate::runtime::path::{Binding, Segment};
+                const BINDING: Binding = Binding {
+                    template: "types/*",
+                    segments: &[Segment::Literal("types"), Segment::Single],
+                };
+                crate::runtime::path::push_reserved(
+                    &mut path,
+                    "name",
+                    &self.name,
+                    Some(&BINDING),
+                )?;
+            }
+            path
+        };
         let mut query = crate::runtime::query::Query::new();
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "keywords.type.move",
             http_method: reqwest::Method::DELETE,
+            prefix: "",
+            base: crate::runtime::client::Base::Service,
             path,
             query,
             body: None,
@@ -192,12 +204,22 @@ impl<'a> Return<'a> {
         let request = self.into_request()?;
         client.execute(request).await
     }
+    /// The HTTP request [`send`](Self::send) would make (method,
+    /// URL, headers, body), built without sending anything and
+    /// without asking for a token: for debugging and tests.
+    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
+        let request = self.clone().into_request()?;
+        Ok(self.client.prepare(&request))
+    }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
-        let mut path = String::new();
-        path.push_str("types/");
-        crate::runtime::path::push_simple(&mut path, "type", &self.r#type)?;
-        path.push_str(":return");
+        let path = {
+            let mut path = String::new();
+            path.push_str("types/");
+            crate::runtime::path::push_simple(&mut path, "type", &self.r#type, None)?;
+            path.push_str(":return");
+            path
+        };
         let mut query = crate::runtime::query::Query::new();
         if let Some(value) = &self.fields_2 {
             query.push("fields", value);
@@ -209,6 +231,8 @@ impl<'a> Return<'a> {
         Ok(crate::runtime::client::Request {
             method_id: "keywords.type.return",
             http_method: reqwest::Method::POST,
+            prefix: "",
+            base: crate::runtime::client::Base::Service,
             path,
             query,
             body: crate::runtime::client::json_body(&self.request)?,

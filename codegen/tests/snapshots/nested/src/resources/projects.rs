@@ -82,33 +82,45 @@ pub mod locations {
             let request = self.into_request()?;
             client.execute(request).await
         }
+        /// The HTTP request [`send`](Self::send) would make (method,
+        /// URL, headers, body), built without sending anything and
+        /// without asking for a token: for debugging and tests.
+        pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
+            let request = self.clone().into_request()?;
+            Ok(self.client.prepare(&request))
+        }
         /// Binds and encodes the path, collects the query and serializes the body.
         fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
-            let mut path = String::new();
-            path.push_str("v2/");
-            {
-                use crate::runtime::path::{Binding, Segment};
-                const NAME: Binding = Binding {
-                    template: "projects/*/locations/*",
-                    segments: &[
-                        Segment::Literal("projects"),
-                        Segment::Single,
-                        Segment::Literal("locations"),
-                        Segment::Single,
-                    ],
-                };
-                crate::runtime::path::push_reserved(
-                    &mut path,
-                    "name",
-                    &self.name,
-                    Some(&NAME),
-                )?;
-            }
+            let path = {
+                let mut path = String::new();
+                path.push_str("v2/");
+                {
+                    use crate::runtime::path::{Binding, Segment};
+                    const BINDING: Binding = Binding {
+                        template: "projects/*/locations/*",
+                        segments: &[
+                            Segment::Literal("projects"),
+                            Segment::Single,
+                            Segment::Literal("locations"),
+                            Segment::Single,
+                        ],
+                    };
+                    crate::runtime::path::push_reserved(
+                        &mut path,
+                        "name",
+                        &self.name,
+                        Some(&BINDING),
+                    )?;
+                }
+                path
+            };
             let mut query = crate::runtime::query::Query::new();
             self.standard.append_to(&mut query);
             Ok(crate::runtime::client::Request {
                 method_id: "nested.projects.locations.get",
                 http_method: reqwest::Method::GET,
+                prefix: "",
+                base: crate::runtime::client::Base::Service,
                 path,
                 query,
                 body: None,
@@ -153,7 +165,7 @@ pub mod locations {
             ///
             /// ```no_run
             /// # async fn example(client: &fixture_nested::Client) -> Result<(), Box<dyn std::error::Error>> {
-            /// let response = client.projects().locations().instances().create("projects/example-id/locations/example-id", fixture_nested::models::Instance::new()).await?;
+            /// let response = client.projects().locations().instances().create("projects/example-id/locations/example-id", fixture_nested::models::Instance::default()).await?;
             /// println!("{response:?}");
             /// # Ok(())
             /// # }
@@ -195,6 +207,7 @@ pub mod locations {
             /// # Ok(())
             /// # }
             /// ```
+            #[deprecated = "deprecated by the API"]
             pub fn delete(&self, name: impl Into<String>) -> Delete<'a> {
                 Delete {
                     client: self.client,
@@ -231,29 +244,39 @@ pub mod locations {
                 let request = self.into_request()?;
                 client.execute(request).await
             }
+            /// The HTTP request [`send`](Self::send) would make (method,
+            /// URL, headers, body), built without sending anything and
+            /// without asking for a token: for debugging and tests.
+            pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
+                let request = self.clone().into_request()?;
+                Ok(self.client.prepare(&request))
+            }
             /// Binds and encodes the path, collects the query and serializes the body.
             fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
-                let mut path = String::new();
-                path.push_str("v2/");
-                {
-                    use crate::runtime::path::{Binding, Segment};
-                    const PARENT: Binding = Binding {
-                        template: "projects/*/locations/*",
-                        segments: &[
-                            Segment::Literal("projects"),
-                            Segment::Single,
-                            Segment::Literal("locations"),
-                            Segment::Single,
-                        ],
-                    };
-                    crate::runtime::path::push_reserved(
-                        &mut path,
-                        "parent",
-                        &self.parent,
-                        Some(&PARENT),
-                    )?;
-                }
-                path.push_str("/instances");
+                let path = {
+                    let mut path = String::new();
+                    path.push_str("v2/");
+                    {
+                        use crate::runtime::path::{Binding, Segment};
+                        const BINDING: Binding = Binding {
+                            template: "projects/*/locations/*",
+                            segments: &[
+                                Segment::Literal("projects"),
+                                Segment::Single,
+                                Segment::Literal("locations"),
+                                Segment::Single,
+                            ],
+                        };
+                        crate::runtime::path::push_reserved(
+                            &mut path,
+                            "parent",
+                            &self.parent,
+                            Some(&BINDING),
+                        )?;
+                    }
+                    path.push_str("/instances");
+                    path
+                };
                 let mut query = crate::runtime::query::Query::new();
                 if let Some(value) = &self.instance_id {
                     query.push("instanceId", value);
@@ -262,6 +285,8 @@ pub mod locations {
                 Ok(crate::runtime::client::Request {
                     method_id: "nested.projects.locations.instances.create",
                     http_method: reqwest::Method::POST,
+                    prefix: "",
+                    base: crate::runtime::client::Base::Service,
                     path,
                     query,
                     body: crate::runtime::client::json_body(&self.request)?,
@@ -279,6 +304,8 @@ pub mod locations {
         /// A call to `nested.projects.locations.instances.delete`, made by [`Instances::delete`].
         ///
         /// Set optional parameters with its methods, then `.await` it (or call [`Delete::send`]). Nothing is sent before that.
+        ///
+        /// **Deprecated** by the API.
         #[derive(Clone, Debug)]
         #[must_use = "a call does nothing until it is awaited"]
         pub struct Delete<'a> {
@@ -297,35 +324,47 @@ pub mod locations {
                 let request = self.into_request()?;
                 client.execute_without_response(request).await
             }
+            /// The HTTP request [`send`](Self::send) would make (method,
+            /// URL, headers, body), built without sending anything and
+            /// without asking for a token: for debugging and tests.
+            pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
+                let request = self.clone().into_request()?;
+                Ok(self.client.prepare(&request))
+            }
             /// Binds and encodes the path, collects the query and serializes the body.
             fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
-                let mut path = String::new();
-                path.push_str("v2/");
-                {
-                    use crate::runtime::path::{Binding, Segment};
-                    const NAME: Binding = Binding {
-                        template: "projects/*/locations/*/instances/*",
-                        segments: &[
-                            Segment::Literal("projects"),
-                            Segment::Single,
-                            Segment::Literal("locations"),
-                            Segment::Single,
-                            Segment::Literal("instances"),
-                            Segment::Single,
-                        ],
-                    };
-                    crate::runtime::path::push_reserved(
-                        &mut path,
-                        "name",
-                        &self.name,
-                        Some(&NAME),
-                    )?;
-                }
+                let path = {
+                    let mut path = String::new();
+                    path.push_str("v2/");
+                    {
+                        use crate::runtime::path::{Binding, Segment};
+                        const BINDING: Binding = Binding {
+                            template: "projects/*/locations/*/instances/*",
+                            segments: &[
+                                Segment::Literal("projects"),
+                                Segment::Single,
+                                Segment::Literal("locations"),
+                                Segment::Single,
+                                Segment::Literal("instances"),
+                                Segment::Single,
+                            ],
+                        };
+                        crate::runtime::path::push_reserved(
+                            &mut path,
+                            "name",
+                            &self.name,
+                            Some(&BINDING),
+                        )?;
+                    }
+                    path
+                };
                 let mut query = crate::runtime::query::Query::new();
                 self.standard.append_to(&mut query);
                 Ok(crate::runtime::client::Request {
                     method_id: "nested.projects.locations.instances.delete",
                     http_method: reqwest::Method::DELETE,
+                    prefix: "",
+                    base: crate::runtime::client::Base::Service,
                     path,
                     query,
                     body: None,

@@ -29,7 +29,7 @@ impl<'a> Items<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: &fixture_paths::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// client.items().numbered(1, fixture_paths::models::Item::new()).await?;
+    /// client.items().numbered(1, fixture_paths::models::Item::default()).await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -226,7 +226,7 @@ impl<'a> Items<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: &fixture_paths::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.items().transcoding("projects/example-id/locations/example-id", fixture_paths::models::Item::new()).await?;
+    /// let response = client.items().transcoding("projects/example-id/locations/example-id", fixture_paths::models::Item::default()).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
@@ -296,20 +296,33 @@ impl<'a> Numbered<'a> {
         let request = self.into_request()?;
         client.execute_without_response(request).await
     }
+    /// The HTTP request [`send`](Self::send) would make (method,
+    /// URL, headers, body), built without sending anything and
+    /// without asking for a token: for debugging and tests.
+    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
+        let request = self.clone().into_request()?;
+        Ok(self.client.prepare(&request))
+    }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
-        let mut path = String::new();
-        path.push_str("items/");
-        crate::runtime::path::push_simple(
-            &mut path,
-            "itemId",
-            &self.item_id.to_string(),
-        )?;
+        let path = {
+            let mut path = String::new();
+            path.push_str("items/");
+            crate::runtime::path::push_simple(
+                &mut path,
+                "itemId",
+                &self.item_id.to_string(),
+                None,
+            )?;
+            path
+        };
         let mut query = crate::runtime::query::Query::new();
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "paths.items.numbered",
             http_method: reqwest::Method::PUT,
+            prefix: "",
+            base: crate::runtime::client::Base::Service,
             path,
             query,
             body: crate::runtime::client::json_body(&self.request)?,
@@ -374,10 +387,20 @@ impl<'a> Query<'a> {
         let request = self.into_request()?;
         client.execute(request).await
     }
+    /// The HTTP request [`send`](Self::send) would make (method,
+    /// URL, headers, body), built without sending anything and
+    /// without asking for a token: for debugging and tests.
+    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
+        let request = self.clone().into_request()?;
+        Ok(self.client.prepare(&request))
+    }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
-        let mut path = String::new();
-        path.push_str("items:search");
+        let path = {
+            let mut path = String::new();
+            path.push_str("items:search");
+            path
+        };
         let mut query = crate::runtime::query::Query::new();
         query.push("q", &self.q);
         for value in &self.ids {
@@ -399,6 +422,8 @@ impl<'a> Query<'a> {
         Ok(crate::runtime::client::Request {
             method_id: "paths.items.query",
             http_method: reqwest::Method::GET,
+            prefix: "",
+            base: crate::runtime::client::Base::Service,
             path,
             query,
             body: None,
@@ -495,32 +520,44 @@ impl<'a> ReservedFlat<'a> {
         let request = self.into_request()?;
         client.execute(request).await
     }
+    /// The HTTP request [`send`](Self::send) would make (method,
+    /// URL, headers, body), built without sending anything and
+    /// without asking for a token: for debugging and tests.
+    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
+        let request = self.clone().into_request()?;
+        Ok(self.client.prepare(&request))
+    }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
-        let mut path = String::new();
-        path.push_str("v1/");
-        {
-            use crate::runtime::path::{Binding, Segment};
-            const NAME: Binding = Binding {
-                template: "items/*/state",
-                segments: &[
-                    Segment::Literal("items"),
-                    Segment::Single,
-                    Segment::Literal("state"),
-                ],
-            };
-            crate::runtime::path::push_reserved(
-                &mut path,
-                "name",
-                &self.name,
-                Some(&NAME),
-            )?;
-        }
+        let path = {
+            let mut path = String::new();
+            path.push_str("v1/");
+            {
+                use crate::runtime::path::{Binding, Segment};
+                const BINDING: Binding = Binding {
+                    template: "items/*/state",
+                    segments: &[
+                        Segment::Literal("items"),
+                        Segment::Single,
+                        Segment::Literal("state"),
+                    ],
+                };
+                crate::runtime::path::push_reserved(
+                    &mut path,
+                    "name",
+                    &self.name,
+                    Some(&BINDING),
+                )?;
+            }
+            path
+        };
         let mut query = crate::runtime::query::Query::new();
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "paths.items.reservedFlat",
             http_method: reqwest::Method::GET,
+            prefix: "",
+            base: crate::runtime::client::Base::Service,
             path,
             query,
             body: None,
@@ -556,21 +593,33 @@ impl<'a> ReservedFree<'a> {
         let request = self.into_request()?;
         client.execute(request).await
     }
+    /// The HTTP request [`send`](Self::send) would make (method,
+    /// URL, headers, body), built without sending anything and
+    /// without asking for a token: for debugging and tests.
+    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
+        let request = self.clone().into_request()?;
+        Ok(self.client.prepare(&request))
+    }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
-        let mut path = String::new();
-        path.push_str("v1/");
-        crate::runtime::path::push_reserved(
-            &mut path,
-            "resource",
-            &self.resource,
-            None,
-        )?;
+        let path = {
+            let mut path = String::new();
+            path.push_str("v1/");
+            crate::runtime::path::push_reserved(
+                &mut path,
+                "resource",
+                &self.resource,
+                None,
+            )?;
+            path
+        };
         let mut query = crate::runtime::query::Query::new();
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "paths.items.reservedFree",
             http_method: reqwest::Method::GET,
+            prefix: "",
+            base: crate::runtime::client::Base::Service,
             path,
             query,
             body: None,
@@ -606,29 +655,41 @@ impl<'a> ReservedPattern<'a> {
         let request = self.into_request()?;
         client.execute(request).await
     }
+    /// The HTTP request [`send`](Self::send) would make (method,
+    /// URL, headers, body), built without sending anything and
+    /// without asking for a token: for debugging and tests.
+    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
+        let request = self.clone().into_request()?;
+        Ok(self.client.prepare(&request))
+    }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
-        let mut path = String::new();
-        path.push_str("v1/");
-        {
-            use crate::runtime::path::{Binding, Segment};
-            const NAME: Binding = Binding {
-                template: "items/*",
-                segments: &[Segment::Literal("items"), Segment::Single],
-            };
-            crate::runtime::path::push_reserved(
-                &mut path,
-                "name",
-                &self.name,
-                Some(&NAME),
-            )?;
-        }
-        path.push_str(":verb");
+        let path = {
+            let mut path = String::new();
+            path.push_str("v1/");
+            {
+                use crate::runtime::path::{Binding, Segment};
+                const BINDING: Binding = Binding {
+                    template: "items/*",
+                    segments: &[Segment::Literal("items"), Segment::Single],
+                };
+                crate::runtime::path::push_reserved(
+                    &mut path,
+                    "name",
+                    &self.name,
+                    Some(&BINDING),
+                )?;
+            }
+            path.push_str(":verb");
+            path
+        };
         let mut query = crate::runtime::query::Query::new();
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "paths.items.reservedPattern",
             http_method: reqwest::Method::GET,
+            prefix: "",
+            base: crate::runtime::client::Base::Service,
             path,
             query,
             body: None,
@@ -665,18 +726,30 @@ impl<'a> Simple<'a> {
         let request = self.into_request()?;
         client.execute(request).await
     }
+    /// The HTTP request [`send`](Self::send) would make (method,
+    /// URL, headers, body), built without sending anything and
+    /// without asking for a token: for debugging and tests.
+    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
+        let request = self.clone().into_request()?;
+        Ok(self.client.prepare(&request))
+    }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
-        let mut path = String::new();
-        path.push_str("b/");
-        crate::runtime::path::push_simple(&mut path, "bucket", &self.bucket)?;
-        path.push_str("/o/");
-        crate::runtime::path::push_simple(&mut path, "object", &self.object)?;
+        let path = {
+            let mut path = String::new();
+            path.push_str("b/");
+            crate::runtime::path::push_simple(&mut path, "bucket", &self.bucket, None)?;
+            path.push_str("/o/");
+            crate::runtime::path::push_simple(&mut path, "object", &self.object, None)?;
+            path
+        };
         let mut query = crate::runtime::query::Query::new();
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "paths.items.simple",
             http_method: reqwest::Method::GET,
+            prefix: "",
+            base: crate::runtime::client::Base::Service,
             path,
             query,
             body: None,
@@ -713,34 +786,46 @@ impl<'a> Transcoding<'a> {
         let request = self.into_request()?;
         client.execute(request).await
     }
+    /// The HTTP request [`send`](Self::send) would make (method,
+    /// URL, headers, body), built without sending anything and
+    /// without asking for a token: for debugging and tests.
+    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
+        let request = self.clone().into_request()?;
+        Ok(self.client.prepare(&request))
+    }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
-        let mut path = String::new();
-        path.push_str("v1/");
-        {
-            use crate::runtime::path::{Binding, Segment};
-            const NAME: Binding = Binding {
-                template: "projects/*/locations/*",
-                segments: &[
-                    Segment::Literal("projects"),
-                    Segment::Single,
-                    Segment::Literal("locations"),
-                    Segment::Single,
-                ],
-            };
-            crate::runtime::path::push_reserved(
-                &mut path,
-                "name",
-                &self.name,
-                Some(&NAME),
-            )?;
-        }
-        path.push_str("/items");
+        let path = {
+            let mut path = String::new();
+            path.push_str("v1/");
+            {
+                use crate::runtime::path::{Binding, Segment};
+                const BINDING: Binding = Binding {
+                    template: "projects/*/locations/*",
+                    segments: &[
+                        Segment::Literal("projects"),
+                        Segment::Single,
+                        Segment::Literal("locations"),
+                        Segment::Single,
+                    ],
+                };
+                crate::runtime::path::push_reserved(
+                    &mut path,
+                    "name",
+                    &self.name,
+                    Some(&BINDING),
+                )?;
+            }
+            path.push_str("/items");
+            path
+        };
         let mut query = crate::runtime::query::Query::new();
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "paths.items.transcoding",
             http_method: reqwest::Method::PATCH,
+            prefix: "",
+            base: crate::runtime::client::Base::Service,
             path,
             query,
             body: crate::runtime::client::json_body(&self.request)?,
@@ -776,28 +861,40 @@ impl<'a> Wildcard<'a> {
         let request = self.into_request()?;
         client.execute(request).await
     }
+    /// The HTTP request [`send`](Self::send) would make (method,
+    /// URL, headers, body), built without sending anything and
+    /// without asking for a token: for debugging and tests.
+    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
+        let request = self.clone().into_request()?;
+        Ok(self.client.prepare(&request))
+    }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
-        let mut path = String::new();
-        path.push_str("v1/");
-        {
-            use crate::runtime::path::{Binding, Segment};
-            const PATH: Binding = Binding {
-                template: "**",
-                segments: &[Segment::Multi],
-            };
-            crate::runtime::path::push_reserved(
-                &mut path,
-                "path",
-                &self.path,
-                Some(&PATH),
-            )?;
-        }
+        let path = {
+            let mut path = String::new();
+            path.push_str("v1/");
+            {
+                use crate::runtime::path::{Binding, Segment};
+                const BINDING: Binding = Binding {
+                    template: "**",
+                    segments: &[Segment::Multi],
+                };
+                crate::runtime::path::push_reserved(
+                    &mut path,
+                    "path",
+                    &self.path,
+                    Some(&BINDING),
+                )?;
+            }
+            path
+        };
         let mut query = crate::runtime::query::Query::new();
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "paths.items.wildcard",
             http_method: reqwest::Method::GET,
+            prefix: "",
+            base: crate::runtime::client::Base::Service,
             path,
             query,
             body: None,

@@ -1,0 +1,134 @@
+//! Calls by method id with JSON parameters, for tools and conformance
+//! tests (cargo feature `dispatch`): each value is converted to the typed
+//! argument the generated call takes, so requests are built by the same
+//! code as typed calls.
+
+use super::error::Error;
+use serde::de::DeserializeOwned;
+use std::fmt;
+use std::str::FromStr;
+
+/// Why a call by method id could not be built.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DispatchError {
+    /// No method has this id.
+    UnknownMethod(String),
+    /// A parameter is missing, unknown, or not of its type.
+    Param {
+        /// The parameter's Discovery name.
+        name: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The typed call refused the arguments (a path value that does not
+    /// fit its pattern, say) or could not serialize the body.
+    Build(Error),
+}
+
+impl DispatchError {
+    /// The Discovery name of the path parameter whose value does not fit
+    /// its pattern, when that is why the call could not be built.
+    pub fn binding_parameter(&self) -> Option<&str> {
+        match self {
+            Self::Build(Error::Binding(e)) => Some(e.parameter()),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for DispatchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnknownMethod(id) => write!(f, "no method has the id {id:?}"),
+            Self::Param { name, message } => write!(f, "parameter `{name}`: {message}"),
+            Self::Build(e) => fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+impl std::error::Error for DispatchError {}
+
+/// A call's parameters, as JSON keyed by Discovery name.
+pub struct Params<'p> {
+    values: &'p serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'p> Params<'p> {
+    /// Wraps `values`, refusing names the method does not have.
+    pub fn new(
+        values: &'p serde_json::Map<String, serde_json::Value>,
+        known: &[&str],
+    ) -> Result<Self, DispatchError> {
+        if let Some(name) = values.keys().find(|k| !known.contains(&k.as_str())) {
+            return Err(param_error(name, "the method has no such parameter"));
+        }
+        Ok(Self { values })
+    }
+
+    /// A required parameter.
+    pub fn required<T: FromStr>(&self, name: &str) -> Result<T, DispatchError>
+    where
+        T::Err: fmt::Display,
+    {
+        self.optional(name)?
+            .ok_or_else(|| param_error(name, "required, but not given"))
+    }
+
+    /// An optional parameter; JSON `null` counts as not given.
+    pub fn optional<T: FromStr>(&self, name: &str) -> Result<Option<T>, DispatchError>
+    where
+        T::Err: fmt::Display,
+    {
+        match self.values.get(name) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(value) => parse(name, value).map(Some),
+        }
+    }
+
+    /// A repeated parameter: a JSON array, or one value.
+    pub fn list<T: FromStr>(&self, name: &str) -> Result<Vec<T>, DispatchError>
+    where
+        T::Err: fmt::Display,
+    {
+        match self.values.get(name) {
+            None | Some(serde_json::Value::Null) => Ok(Vec::new()),
+            Some(serde_json::Value::Array(items)) => {
+                items.iter().map(|item| parse(name, item)).collect()
+            }
+            Some(value) => Ok(vec![parse(name, value)?]),
+        }
+    }
+}
+
+/// A request body: the JSON given, or the empty message.
+pub fn body<T: DeserializeOwned + Default>(
+    value: Option<&serde_json::Value>,
+) -> Result<T, DispatchError> {
+    match value {
+        None | Some(serde_json::Value::Null) => Ok(T::default()),
+        Some(value) => T::deserialize(value).map_err(|e| param_error("(body)", &e.to_string())),
+    }
+}
+
+fn parse<T: FromStr>(name: &str, value: &serde_json::Value) -> Result<T, DispatchError>
+where
+    T::Err: fmt::Display,
+{
+    // Values arrive as they would in a URL: strings, numbers, booleans.
+    let text = match value {
+        serde_json::Value::String(text) => text.clone(),
+        serde_json::Value::Number(number) => number.to_string(),
+        serde_json::Value::Bool(flag) => flag.to_string(),
+        other => return Err(param_error(name, &format!("expected a scalar, found {other}"))),
+    };
+    text.parse()
+        .map_err(|e: T::Err| param_error(name, &format!("{text:?}: {e}")))
+}
+
+fn param_error(name: &str, message: &str) -> DispatchError {
+    DispatchError::Param {
+        name: name.to_owned(),
+        message: message.to_owned(),
+    }
+}

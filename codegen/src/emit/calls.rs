@@ -1,0 +1,424 @@
+//! Call builders: one struct per method holding its arguments, with setters
+//! for optional parameters, `send` (and `.await`), `dry_run`, and where the
+//! method supports them `pages`, `download`, `upload` and `upload_resumable`.
+
+use super::docs::doc;
+use super::enums;
+use super::params::{append_to_query, setter, stored_type};
+use super::types::{ident, rust_type};
+use crate::ir::{Api, Location, Method, Type, Upload};
+use crate::path_template::{BindingSegment, Expansion, PathPart, PathTemplate};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// The call builder of one method. `made_by` is the Rust path of the
+/// function that starts the call, for its documentation.
+pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
+    let builder = ident(&method.builder);
+    let id = &method.id;
+    let docs = doc(&format!(
+        "A call to `{id}`, made by [`{made_by}`].\n\n\
+         Set optional parameters with its methods, then `.await` it (or call \
+         [`{}::send`]). Nothing is sent before that.",
+        method.builder
+    ));
+    let (scopes_doc, scopes_value) = scopes_constant(api, method);
+    let arg_fields = method.args.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        let ty = rust_type(&p.ty);
+        if p.repeated {
+            quote!(#name: Vec<#ty>,)
+        } else {
+            quote!(#name: #ty,)
+        }
+    });
+    let optional_fields = method.optional.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        let ty = stored_type(p);
+        quote!(#name: #ty,)
+    });
+    let request_field = method.request.as_ref().map(|body| {
+        let ty = rust_type(&body.ty);
+        quote!(request: #ty,)
+    });
+    let optional_setters = method.optional.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        setter(p, quote!(self.#name))
+    });
+    let standard_setters = api.standard_params.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        setter(p, quote!(self.standard.#name))
+    });
+    let response = response_type(method);
+    let execute = if method.response.is_some() {
+        quote!(client.execute(request).await)
+    } else {
+        quote!(client.execute_without_response(request).await)
+    };
+    let request_statements = into_request(method);
+    let method_enums = method
+        .args
+        .iter()
+        .chain(&method.optional)
+        .filter_map(|p| match &p.ty {
+            Type::Enum(reference) if reference.module.is_empty() => {
+                reference.definition.as_deref().map(enums::emit)
+            }
+            _ => None,
+        });
+    let send_doc = doc("Sends the call and returns the response body.\n\n\
+         Path parameters are checked first: a value that does not fit its \
+         template is an [`crate::Error::Binding`] and nothing is sent.");
+    let pages = method.paging.as_ref().map(|paging| {
+        let token = ident(&paging.token_field);
+        let next = ident(&paging.next_token_field);
+        quote! {
+            /// The pages of the list, each fetched when asked for: the
+            /// first (or the one `page_token` names), then one per
+            /// `nextPageToken`, until a page has none.
+            pub fn pages(self) -> crate::Pages<'a, #response> {
+                let first = self.#token.clone();
+                crate::Pages::new(
+                    first,
+                    move |token| {
+                        let mut call = self.clone();
+                        call.#token = token;
+                        Box::pin(call.send())
+                    },
+                    |page| page.#next.as_deref(),
+                )
+            }
+        }
+    });
+    let download = method.download.as_ref().map(|download| {
+        let prefix = if download.use_download_service {
+            "download/"
+        } else {
+            ""
+        };
+        quote! {
+            /// Downloads the content itself (`alt=media`) instead of the JSON
+            /// description, as a stream of chunks.
+            pub async fn download(self) -> crate::Result<crate::Download> {
+                let client = self.client;
+                let mut request = self.into_request()?;
+                request.prefix = #prefix;
+                client.download(request).await
+            }
+        }
+    });
+    let upload = method
+        .upload
+        .as_ref()
+        .map(|upload| upload_methods(method, upload, &response));
+    let deprecated_note = method.deprecated.then(|| {
+        quote! {
+            #[doc = ""]
+            #[doc = " **Deprecated** by the API."]
+        }
+    });
+    quote! {
+        #docs
+        #deprecated_note
+        #[derive(Clone, Debug)]
+        #[must_use = "a call does nothing until it is awaited"]
+        pub struct #builder<'a> {
+            client: &'a crate::Client,
+            #( #arg_fields )*
+            #( #optional_fields )*
+            #request_field
+            standard: crate::params::StandardParams,
+        }
+
+        impl<'a> #builder<'a> {
+            #scopes_doc
+            pub const SCOPES: &'static [crate::Scope] = #scopes_value;
+
+            #( #optional_setters )*
+            #( #standard_setters )*
+
+            #send_doc
+            pub async fn send(self) -> crate::Result<#response> {
+                let client = self.client;
+                let request = self.into_request()?;
+                #execute
+            }
+
+            /// The HTTP request [`send`](Self::send) would make (method,
+            /// URL, headers, body), built without sending anything and
+            /// without asking for a token: for debugging and tests.
+            pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
+                let request = self.clone().into_request()?;
+                Ok(self.client.prepare(&request))
+            }
+
+            #pages
+            #download
+            #upload
+
+            /// Binds and encodes the path, collects the query and serializes the body.
+            fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
+                #request_statements
+            }
+        }
+
+        impl<'a> std::future::IntoFuture for #builder<'a> {
+            type Output = crate::Result<#response>;
+            type IntoFuture = crate::BoxFuture<'a, Self::Output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+
+        #( #method_enums )*
+    }
+}
+
+/// The Rust type a call returns.
+fn response_type(method: &Method) -> TokenStream {
+    match &method.response {
+        Some(ty) => rust_type(ty),
+        None => quote!(()),
+    }
+}
+
+/// `upload` and `upload_resumable`, for the protocols the method has.
+fn upload_methods(method: &Method, upload: &Upload, response: &TokenStream) -> TokenStream {
+    let accept = &upload.accept;
+    let max_size = match upload.max_size {
+        Some(max) => quote!(Some(#max)),
+        None => quote!(None),
+    };
+    let decode = if method.response.is_some() {
+        quote!(crate::runtime::client::decode_json(method_id, &bytes))
+    } else {
+        quote! {
+            let _ = (method_id, bytes);
+            Ok(())
+        }
+    };
+    let metadata = if method.request.is_some() {
+        "The call's request body travels with the content as its metadata."
+    } else {
+        "The method takes no metadata: only the content is sent."
+    };
+    let accepted = if accept.is_empty() {
+        "Any content type is accepted.".to_owned()
+    } else {
+        format!("Accepted content types: `{}`.", accept.join("`, `"))
+    };
+    let max_doc = match upload.max_size {
+        Some(max) => format!("The largest upload: {max} bytes."),
+        None => "The API sets no size limit.".to_owned(),
+    };
+    let mut out = quote! {
+        /// The largest upload this method accepts, in bytes, when the API says.
+        pub const MAX_UPLOAD_BYTES: Option<u64> = #max_size;
+
+        const UPLOAD_LIMITS: crate::runtime::media::UploadLimits =
+            crate::runtime::media::UploadLimits {
+                accept: &[ #( #accept ),* ],
+                max_size: #max_size,
+            };
+    };
+    let variants = [
+        (
+            upload.simple_path.as_ref(),
+            "upload",
+            "upload_simple",
+            "Uploads `media` in one request and returns the response body.",
+        ),
+        (
+            upload.resumable_path.as_ref(),
+            "upload_resumable",
+            "upload_resumable",
+            "Uploads `media` in a resumable session: a first request opens \
+             it, then the content goes in chunks, each resuming where the \
+             server says the last one ended. Use it for large content.",
+        ),
+    ];
+    for (template, name, runtime_fn, summary) in variants {
+        let Some(template) = template else { continue };
+        let name = format_ident!("{name}");
+        let runtime_fn = format_ident!("{runtime_fn}");
+        let text = doc(&format!(
+            "{summary}\n\n{metadata} {accepted} {max_doc} Content outside \
+             these limits is refused before anything is sent.\n\n`POST {template}`"
+        ));
+        let path = path_block(method, template, true);
+        out.extend(quote! {
+            #text
+            pub async fn #name(self, media: crate::Media) -> crate::Result<#response> {
+                let client = self.client;
+                let path = #path;
+                let mut request = self.into_request()?;
+                request.base = crate::runtime::client::Base::Root;
+                request.path = path;
+                let method_id = request.method_id;
+                let bytes = client.#runtime_fn(request, &Self::UPLOAD_LIMITS, media).await?;
+                #decode
+            }
+        });
+    }
+    out
+}
+
+/// A Markdown list of the scope URLs a method accepts.
+pub fn scope_list(api: &Api, method: &Method) -> Vec<String> {
+    method
+        .scopes
+        .iter()
+        .filter_map(|v| api.scopes.iter().find(|s| s.variant == *v))
+        .map(|s| format!("- `{}`", s.url))
+        .collect()
+}
+
+/// The docs and value of a call's `SCOPES` constant. A method that accepts
+/// every scope of the API (as all Data Portability methods do) refers to
+/// `Scope::ALL` instead of repeating the list.
+fn scopes_constant(api: &Api, method: &Method) -> (TokenStream, TokenStream) {
+    let all: Vec<&str> = api.scopes.iter().map(|s| s.variant.as_str()).collect();
+    if !all.is_empty()
+        && method
+            .scopes
+            .iter()
+            .map(String::as_str)
+            .eq(all.iter().copied())
+    {
+        let text = format!(
+            "Any one of the API's {} scopes authorizes the call: this is [`crate::Scope::ALL`].",
+            all.len()
+        );
+        return (doc(&text), quote!(crate::Scope::ALL));
+    }
+    let urls = scope_list(api, method);
+    let text = if urls.is_empty() {
+        "The method needs no OAuth scope.".to_owned()
+    } else {
+        format!(
+            "Any one of these scopes authorizes the call:\n\n{}",
+            urls.join("\n")
+        )
+    };
+    let variants = method.scopes.iter().map(|v| ident(v));
+    (doc(&text), quote!(&[ #( crate::Scope::#variants, )* ]))
+}
+
+/// A block expression that binds and encodes `template` with the call's
+/// arguments, evaluating to the path (`?` on a value that does not fit).
+/// `absolute` templates (upload paths) lose their leading `/`: the client's
+/// endpoint ends in one.
+fn path_block(method: &Method, template: &PathTemplate, absolute: bool) -> TokenStream {
+    let statements = template.parts.iter().enumerate().map(|(i, part)| match part {
+        PathPart::Literal(text) => {
+            let text = if absolute && i == 0 {
+                text.trim_start_matches('/')
+            } else {
+                text.as_str()
+            };
+            // One character is a `char` push (clippy::single_char_add_str).
+            let mut chars = text.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) => quote! { path.push(#c); },
+                _ => quote! { path.push_str(#text); },
+            }
+        }
+        PathPart::Variable(variable) => {
+            // Lowering checked that every path variable is a positional argument.
+            let Some(param) = method.args.iter().find(|p| p.wire_name == variable.name) else {
+                return quote!(compile_error!("path variable without an argument");)
+            };
+            let name = ident(&param.rust_name);
+            let wire = &param.wire_name;
+            let value = if param.ty == Type::String {
+                quote!(&self.#name)
+            } else {
+                quote!(&self.#name.to_string())
+            };
+            let (push, binding) = match &variable.expansion {
+                Expansion::Simple(binding) => (quote!(push_simple), binding.as_ref()),
+                Expansion::Reserved(binding) => (quote!(push_reserved), binding.as_ref()),
+            };
+            match binding {
+                None => quote! {
+                    crate::runtime::path::#push(&mut path, #wire, #value, None)?;
+                },
+                Some(binding) => {
+                    let template = binding.to_string();
+                    let segments = binding.0.iter().map(|segment| match segment {
+                        BindingSegment::Literal(text) => quote!(Segment::Literal(#text)),
+                        BindingSegment::Single => quote!(Segment::Single),
+                        BindingSegment::Multi => quote!(Segment::Multi),
+                    });
+                    quote! {
+                        {
+                            use crate::runtime::path::{Binding, Segment};
+                            const BINDING: Binding = Binding {
+                                template: #template,
+                                segments: &[ #( #segments ),* ],
+                            };
+                            crate::runtime::path::#push(&mut path, #wire, #value, Some(&BINDING))?;
+                        }
+                    }
+                }
+            }
+        }
+    });
+    quote! {
+        {
+            let mut path = String::new();
+            #( #statements )*
+            path
+        }
+    }
+}
+
+/// The body of `into_request`: path, query, body, in that order.
+fn into_request(method: &Method) -> TokenStream {
+    let path = path_block(method, &method.path, false);
+    let query_args = method
+        .args
+        .iter()
+        .filter(|p| p.location == Location::Query)
+        .map(|p| {
+            let name = ident(&p.rust_name);
+            let wire = &p.wire_name;
+            let copy = matches!(
+                p.ty,
+                Type::Bool | Type::I32 | Type::U32 | Type::I64 | Type::U64 | Type::F32 | Type::F64
+            );
+            if p.repeated {
+                quote! { for value in &self.#name { query.push(#wire, value); } }
+            } else if copy {
+                quote! { query.push(#wire, self.#name); }
+            } else {
+                quote! { query.push(#wire, &self.#name); }
+            }
+        });
+    let optional = method.optional.iter().map(append_to_query);
+    let body = if method.request.is_some() {
+        quote!(crate::runtime::client::json_body(&self.request)?)
+    } else {
+        quote!(None)
+    };
+    let id = &method.id;
+    let verb = format_ident!("{}", method.http_method.as_str());
+    quote! {
+        let path = #path;
+        let mut query = crate::runtime::query::Query::new();
+        #( #query_args )*
+        #( #optional )*
+        self.standard.append_to(&mut query);
+        Ok(crate::runtime::client::Request {
+            method_id: #id,
+            http_method: reqwest::Method::#verb,
+            prefix: "",
+            base: crate::runtime::client::Base::Service,
+            path,
+            query,
+            body: #body,
+            scopes: Self::SCOPES,
+        })
+    }
+}

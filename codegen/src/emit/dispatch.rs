@@ -1,0 +1,150 @@
+//! `src/dispatch.rs` (cargo feature `dispatch`): calls by method id with
+//! JSON parameters, each made through the method's typed call, so tools and
+//! conformance tests build requests with exactly the code users run.
+
+use super::types::{ident, rust_type};
+use crate::ir::{Api, Method, Parameter, Resource, Type};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The dispatch module.
+pub fn emit(api: &Api) -> TokenStream {
+    let mut methods: Vec<(&Method, Vec<String>, String)> = Vec::new();
+    for method in &api.methods {
+        methods.push((method, Vec::new(), "resources".to_owned()));
+    }
+    collect(&api.resources, &[], "resources", &mut methods);
+    methods.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    // Two methods with one id would make the `match` ambiguous; keep the first.
+    methods.dedup_by(|a, b| a.0.id == b.0.id);
+    let ids: Vec<&str> = methods.iter().map(|(m, _, _)| m.id.as_str()).collect();
+    let arms = methods.iter().map(|(method, chain, module)| {
+        let id = &method.id;
+        let call = dispatch_call(api, method, chain, module);
+        quote! { #id => { #call } }
+    });
+    quote! {
+        //! Calls by method id with JSON parameters (cargo feature `dispatch`).
+        //!
+        //! Each call is built by the method's typed call, so a request made
+        //! here is the one the typed API makes.
+
+        pub use crate::runtime::dispatch::DispatchError;
+
+        /// Every method id, sorted.
+        pub const METHOD_IDS: &[&str] = &[ #( #ids ),* ];
+
+        /// Builds, without sending, the request of the method with
+        /// Discovery id `method_id`.
+        ///
+        /// `params` are keyed by Discovery name, with values as in a URL:
+        /// strings, numbers, booleans (64-bit integers as decimal strings),
+        /// repeated parameters as arrays. `body` is the request body as
+        /// JSON; `None` sends the empty message.
+        pub fn request(
+            client: &crate::Client,
+            method_id: &str,
+            params: &serde_json::Map<String, serde_json::Value>,
+            body: Option<&serde_json::Value>,
+        ) -> Result<crate::HttpRequest, DispatchError> {
+            // Methods without a request body do not read it.
+            let _ = &body;
+            match method_id {
+                #( #arms )*
+                _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
+            }
+        }
+    }
+}
+
+/// Every method under `resources`, with its accessor chain and the module
+/// path of its call builder.
+fn collect<'a>(
+    resources: &'a [Resource],
+    chain: &[String],
+    module: &str,
+    out: &mut Vec<(&'a Method, Vec<String>, String)>,
+) {
+    for resource in resources {
+        let mut chain = chain.to_vec();
+        chain.push(resource.accessor.clone());
+        let module = format!("{module}::{}", resource.module);
+        for method in &resource.methods {
+            out.push((method, chain.clone(), module.clone()));
+        }
+        collect(&resource.resources, &chain, &module, out);
+    }
+}
+
+/// The type a parameter's value is parsed as, by absolute path.
+fn param_type(param: &Parameter, module: &str) -> TokenStream {
+    match &param.ty {
+        // Enums declared by a method live in its call builder's module.
+        Type::Enum(reference) if reference.module.is_empty() => {
+            let name = ident(&reference.name);
+            let segments = module.split("::").map(ident);
+            quote!(crate #(:: #segments)* :: #name)
+        }
+        ty => rust_type(ty),
+    }
+}
+
+fn dispatch_call(api: &Api, method: &Method, chain: &[String], module: &str) -> TokenStream {
+    let known: Vec<&str> = method
+        .args
+        .iter()
+        .chain(&method.optional)
+        .chain(&api.standard_params)
+        .map(|p| p.wire_name.as_str())
+        .collect();
+    let mut arguments: Vec<TokenStream> = method
+        .args
+        .iter()
+        .map(|p| {
+            let wire = &p.wire_name;
+            let ty = param_type(p, module);
+            if p.repeated {
+                quote!(params.list::<#ty>(#wire)?)
+            } else {
+                quote!(params.required::<#ty>(#wire)?)
+            }
+        })
+        .collect();
+    if let Some(body) = method.request.as_ref().filter(|b| !b.empty) {
+        let ty = rust_type(&body.ty);
+        arguments.push(quote!(crate::runtime::dispatch::body::<#ty>(body)?));
+    }
+    let setters = method
+        .optional
+        .iter()
+        .map(|p| (p, module))
+        .chain(api.standard_params.iter().map(|p| (p, "")))
+        .map(|(p, module)| {
+            let wire = &p.wire_name;
+            let setter = ident(&p.rust_name);
+            let ty = param_type(p, module);
+            if p.repeated {
+                quote! {
+                    let values = params.list::<#ty>(#wire)?;
+                    if !values.is_empty() {
+                        call = call.#setter(values);
+                    }
+                }
+            } else {
+                quote! {
+                    if let Some(value) = params.optional::<#ty>(#wire)? {
+                        call = call.#setter(value);
+                    }
+                }
+            }
+        });
+    let accessors = chain.iter().map(|a| ident(a));
+    let function = ident(&method.fn_name);
+    quote! {
+        let params = crate::runtime::dispatch::Params::new(params, &[ #( #known ),* ])?;
+        #[allow(unused_mut)]
+        let mut call = client #( .#accessors() )* .#function( #( #arguments ),* );
+        #( #setters )*
+        call.dry_run().map_err(DispatchError::Build)
+    }
+}

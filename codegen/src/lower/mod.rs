@@ -1,0 +1,389 @@
+//! Lowering: a parsed Discovery document becomes the IR.
+//!
+//! This is where the document's meaning is decided: which parameters the
+//! caller sets, which Rust type every JSON value gets, how each path is
+//! bound, and every identifier (through `naming`). Anything the generator
+//! cannot express is an error naming the JSON path of the value at fault.
+
+mod methods;
+mod recursion;
+mod schemas;
+
+use crate::discovery::{self, Document};
+use crate::error::{Error, JsonPath};
+use crate::ir::{Api, Enum, EnumRef, Location, Parameter, Scope, Type, Variant};
+use crate::naming::{Case, Namespace, NamingError};
+use methods::MethodContext;
+use std::collections::BTreeMap;
+
+/// Standard parameters the generated client manages itself, so callers never
+/// set them: the response format (`alt`, `callback`), credentials (sent as a
+/// header by the token provider) and media upload protocol.
+const CLIENT_MANAGED_PARAMS: &[&str] = &[
+    "alt",
+    "callback",
+    "access_token",
+    "oauth_token",
+    "uploadType",
+    "upload_protocol",
+];
+
+/// Prefix of Google's OAuth scope URLs, left out of `Scope` variant names.
+const SCOPE_URL_PREFIX: &str = "https://www.googleapis.com/auth/";
+
+/// Inherent methods of the runtime's `Client`, which resource accessors and
+/// top-level methods must not shadow. `mod` is reserved too: a top-level
+/// resource's module is a file under `src/resources/`, where `mod.rs` is taken.
+const CLIENT_METHODS: &[&str] = &[
+    "builder",
+    "endpoint",
+    "execute",
+    "execute_without_response",
+    "send_raw",
+    "prepare",
+    "download",
+    "upload",
+    "mod",
+];
+
+/// Names of the prelude and of `std` types that emitted code writes
+/// unqualified (`Option<T>`, `String`, `Vec<T>`, `Default::default()`): a
+/// schema or call type with one of these names would shadow them.
+const PRELUDE_TYPES: &[&str] = &[
+    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default", "Into",
+    "From", "Self",
+];
+
+/// Variant name of the catch-all that keeps unknown enum values.
+pub const UNKNOWN_VARIANT: &str = "UnknownValue";
+
+/// Parses `json` and lowers it. `file` names the spec in errors.
+pub fn lower(file: &str, json: &str) -> Result<Api, Error> {
+    let document = parse(file, json)?;
+    Lowering {
+        file,
+        document: &document,
+    }
+    .api()
+}
+
+/// Parses a Discovery document, reporting the JSON path of any type error.
+pub fn parse(file: &str, json: &str) -> Result<Document, Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        Error::Parse {
+            file: file.to_owned(),
+            path,
+            message: err.into_inner().to_string(),
+        }
+    })
+}
+
+struct Lowering<'a> {
+    file: &'a str,
+    document: &'a Document,
+}
+
+impl Lowering<'_> {
+    fn spec_error(&self, path: &JsonPath, message: impl Into<String>) -> Error {
+        Error::Spec {
+            file: self.file.to_owned(),
+            path: path.to_string(),
+            message: message.into(),
+        }
+    }
+
+    fn naming_error(&self, source: NamingError, path: &JsonPath) -> Error {
+        Error::Naming {
+            file: self.file.to_owned(),
+            path: path.to_string(),
+            source,
+        }
+    }
+
+    fn api(&self) -> Result<Api, Error> {
+        let doc = self.document;
+        let scopes = self.scopes()?;
+        let scope_variants: BTreeMap<&str, &str> = scopes
+            .iter()
+            .map(|s| (s.url.as_str(), s.variant.as_str()))
+            .collect();
+        let (mut schemas, index) = self.schemas()?;
+        recursion::box_cycles(&mut schemas);
+        let standard_params = self.standard_params()?;
+        let standard_names: Vec<&str> = standard_params
+            .iter()
+            // Namespaces compare bare names: `type`, not `r#type`.
+            .map(|p| p.rust_name.trim_start_matches("r#"))
+            .collect();
+        let context = MethodContext {
+            scope_variants: &scope_variants,
+            schemas: &index,
+            standard_names: &standard_names,
+        };
+        // The root is lowered like a resource whose methods are the client's.
+        let root = self.group(
+            "the client",
+            &doc.methods,
+            &doc.resources,
+            &JsonPath::root(),
+            CLIENT_METHODS,
+            &[],
+            &context,
+        )?;
+        Ok(Api {
+            name: doc.name.clone(),
+            version: doc.version.clone(),
+            title: doc.title.clone().unwrap_or_else(|| doc.name.clone()),
+            description: doc.description.clone().unwrap_or_default(),
+            revision: doc.revision.clone().unwrap_or_default(),
+            documentation_link: doc.documentation_link.clone(),
+            root_url: doc.root_url.clone(),
+            service_path: doc.service_path.clone(),
+            scopes,
+            standard_params,
+            schemas,
+            resources: root.resources,
+            methods: root.methods,
+        })
+    }
+
+    fn scopes(&self) -> Result<Vec<Scope>, Error> {
+        let Some(oauth2) = self.document.auth.as_ref().and_then(|a| a.oauth2.as_ref()) else {
+            return Ok(Vec::new());
+        };
+        let api_prefix = format!("{}.", self.document.name);
+        let short = |url: &str| -> String {
+            let rest = url.strip_prefix(SCOPE_URL_PREFIX).unwrap_or(url);
+            rest.strip_prefix(api_prefix.as_str())
+                .unwrap_or(rest)
+                .to_owned()
+        };
+        let shortened: Vec<(&String, String)> =
+            oauth2.scopes.keys().map(|url| (url, short(url))).collect();
+        let variants = Namespace::new(Case::UpperCamel, "OAuth scope")
+            .assign_keyed(shortened.iter().map(|(url, s)| (*url, s.as_str())))
+            .map_err(|e| self.naming_error(e, &JsonPath::root().join("auth")))?;
+        Ok(oauth2
+            .scopes
+            .iter()
+            .map(|(url, info)| Scope {
+                url: url.clone(),
+                description: info.description.clone().unwrap_or_default(),
+                variant: variants[url].clone(),
+            })
+            .collect())
+    }
+
+    fn standard_params(&self) -> Result<Vec<Parameter>, Error> {
+        let path = JsonPath::root().join("parameters");
+        let kept: Vec<(&String, &discovery::Parameter)> = self
+            .document
+            .parameters
+            .iter()
+            .filter(|(name, _)| !CLIENT_MANAGED_PARAMS.contains(&name.as_str()))
+            .collect();
+        let names = Namespace::new(Case::Snake, "standard parameter")
+            .reserve("client")
+            .assign(kept.iter().map(|(name, _)| name.as_str()))
+            .map_err(|e| self.naming_error(e, &path))?;
+        let types = reserve_all(
+            Namespace::new(Case::UpperCamel, "standard parameter enum"),
+            PRELUDE_TYPES,
+        )
+        .assign(kept.iter().map(|(name, _)| name.as_str()))
+        .map_err(|e| self.naming_error(e, &path))?;
+        kept.into_iter()
+            .map(|(name, param)| {
+                let enum_site = EnumSite {
+                    module: "params",
+                    type_name: &types[name],
+                };
+                self.parameter(
+                    name,
+                    &names[name],
+                    param,
+                    &path.join(name.as_str()),
+                    enum_site,
+                )
+            })
+            .collect()
+    }
+
+    fn parameter(
+        &self,
+        wire_name: &str,
+        rust_name: &str,
+        param: &discovery::Parameter,
+        path: &JsonPath,
+        enum_site: EnumSite<'_>,
+    ) -> Result<Parameter, Error> {
+        let location = match param.location.as_str() {
+            "path" => Location::Path,
+            "query" => Location::Query,
+            other => {
+                return Err(self.spec_error(
+                    &path.join("location"),
+                    format!("expected `path` or `query`, found `{other}`"),
+                ));
+            }
+        };
+        let ty = match &param.enum_values {
+            Some(values) => Type::Enum(EnumRef {
+                module: enum_site.module.to_owned(),
+                name: enum_site.type_name.to_owned(),
+                definition: Some(Box::new(self.enumeration(
+                    enum_site.type_name,
+                    param.description.as_deref().unwrap_or_default(),
+                    values,
+                    param.enum_descriptions.as_deref(),
+                    param.enum_deprecated.as_deref(),
+                    path,
+                )?)),
+            }),
+            None => self.scalar(&param.kind, param.format.as_deref(), true, path)?,
+        };
+        Ok(Parameter {
+            wire_name: wire_name.to_owned(),
+            rust_name: rust_name.to_owned(),
+            description: param.description.clone().unwrap_or_default(),
+            location,
+            ty,
+            repeated: param.repeated.unwrap_or(false),
+            default: param.default.clone(),
+            deprecated: param.deprecated.unwrap_or(false),
+        })
+    }
+
+    /// The Rust type of a JSON scalar, in a body or (`parameter`) a URL.
+    fn scalar(
+        &self,
+        kind: &str,
+        format: Option<&str>,
+        parameter: bool,
+        path: &JsonPath,
+    ) -> Result<Type, Error> {
+        Ok(match (kind, format) {
+            ("string", Some("int64")) => Type::I64,
+            ("string", Some("uint64")) => Type::U64,
+            ("string", Some("google-datetime")) => Type::Timestamp,
+            ("string", Some("google-duration")) => Type::Duration,
+            ("string", Some("google-fieldmask")) => Type::FieldMask,
+            ("string", Some("date")) => Type::Date,
+            // In a URL, `date-time` and `byte` values are passed on as the
+            // caller wrote them, as Google's own clients do: real calls put
+            // values there that are not RFC 3339 (`date-time` predates
+            // `google-datetime`) or that are already-encoded tokens.
+            ("string", Some("date-time")) if !parameter => Type::Timestamp,
+            ("string", Some("byte")) if !parameter => Type::Bytes,
+            // Any newer format stays a string: still correct on the wire.
+            ("string", _) => Type::String,
+            ("boolean", _) => Type::Bool,
+            ("integer", Some("uint32")) => Type::U32,
+            ("integer", Some("int32") | None) => Type::I32,
+            ("number", Some("float")) => Type::F32,
+            ("number", Some("double") | None) => Type::F64,
+            ("any", _) => Type::Any,
+            _ => {
+                let shown = format.map_or(String::new(), |f| format!(" with format `{f}`"));
+                return Err(self.spec_error(
+                    &path.join("type"),
+                    format!(
+                        "expected `string`, `integer`, `number`, `boolean` or `any`, found `{kind}`{shown}"
+                    ),
+                ));
+            }
+        })
+    }
+
+    fn enumeration(
+        &self,
+        rust_name: &str,
+        description: &str,
+        values: &[String],
+        descriptions: Option<&[String]>,
+        deprecated: Option<&[bool]>,
+        path: &JsonPath,
+    ) -> Result<Enum, Error> {
+        if let Some(descriptions) = descriptions {
+            if descriptions.len() != values.len() {
+                return Err(self.spec_error(
+                    &path.join("enumDescriptions"),
+                    format!(
+                        "expected one description per value ({}), found {}",
+                        values.len(),
+                        descriptions.len()
+                    ),
+                ));
+            }
+        }
+        if let Some(deprecated) = deprecated {
+            if deprecated.len() != values.len() {
+                return Err(self.spec_error(
+                    &path.join("enumDeprecated"),
+                    format!(
+                        "expected one flag per value ({}), found {}",
+                        values.len(),
+                        deprecated.len()
+                    ),
+                ));
+            }
+        }
+        // A value with no letter or digit (`""`, `*`) still needs a variant:
+        // it is named after its position.
+        let spoken: Vec<(&str, String)> = values
+            .iter()
+            .enumerate()
+            .map(|(i, value)| {
+                let name = match crate::naming::bare(value, Case::UpperCamel) {
+                    Some(_) => value.clone(),
+                    None if value.is_empty() => "empty".to_owned(),
+                    None => format!("value {i}"),
+                };
+                (value.as_str(), name)
+            })
+            .collect();
+        let names = Namespace::new(Case::UpperCamel, format!("value of enum {rust_name}"))
+            .reserve(UNKNOWN_VARIANT)
+            .assign_keyed(spoken.iter().map(|(value, name)| (*value, name.as_str())))
+            .map_err(|e| self.naming_error(e, &path.join("enum")))?;
+        let mut seen = std::collections::BTreeSet::new();
+        let mut variants = Vec::new();
+        for (i, value) in values.iter().enumerate() {
+            if !seen.insert(value) {
+                continue; // A repeated value is one variant.
+            }
+            variants.push(Variant {
+                wire_name: value.clone(),
+                rust_name: names[value.as_str()].clone(),
+                description: descriptions
+                    .and_then(|d| d.get(i))
+                    .cloned()
+                    .unwrap_or_default(),
+                deprecated: deprecated.and_then(|d| d.get(i)).copied().unwrap_or(false),
+            });
+        }
+        Ok(Enum {
+            rust_name: rust_name.to_owned(),
+            description: description.to_owned(),
+            variants,
+        })
+    }
+
+}
+
+fn reserve_all(mut namespace: Namespace, names: &[&str]) -> Namespace {
+    for name in names {
+        namespace = namespace.reserve(name);
+    }
+    namespace
+}
+
+/// Where an enum declared by a parameter is emitted.
+#[derive(Clone, Copy)]
+struct EnumSite<'a> {
+    /// Module path under the crate root; empty for the method's own module.
+    module: &'a str,
+    type_name: &'a str,
+}

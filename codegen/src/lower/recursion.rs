@@ -1,0 +1,188 @@
+//! Recursive types: a struct that holds itself, directly or through other
+//! structs, would have infinite size, so the fields that close such a cycle
+//! are boxed.
+//!
+//! Types are nodes, and a field whose type is another struct (not inside a
+//! `Vec` or map, which are already indirect) is an edge; type aliases are
+//! followed. A field is boxed exactly when its target is in the same
+//! strongly connected component as its struct, so boxing depends only on
+//! the graph, never on the order schemas are visited.
+
+use crate::ir::{Schema, SchemaKind, Type};
+use std::collections::BTreeMap;
+
+/// Marks every field that closes a cycle of directly held structs as boxed.
+pub(super) fn box_cycles(schemas: &mut [Schema]) {
+    let mut edges: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    visit(schemas, "", &mut |path, schema| {
+        let targets = edges.entry(path.to_owned()).or_default();
+        match &schema.kind {
+            SchemaKind::Struct { fields } => {
+                targets.extend(fields.iter().filter_map(|f| direct_target(&f.ty)));
+            }
+            SchemaKind::Alias(ty) => targets.extend(direct_target(ty)),
+        }
+    });
+    let component = components(&edges);
+    visit_mut(schemas, "", &mut |path, schema| {
+        if let SchemaKind::Struct { fields } = &mut schema.kind {
+            for field in fields {
+                if let Some(target) = direct_target(&field.ty) {
+                    field.boxed = component.get(path) == component.get(&target);
+                }
+            }
+        }
+    });
+}
+
+/// The named type a value holds inline, if any.
+fn direct_target(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Named(path) => Some(path.clone()),
+        _ => None,
+    }
+}
+
+/// The path of a schema under `models`, given its parent's module path.
+fn child_path(parent_module: &str, schema: &Schema) -> String {
+    if parent_module.is_empty() {
+        schema.rust_name.clone()
+    } else {
+        format!("{parent_module}::{}", schema.rust_name)
+    }
+}
+
+fn module_path(parent_module: &str, schema: &Schema) -> String {
+    if parent_module.is_empty() {
+        schema.module.clone()
+    } else {
+        format!("{parent_module}::{}", schema.module)
+    }
+}
+
+fn visit(schemas: &[Schema], parent_module: &str, f: &mut impl FnMut(&str, &Schema)) {
+    for schema in schemas {
+        f(&child_path(parent_module, schema), schema);
+        visit(&schema.nested, &module_path(parent_module, schema), f);
+    }
+}
+
+fn visit_mut(schemas: &mut [Schema], parent_module: &str, f: &mut impl FnMut(&str, &mut Schema)) {
+    for schema in schemas {
+        f(&child_path(parent_module, schema), schema);
+        let module = module_path(parent_module, schema);
+        visit_mut(&mut schema.nested, &module, f);
+    }
+}
+
+/// The strongly connected component of every node (Tarjan's algorithm,
+/// iterative so a deep type graph cannot overflow the stack).
+fn components(edges: &BTreeMap<String, Vec<String>>) -> BTreeMap<String, usize> {
+    let nodes: Vec<&String> = edges.keys().collect();
+    let id: BTreeMap<&String, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let successors: Vec<Vec<usize>> = nodes
+        .iter()
+        .map(|n| {
+            edges[*n]
+                .iter()
+                .filter_map(|t| id.get(t).copied())
+                .collect()
+        })
+        .collect();
+    let count = nodes.len();
+    let mut index = vec![usize::MAX; count];
+    let mut low = vec![0; count];
+    let mut on_stack = vec![false; count];
+    let mut stack = Vec::new();
+    let mut component = vec![usize::MAX; count];
+    let mut next_index = 0;
+    let mut next_component = 0;
+    for root in 0..count {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        // (node, position in its successor list)
+        let mut work = vec![(root, 0)];
+        index[root] = next_index;
+        low[root] = next_index;
+        next_index += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (node, ref mut position)) = work.last_mut() {
+            if let Some(&next) = successors[node].get(*position) {
+                *position += 1;
+                if index[next] == usize::MAX {
+                    index[next] = next_index;
+                    low[next] = next_index;
+                    next_index += 1;
+                    stack.push(next);
+                    on_stack[next] = true;
+                    work.push((next, 0));
+                } else if on_stack[next] {
+                    low[node] = low[node].min(index[next]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == index[node] {
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component[member] = next_component;
+                    if member == node {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+        }
+    }
+    nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| ((*n).clone(), component[i]))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn graph(pairs: &[(&str, &[&str])]) -> BTreeMap<String, Vec<String>> {
+        pairs
+            .iter()
+            .map(|(n, ts)| (n.to_string(), ts.iter().map(|t| t.to_string()).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn cycles_share_a_component_and_chains_do_not() {
+        let edges = graph(&[
+            ("A", &["B"]),
+            ("B", &["C"]),
+            ("C", &["A"]),
+            ("D", &["A"]),
+            ("E", &["E"]),
+            ("F", &[]),
+        ]);
+        let c = components(&edges);
+        assert_eq!(c["A"], c["B"]);
+        assert_eq!(c["B"], c["C"]);
+        assert_ne!(c["D"], c["A"]);
+        assert_ne!(c["E"], c["F"]);
+        assert_ne!(c["F"], c["A"]);
+    }
+
+    #[test]
+    fn a_long_chain_does_not_overflow_the_stack() {
+        let n = 100_000;
+        let mut edges: BTreeMap<String, Vec<String>> = (0..n)
+            .map(|i| (format!("T{i}"), vec![format!("T{}", i + 1)]))
+            .collect();
+        edges.insert(format!("T{n}"), vec!["T0".to_owned()]);
+        let c = components(&edges);
+        assert_eq!(c["T0"], c[&format!("T{n}")]);
+    }
+}
