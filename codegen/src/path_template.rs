@@ -590,8 +590,8 @@ mod tests {
             let mut out = String::new();
             push_simple(&mut out, "targetProjectId", "a b", Some(&ONE)).unwrap();
             assert_eq!(out, "a%20b");
-            let err = push_simple(&mut out, "targetProjectId", "not-matching/a", Some(&ONE))
-                .unwrap_err();
+            let err =
+                push_simple(&mut out, "targetProjectId", "not-matching/a", Some(&ONE)).unwrap_err();
             assert_eq!(err.parameter(), "targetProjectId");
             assert_eq!(out, "a%20b", "nothing is written on error");
         }

@@ -1,19 +1,26 @@
-//! The crates generated from the fixture specs, and from Google's own
-//! Data Portability document in `../shared/corpus`, compile without
-//! warnings and pass clippy.
+//! The crates generated from the fixture specs and from every Google
+//! Discovery document in `../shared/corpus/discovery` compile without
+//! warnings and pass clippy (with the `dispatch` feature on); the fixture
+//! crates' own tests (`codegen/tests/fixture_tests`, run against a real HTTP
+//! server) and doc examples pass.
 //!
-//! They are built together as one throwaway workspace under cargo's test
-//! temporary folder, with the repository's `Cargo.lock` so dependency
-//! versions match the ones already built for the main workspace.
+//! They are built together as one throwaway workspace with one target
+//! folder, with the repository's `Cargo.lock` so dependency versions match
+//! the ones already built for the main workspace.
 
 mod common;
 
-use codegen::Files;
-use std::path::Path;
+use codegen::{Dependency, Files};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+
+/// Hand-written tests copied into a fixture crate's `tests/` folder.
+const FIXTURE_TESTS: &[(&str, &[&str])] = &[("media", &["media.rs", "server/mod.rs"])];
 
 fn write_crate(dir: &Path, files: &Files) {
     let _ = std::fs::remove_dir_all(dir.join("src"));
+    let _ = std::fs::remove_dir_all(dir.join("tests"));
     for (path, text) in files {
         let target = dir.join(path);
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
@@ -21,25 +28,110 @@ fn write_crate(dir: &Path, files: &Files) {
     }
 }
 
-#[test]
-fn generated_crates_compile_without_warnings() {
-    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("generated-crates");
-    std::fs::create_dir_all(&root).unwrap();
+/// The dev-dependencies of a fixture crate with hand-written tests.
+fn test_dependencies() -> BTreeMap<String, Dependency> {
+    let dependency = |version: &str, features: &[&str]| Dependency {
+        version: version.to_owned(),
+        features: features.iter().map(|f| f.to_string()).collect(),
+        default_features: true,
+    };
+    BTreeMap::from([
+        ("serde_json".to_owned(), dependency("1", &[])),
+        ("tokio".to_owned(), dependency("1", &["macros", "rt"])),
+    ])
+}
+
+/// The fixture crates, with their tests, written under `root`.
+fn write_fixtures(root: &Path) -> Vec<String> {
     let mut members = Vec::new();
     for name in common::fixture_names() {
-        write_crate(&root.join(&name), &common::generate_fixture(&name));
-        members.push(name);
+        let tests = FIXTURE_TESTS
+            .iter()
+            .find(|(fixture, _)| *fixture == name)
+            .map(|(_, files)| *files);
+        let spec_file = format!("codegen/tests/fixtures/{name}.json");
+        let json = std::fs::read_to_string(common::repository_root().join(&spec_file)).unwrap();
+        let mut settings = common::settings(&format!("fixture-{name}"), &spec_file);
+        if tests.is_some() {
+            settings.dev_dependencies = test_dependencies();
+        }
+        let mut files =
+            codegen::generate(&json, &settings).unwrap_or_else(|e| panic!("fixture {name}: {e}"));
+        for file in tests.unwrap_or_default() {
+            let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixture_tests")
+                .join(file);
+            files.insert(
+                format!("tests/{file}"),
+                std::fs::read_to_string(source).unwrap(),
+            );
+        }
+        let member = format!("fixture-{name}");
+        write_crate(&root.join(&member), &files);
+        members.push(member);
     }
-    if let Some(corpus) = common::corpus_dir() {
-        let spec = corpus.join("discovery/dataportability.v1.json");
+    members
+}
+
+/// Every corpus document's crate, written under `root`.
+fn write_corpus(root: &Path, corpus: &Path) -> Vec<String> {
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(corpus.join("discovery"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    specs.sort();
+    let mut members = Vec::new();
+    for spec in specs {
+        let stem = spec
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .replace('.', "-");
+        let member = format!("corpus-{stem}");
         let json = std::fs::read_to_string(&spec).unwrap();
-        let settings = common::settings(
-            "corpus-dataportability-v1",
-            "../shared/corpus/discovery/dataportability.v1.json",
+        let spec_file = format!(
+            "../shared/corpus/discovery/{}",
+            spec.file_name().unwrap().to_string_lossy()
         );
-        let files = codegen::generate(&json, &settings).expect("Google's document generates");
-        write_crate(&root.join("corpus-dataportability"), &files);
-        members.push("corpus-dataportability".to_owned());
+        let files = codegen::generate(&json, &common::settings(&member, &spec_file))
+            .unwrap_or_else(|e| panic!("{e}"));
+        write_crate(&root.join(&member), &files);
+        members.push(member);
+    }
+    members
+}
+
+fn cargo(root: &Path, args: &[&str]) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .args(args)
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", common::generated_crates_target())
+        // Debug info is not needed to check or test, and costs much time
+        // and disk for the largest documents.
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "`cargo {}` failed for the generated crates in {}:\n{}{}",
+        args.join(" "),
+        root.display(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn generated_crates_compile_without_warnings_and_fixture_tests_pass() {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("generated-crates");
+    std::fs::create_dir_all(&root).unwrap();
+    let fixtures = write_fixtures(&root);
+    let mut members = fixtures.clone();
+    if let Some(corpus) = common::corpus_dir() {
+        members.extend(write_corpus(&root, &corpus));
     }
     let quoted: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
     std::fs::write(
@@ -56,26 +148,31 @@ fn generated_crates_compile_without_warnings() {
     )
     .unwrap();
 
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
-        .args([
+    // Libraries only for the corpus: their test targets would check each
+    // (large) crate a second time for nothing, as they have no tests.
+    cargo(
+        &root,
+        &[
             "clippy",
             "--workspace",
-            "--all-targets",
+            "--lib",
+            "--all-features",
             "--quiet",
             "--",
             "-D",
             "warnings",
-        ])
-        .current_dir(&root)
-        .env("CARGO_TARGET_DIR", root.join("target"))
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
-    assert!(
-        output.status.success(),
-        "generated crates in {} do not build cleanly:\n{}",
-        root.display(),
-        String::from_utf8_lossy(&output.stderr)
+        ],
     );
+    let mut fixture_args = vec!["clippy", "--all-targets", "--all-features", "--quiet"];
+    for fixture in &fixtures {
+        fixture_args.extend(["-p", fixture.as_str()]);
+    }
+    fixture_args.extend(["--", "-D", "warnings"]);
+    cargo(&root, &fixture_args);
+    // Tests against the local server, and every doc example compiled.
+    let mut test_args = vec!["test", "--quiet"];
+    for fixture in &fixtures {
+        test_args.extend(["-p", fixture.as_str()]);
+    }
+    cargo(&root, &test_args);
 }

@@ -1,8 +1,13 @@
 //! The project's commands, as a library so tests can call them.
 
 pub mod budget;
+pub mod conformance;
+pub mod generate;
 pub mod manifest;
+pub mod output;
+mod parallel;
 pub mod regen;
+pub mod spec;
 
 use std::path::{Path, PathBuf};
 

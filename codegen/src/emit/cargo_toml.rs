@@ -20,7 +20,10 @@ const DEPENDENCIES: &[(&str, &str)] = &[
     ("bytes", r#""1""#),
     // The `Stream` trait, for pages and downloads. Already built for
     // reqwest, so it costs no compile time.
-    ("futures-core", r#"{ version = "0.3", default-features = false }"#),
+    (
+        "futures-core",
+        r#"{ version = "0.3", default-features = false }"#,
+    ),
     // Derives for the models.
     ("serde", r#"{ version = "1", features = ["derive"] }"#),
     // The wire format.
@@ -102,7 +105,10 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> String {
     let _ = writeln!(out, "dispatch = []");
     if settings.standalone {
         let _ = writeln!(out);
-        let _ = writeln!(out, "# Its own workspace: it builds wherever it is written.");
+        let _ = writeln!(
+            out,
+            "# Its own workspace: it builds wherever it is written."
+        );
         let _ = writeln!(out, "[workspace]");
     }
     if !settings.dev_dependencies.is_empty() {

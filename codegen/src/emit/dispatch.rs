@@ -140,8 +140,14 @@ fn dispatch_call(api: &Api, method: &Method, chain: &[String], module: &str) -> 
         });
     let accessors = chain.iter().map(|a| ident(a));
     let function = ident(&method.fn_name);
+    // Unknown names are refused even when the method reads none.
+    let check = if known.is_empty() {
+        quote!(crate::runtime::dispatch::Params::new(params, &[])?;)
+    } else {
+        quote!(let params = crate::runtime::dispatch::Params::new(params, &[ #( #known ),* ])?;)
+    };
     quote! {
-        let params = crate::runtime::dispatch::Params::new(params, &[ #( #known ),* ])?;
+        #check
         #[allow(unused_mut)]
         let mut call = client #( .#accessors() )* .#function( #( #arguments ),* );
         #( #setters )*

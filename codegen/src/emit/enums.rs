@@ -36,10 +36,15 @@ pub fn emit(definition: &Enum) -> TokenStream {
         .variants
         .iter()
         .map(|v| {
-            let text = if v.description.trim().is_empty() {
-                format!("`{}`", v.wire_name)
+            let shown = if v.wire_name.is_empty() {
+                "The empty string".to_owned()
             } else {
-                format!("`{}`: {}", v.wire_name, v.description)
+                format!("`{}`", v.wire_name)
+            };
+            let text = if v.description.trim().is_empty() {
+                shown
+            } else {
+                format!("{shown}: {}", v.description)
             };
             let docs = doc(&text);
             let deprecated = deprecated_attribute(v.deprecated);

@@ -131,9 +131,12 @@ fn example(api: &Api, krate: &str) -> String {
     let top_level = api.methods.iter().find(plain).map(|m| (Vec::new(), m));
     let call = top_level
         .or_else(|| {
-            api.resources
-                .iter()
-                .find_map(|r| r.methods.iter().find(plain).map(|m| (vec![r.accessor.clone()], m)))
+            api.resources.iter().find_map(|r| {
+                r.methods
+                    .iter()
+                    .find(plain)
+                    .map(|m| (vec![r.accessor.clone()], m))
+            })
         })
         .map(|(chain, method)| {
             let call = call_expression(krate, method, &chain);

@@ -68,10 +68,7 @@ fn schema(schema: &Schema) -> TokenStream {
         quote!()
     } else {
         let module = ident(&schema.module);
-        let module_doc = doc(&format!(
-            "Types declared inside [`{}`].",
-            schema.rust_name
-        ));
+        let module_doc = doc(&format!("Types declared inside [`{}`].", schema.rust_name));
         let enums = schema.enums.iter().map(enums::emit);
         let nested = schema.nested.iter().map(self::schema);
         quote! {

@@ -177,9 +177,9 @@ fn method_fn(
             let ty = rust_type(&body.ty);
             arguments.push(quote!(request: #ty));
             arg_docs.push(match &body.ty {
-                Type::Named(name) => format!(
-                    "* `request`: the request body, [`crate::models::{name}`]."
-                ),
+                Type::Named(name) => {
+                    format!("* `request`: the request body, [`crate::models::{name}`].")
+                }
                 _ => "* `request`: the request body.".to_owned(),
             });
             quote!(request,)

@@ -411,8 +411,8 @@ impl Lowering<'_> {
                 .as_ref()
                 .map(|p| {
                     let at = protocols_path.join(name).join("path");
-                    let mut template = PathTemplate::parse(&p.path)
-                        .map_err(|e| self.spec_error(&at, e.0))?;
+                    let mut template =
+                        PathTemplate::parse(&p.path).map_err(|e| self.spec_error(&at, e.0))?;
                     template
                         .resolve_bindings(
                             |n| method.parameters.get(n).and_then(|p| p.pattern.clone()),

@@ -370,7 +370,6 @@ impl Lowering<'_> {
             variants,
         })
     }
-
 }
 
 fn reserve_all(mut namespace: Namespace, names: &[&str]) -> Namespace {

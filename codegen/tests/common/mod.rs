@@ -65,3 +65,10 @@ pub fn corpus_dir() -> Option<PathBuf> {
     );
     None
 }
+
+/// The target folder shared by every throwaway workspace of generated
+/// crates (the compile test here, xtask's conformance test), so their
+/// dependencies are built once.
+pub fn generated_crates_target() -> PathBuf {
+    repository_root().join("target/generated-crates")
+}

@@ -30,31 +30,31 @@ pub fn request(
     let _ = &body;
     match method_id {
         "collisions.fooBar.list" => {
-            let params = crate::runtime::dispatch::Params::new(params, &[])?;
+            crate::runtime::dispatch::Params::new(params, &[])?;
             #[allow(unused_mut)]
             let mut call = client.foo_bar().list();
             call.dry_run().map_err(DispatchError::Build)
         }
         "collisions.foo_bar.list" => {
-            let params = crate::runtime::dispatch::Params::new(params, &[])?;
+            crate::runtime::dispatch::Params::new(params, &[])?;
             #[allow(unused_mut)]
             let mut call = client.foo_bar_2().list();
             call.dry_run().map_err(DispatchError::Build)
         }
         "collisions.mod.get" => {
-            let params = crate::runtime::dispatch::Params::new(params, &[])?;
+            crate::runtime::dispatch::Params::new(params, &[])?;
             #[allow(unused_mut)]
             let mut call = client.mod_2().get();
             call.dry_run().map_err(DispatchError::Build)
         }
         "collisions.mod.new" => {
-            let params = crate::runtime::dispatch::Params::new(params, &[])?;
+            crate::runtime::dispatch::Params::new(params, &[])?;
             #[allow(unused_mut)]
             let mut call = client.mod_2().new_2();
             call.dry_run().map_err(DispatchError::Build)
         }
         "collisions.users.accounts" => {
-            let params = crate::runtime::dispatch::Params::new(params, &[])?;
+            crate::runtime::dispatch::Params::new(params, &[])?;
             #[allow(unused_mut)]
             let mut call = client.users().accounts();
             call.dry_run().map_err(DispatchError::Build)

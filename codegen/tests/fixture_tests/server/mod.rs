@@ -1,0 +1,171 @@
+//! A small real HTTP/1.1 server on 127.0.0.1 for the fixture crates'
+//! tests: it records every request and answers with whatever the test's
+//! handler returns. Written on `std` only, so fixture crates need no HTTP
+//! server dependency.
+
+#![allow(dead_code)] // Each test file uses a different part.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+
+/// A request as the server received it.
+#[derive(Clone, Debug)]
+pub struct Received {
+    pub method: String,
+    /// Path and query, as sent (percent-encoded).
+    pub target: String,
+    /// Header names in lower case.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Received {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn path(&self) -> &str {
+        self.target.split('?').next().unwrap_or("")
+    }
+
+    /// The raw `name=value` pairs of the query, in order.
+    pub fn query(&self) -> Vec<(String, String)> {
+        match self.target.split_once('?') {
+            None => Vec::new(),
+            Some((_, query)) => query
+                .split('&')
+                .map(|pair| {
+                    let (n, v) = pair.split_once('=').unwrap_or((pair, ""));
+                    (n.to_owned(), v.to_owned())
+                })
+                .collect(),
+        }
+    }
+
+    pub fn query_value(&self, name: &str) -> Option<String> {
+        self.query()
+            .into_iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+}
+
+/// An answer: status, extra headers, body.
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(status: u16, body: &str) -> Self {
+        Self {
+            status,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+}
+
+/// A running server; it stops when the test process ends.
+pub struct Server {
+    pub url: String,
+    received: Arc<Mutex<Vec<Received>>>,
+}
+
+impl Server {
+    /// Starts a server whose answer to each request is `handler(request, base_url)`.
+    pub fn start(handler: impl Fn(&Received, &str) -> Reply + Send + Sync + 'static) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let handler = Arc::new(handler);
+        let (log, base) = (received.clone(), url.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let (log, handler, base) = (log.clone(), handler.clone(), base.clone());
+                std::thread::spawn(move || serve(stream, &log, &*handler, &base));
+            }
+        });
+        Self { url, received }
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.received.lock().unwrap().clone()
+    }
+}
+
+/// Answers requests on one connection until the client closes it.
+fn serve(
+    stream: TcpStream,
+    log: &Mutex<Vec<Received>>,
+    handler: &(dyn Fn(&Received, &str) -> Reply + Send + Sync),
+    base: &str,
+) {
+    let mut writer = stream.try_clone().expect("clone stream");
+    let mut reader = BufReader::new(stream);
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        let mut parts = line.split_whitespace();
+        let (Some(method), Some(target)) = (parts.next(), parts.next()) else {
+            return;
+        };
+        let (method, target) = (method.to_owned(), target.to_owned());
+        let mut headers = Vec::new();
+        loop {
+            let mut header = String::new();
+            if reader.read_line(&mut header).unwrap_or(0) == 0 {
+                return;
+            }
+            let header = header.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = header.split_once(':') {
+                headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
+            }
+        }
+        let length: usize = headers
+            .iter()
+            .find(|(n, _)| n == "content-length")
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(0);
+        let mut body = vec![0; length];
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        let request = Received {
+            method,
+            target,
+            headers,
+            body,
+        };
+        let reply = handler(&request, base);
+        log.lock().unwrap().push(request);
+        let mut head = format!(
+            "HTTP/1.1 {} Status\r\ncontent-length: {}\r\n",
+            reply.status,
+            reply.body.len()
+        );
+        for (name, value) in &reply.headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        if writer.write_all(head.as_bytes()).is_err() || writer.write_all(&reply.body).is_err() {
+            return;
+        }
+    }
+}

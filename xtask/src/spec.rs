@@ -1,0 +1,63 @@
+//! A Discovery document read from disk, with the few facts the commands
+//! need before generating: its name, version, root URL and checksum.
+
+use crate::regen::sha256_hex;
+use std::io;
+use std::path::Path;
+
+/// A spec file, read and parsed.
+#[derive(Debug)]
+pub struct Spec {
+    /// The path as the user gave it; it names the spec in headers and errors.
+    pub file: String,
+    /// The document's text.
+    pub json: String,
+    /// The hex sha256 of the file's bytes.
+    pub sha256: String,
+    /// The document's `name`, such as `storage`.
+    pub name: String,
+    /// The document's `version`, such as `v1`.
+    pub version: String,
+    /// The document's `rootUrl`, which every request URL starts with.
+    pub root_url: String,
+}
+
+/// Why a spec could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum SpecError {
+    /// The file could not be read, or is not UTF-8.
+    #[error("{path}: {source}")]
+    Read {
+        /// The spec path.
+        path: String,
+        /// The I/O error.
+        source: io::Error,
+    },
+    /// The file is not a Discovery document; the message has the JSON path.
+    #[error(transparent)]
+    Parse(#[from] codegen::Error),
+}
+
+/// Reads and parses the spec at `path`.
+pub fn read(path: &Path) -> Result<Spec, SpecError> {
+    let file = path.display().to_string();
+    let read_error = |source| SpecError::Read {
+        path: file.clone(),
+        source,
+    };
+    let bytes = std::fs::read(path).map_err(read_error)?;
+    let sha256 = sha256_hex(&bytes);
+    let json = String::from_utf8(bytes)
+        .map_err(|e| read_error(io::Error::new(io::ErrorKind::InvalidData, e)))?;
+    // The generator parses again; parsing first gives the name a crate needs
+    // and reports a malformed document with its JSON path, as generating would.
+    let document = codegen::lower::parse(&file, &json)?;
+    Ok(Spec {
+        file,
+        json,
+        sha256,
+        name: document.name,
+        version: document.version,
+        root_url: document.root_url,
+    })
+}
