@@ -50,7 +50,8 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> TokenStream {
         pub use runtime::BoxFuture;
         pub use runtime::auth::{AccessToken, StaticToken, TokenError, TokenProvider};
         pub use runtime::bytes::{Bytes, BytesError};
-        pub use runtime::client::{Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, HttpRequest};
+        pub use runtime::client::DEFAULT_MAX_RESPONSE_BYTES;
+        pub use runtime::client::{Client, ClientBuilder, HttpRequest};
         pub use runtime::date::{Date, DateError};
         pub use runtime::duration::{Duration, DurationError};
         pub use runtime::enums::UnknownValue;

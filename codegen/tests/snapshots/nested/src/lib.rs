@@ -60,9 +60,8 @@ mod scopes;
 pub use runtime::BoxFuture;
 pub use runtime::auth::{AccessToken, StaticToken, TokenError, TokenProvider};
 pub use runtime::bytes::{Bytes, BytesError};
-pub use runtime::client::{
-    Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, HttpRequest,
-};
+pub use runtime::client::DEFAULT_MAX_RESPONSE_BYTES;
+pub use runtime::client::{Client, ClientBuilder, HttpRequest};
 pub use runtime::date::{Date, DateError};
 pub use runtime::duration::{Duration, DurationError};
 pub use runtime::enums::UnknownValue;
