@@ -102,7 +102,33 @@ fn write_corpus(root: &Path, corpus: &Path) -> Vec<String> {
     members
 }
 
-fn cargo(root: &Path, args: &[&str]) {
+/// A crate that uses the media fixture's deprecated method, field and enum
+/// value: building it must warn about each, as users' builds will.
+const USES_DEPRECATED: &str = "uses-deprecated";
+
+const USES_DEPRECATED_LIB: &str = r#"//! Uses what the media fixture deprecates.
+
+use fixture_media::models::file::location::Tier;
+
+/// Calls a deprecated method, reads a deprecated field, names a deprecated value.
+pub fn uses(client: &fixture_media::Client, file: &fixture_media::models::File) -> bool {
+    let _call = client.files().touch("f");
+    file.legacy_id.is_some() && Tier::Coldline.as_str() == "COLDLINE"
+}
+"#;
+
+fn write_uses_deprecated(root: &Path) {
+    let dir = root.join(USES_DEPRECATED);
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    let manifest = format!(
+        "[package]\nname = \"{USES_DEPRECATED}\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\
+         publish = false\n\n[dependencies]\nfixture-media = {{ path = \"../fixture-media\" }}\n"
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    std::fs::write(dir.join("src/lib.rs"), USES_DEPRECATED_LIB).unwrap();
+}
+
+fn cargo(root: &Path, args: &[&str]) -> String {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let output = Command::new(cargo)
         .args(args)
@@ -122,6 +148,7 @@ fn cargo(root: &Path, args: &[&str]) {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 #[test]
@@ -129,7 +156,9 @@ fn generated_crates_compile_without_warnings_and_fixture_tests_pass() {
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("generated-crates");
     std::fs::create_dir_all(&root).unwrap();
     let fixtures = write_fixtures(&root);
+    write_uses_deprecated(&root);
     let mut members = fixtures.clone();
+    members.push(USES_DEPRECATED.to_owned());
     if let Some(corpus) = common::corpus_dir() {
         members.extend(write_corpus(&root, &corpus));
     }
@@ -155,6 +184,8 @@ fn generated_crates_compile_without_warnings_and_fixture_tests_pass() {
         &[
             "clippy",
             "--workspace",
+            "--exclude",
+            USES_DEPRECATED,
             "--lib",
             "--all-features",
             "--quiet",
@@ -175,4 +206,18 @@ fn generated_crates_compile_without_warnings_and_fixture_tests_pass() {
         test_args.extend(["-p", fixture.as_str()]);
     }
     cargo(&root, &test_args);
+
+    // Deprecated items warn their users, once each.
+    let warnings = cargo(
+        &root,
+        &["check", "-p", USES_DEPRECATED, "--message-format", "short"],
+    );
+    for item in ["touch", "legacy_id", "Coldline"] {
+        assert!(
+            warnings
+                .lines()
+                .any(|l| l.contains("use of deprecated") && l.contains(item)),
+            "expected a deprecation warning for {item}:\n{warnings}"
+        );
+    }
 }

@@ -245,6 +245,71 @@ fn semantic_errors_name_the_json_path() {
             "schemas.PortabilityArchiveState.properties.state.enumDescriptions",
             "one description per value",
         ),
+        (
+            |d| {
+                d["schemas"]["PortabilityArchiveState"]["properties"]["state"]["enumDeprecated"] =
+                    json!([true])
+            },
+            "schemas.PortabilityArchiveState.properties.state.enumDeprecated",
+            "one flag per value",
+        ),
+        // Things the generator does not support yet: named, never approximated.
+        (
+            |d| {
+                d["schemas"]["Empty"]["properties"] = json!({"a": {"type": "string"}});
+                d["schemas"]["Empty"]["additionalProperties"] = json!({"type": "string"});
+            },
+            "schemas.Empty",
+            "both `properties` and `additionalProperties` is not supported yet",
+        ),
+        (
+            |d| {
+                d["schemas"]["PortabilityArchiveState"]["properties"]["sizes"] = json!({
+                    "type": "array",
+                    "items": {"type": "array", "items": {"type": "string", "format": "int64"}}
+                })
+            },
+            "schemas.PortabilityArchiveState.properties.sizes",
+            "64-bit integers nested deeper than one list or map are not supported yet",
+        ),
+        (
+            |d| {
+                retry(d)["response"] =
+                    json!({"type": "object", "properties": {"id": {"type": "string"}}})
+            },
+            "resources.archiveJobs.methods.retry.response",
+            "a type declared inline is only supported in a schema's fields",
+        ),
+        (
+            |d| retry(d)["parameters"]["name"]["repeated"] = json!(true),
+            "resources.archiveJobs.methods.retry.parameters.name",
+            "repeated or enum path parameters are not supported yet",
+        ),
+        (
+            |d| retry(d)["supportsMediaUpload"] = json!(true),
+            "resources.archiveJobs.methods.retry.mediaUpload",
+            "needs a `mediaUpload` object",
+        ),
+        (
+            |d| {
+                retry(d)["supportsMediaUpload"] = json!(true);
+                retry(d)["mediaUpload"] = json!({
+                    "maxSize": "5PB",
+                    "protocols": {"simple": {"path": "/upload/v1/{+name}:retry"}}
+                });
+            },
+            "resources.archiveJobs.methods.retry.mediaUpload.maxSize",
+            "`5PB`",
+        ),
+        (
+            |d| {
+                retry(d)["supportsMediaUpload"] = json!(true);
+                retry(d)["mediaUpload"] =
+                    json!({"protocols": {"simple": {"path": "/upload/v1/{other}"}}});
+            },
+            "resources.archiveJobs.methods.retry.mediaUpload.protocols.simple.path",
+            "`other` in the path is not a path parameter",
+        ),
     ];
     for (break_it, path, words) in cases {
         let mut document = spec();
@@ -268,4 +333,154 @@ fn a_name_that_cannot_be_an_identifier_is_an_error_not_a_panic() {
         message.contains("cannot make a Rust identifier from \"$\""),
         "{message}"
     );
+    assert!(
+        message.contains("at `schemas.Empty.properties`"),
+        "the error names where the name is: {message}"
+    );
+}
+
+/// The IR of the media fixture, which has one of everything.
+fn media_api() -> codegen::ir::Api {
+    let path = common::repository_root().join("codegen/tests/fixtures/media.json");
+    codegen::lower::lower("media.json", &std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn schema<'a>(api: &'a codegen::ir::Api, name: &str) -> &'a codegen::ir::Schema {
+    api.schemas.iter().find(|s| s.name == name).unwrap()
+}
+
+fn field<'a>(schema: &'a codegen::ir::Schema, wire: &str) -> &'a codegen::ir::Field {
+    match &schema.kind {
+        codegen::ir::SchemaKind::Struct { fields } => {
+            fields.iter().find(|f| f.wire_name == wire).unwrap()
+        }
+        other => panic!("{} is not a struct: {other:?}", schema.name),
+    }
+}
+
+#[test]
+fn fields_that_close_a_cycle_are_boxed_and_no_others() {
+    let api = media_api();
+    let boxed = |s: &str, f: &str| field(schema(&api, s), f).boxed;
+    assert!(boxed("Person", "manager"), "a struct holding itself");
+    assert!(
+        boxed("Tree", "root") && boxed("Node", "subtree"),
+        "mutual recursion"
+    );
+    assert!(!boxed("File", "children"), "a Vec is already indirect");
+    assert!(!boxed("File", "owner"), "File is not reachable from Person");
+    assert!(!boxed("About", "user"));
+}
+
+#[test]
+fn inline_objects_and_enums_are_declared_in_their_schemas_module() {
+    use codegen::ir::Type;
+    let api = media_api();
+    let file = schema(&api, "File");
+    assert_eq!(
+        field(file, "location").ty,
+        Type::Named("file::Location".into())
+    );
+    assert_eq!(
+        field(file, "metadata").ty,
+        Type::Map(Box::new(Type::Named("file::Metadata".into())))
+    );
+    let location = file
+        .nested
+        .iter()
+        .find(|s| s.rust_name == "Location")
+        .unwrap();
+    assert_eq!(
+        field(location, "replicas").ty,
+        Type::Array(Box::new(Type::Named("file::location::Replicas".into())))
+    );
+    let tier = &location.enums[0];
+    assert_eq!(tier.rust_name, "Tier");
+    assert_eq!(
+        tier.variants
+            .iter()
+            .map(|v| v.deprecated)
+            .collect::<Vec<_>>(),
+        [false, false, true]
+    );
+    // Values without letters or digits still get a variant each.
+    let state = file.enums.iter().find(|e| e.rust_name == "State").unwrap();
+    let names: Vec<&str> = state
+        .variants
+        .iter()
+        .map(|v| v.rust_name.as_str())
+        .collect();
+    assert_eq!(names, ["Empty", "Active", "Value2"]);
+}
+
+#[test]
+fn string_formats_map_to_their_types_in_bodies_and_urls() {
+    use codegen::ir::Type;
+    let api = media_api();
+    let file = schema(&api, "File");
+    let types: Vec<(&str, Type)> = vec![
+        ("size", Type::I64),
+        ("checksum", Type::Bytes),
+        ("retention", Type::Duration),
+        ("expires", Type::Date),
+        ("updateMask", Type::FieldMask),
+        ("created", Type::Timestamp),
+    ];
+    for (wire, ty) in types {
+        assert_eq!(field(file, wire).ty, ty, "{wire}");
+    }
+    let list = &api.resources[0]
+        .methods
+        .iter()
+        .find(|m| m.fn_name == "list")
+        .unwrap();
+    let modified = list
+        .optional
+        .iter()
+        .find(|p| p.wire_name == "modifiedAfter")
+        .unwrap();
+    assert_eq!(modified.ty, Type::Timestamp);
+}
+
+#[test]
+fn methods_know_their_paging_media_and_place() {
+    let api = media_api();
+    assert_eq!(api.methods.len(), 1, "`about` is a method of the client");
+    assert_eq!(api.methods[0].id, "media.about");
+    let files = &api.resources[0];
+    let method = |name: &str| files.methods.iter().find(|m| m.fn_name == name).unwrap();
+    let paging = method("list").paging.as_ref().unwrap();
+    assert_eq!(
+        (
+            paging.token_field.as_str(),
+            paging.next_token_field.as_str()
+        ),
+        ("page_token", "next_page_token")
+    );
+    assert!(method("get").paging.is_none());
+    assert!(
+        method("get")
+            .download
+            .as_ref()
+            .unwrap()
+            .use_download_service
+    );
+    let upload = method("insert").upload.as_ref().unwrap();
+    assert_eq!(upload.max_size, Some(10 << 20));
+    assert_eq!(upload.accept, ["text/*", "application/octet-stream"]);
+    assert_eq!(
+        upload.simple_path.as_ref().unwrap().to_string(),
+        "/upload/media/v1/files"
+    );
+    assert!(method("touch").deprecated);
+    // `fileId` of `get` has the pattern `^[^/]+$`: checked although `{fileId}` is simple.
+    let get_path = &method("get").path;
+    assert!(matches!(
+        &get_path.variables().next().unwrap().expansion,
+        codegen::path_template::Expansion::Simple(Some(_))
+    ));
+    assert!(matches!(
+        &method("delete").path.variables().next().unwrap().expansion,
+        codegen::path_template::Expansion::Simple(None)
+    ));
 }

@@ -419,7 +419,7 @@ impl Lowering<'_> {
                             None,
                         )
                         .map_err(|e| self.spec_error(&at, e.0))?;
-                    self.check_path_parameters(&template, lowered, &at)?;
+                    self.check_path_parameters(&template, lowered, &protocols_path.join(name))?;
                     Ok::<_, Error>(template)
                 })
                 .transpose()
