@@ -40,9 +40,14 @@ const CLIENT_METHODS: &[&str] = &[
     "execute",
     "execute_without_response",
     "send_raw",
+    "send_http",
     "prepare",
+    "read_success",
+    "read_limited",
     "download",
-    "upload",
+    "upload_simple",
+    "upload_resumable",
+    "send_chunks",
     "mod",
 ];
 
@@ -385,4 +390,47 @@ struct EnumSite<'a> {
     /// Module path under the crate root; empty for the method's own module.
     module: &'a str,
     type_name: &'a str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CLIENT_METHODS;
+
+    /// Every method of the runtime's `Client`, read from its source: a
+    /// top-level API method or resource accessor of the same name would
+    /// clash with it, so each must be reserved.
+    #[test]
+    fn every_client_method_of_the_runtime_is_reserved() {
+        let sources = [
+            include_str!("../../runtime/client.rs"),
+            include_str!("../../runtime/media.rs"),
+        ];
+        let mut found = Vec::new();
+        for source in sources {
+            let file = syn::parse_file(source).unwrap();
+            for item in file.items {
+                let syn::Item::Impl(block) = item else {
+                    continue;
+                };
+                let syn::Type::Path(path) = &*block.self_ty else {
+                    continue;
+                };
+                if block.trait_.is_some() || !path.path.is_ident("Client") {
+                    continue;
+                }
+                for member in block.items {
+                    if let syn::ImplItem::Fn(function) = member {
+                        found.push(function.sig.ident.to_string());
+                    }
+                }
+            }
+        }
+        assert!(found.len() > 5, "the runtime's Client methods were found");
+        for name in found {
+            assert!(
+                CLIENT_METHODS.contains(&name.as_str()),
+                "`{name}` is not reserved"
+            );
+        }
+    }
 }

@@ -49,6 +49,24 @@ async fn pages_follow_next_page_token_until_it_is_absent() {
 }
 
 #[tokio::test]
+async fn a_next_page_token_that_repeats_ends_the_stream() {
+    // A broken server that answers every page with the token that asked for it.
+    let server = Server::start(|request, _| {
+        let token = request.query_value("pageToken").unwrap_or_else(|| "t1".into());
+        Reply::json(200, &format!(r#"{{"nextPageToken": "{token}"}}"#))
+    });
+    let client = client(&server);
+    let mut pages = client.files().list().pages();
+    let mut count = 0;
+    while let Some(page) = pages.next().await {
+        page.unwrap();
+        count += 1;
+        assert!(count < 10, "the stream must end");
+    }
+    assert_eq!(count, 2, "the first page, then the one whose token repeats");
+}
+
+#[tokio::test]
 async fn a_failed_page_ends_the_stream_with_the_error() {
     let server = Server::start(|request, _| match request.query_value("pageToken") {
         None => Reply::json(200, r#"{"nextPageToken": "t1"}"#),

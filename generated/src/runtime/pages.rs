@@ -13,13 +13,16 @@ use std::task::{Context, Poll};
 /// with [`Pages::next`], or as a `futures_core::Stream`.
 ///
 /// After an error the stream ends; start again from the failed page's token
-/// to retry.
+/// to retry. A page whose `nextPageToken` is the token that fetched it also
+/// ends the stream: following it would fetch the same page forever.
 pub struct Pages<'a, T> {
     fetch: Box<dyn Fn(Option<String>) -> BoxFuture<'a, Result<T>> + Send + Sync + 'a>,
     next_token: fn(&T) -> Option<&str>,
     /// The token of the next page; `None` once the last page is in.
     pending: Option<Option<String>>,
     in_flight: Option<BoxFuture<'a, Result<T>>>,
+    /// The token the page in flight was asked for.
+    current: Option<String>,
 }
 
 impl<T> fmt::Debug for Pages<'_, T> {
@@ -43,6 +46,7 @@ impl<'a, T> Pages<'a, T> {
             next_token,
             pending: Some(first_token),
             in_flight: None,
+            current: None,
         }
     }
 
@@ -56,6 +60,7 @@ impl<'a, T> Pages<'a, T> {
             let Some(token) = self.pending.take() else {
                 return Poll::Ready(None);
             };
+            self.current = token.clone();
             self.in_flight = Some((self.fetch)(token));
         }
         let Some(future) = self.in_flight.as_mut() else {
@@ -69,7 +74,7 @@ impl<'a, T> Pages<'a, T> {
         if let Ok(page) = &result {
             // An empty token means the same as none: this was the last page.
             self.pending = (self.next_token)(page)
-                .filter(|t| !t.is_empty())
+                .filter(|t| !t.is_empty() && Some(*t) != self.current.as_deref())
                 .map(|t| Some(t.to_owned()));
         }
         Poll::Ready(Some(result))
