@@ -5,16 +5,9 @@ use crate::ir::Api;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-/// Dependencies every generated crate has, with the reason each is worth
-/// its compile time to every user.
+/// Dependencies every generated crate has, in name order, with the reason
+/// each is worth its compile time to every user.
 const DEPENDENCIES: &[(&str, &str)] = &[
-    // HTTP/1.1 and HTTP/2 with rustls: no OpenSSL to install, Google's
-    // endpoints speak HTTP/2. No charset or proxy-discovery features: the
-    // bodies are UTF-8 JSON.
-    (
-        "reqwest",
-        r#"{ version = "0.13", default-features = false, features = ["rustls", "http2"] }"#,
-    ),
     // Chunks of downloads and uploads without copies. Already built for
     // reqwest, so it costs no compile time.
     ("bytes", r#""1""#),
@@ -23,6 +16,13 @@ const DEPENDENCIES: &[(&str, &str)] = &[
     (
         "futures-core",
         r#"{ version = "0.3", default-features = false }"#,
+    ),
+    // HTTP/1.1 and HTTP/2 with rustls: no OpenSSL to install, Google's
+    // endpoints speak HTTP/2. No charset or proxy-discovery features: the
+    // bodies are UTF-8 JSON.
+    (
+        "reqwest",
+        r#"{ version = "0.13", default-features = false, features = ["rustls", "http2"] }"#,
     ),
     // Derives for the models.
     ("serde", r#"{ version = "1", features = ["derive"] }"#),
