@@ -3,6 +3,7 @@
 
 use super::BoxFuture;
 use super::error::Result;
+use std::collections::BTreeSet;
 use std::fmt;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -11,16 +12,17 @@ use std::task::{Context, Poll};
 /// with [`Pages::next`], or as a `futures_core::Stream`.
 ///
 /// After an error the stream ends; start again from the failed page's token
-/// to retry. A page whose `nextPageToken` is the token that fetched it also
-/// ends the stream: following it would fetch the same page forever.
+/// to retry, with the call's `page_token`. A page whose `nextPageToken` was
+/// already followed also ends the stream: following it again would fetch
+/// the same pages forever.
 pub struct Pages<'a, T> {
     fetch: Box<dyn Fn(Option<String>) -> BoxFuture<'a, Result<T>> + Send + Sync + 'a>,
     next_token: fn(&T) -> Option<&str>,
     /// The token of the next page; `None` once the last page is in.
     pending: Option<Option<String>>,
     in_flight: Option<BoxFuture<'a, Result<T>>>,
-    /// The token the page in flight was asked for.
-    current: Option<String>,
+    /// Every token followed so far.
+    seen: BTreeSet<String>,
 }
 
 impl<T> fmt::Debug for Pages<'_, T> {
@@ -44,7 +46,7 @@ impl<'a, T> Pages<'a, T> {
             next_token,
             pending: Some(first_token),
             in_flight: None,
-            current: None,
+            seen: BTreeSet::new(),
         }
     }
 
@@ -58,7 +60,9 @@ impl<'a, T> Pages<'a, T> {
             let Some(token) = self.pending.take() else {
                 return Poll::Ready(None);
             };
-            self.current = token.clone();
+            if let Some(token) = &token {
+                self.seen.insert(token.clone());
+            }
             self.in_flight = Some((self.fetch)(token));
         }
         let Some(future) = self.in_flight.as_mut() else {
@@ -72,7 +76,7 @@ impl<'a, T> Pages<'a, T> {
         if let Ok(page) = &result {
             // An empty token means the same as none: this was the last page.
             self.pending = (self.next_token)(page)
-                .filter(|t| !t.is_empty() && Some(*t) != self.current.as_deref())
+                .filter(|t| !t.is_empty() && !self.seen.contains(*t))
                 .map(|t| Some(t.to_owned()));
         }
         Poll::Ready(Some(result))

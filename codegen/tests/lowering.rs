@@ -281,6 +281,14 @@ fn semantic_errors_name_the_json_path() {
             "a type declared inline is only supported in a schema's fields",
         ),
         (
+            |d| {
+                d["schemas"]["Ping"] = json!({"$ref": "Pong"});
+                d["schemas"]["Pong"] = json!({"$ref": "Ping"});
+            },
+            "schemas.Ping",
+            "an alias of itself",
+        ),
+        (
             |d| retry(d)["parameters"]["name"]["repeated"] = json!(true),
             "resources.archiveJobs.methods.retry.parameters.name",
             "repeated or enum path parameters are not supported yet",

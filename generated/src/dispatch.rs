@@ -27,9 +27,9 @@ pub fn request(
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
 ) -> Result<crate::HttpRequest, DispatchError> {
-    let _ = &body;
     match method_id {
         "dataportability.accessType.check" => {
+            crate::runtime::dispatch::no_body(body, true)?;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &["$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
@@ -54,6 +54,7 @@ pub fn request(
             call.dry_run().map_err(DispatchError::Build)
         }
         "dataportability.archiveJobs.cancel" => {
+            crate::runtime::dispatch::no_body(body, true)?;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &["name", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
@@ -80,6 +81,7 @@ pub fn request(
             call.dry_run().map_err(DispatchError::Build)
         }
         "dataportability.archiveJobs.getPortabilityArchiveState" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &["name", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
@@ -106,6 +108,7 @@ pub fn request(
             call.dry_run().map_err(DispatchError::Build)
         }
         "dataportability.archiveJobs.retry" => {
+            crate::runtime::dispatch::no_body(body, true)?;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &["name", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
@@ -132,6 +135,7 @@ pub fn request(
             call.dry_run().map_err(DispatchError::Build)
         }
         "dataportability.authorization.reset" => {
+            crate::runtime::dispatch::no_body(body, true)?;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &["$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],

@@ -146,9 +146,11 @@ pub fn write(dir: &Path, files: &Files) -> Result<(), WriteError> {
         let path = path.display().to_string();
         move |source| WriteError { path, source }
     };
-    // A crash mid-swap may have left the only copy of the old `src/` aside.
-    if retired.join("src").is_dir() && !dir.join("src").exists() {
-        fs::rename(retired.join("src"), dir.join("src")).map_err(fail(&retired))?;
+    // A crash mid-swap may have left the only copy of an old entry aside.
+    for entry in ["src", "Cargo.toml"] {
+        if retired.join(entry).exists() && !dir.join(entry).exists() {
+            fs::rename(retired.join(entry), dir.join(entry)).map_err(fail(&retired))?;
+        }
     }
     for leftover in [&staging, &retired] {
         remove_dir_if_present(leftover).map_err(fail(leftover))?;

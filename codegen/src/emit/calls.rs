@@ -81,7 +81,7 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
                 crate::Pages::new(
                     first,
                     move |token| {
-                        let mut call = self.clone();
+                        let mut call = Clone::clone(&self);
                         call.#token = token;
                         Box::pin(call.send())
                     },
@@ -148,7 +148,7 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
             /// URL, headers, body), built without sending anything and
             /// without asking for a token: for debugging and tests.
             pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-                let request = self.clone().into_request()?;
+                let request = Clone::clone(self).into_request()?;
                 Ok(self.client.prepare(&request))
             }
 
@@ -229,8 +229,17 @@ fn upload_methods(method: &Method, upload: &Upload, response: &TokenStream) -> T
             "upload_simple",
             "Uploads `media` in one request and returns the response body.",
         ),
+        // Google's clients open resumable sessions at the simple upload
+        // path (`/upload/...?uploadType=resumable`); the document's own
+        // resumable path (`/resumable/upload/...`) is a legacy route, used
+        // only when there is no simple one.
         (
-            upload.resumable_path.as_ref(),
+            upload.resumable_path.as_ref().and(
+                upload
+                    .simple_path
+                    .as_ref()
+                    .or(upload.resumable_path.as_ref()),
+            ),
             "upload_resumable",
             "upload_resumable",
             "Uploads `media` in a resumable session: a first request opens \
@@ -242,9 +251,10 @@ fn upload_methods(method: &Method, upload: &Upload, response: &TokenStream) -> T
         let Some(template) = template else { continue };
         let name = format_ident!("{name}");
         let runtime_fn = format_ident!("{runtime_fn}");
+        let verb = method.http_method.as_str();
         let text = doc(&format!(
             "{summary}\n\n{metadata} {accepted} {max_doc} Content outside \
-             these limits is refused before anything is sent.\n\n`POST {template}`"
+             these limits is refused before anything is sent.\n\n`{verb} {template}`"
         ));
         let path = path_block(method, template, true);
         out.extend(quote! {

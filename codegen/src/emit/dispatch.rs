@@ -47,8 +47,6 @@ pub fn emit(api: &Api) -> TokenStream {
             params: &serde_json::Map<String, serde_json::Value>,
             body: Option<&serde_json::Value>,
         ) -> Result<crate::HttpRequest, DispatchError> {
-            // Methods without a request body do not read it.
-            let _ = &body;
             match method_id {
                 #( #arms )*
                 _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
@@ -104,16 +102,21 @@ fn dispatch_call(api: &Api, method: &Method, chain: &[String], module: &str) -> 
             let wire = &p.wire_name;
             let ty = param_type(p, module);
             if p.repeated {
-                quote!(params.list::<#ty>(#wire)?)
+                quote!(params.required_list::<#ty>(#wire)?)
             } else {
                 quote!(params.required::<#ty>(#wire)?)
             }
         })
         .collect();
-    if let Some(body) = method.request.as_ref().filter(|b| !b.empty) {
-        let ty = rust_type(&body.ty);
-        arguments.push(quote!(crate::runtime::dispatch::body::<#ty>(body)?));
-    }
+    let body_check = match &method.request {
+        Some(body) if !body.empty => {
+            let ty = rust_type(&body.ty);
+            arguments.push(quote!(crate::runtime::dispatch::body::<#ty>(body)?));
+            quote!()
+        }
+        Some(_) => quote!(crate::runtime::dispatch::no_body(body, true)?;),
+        None => quote!(crate::runtime::dispatch::no_body(body, false)?;),
+    };
     let setters = method
         .optional
         .iter()
@@ -147,6 +150,7 @@ fn dispatch_call(api: &Api, method: &Method, chain: &[String], module: &str) -> 
         quote!(let params = crate::runtime::dispatch::Params::new(params, &[ #( #known ),* ])?;)
     };
     quote! {
+        #body_check
         #check
         #[allow(unused_mut)]
         let mut call = client #( .#accessors() )* .#function( #( #arguments ),* );

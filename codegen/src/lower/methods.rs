@@ -5,7 +5,7 @@
 //! methods of the `Client` itself, its resources the client's accessors.
 
 use super::schemas::SchemaIndex;
-use super::{EnumSite, Lowering, PRELUDE_TYPES, reserve_all};
+use super::{CRATE_NAMES, EnumSite, Lowering, PRELUDE_TYPES, reserve_all};
 use crate::discovery;
 use crate::error::{Error, JsonPath};
 use crate::ir::{
@@ -16,14 +16,15 @@ use crate::path_template::PathTemplate;
 use std::collections::BTreeMap;
 
 /// Names generated code gives the fields of every call builder.
-const BUILDER_FIELDS: &[&str] = &["client", "request", "standard"];
+pub(super) const BUILDER_FIELDS: &[&str] = &["client", "request", "standard"];
 
 /// Names generated code gives the methods of every call builder.
-const BUILDER_METHODS: &[&str] = &[
+pub(super) const BUILDER_METHODS: &[&str] = &[
     "send",
     "into_future",
     "into_request",
     "dry_run",
+    "clone",
     "pages",
     "download",
     "upload",
@@ -75,9 +76,13 @@ impl Lowering<'_> {
         let mut members: Vec<(Member<'_>, String)> = Vec::new();
         members.extend(methods.keys().map(|m| (Member::Method(m), m.clone())));
         members.extend(resources.keys().map(|r| (Member::Child(r), r.clone())));
+        // Members that are resources name modules too.
         let functions = reserve_all(
-            Namespace::new(Case::Snake, format!("member of {label}")),
-            reserved_members,
+            reserve_all(
+                Namespace::new(Case::Snake, format!("member of {label}")),
+                reserved_members,
+            ),
+            CRATE_NAMES,
         )
         .assign_keyed(members.iter().map(|(k, name)| (k.clone(), name.as_str())))
         .map_err(|e| self.naming_error(e, path))?;

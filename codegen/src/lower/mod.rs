@@ -55,8 +55,38 @@ const CLIENT_METHODS: &[&str] = &[
 /// unqualified (`Option<T>`, `String`, `Vec<T>`, `Default::default()`): a
 /// schema or call type with one of these names would shadow them.
 const PRELUDE_TYPES: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default", "Into",
-    "From", "Self",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Default",
+    "Into",
+    "From",
+    "Self",
+    "AsRef",
+    "IntoIterator",
+    "Iterator",
+    "Clone",
+    "Send",
+    "Sync",
+];
+
+/// Crates that emitted code names by path (`std::fmt`, `serde::Serialize`):
+/// a module of the same name would shadow them, so no module gets one.
+const CRATE_NAMES: &[&str] = &[
+    "std",
+    "core",
+    "alloc",
+    "serde",
+    "serde_json",
+    "reqwest",
+    "bytes",
+    "futures_core",
 ];
 
 /// Variant name of the catch-all that keeps unknown enum values.
@@ -115,7 +145,12 @@ impl Lowering<'_> {
             .map(|s| (s.url.as_str(), s.variant.as_str()))
             .collect();
         let (mut schemas, index) = self.schemas()?;
-        recursion::box_cycles(&mut schemas);
+        recursion::box_cycles(&mut schemas).map_err(|name| {
+            self.spec_error(
+                &JsonPath::root().join("schemas").join(name.as_str()),
+                "the schema is an alias of itself (through other aliases): no type can hold it",
+            )
+        })?;
         let standard_params = self.standard_params()?;
         let standard_names: Vec<&str> = standard_params
             .iter()
@@ -189,10 +224,16 @@ impl Lowering<'_> {
             .iter()
             .filter(|(name, _)| !CLIENT_MANAGED_PARAMS.contains(&name.as_str()))
             .collect();
-        let names = Namespace::new(Case::Snake, "standard parameter")
-            .reserve("client")
-            .assign(kept.iter().map(|(name, _)| name.as_str()))
-            .map_err(|e| self.naming_error(e, &path))?;
+        // Their setters are methods of every call builder.
+        let names = reserve_all(
+            reserve_all(
+                Namespace::new(Case::Snake, "standard parameter"),
+                methods::BUILDER_FIELDS,
+            ),
+            methods::BUILDER_METHODS,
+        )
+        .assign(kept.iter().map(|(name, _)| name.as_str()))
+        .map_err(|e| self.naming_error(e, &path))?;
         let types = reserve_all(
             Namespace::new(Case::UpperCamel, "standard parameter enum"),
             PRELUDE_TYPES,

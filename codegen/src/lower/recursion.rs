@@ -9,21 +9,36 @@
 //! the graph, never on the order schemas are visited.
 
 use crate::ir::{Schema, SchemaKind, Type};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Marks every field that closes a cycle of directly held structs as boxed.
-pub(super) fn box_cycles(schemas: &mut [Schema]) {
+///
+/// A cycle of type aliases alone (`A` is `B`, `B` is `A`) has no Rust type
+/// at all: it is an error naming one of its schemas by spec name.
+pub(super) fn box_cycles(schemas: &mut [Schema]) -> Result<(), String> {
     let mut edges: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut structs = BTreeSet::new();
+    let mut spec_names = BTreeMap::new();
     visit(schemas, "", &mut |path, schema| {
+        spec_names.insert(path.to_owned(), schema.name.clone());
         let targets = edges.entry(path.to_owned()).or_default();
         match &schema.kind {
             SchemaKind::Struct { fields } => {
+                structs.insert(path.to_owned());
                 targets.extend(fields.iter().filter_map(|f| direct_target(&f.ty)));
             }
             SchemaKind::Alias(ty) => targets.extend(direct_target(ty)),
         }
     });
     let component = components(&edges);
+    let with_struct: BTreeSet<usize> = structs.iter().map(|s| component[s]).collect();
+    for (node, targets) in &edges {
+        let own = component[node];
+        let cyclic = targets.iter().any(|t| component.get(t) == Some(&own));
+        if cyclic && !structs.contains(node) && !with_struct.contains(&own) {
+            return Err(spec_names[node].clone());
+        }
+    }
     visit_mut(schemas, "", &mut |path, schema| {
         if let SchemaKind::Struct { fields } = &mut schema.kind {
             for field in fields {
@@ -33,6 +48,7 @@ pub(super) fn box_cycles(schemas: &mut [Schema]) {
             }
         }
     });
+    Ok(())
 }
 
 /// The named type a value holds inline, if any.

@@ -7,7 +7,7 @@
 //! (`models::acl_rule::scope::...`). Each field declares at most one type,
 //! found by following arrays and maps down to the value they hold.
 
-use super::{Lowering, PRELUDE_TYPES, reserve_all};
+use super::{CRATE_NAMES, Lowering, PRELUDE_TYPES, reserve_all};
 use crate::discovery;
 use crate::error::{Error, JsonPath};
 use crate::ir::{Enum, EnumRef, Field, Schema, SchemaKind, Type};
@@ -100,7 +100,7 @@ impl Lowering<'_> {
         let names = reserve_all(Namespace::new(Case::UpperCamel, "schema"), PRELUDE_TYPES)
             .assign(doc.schemas.keys().map(String::as_str))
             .map_err(|e| self.naming_error(e, &root))?;
-        let modules = Namespace::new(Case::Snake, "schema module")
+        let modules = reserve_all(Namespace::new(Case::Snake, "schema module"), CRATE_NAMES)
             .assign(doc.schemas.keys().map(String::as_str))
             .map_err(|e| self.naming_error(e, &root))?;
         let mut schemas = Vec::new();
@@ -236,14 +236,17 @@ impl Lowering<'_> {
         )
         .assign(declaring.iter().map(|(wire, _)| *wire))
         .map_err(|e| self.naming_error(e, &properties_path))?;
-        let module_names = Namespace::new(Case::Snake, format!("module in schema {spec_name}"))
-            .assign(
-                declaring
-                    .iter()
-                    .filter(|(_, d)| *d == Declared::Object)
-                    .map(|(wire, _)| *wire),
-            )
-            .map_err(|e| self.naming_error(e, &properties_path))?;
+        let module_names = reserve_all(
+            Namespace::new(Case::Snake, format!("module in schema {spec_name}")),
+            CRATE_NAMES,
+        )
+        .assign(
+            declaring
+                .iter()
+                .filter(|(_, d)| *d == Declared::Object)
+                .map(|(wire, _)| *wire),
+        )
+        .map_err(|e| self.naming_error(e, &properties_path))?;
         let mut fields = Vec::new();
         for (wire_name, property) in &schema.properties {
             let field_path = properties_path.join(wire_name.as_str());

@@ -50,10 +50,13 @@ async fn pages_follow_next_page_token_until_it_is_absent() {
 
 #[tokio::test]
 async fn a_next_page_token_that_repeats_ends_the_stream() {
-    // A broken server that answers every page with the token that asked for it.
+    // A broken server whose tokens go round in a circle: t1, t2, t1, ...
     let server = Server::start(|request, _| {
-        let token = request.query_value("pageToken").unwrap_or_else(|| "t1".into());
-        Reply::json(200, &format!(r#"{{"nextPageToken": "{token}"}}"#))
+        let next = match request.query_value("pageToken").as_deref() {
+            Some("t1") => "t2",
+            _ => "t1",
+        };
+        Reply::json(200, &format!(r#"{{"nextPageToken": "{next}"}}"#))
     });
     let client = client(&server);
     let mut pages = client.files().list().pages();
@@ -63,7 +66,7 @@ async fn a_next_page_token_that_repeats_ends_the_stream() {
         count += 1;
         assert!(count < 10, "the stream must end");
     }
-    assert_eq!(count, 2, "the first page, then the one whose token repeats");
+    assert_eq!(count, 3, "pages for none, t1 and t2; t1 again is not followed");
 }
 
 #[tokio::test]
@@ -179,7 +182,8 @@ async fn resumable_upload_resumes_where_the_server_says_it_stopped() {
     assert_eq!(*stored.lock().unwrap(), content);
     let received = server.received();
     let start = &received[0];
-    assert_eq!(start.path(), "/resumable/upload/media/v1/files");
+    // Sessions open at the upload path, as Google's own clients do.
+    assert_eq!(start.path(), "/upload/media/v1/files");
     assert_eq!(start.query_value("uploadType").as_deref(), Some("resumable"));
     assert_eq!(start.header("x-upload-content-type"), Some("application/octet-stream"));
     assert_eq!(start.header("x-upload-content-length"), Some(total.to_string().as_str()));
@@ -189,6 +193,32 @@ async fn resumable_upload_resumes_where_the_server_says_it_stopped() {
     assert!(chunks.iter().all(|c| c.method == "PUT" && c.path() == "/session/1"));
     assert_eq!(chunks[0].header("content-range"), Some(format!("bytes 0-{}/{total}", RESUMABLE_CHUNK_BYTES - 1).as_str()));
     assert_eq!(chunks[1].header("content-range").unwrap(), format!("bytes 1000-{}/{total}", 1000 + RESUMABLE_CHUNK_BYTES - 1));
+}
+
+#[tokio::test]
+async fn a_session_that_has_every_byte_is_asked_to_finish() {
+    let server = Server::start(|request, _| match request.method.as_str() {
+        // A relative session URL is relative to the upload URL.
+        "POST" => Reply::json(200, "").with_header("location", "/session/2"),
+        _ if request.header("content-range") == Some("bytes 0-9/10") => Reply {
+            status: 308,
+            headers: vec![("range".into(), "bytes=0-9".into())],
+            body: Vec::new(),
+        },
+        _ => Reply::json(200, r#"{"name": "done"}"#),
+    });
+    let file = client(&server)
+        .files()
+        .insert("inbox", File::new())
+        .upload_resumable(Media::new(&b"0123456789"[..], "text/plain"))
+        .await
+        .unwrap();
+    assert_eq!(file.name.as_deref(), Some("done"));
+    let received = server.received();
+    assert_eq!(received.len(), 3);
+    assert_eq!(received[1].path(), "/session/2");
+    assert_eq!(received[2].header("content-range"), Some("bytes */10"));
+    assert!(received[2].body.is_empty());
 }
 
 #[tokio::test]
@@ -211,6 +241,13 @@ async fn uploads_outside_the_methods_limits_are_refused_before_sending() {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("image/png"), "{err}");
+    let err = client
+        .files()
+        .insert("inbox", File::new())
+        .upload(Media::new(&b"x"[..], "text/plain\r\nX-Forged: 1"))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("control characters"), "{err}");
     assert!(server.received().is_empty());
 }
 

@@ -169,7 +169,7 @@ impl<'a> Cancel<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
@@ -274,7 +274,7 @@ impl<'a> GetPortabilityArchiveState<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
@@ -385,7 +385,7 @@ impl<'a> Retry<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.

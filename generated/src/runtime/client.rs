@@ -352,7 +352,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Fails a call whose response body is larger than `bytes`.
+    /// Fails a call whose response body is larger than `bytes`. Downloads
+    /// (`download()`) are streamed and not limited by it.
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
         self.max_response_bytes = bytes;
         self

@@ -88,6 +88,18 @@ impl<'p> Params<'p> {
         }
     }
 
+    /// A required repeated parameter: at least one value.
+    pub fn required_list<T: FromStr>(&self, name: &str) -> Result<Vec<T>, DispatchError>
+    where
+        T::Err: fmt::Display,
+    {
+        let values = self.list(name)?;
+        if values.is_empty() {
+            return Err(param_error(name, "required, but not given"));
+        }
+        Ok(values)
+    }
+
     /// A repeated parameter: a JSON array, or one value.
     pub fn list<T: FromStr>(&self, name: &str) -> Result<Vec<T>, DispatchError>
     where
@@ -110,6 +122,16 @@ pub fn body<T: DeserializeOwned + Default>(
     match value {
         None | Some(serde_json::Value::Null) => Ok(T::default()),
         Some(value) => T::deserialize(value).map_err(|e| param_error("(body)", &e.to_string())),
+    }
+}
+
+/// Refuses a body for a method that takes none (`empty_message`: one whose
+/// body is always `{}`, which may be given as such).
+pub fn no_body(value: Option<&serde_json::Value>, empty_message: bool) -> Result<(), DispatchError> {
+    match value {
+        None | Some(serde_json::Value::Null) => Ok(()),
+        Some(serde_json::Value::Object(map)) if empty_message && map.is_empty() => Ok(()),
+        Some(_) => Err(param_error("(body)", "the method takes no request body")),
     }
 }
 

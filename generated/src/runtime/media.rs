@@ -77,6 +77,13 @@ pub(crate) struct UploadLimits {
 impl UploadLimits {
     fn check(&self, media: &Media) -> Result<()> {
         let fail = |message: String| Err(Error::Media(MediaError { message }));
+        // It becomes a header line: a line break would forge headers.
+        if media.content_type.is_empty() || media.content_type.chars().any(char::is_control) {
+            return fail(format!(
+                "content type {:?} is empty or has control characters",
+                media.content_type
+            ));
+        }
         let size = media.data.len() as u64;
         if let Some(max) = self.max_size.filter(|max| size > *max) {
             return fail(format!(
@@ -152,6 +159,7 @@ impl Client {
         limits.check(&media)?;
         request.query.push("uploadType", "resumable");
         let mut start = self.prepare(&request);
+        let start_url = start.url().to_owned();
         start.push_header("x-upload-content-type", media.content_type.clone());
         start.push_header("x-upload-content-length", media.data.len().to_string());
         if request.body.is_none() {
@@ -169,7 +177,9 @@ impl Client {
                 message: "the server started no upload session (no Location header)".to_owned(),
             })
         })?;
-        let session = reqwest::Url::parse(&session)
+        // A relative `Location` is relative to the URL that answered.
+        let session = reqwest::Url::parse(&start_url)
+            .and_then(|base| base.join(&session))
             .ok()
             .filter(|url| matches!(url.scheme(), "http" | "https"))
             .ok_or_else(|| {
@@ -188,13 +198,14 @@ impl Client {
     ) -> Result<Vec<u8>> {
         let total = media.data.len();
         let mut offset = 0;
-        // Each round either finishes or moves `offset` forward; a server
-        // that keeps asking for the same bytes is stopped, not followed.
-        let mut stalls = 0;
-        loop {
+        // Every chunk twice, and a few status queries, is as far as a
+        // server that keeps moving the offset back is followed.
+        let rounds = 2 * total.div_ceil(RESUMABLE_CHUNK_BYTES) + 8;
+        for _ in 0..rounds {
             let end = (offset + RESUMABLE_CHUNK_BYTES).min(total);
-            let range = if total == 0 {
-                "bytes */0".to_owned()
+            // With nothing left to send, `*/total` asks the server to finish.
+            let range = if offset == total {
+                format!("bytes */{total}")
             } else {
                 format!("bytes {offset}-{}/{total}", end - 1)
             };
@@ -223,18 +234,13 @@ impl Client {
                     ),
                 }));
             }
-            if received <= offset {
-                stalls += 1;
-                if stalls > 3 {
-                    return Err(Error::Media(MediaError {
-                        message: format!("the upload session stopped at byte {received} of {total}"),
-                    }));
-                }
-            } else {
-                stalls = 0;
-            }
             offset = received;
         }
+        Err(Error::Media(MediaError {
+            message: format!(
+                "the upload session did not finish after {rounds} requests (at byte {offset} of {total})"
+            ),
+        }))
     }
 
     /// Sends a download request (`alt=media`) and returns the content as a

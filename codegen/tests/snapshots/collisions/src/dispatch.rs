@@ -27,39 +27,44 @@ pub fn request(
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
 ) -> Result<crate::HttpRequest, DispatchError> {
-    let _ = &body;
     match method_id {
         "collisions.fooBar.list" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             crate::runtime::dispatch::Params::new(params, &[])?;
             #[allow(unused_mut)]
             let mut call = client.foo_bar().list();
             call.dry_run().map_err(DispatchError::Build)
         }
         "collisions.foo_bar.list" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             crate::runtime::dispatch::Params::new(params, &[])?;
             #[allow(unused_mut)]
             let mut call = client.foo_bar_2().list();
             call.dry_run().map_err(DispatchError::Build)
         }
         "collisions.mod.get" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             crate::runtime::dispatch::Params::new(params, &[])?;
             #[allow(unused_mut)]
             let mut call = client.mod_2().get();
             call.dry_run().map_err(DispatchError::Build)
         }
         "collisions.mod.new" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             crate::runtime::dispatch::Params::new(params, &[])?;
             #[allow(unused_mut)]
             let mut call = client.mod_2().new_2();
             call.dry_run().map_err(DispatchError::Build)
         }
         "collisions.users.accounts" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             crate::runtime::dispatch::Params::new(params, &[])?;
             #[allow(unused_mut)]
             let mut call = client.users().accounts();
             call.dry_run().map_err(DispatchError::Build)
         }
         "collisions.users.accounts.get" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &["accountId", "account_id"],

@@ -20,9 +20,9 @@ pub fn request(
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
 ) -> Result<crate::HttpRequest, DispatchError> {
-    let _ = &body;
     match method_id {
         "keywords.type.move" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &["name", "fields"],

@@ -27,9 +27,9 @@ pub fn request(
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
 ) -> Result<crate::HttpRequest, DispatchError> {
-    let _ = &body;
     match method_id {
         "media.about" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &["fields", "key"],
@@ -45,6 +45,7 @@ pub fn request(
             call.dry_run().map_err(DispatchError::Build)
         }
         "media.files.delete" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &["fileId", "fields", "key"],
@@ -60,6 +61,7 @@ pub fn request(
             call.dry_run().map_err(DispatchError::Build)
         }
         "media.files.get" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &["fileId", "fields", "key"],
@@ -95,6 +97,7 @@ pub fn request(
             call.dry_run().map_err(DispatchError::Build)
         }
         "media.files.list" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &[
@@ -136,6 +139,7 @@ pub fn request(
             call.dry_run().map_err(DispatchError::Build)
         }
         "media.files.touch" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &["fileId", "fields", "key"],

@@ -24,9 +24,9 @@ pub fn request(
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
 ) -> Result<crate::HttpRequest, DispatchError> {
-    let _ = &body;
     match method_id {
         "nested.projects.locations.get" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(params, &["name"])?;
             #[allow(unused_mut)]
             let mut call = client
@@ -55,6 +55,7 @@ pub fn request(
             call.dry_run().map_err(DispatchError::Build)
         }
         "nested.projects.locations.instances.delete" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(params, &["name"])?;
             #[allow(unused_mut)]
             let mut call = client

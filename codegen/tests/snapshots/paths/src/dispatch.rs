@@ -29,7 +29,6 @@ pub fn request(
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
 ) -> Result<crate::HttpRequest, DispatchError> {
-    let _ = &body;
     match method_id {
         "paths.items.numbered" => {
             let params = crate::runtime::dispatch::Params::new(params, &["itemId"])?;
@@ -43,6 +42,7 @@ pub fn request(
             call.dry_run().map_err(DispatchError::Build)
         }
         "paths.items.query" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &["q", "ids", "order", "pageSize", "since", "tags"],
@@ -50,7 +50,10 @@ pub fn request(
             #[allow(unused_mut)]
             let mut call = client
                 .items()
-                .query(params.required::<String>("q")?, params.list::<i64>("ids")?);
+                .query(
+                    params.required::<String>("q")?,
+                    params.required_list::<i64>("ids")?,
+                );
             if let Some(value) = params
                 .optional::<crate::resources::items::QueryOrder>("order")?
             {
@@ -69,6 +72,7 @@ pub fn request(
             call.dry_run().map_err(DispatchError::Build)
         }
         "paths.items.reservedFlat" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(params, &["name"])?;
             #[allow(unused_mut)]
             let mut call = client
@@ -77,6 +81,7 @@ pub fn request(
             call.dry_run().map_err(DispatchError::Build)
         }
         "paths.items.reservedFree" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(params, &["resource"])?;
             #[allow(unused_mut)]
             let mut call = client
@@ -85,6 +90,7 @@ pub fn request(
             call.dry_run().map_err(DispatchError::Build)
         }
         "paths.items.reservedPattern" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(params, &["name"])?;
             #[allow(unused_mut)]
             let mut call = client
@@ -93,6 +99,7 @@ pub fn request(
             call.dry_run().map_err(DispatchError::Build)
         }
         "paths.items.simple" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &["bucket", "object"],
@@ -118,6 +125,7 @@ pub fn request(
             call.dry_run().map_err(DispatchError::Build)
         }
         "paths.items.wildcard" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(params, &["path"])?;
             #[allow(unused_mut)]
             let mut call = client.items().wildcard(params.required::<String>("path")?);

@@ -24,9 +24,9 @@ pub fn request(
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
 ) -> Result<crate::HttpRequest, DispatchError> {
-    let _ = &body;
     match method_id {
         "oauth2.tokeninfo" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &[
@@ -65,6 +65,7 @@ pub fn request(
             call.dry_run().map_err(DispatchError::Build)
         }
         "oauth2.userinfo.get" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &["fields", "key", "prettyPrint", "quotaUser", "userIp"],
@@ -89,6 +90,7 @@ pub fn request(
             call.dry_run().map_err(DispatchError::Build)
         }
         "oauth2.userinfo.v2.me.get" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &["fields", "key", "prettyPrint", "quotaUser", "userIp"],

@@ -35,9 +35,9 @@ pub fn request(
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
 ) -> Result<crate::HttpRequest, DispatchError> {
-    let _ = &body;
     match method_id {
         "tasks.tasklists.delete" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &["tasklist", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
@@ -64,6 +64,7 @@ pub fn request(
             call.dry_run().map_err(DispatchError::Build)
         }
         "tasks.tasklists.get" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &["tasklist", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
@@ -118,6 +119,7 @@ pub fn request(
             call.dry_run().map_err(DispatchError::Build)
         }
         "tasks.tasklists.list" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &[
@@ -214,6 +216,7 @@ pub fn request(
             call.dry_run().map_err(DispatchError::Build)
         }
         "tasks.tasks.clear" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &["tasklist", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
@@ -238,6 +241,7 @@ pub fn request(
             call.dry_run().map_err(DispatchError::Build)
         }
         "tasks.tasks.delete" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &[
@@ -275,6 +279,7 @@ pub fn request(
             call.dry_run().map_err(DispatchError::Build)
         }
         "tasks.tasks.get" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &[
@@ -356,6 +361,7 @@ pub fn request(
             call.dry_run().map_err(DispatchError::Build)
         }
         "tasks.tasks.list" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &[
@@ -431,6 +437,7 @@ pub fn request(
             call.dry_run().map_err(DispatchError::Build)
         }
         "tasks.tasks.move" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &[

@@ -26,7 +26,6 @@ pub fn request(
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
 ) -> Result<crate::HttpRequest, DispatchError> {
-    let _ = &body;
     match method_id {
         "language.detections.detect" => {
             let params = crate::runtime::dispatch::Params::new(
@@ -73,6 +72,7 @@ pub fn request(
             call.dry_run().map_err(DispatchError::Build)
         }
         "language.detections.list" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &[
@@ -87,7 +87,9 @@ pub fn request(
                 ],
             )?;
             #[allow(unused_mut)]
-            let mut call = client.detections().list(params.list::<String>("q")?);
+            let mut call = client
+                .detections()
+                .list(params.required_list::<String>("q")?);
             if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
                 call = call.xgafv(value);
             }
@@ -112,6 +114,7 @@ pub fn request(
             call.dry_run().map_err(DispatchError::Build)
         }
         "language.languages.list" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &[
@@ -158,6 +161,7 @@ pub fn request(
             call.dry_run().map_err(DispatchError::Build)
         }
         "language.translations.list" => {
+            crate::runtime::dispatch::no_body(body, false)?;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &[
@@ -179,7 +183,10 @@ pub fn request(
             #[allow(unused_mut)]
             let mut call = client
                 .translations()
-                .list(params.list::<String>("q")?, params.required::<String>("target")?);
+                .list(
+                    params.required_list::<String>("q")?,
+                    params.required::<String>("target")?,
+                );
             let values = params.list::<String>("cid")?;
             if !values.is_empty() {
                 call = call.cid(values);

@@ -221,7 +221,7 @@ impl<'a> Delete<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
@@ -294,7 +294,7 @@ impl<'a> Get<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// Downloads the content itself (`alt=media`) instead of the JSON
@@ -388,7 +388,7 @@ impl<'a> Insert<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// The largest upload this method accepts, in bytes, when the API says.
@@ -423,7 +423,7 @@ impl<'a> Insert<'a> {
     ///
     /// The call's request body travels with the content as its metadata. Accepted content types: `text/*`, `application/octet-stream`. The largest upload: 10485760 bytes. Content outside these limits is refused before anything is sent.
     ///
-    /// `POST /resumable/upload/media/v1/files`
+    /// `POST /upload/media/v1/files`
     pub async fn upload_resumable(
         self,
         media: crate::Media,
@@ -431,7 +431,7 @@ impl<'a> Insert<'a> {
         let client = self.client;
         let path = {
             let mut path = String::new();
-            path.push_str("resumable/upload/media/v1/files");
+            path.push_str("upload/media/v1/files");
             path
         };
         let mut request = self.into_request()?;
@@ -542,7 +542,7 @@ impl<'a> List<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// The pages of the list, each fetched when asked for: the
@@ -553,7 +553,7 @@ impl<'a> List<'a> {
         crate::Pages::new(
             first,
             move |token| {
-                let mut call = self.clone();
+                let mut call = Clone::clone(&self);
                 call.page_token = token;
                 Box::pin(call.send())
             },
@@ -707,7 +707,7 @@ impl<'a> Touch<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.

@@ -300,7 +300,7 @@ impl<'a> Numbered<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
@@ -391,7 +391,7 @@ impl<'a> Query<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
@@ -524,7 +524,7 @@ impl<'a> ReservedFlat<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
@@ -597,7 +597,7 @@ impl<'a> ReservedFree<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
@@ -659,7 +659,7 @@ impl<'a> ReservedPattern<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
@@ -730,7 +730,7 @@ impl<'a> Simple<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
@@ -790,7 +790,7 @@ impl<'a> Transcoding<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
@@ -865,7 +865,7 @@ impl<'a> Wildcard<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.

@@ -275,7 +275,7 @@ impl<'a> Delete<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
@@ -372,7 +372,7 @@ impl<'a> Get<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
@@ -471,7 +471,7 @@ impl<'a> Insert<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
@@ -577,7 +577,7 @@ impl<'a> List<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// The pages of the list, each fetched when asked for: the
@@ -588,7 +588,7 @@ impl<'a> List<'a> {
         crate::Pages::new(
             first,
             move |token| {
-                let mut call = self.clone();
+                let mut call = Clone::clone(&self);
                 call.page_token = token;
                 Box::pin(call.send())
             },
@@ -692,7 +692,7 @@ impl<'a> Patch<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
@@ -792,7 +792,7 @@ impl<'a> Update<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.

@@ -383,7 +383,7 @@ impl<'a> Clear<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
@@ -484,7 +484,7 @@ impl<'a> Delete<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
@@ -584,7 +584,7 @@ impl<'a> Get<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
@@ -702,7 +702,7 @@ impl<'a> Insert<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
@@ -894,7 +894,7 @@ impl<'a> List<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// The pages of the list, each fetched when asked for: the
@@ -905,7 +905,7 @@ impl<'a> List<'a> {
         crate::Pages::new(
             first,
             move |token| {
-                let mut call = self.clone();
+                let mut call = Clone::clone(&self);
                 call.page_token = token;
                 Box::pin(call.send())
             },
@@ -1067,7 +1067,7 @@ impl<'a> Move<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
@@ -1180,7 +1180,7 @@ impl<'a> Patch<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
@@ -1283,7 +1283,7 @@ impl<'a> Update<'a> {
     /// URL, headers, body), built without sending anything and
     /// without asking for a token: for debugging and tests.
     pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = self.clone().into_request()?;
+        let request = Clone::clone(self).into_request()?;
         Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
