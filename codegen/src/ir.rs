@@ -7,7 +7,7 @@
 use crate::path_template::PathTemplate;
 
 /// A whole API.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Api {
     /// Short name, such as `dataportability`.
     pub name: String,
@@ -38,7 +38,7 @@ pub struct Api {
 }
 
 /// An OAuth scope.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Scope {
     /// The scope URL.
     pub url: String,
@@ -49,7 +49,7 @@ pub struct Scope {
 }
 
 /// A group of methods, possibly with nested groups.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Resource {
     /// Spec name, such as `archiveJobs`.
     pub name: String,
@@ -66,7 +66,7 @@ pub struct Resource {
 }
 
 /// One REST method.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Method {
     /// The method id, such as `dataportability.archiveJobs.retry`.
     pub id: String,
@@ -103,7 +103,7 @@ pub struct Method {
 
 /// A list method's paging: a `pageToken` parameter and a `nextPageToken`
 /// field of the response.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Paging {
     /// The builder field holding the page token, such as `page_token`.
     pub token_field: String,
@@ -112,14 +112,14 @@ pub struct Paging {
 }
 
 /// A method whose content can be downloaded with `alt=media`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Download {
     /// Whether the download goes to `download/` + the service path.
     pub use_download_service: bool,
 }
 
 /// A method that accepts uploaded media.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Upload {
     /// The path of simple (one request) uploads, absolute from the root URL.
     pub simple_path: Option<PathTemplate>,
@@ -132,7 +132,7 @@ pub struct Upload {
 }
 
 /// A method's request body.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Body {
     /// The Rust type.
     pub ty: Type,
@@ -141,7 +141,7 @@ pub struct Body {
 }
 
 /// An HTTP verb.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum HttpMethod {
     /// GET
     Get,
@@ -169,7 +169,7 @@ impl HttpMethod {
 }
 
 /// A method or standard parameter.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Parameter {
     /// Name on the wire, such as `$.xgafv`.
     pub wire_name: String,
@@ -190,7 +190,7 @@ pub struct Parameter {
 }
 
 /// Where a parameter's value travels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Location {
     /// In the path template.
     Path,
@@ -199,7 +199,7 @@ pub enum Location {
 }
 
 /// A named type: a schema of the spec, or an object declared inline in one.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Schema {
     /// Spec name (for an inline object, the path to it, such as `AclRule.scope`).
     pub name: String,
@@ -221,7 +221,7 @@ pub struct Schema {
 }
 
 /// The shape of a named type.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum SchemaKind {
     /// A JSON object with known fields.
     Struct {
@@ -233,7 +233,7 @@ pub enum SchemaKind {
 }
 
 /// A struct field.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Field {
     /// Name on the wire.
     pub wire_name: String,
@@ -254,7 +254,7 @@ pub struct Field {
 }
 
 /// An open string enum.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Enum {
     /// Rust type name.
     pub rust_name: String,
@@ -265,7 +265,7 @@ pub struct Enum {
 }
 
 /// A known enum value.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Variant {
     /// The value on the wire.
     pub wire_name: String,
@@ -278,7 +278,7 @@ pub struct Variant {
 }
 
 /// A Rust type for a JSON value.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Type {
     /// `String`
     String,
@@ -320,7 +320,7 @@ pub enum Type {
 }
 
 /// Where an enum type lives.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnumRef {
     /// The module under the crate root, such as `models::portability_archive_state`.
     pub module: String,

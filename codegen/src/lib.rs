@@ -4,6 +4,7 @@
 //! names, order) → [`ir`] → `emit` (one emitter per output file, formatted
 //! in-process). See `ARCHITECTURE.md` at the repository root.
 
+pub mod diff;
 pub mod discovery;
 mod emit;
 pub mod error;
@@ -12,7 +13,7 @@ pub mod lower;
 pub mod naming;
 pub mod path_template;
 
-pub use emit::{CrateSettings, Dependency};
+pub use emit::{API_RECORD, CrateSettings, Dependency, read_api_record};
 pub use error::Error;
 
 use std::collections::BTreeMap;

@@ -16,14 +16,14 @@
 use std::fmt;
 
 /// A parsed path template, relative to the service path.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PathTemplate {
     /// Literal text and variables, in order.
     pub parts: Vec<PathPart>,
 }
 
 /// One piece of a path template.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PathPart {
     /// Text sent as is.
     Literal(String),
@@ -32,7 +32,7 @@ pub enum PathPart {
 }
 
 /// A parameter in a path template.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Variable {
     /// The parameter's spec name.
     pub name: String,
@@ -41,7 +41,7 @@ pub struct Variable {
 }
 
 /// How a path variable's value becomes path text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Expansion {
     /// `{x}`: one segment; `/` in the value is encoded. The value is checked
     /// against the binding its parameter's pattern implies, when there is one.
@@ -52,11 +52,11 @@ pub enum Expansion {
 }
 
 /// The shape a reserved-expansion value must have, such as `archiveJobs/*`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Binding(pub Vec<BindingSegment>);
 
 /// One segment of a [`Binding`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BindingSegment {
     /// Exactly this text.
     Literal(String),

@@ -48,6 +48,7 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> Result<BTreeMap<String, Stri
         );
         rust(&path, resources::emit_resource(api, settings, resource))?;
     }
+    files.insert(API_RECORD.to_owned(), api_record(api, settings)?);
     for (name, source) in runtime::FILES {
         files.insert(format!("src/runtime/{name}"), format!("{header}\n{source}"));
     }
@@ -61,4 +62,34 @@ fn format_rust(path: &str, header: &str, tokens: TokenStream) -> Result<String, 
         message: e.to_string(),
     })?;
     Ok(format!("{header}\n{}", prettyplease::unparse(&file)))
+}
+
+/// The file recording the lowered API a crate was made from, so a later
+/// regeneration can say what changed in API terms (`codegen::diff`).
+pub const API_RECORD: &str = "api.json";
+
+/// `api.json`: the IR as JSON, under a note that it is generated.
+fn api_record(api: &Api, settings: &CrateSettings) -> Result<String, Error> {
+    let record = serde_json::json!({
+        "@generated": format!(
+            "by `{}` from {}. Do not edit: the API this crate was made from, for `codegen::diff`.",
+            settings.command, settings.spec_file
+        ),
+        "api": api,
+    });
+    let mut text = serde_json::to_string_pretty(&record).map_err(|e| Error::Emit {
+        file: API_RECORD.to_owned(),
+        message: e.to_string(),
+    })?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// Reads the API back from an `api.json` written by this generator.
+pub fn read_api_record(text: &str) -> Result<Api, serde_json::Error> {
+    #[derive(serde::Deserialize)]
+    struct Record {
+        api: Api,
+    }
+    serde_json::from_str::<Record>(text).map(|r| r.api)
 }

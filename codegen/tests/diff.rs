@@ -1,0 +1,408 @@
+//! API diffs on the real history of the Data Portability documents in
+//! `../shared/corpus/history` (every consecutive pair pinned as a golden
+//! report), and on hand-made changes, one per kind.
+
+mod common;
+
+use codegen::diff::{Report, Semver, diff, to_json, to_markdown};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+
+fn lower(file: &str, json: &str) -> codegen::ir::Api {
+    codegen::lower::lower(file, json).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn revisions(corpus: &Path, track: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(corpus.join("history").join(track))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn report_between(old: &Path, new: &Path) -> Report {
+    let read = |p: &Path| std::fs::read_to_string(p).unwrap();
+    diff(
+        &lower(&old.display().to_string(), &read(old)),
+        &lower(&new.display().to_string(), &read(new)),
+    )
+}
+
+fn history_report(corpus: &Path, track: &str, old: &str, new: &str) -> Report {
+    let dir = corpus.join("history").join(track);
+    report_between(
+        &dir.join(format!("{old}.json")),
+        &dir.join(format!("{new}.json")),
+    )
+}
+
+#[test]
+fn every_consecutive_pair_of_the_history_matches_its_golden_report() {
+    let Some(corpus) = common::corpus_dir() else {
+        return;
+    };
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diff_golden");
+    for track in ["dataportability.v1", "dataportability.v1beta"] {
+        let files = revisions(&corpus, track);
+        assert!(files.len() >= 2, "{track} has a history");
+        for pair in files.windows(2) {
+            let report = report_between(&pair[0], &pair[1]);
+            let stem = |p: &Path| p.file_stem().unwrap().to_string_lossy().into_owned();
+            let name = format!("{track}/{}-{}", stem(&pair[0]), stem(&pair[1]));
+            let path = golden.join(format!("{name}.md"));
+            if std::env::var("UPDATE_EXPECT").is_ok() {
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            }
+            expect_test::expect_file![path].assert_eq(&to_markdown(&report));
+        }
+    }
+}
+
+#[test]
+fn the_history_says_what_the_issue_expects() {
+    let Some(corpus) = common::corpus_dir() else {
+        return;
+    };
+    let beta = history_report(&corpus, "dataportability.v1beta", "20240130", "20240204");
+    assert!(
+        beta.changes
+            .iter()
+            .any(|c| c.kind.as_str() == "scope_added"),
+        "{beta:?}"
+    );
+
+    let removed = history_report(&corpus, "dataportability.v1", "20240319", "20240403");
+    let scope = "https://www.googleapis.com/auth/dataportability.maps.post_trip_feedback";
+    assert!(
+        removed
+            .changes
+            .iter()
+            .any(|c| c.kind.as_str() == "scope_removed" && c.item == scope && c.breaking()),
+        "{removed:?}"
+    );
+    assert_eq!(removed.semver(), Semver::Major);
+
+    let added = history_report(&corpus, "dataportability.v1", "20240410", "20241208");
+    for suffix in ["alerts.subscriptions", "youtube.clips"] {
+        let url = format!("https://www.googleapis.com/auth/dataportability.{suffix}");
+        assert!(
+            added
+                .changes
+                .iter()
+                .any(|c| c.kind.as_str() == "scope_added" && c.item == url),
+            "{url} added: {added:?}"
+        );
+    }
+    assert_eq!(added.semver(), Semver::Minor);
+}
+
+const SPEC: &str = "specs/dataportability.v1.json";
+
+fn spec() -> Value {
+    let text = std::fs::read_to_string(common::repository_root().join(SPEC)).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn report_for(old: &Value, new: &Value) -> Report {
+    diff(
+        &lower("old.json", &old.to_string()),
+        &lower("new.json", &new.to_string()),
+    )
+}
+
+fn method<'a>(document: &'a mut Value, resource: &str, name: &str) -> &'a mut Value {
+    &mut document["resources"][resource]["methods"][name]
+}
+
+/// A JSON text with every object's keys in reverse order.
+fn reversed_keys(value: &Value) -> String {
+    match value {
+        Value::Object(map) => {
+            let entries: Vec<String> = map
+                .iter()
+                .rev()
+                .map(|(k, v)| format!("{}:{}", Value::String(k.clone()), reversed_keys(v)))
+                .collect();
+            format!("{{{}}}", entries.join(","))
+        }
+        Value::Array(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(reversed_keys)
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        other => other.to_string(),
+    }
+}
+
+#[test]
+fn a_document_against_itself_with_shuffled_keys_and_a_new_revision_reports_nothing() {
+    let document = spec();
+    let mut shuffled: Value = serde_json::from_str(&reversed_keys(&document)).unwrap();
+    shuffled["revision"] = json!("20991231");
+    shuffled["etag"] = json!("\"something-else\"");
+    let report = diff(
+        &lower("a.json", &document.to_string()),
+        &lower("b.json", &reversed_keys(&shuffled)),
+    );
+    assert!(report.changes.is_empty(), "{:?}", report.changes);
+    assert_eq!(report.semver(), Semver::None);
+    assert!(to_markdown(&report).contains("no API changes"));
+}
+
+#[test]
+fn each_kind_of_change_is_found_and_classified() {
+    // How to change the spec, the kind and item expected, and whether it breaks.
+    type Case = (fn(&mut Value), &'static str, &'static str, bool);
+    let cases: Vec<Case> = vec![
+        (
+            |d| d["rootUrl"] = json!("https://eu-dataportability.googleapis.com/"),
+            "base_url_changed",
+            "rootUrl",
+            true,
+        ),
+        (
+            |d| d["servicePath"] = json!("api/"),
+            "service_path_changed",
+            "servicePath",
+            true,
+        ),
+        (
+            |d| {
+                d["auth"]["oauth2"]["scopes"]["https://www.googleapis.com/auth/dataportability.new"] =
+                    json!({"description": "New."})
+            },
+            "scope_added",
+            "https://www.googleapis.com/auth/dataportability.new",
+            false,
+        ),
+        (
+            |d| {
+                let scope = "https://www.googleapis.com/auth/dataportability.myactivity.search";
+                d["auth"]["oauth2"]["scopes"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove(scope);
+                for resource in d["resources"].as_object_mut().unwrap().values_mut() {
+                    for m in resource["methods"].as_object_mut().unwrap().values_mut() {
+                        m["scopes"].as_array_mut().unwrap().retain(|s| s != scope);
+                    }
+                }
+            },
+            "scope_removed",
+            "https://www.googleapis.com/auth/dataportability.myactivity.search",
+            true,
+        ),
+        (
+            |d| {
+                let retry = method(d, "archiveJobs", "retry");
+                let scope = "https://www.googleapis.com/auth/dataportability.myactivity.search";
+                retry["scopes"]
+                    .as_array_mut()
+                    .unwrap()
+                    .retain(|s| s != scope);
+            },
+            "method_scope_removed",
+            "dataportability.archiveJobs.retry https://www.googleapis.com/auth/dataportability.myactivity.search",
+            true,
+        ),
+        (
+            |d| {
+                let mut copy = method(d, "archiveJobs", "retry").clone();
+                copy["id"] = json!("dataportability.archiveJobs.retryLater");
+                d["resources"]["archiveJobs"]["methods"]["retryLater"] = copy;
+            },
+            "method_added",
+            "dataportability.archiveJobs.retryLater",
+            false,
+        ),
+        (
+            |d| {
+                d["resources"]["archiveJobs"]["methods"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("retry");
+            },
+            "method_removed",
+            "dataportability.archiveJobs.retry",
+            true,
+        ),
+        (
+            |d| method(d, "archiveJobs", "retry")["httpMethod"] = json!("PUT"),
+            "http_method_changed",
+            "dataportability.archiveJobs.retry",
+            true,
+        ),
+        (
+            |d| method(d, "archiveJobs", "retry")["path"] = json!("v2/{name=archiveJobs/*}:retry"),
+            "path_changed",
+            "dataportability.archiveJobs.retry",
+            true,
+        ),
+        (
+            |d| method(d, "archiveJobs", "retry")["path"] = json!("v1/{name=jobs/*}:retry"),
+            "parameter_pattern_changed",
+            "dataportability.archiveJobs.retry.name",
+            true,
+        ),
+        (
+            |d| {
+                method(d, "archiveJobs", "retry")["parameters"]["force"] =
+                    json!({"type": "boolean", "location": "query"})
+            },
+            "parameter_added",
+            "dataportability.archiveJobs.retry.force",
+            false,
+        ),
+        (
+            |d| {
+                method(d, "archiveJobs", "retry")["parameters"]["force"] =
+                    json!({"type": "boolean", "location": "query", "required": true})
+            },
+            "required_parameter_added",
+            "dataportability.archiveJobs.retry.force",
+            true,
+        ),
+        (
+            |d| method(d, "archiveJobs", "retry")["response"] = json!({"$ref": "Empty"}),
+            "response_changed",
+            "dataportability.archiveJobs.retry",
+            true,
+        ),
+        (
+            |d| method(d, "archiveJobs", "retry")["deprecated"] = json!(true),
+            "method_deprecated",
+            "dataportability.archiveJobs.retry",
+            false,
+        ),
+        (
+            |d| method(d, "archiveJobs", "retry")["description"] = json!("Something else."),
+            "description_changed",
+            "dataportability.archiveJobs.retry",
+            false,
+        ),
+        (
+            |d| d["schemas"]["Extra"] = json!({"id": "Extra", "type": "object", "properties": {}}),
+            "schema_added",
+            "Extra",
+            false,
+        ),
+        (
+            |d| {
+                d["schemas"]["PortabilityArchiveState"]["properties"]["size"] =
+                    json!({"type": "string", "format": "int64"})
+            },
+            "field_added",
+            "PortabilityArchiveState.size",
+            false,
+        ),
+        (
+            |d| {
+                d["schemas"]["PortabilityArchiveState"]["properties"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("urls");
+            },
+            "field_removed",
+            "PortabilityArchiveState.urls",
+            true,
+        ),
+        (
+            |d| {
+                d["schemas"]["PortabilityArchiveState"]["properties"]["urls"] =
+                    json!({"type": "string"})
+            },
+            "field_type_changed",
+            "PortabilityArchiveState.urls",
+            true,
+        ),
+        (
+            |d| {
+                let state = &mut d["schemas"]["PortabilityArchiveState"]["properties"]["state"];
+                state["enum"].as_array_mut().unwrap().push(json!("PAUSED"));
+                state["enumDescriptions"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(json!("Paused."));
+            },
+            "enum_value_added",
+            "PortabilityArchiveState.state=PAUSED",
+            false,
+        ),
+        (
+            |d| {
+                let state = &mut d["schemas"]["PortabilityArchiveState"]["properties"]["state"];
+                let i = state["enum"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .position(|v| v == "CANCELLED")
+                    .unwrap();
+                state["enum"].as_array_mut().unwrap().remove(i);
+                state["enumDescriptions"].as_array_mut().unwrap().remove(i);
+            },
+            "enum_value_removed",
+            "PortabilityArchiveState.state=CANCELLED",
+            true,
+        ),
+        (
+            |d| {
+                let state = &mut d["schemas"]["PortabilityArchiveState"]["properties"]["state"];
+                let n = state["enum"].as_array().unwrap().len();
+                let flags: Vec<bool> = (0..n).map(|i| i == n - 1).collect();
+                state["enumDeprecated"] = json!(flags);
+            },
+            "enum_value_deprecated",
+            "PortabilityArchiveState.state=CANCELLED",
+            false,
+        ),
+    ];
+    for (change, kind, item, breaking) in cases {
+        let old = spec();
+        let mut new = old.clone();
+        change(&mut new);
+        let report = report_for(&old, &new);
+        let found = report
+            .changes
+            .iter()
+            .find(|c| c.kind.as_str() == kind && c.item == item);
+        let Some(found) = found else {
+            panic!("expected {kind} {item} in {:#?}", report.changes);
+        };
+        assert_eq!(found.breaking(), breaking, "{kind} {item}");
+        let expected = if breaking {
+            Semver::Major
+        } else if kind == "description_changed" {
+            Semver::Patch
+        } else {
+            Semver::Minor
+        };
+        assert_eq!(report.semver(), expected, "{kind}: {:#?}", report.changes);
+        // The JSON form carries the same facts.
+        let json = to_json(&report);
+        assert_eq!(json["semver"], expected.as_str());
+        assert!(
+            json["changes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| { c["kind"] == kind && c["item"] == item && c["breaking"] == breaking })
+        );
+    }
+}
+
+#[test]
+fn the_api_record_of_a_generated_crate_reads_back_as_the_same_api() {
+    let text = spec().to_string();
+    let files = codegen::generate(&text, &common::settings("dp", SPEC)).unwrap();
+    let record = &files[codegen::API_RECORD];
+    assert!(record.contains("\"@generated\""));
+    let read = codegen::read_api_record(record).unwrap();
+    assert_eq!(read, lower(SPEC, &text));
+    // A diff against the record is how regen summarizes an update.
+    assert!(diff(&read, &lower(SPEC, &text)).changes.is_empty());
+}
