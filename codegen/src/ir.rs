@@ -185,6 +185,9 @@ pub struct Parameter {
     pub repeated: bool,
     /// The server's default, for documentation.
     pub default: Option<String>,
+    /// The regular expression values must match, as the spec writes it
+    /// (path bindings are derived from it; kept for diffs).
+    pub pattern: Option<String>,
     /// Whether the spec marks it deprecated.
     pub deprecated: bool,
 }

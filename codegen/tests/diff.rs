@@ -268,6 +268,24 @@ fn each_kind_of_change_is_found_and_classified() {
             true,
         ),
         (
+            |d| {
+                method(d, "archiveJobs", "retry")["parameters"]["force"] =
+                    json!({"type": "string", "location": "query", "pattern": "^[a-z]+$"})
+            },
+            "parameter_added",
+            "dataportability.archiveJobs.retry.force",
+            false,
+        ),
+        (
+            |d| {
+                let ids = &mut d["parameters"]["quotaUser"];
+                ids["type"] = json!("boolean");
+            },
+            "parameter_type_changed",
+            "parameters.quotaUser",
+            true,
+        ),
+        (
             |d| method(d, "archiveJobs", "retry")["response"] = json!({"$ref": "Empty"}),
             "response_changed",
             "dataportability.archiveJobs.retry",

@@ -98,13 +98,16 @@ fn the_generated_crate_has_what_the_issue_names() {
     assert!(archive_jobs.contains("template: \"archiveJobs/*\""));
     for (path, text) in &files {
         let header = if path.ends_with(".toml") {
-            "# @generated"
+            "# @generated "
+        } else if path.ends_with(".json") {
+            // JSON has no comments: the header is the first key.
+            "{\n  \"@generated\": \""
         } else {
-            "// @generated"
+            "// @generated "
         };
         assert!(
             text.starts_with(&format!(
-                "{header} by `cargo test -p codegen` from {SPEC}. Do not edit."
+                "{header}by `cargo test -p codegen` from {SPEC}. Do not edit"
             )),
             "{path} lacks the header"
         );

@@ -2,6 +2,7 @@
 
 pub mod budget;
 pub mod conformance;
+pub mod diff;
 pub mod generate;
 pub mod manifest;
 pub mod output;

@@ -6,6 +6,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use xtask::conformance::{self, Suite};
+use xtask::diff::{FailOn, Format};
 use xtask::output::CrateReport;
 use xtask::regen::{self, Mode};
 
@@ -57,6 +58,31 @@ enum Command {
         /// Its request vectors (see ../shared/corpus/vectors/README.md).
         vectors: PathBuf,
     },
+    /// Report what changed in an API and the version bump it needs.
+    ///
+    /// Compares OLD with NEW, or with --since, every spec of specs/specs.yaml
+    /// at a git revision with the working tree. Changes are classified as
+    /// breaking, non-breaking or documentation; key order and whitespace are
+    /// never changes. Exits with 1 when --fail-on matches, after the report.
+    #[command(override_usage = "cargo xtask diff [OPTIONS] <OLD> <NEW>\n       \
+                                cargo xtask diff [OPTIONS] --since <REV>")]
+    Diff {
+        /// The old Discovery document (JSON).
+        #[arg(required_unless_present = "since")]
+        old: Option<PathBuf>,
+        /// The new Discovery document (JSON).
+        #[arg(required_unless_present = "since")]
+        new: Option<PathBuf>,
+        /// Compare every spec of specs/specs.yaml at this git revision with the working tree.
+        #[arg(long, value_name = "REV", conflicts_with_all = ["old", "new"])]
+        since: Option<String>,
+        /// How to print the report.
+        #[arg(long, value_enum, default_value_t = Format::Markdown)]
+        format: Format,
+        /// Exit with 1 on breaking changes, or on any change (documentation included).
+        #[arg(long, value_enum, value_name = "WHAT")]
+        fail_on: Option<FailOn>,
+    },
 }
 
 type Outcome = Result<ExitCode, Box<dyn Error>>;
@@ -79,6 +105,13 @@ fn main() -> ExitCode {
             crate_name,
         } => generate(&spec, &out, crate_name.as_deref()),
         Command::Conformance { spec, vectors } => conformance(&root, spec, vectors),
+        Command::Diff {
+            old,
+            new,
+            since,
+            format,
+            fail_on,
+        } => diff(&root, old.zip(new), since.as_deref(), format, fail_on),
     };
     outcome.unwrap_or_else(|e| {
         eprintln!("error: {e}");
@@ -96,7 +129,12 @@ fn regen(root: &Path, mode: Mode) -> Outcome {
         }
         stale = true;
         match mode {
-            Mode::Write => say_written(&format!("{}: regenerated", report.output), report),
+            Mode::Write => {
+                say_written(&format!("{}: regenerated", report.output), report);
+                if let Some(summary) = &report.api_summary {
+                    say(&format!("  API: {summary}\n"));
+                }
+            }
             Mode::Check => {
                 say(&report.render_diff());
                 eprintln!("{}: stale; run `cargo xtask regen`", report.output);
@@ -135,6 +173,27 @@ fn conformance(root: &Path, spec: PathBuf, vectors: PathBuf) -> Outcome {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    })
+}
+
+fn diff(
+    root: &Path,
+    files: Option<(PathBuf, PathBuf)>,
+    since: Option<&str>,
+    format: Format,
+    fail_on: Option<FailOn>,
+) -> Outcome {
+    // clap requires either both files or --since, and never both.
+    let report = match (files, since) {
+        (_, Some(rev)) => xtask::diff::since(root, rev)?,
+        (Some((old, new)), None) => xtask::diff::files(&old, &new)?,
+        (None, None) => unreachable!("clap requires OLD and NEW without --since"),
+    };
+    say(&report.render(format));
+    Ok(if report.fails(fail_on) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     })
 }
 

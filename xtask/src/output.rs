@@ -38,6 +38,9 @@ pub struct CrateReport {
     pub changed: BTreeMap<String, String>,
     /// Files under `src/` that writing would delete.
     pub removed: Vec<String>,
+    /// What changed in API terms, against the `api.json` the crate was
+    /// last made from (set by regen when the crate is stale).
+    pub api_summary: Option<String>,
 }
 
 impl CrateReport {
@@ -97,6 +100,7 @@ pub fn compare(output: &str, dir: &Path, files: &Files) -> io::Result<CrateRepor
         output: output.to_owned(),
         changed,
         removed,
+        api_summary: None,
     })
 }
 

@@ -93,17 +93,67 @@ pub fn run(root: &Path, mode: Mode) -> Result<Vec<CrateReport>, RegenError> {
     let mut reports = Vec::new();
     for (folder, files) in generated {
         let dir = root.join(&folder);
-        let report =
+        let mut report =
             output::compare(&folder, &dir, &files).map_err(|source| RegenError::ReadOutput {
                 path: folder.clone(),
                 source,
             })?;
+        if !report.is_fresh() {
+            report.api_summary = api_summary(&dir, &files);
+        }
         if mode == Mode::Write && !report.is_fresh() {
             output::write(&dir, &files)?;
         }
         reports.push(report);
     }
     Ok(reports)
+}
+
+/// One paragraph on what changed in API terms between the `api.json` on
+/// disk (the API the crate was last made from) and the new one; `None`
+/// when there is no readable record to compare with.
+fn api_summary(dir: &Path, files: &codegen::Files) -> Option<String> {
+    let old = fs::read_to_string(dir.join(codegen::API_RECORD)).ok()?;
+    let old = codegen::read_api_record(&old).ok()?;
+    let new = codegen::read_api_record(files.get(codegen::API_RECORD)?).ok()?;
+    Some(summary_paragraph(&codegen::diff::diff(&old, &new)))
+}
+
+/// `dataportability v1 (20250725 → 20250801): 1 breaking change, ...;
+/// version bump needed: major. Breaking: scope_removed `https://...`.`
+pub fn summary_paragraph(report: &codegen::diff::Report) -> String {
+    let breaking: Vec<String> = report
+        .breaking()
+        .map(|c| format!("{} `{}`", c.kind.as_str(), c.item))
+        .collect();
+    let additive = report
+        .changes
+        .iter()
+        .filter(|c| !c.breaking() && !c.kind.documentation())
+        .count();
+    let docs = report
+        .changes
+        .iter()
+        .filter(|c| c.kind.documentation())
+        .count();
+    let (old, new) = &report.revisions;
+    let mut text = format!(
+        "{} ({old} → {new}): {}; version bump needed: {}.",
+        report.api,
+        codegen::diff::summary(breaking.len(), additive, docs),
+        report.semver().as_str()
+    );
+    if !breaking.is_empty() {
+        // The first few; `cargo xtask diff` lists them all.
+        let shown: Vec<&str> = breaking.iter().take(5).map(String::as_str).collect();
+        let more = breaking.len().saturating_sub(shown.len());
+        text.push_str(&format!(" Breaking: {}", shown.join(", ")));
+        if more > 0 {
+            text.push_str(&format!(" and {more} more"));
+        }
+        text.push('.');
+    }
+    text
 }
 
 /// The hex sha256 of `bytes`.

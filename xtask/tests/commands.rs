@@ -318,3 +318,39 @@ fn generate_refuses_to_replace_a_crate_it_did_not_write() {
         "// mine\n"
     );
 }
+
+#[test]
+fn regen_summarizes_what_an_update_changes_in_api_terms() {
+    let root = scratch("summary");
+    let first = xtask(&root, "regen");
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert!(
+        !text(&first.stdout).contains("API:"),
+        "nothing to compare with on the first run"
+    );
+    assert!(
+        root.join("out/api.json").is_file(),
+        "the crate records its API"
+    );
+    // The update removes the `get` method's pattern binding and adds a field.
+    let updated = SPEC
+        .replace("\"revision\": \"1\"", "\"revision\": \"2\"")
+        .replace(
+            r#""properties": {"name": {"type": "string"}}"#,
+            r#""properties": {"name": {"type": "string"}, "size": {"type": "integer"}}"#,
+        )
+        .replace("^things/[^/]+$", "^items/[^/]+$");
+    fs::write(root.join("specs/tiny.json"), updated).unwrap();
+    let second = xtask(&root, "regen");
+    assert!(second.status.success(), "{}", text(&second.stderr));
+    let out = text(&second.stdout);
+    assert!(out.contains("API: tiny v1 (1 → 2): 1 breaking change, 1 non-breaking change; version bump needed: major."), "{out}");
+    assert!(
+        out.contains("parameter_pattern_changed `tiny.things.get.name`"),
+        "{out}"
+    );
+    // Nothing changed: nothing to say.
+    let third = xtask(&root, "regen");
+    assert!(text(&third.stdout).contains("out: up to date"));
+    assert!(!text(&third.stdout).contains("API:"));
+}

@@ -654,6 +654,18 @@ fn compare_parameter(item: &str, old: &Parameter, new: &Parameter, out: &mut Cha
             format!("{:?} → {:?}", old.location, new.location).to_lowercase(),
         );
     }
+    // Path patterns show in the path's binding; this catches query ones.
+    if old.pattern != new.pattern && old.location == crate::ir::Location::Query {
+        out.push(
+            Kind::ParameterPatternChanged,
+            item,
+            format!(
+                "`{}` → `{}`",
+                shown(old.pattern.clone()),
+                shown(new.pattern.clone())
+            ),
+        );
+    }
     if !old.deprecated && new.deprecated {
         out.push(Kind::ParameterDeprecated, item, "marked deprecated");
     }
@@ -673,4 +685,4 @@ fn compare_parameter(item: &str, old: &Parameter, new: &Parameter, out: &mut Cha
     }
 }
 
-pub use render::{to_json, to_markdown};
+pub use render::{summary, to_json, to_markdown};

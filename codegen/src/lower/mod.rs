@@ -298,6 +298,7 @@ impl Lowering<'_> {
             ty,
             repeated: param.repeated.unwrap_or(false),
             default: param.default.clone(),
+            pattern: param.pattern.clone(),
             deprecated: param.deprecated.unwrap_or(false),
         })
     }
