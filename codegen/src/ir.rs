@@ -185,8 +185,9 @@ pub struct Parameter {
     pub repeated: bool,
     /// The server's default, for documentation.
     pub default: Option<String>,
-    /// The regular expression values must match, as the spec writes it
-    /// (path bindings are derived from it; kept for diffs).
+    /// The regular expression a query parameter's values must match, as the
+    /// spec writes it (the server checks it; kept for diffs). A path
+    /// parameter's pattern is its binding in the path template instead.
     pub pattern: Option<String>,
     /// Whether the spec marks it deprecated.
     pub deprecated: bool,

@@ -44,35 +44,10 @@ fn retry_in_transcoding_and_discovery_form_emits_identical_code() {
 #[test]
 fn key_order_does_not_change_the_output() {
     let document = spec();
-    let reversed = write_with_reversed_keys(&document);
+    let reversed = common::reversed_keys(&document);
     assert_ne!(reversed, document.to_string());
     let from_reversed = codegen::generate(&reversed, &common::settings("dp", SPEC)).unwrap();
     assert_eq!(from_reversed, generate(&document).unwrap());
-}
-
-/// JSON text with every object's keys in reverse order.
-fn write_with_reversed_keys(value: &Value) -> String {
-    match value {
-        Value::Object(map) => {
-            let entries: Vec<String> = map
-                .iter()
-                .rev()
-                .map(|(k, v)| {
-                    format!(
-                        "{}:{}",
-                        Value::String(k.clone()),
-                        write_with_reversed_keys(v)
-                    )
-                })
-                .collect();
-            format!("{{{}}}", entries.join(","))
-        }
-        Value::Array(items) => {
-            let items: Vec<String> = items.iter().map(write_with_reversed_keys).collect();
-            format!("[{}]", items.join(","))
-        }
-        other => other.to_string(),
-    }
 }
 
 #[test]

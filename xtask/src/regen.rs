@@ -126,21 +126,11 @@ pub fn summary_paragraph(report: &codegen::diff::Report) -> String {
         .breaking()
         .map(|c| format!("{} `{}`", c.kind.as_str(), c.item))
         .collect();
-    let additive = report
-        .changes
-        .iter()
-        .filter(|c| !c.breaking() && !c.kind.documentation())
-        .count();
-    let docs = report
-        .changes
-        .iter()
-        .filter(|c| c.kind.documentation())
-        .count();
     let (old, new) = &report.revisions;
     let mut text = format!(
         "{} ({old} → {new}): {}; version bump needed: {}.",
         report.api,
-        codegen::diff::summary(breaking.len(), additive, docs),
+        report.summary(),
         report.semver().as_str()
     );
     if !breaking.is_empty() {

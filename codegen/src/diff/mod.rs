@@ -89,6 +89,28 @@ impl Report {
     pub fn breaking(&self) -> impl Iterator<Item = &Change> {
         self.changes.iter().filter(|c| c.breaking())
     }
+
+    /// The changes that break nobody and are not documentation only.
+    pub fn additive(&self) -> impl Iterator<Item = &Change> {
+        self.changes
+            .iter()
+            .filter(|c| !c.breaking() && !c.kind.documentation())
+    }
+
+    /// The documentation-only changes.
+    pub fn documentation(&self) -> impl Iterator<Item = &Change> {
+        self.changes.iter().filter(|c| c.kind.documentation())
+    }
+
+    /// One line: how many changes of each sort, such as
+    /// `1 breaking change, 2 non-breaking changes`.
+    pub fn summary(&self) -> String {
+        render::summary(
+            self.breaking().count(),
+            self.additive().count(),
+            self.documentation().count(),
+        )
+    }
 }
 
 /// Compares two APIs.
@@ -685,4 +707,4 @@ fn compare_parameter(item: &str, old: &Parameter, new: &Parameter, out: &mut Cha
     }
 }
 
-pub use render::{summary, to_json, to_markdown};
+pub use render::{to_json, to_markdown};

@@ -5,23 +5,11 @@ use super::{Change, Report};
 /// Markdown: a summary line, then breaking, non-breaking and documentation
 /// sections, then the version bump.
 pub fn to_markdown(report: &Report) -> String {
-    let breaking: Vec<&Change> = report.changes.iter().filter(|c| c.breaking()).collect();
-    let additive: Vec<&Change> = report
-        .changes
-        .iter()
-        .filter(|c| !c.breaking() && !c.kind.documentation())
-        .collect();
-    let docs: Vec<&Change> = report
-        .changes
-        .iter()
-        .filter(|c| c.kind.documentation())
-        .collect();
+    let breaking: Vec<&Change> = report.breaking().collect();
+    let additive: Vec<&Change> = report.additive().collect();
+    let docs: Vec<&Change> = report.documentation().collect();
     let (old, new) = &report.revisions;
-    let mut out = format!(
-        "**{}** ({old} → {new}): {}\n",
-        report.api,
-        summary(breaking.len(), additive.len(), docs.len())
-    );
+    let mut out = format!("**{}** ({old} → {new}): {}\n", report.api, report.summary());
     for (title, changes) in [
         ("Breaking changes", &breaking),
         ("Non-breaking changes", &additive),
@@ -48,7 +36,7 @@ pub fn to_markdown(report: &Report) -> String {
 }
 
 /// One line: how many changes of each sort.
-pub fn summary(breaking: usize, additive: usize, docs: usize) -> String {
+pub(super) fn summary(breaking: usize, additive: usize, docs: usize) -> String {
     if breaking + additive + docs == 0 {
         return "no API changes".to_owned();
     }

@@ -298,7 +298,11 @@ impl Lowering<'_> {
             ty,
             repeated: param.repeated.unwrap_or(false),
             default: param.default.clone(),
-            pattern: param.pattern.clone(),
+            // A path parameter's pattern lives on as its binding, so equal
+            // templates in either spelling stay one IR.
+            pattern: (location == Location::Query)
+                .then(|| param.pattern.clone())
+                .flatten(),
             deprecated: param.deprecated.unwrap_or(false),
         })
     }

@@ -72,3 +72,24 @@ pub fn corpus_dir() -> Option<PathBuf> {
 pub fn generated_crates_target() -> PathBuf {
     repository_root().join("target/generated-crates")
 }
+
+/// JSON text with every object's keys in reverse order: the same document
+/// to any reader that does not depend on key order.
+pub fn reversed_keys(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            let entries: Vec<String> = map
+                .iter()
+                .rev()
+                .map(|(k, v)| format!("{}:{}", Value::String(k.clone()), reversed_keys(v)))
+                .collect();
+            format!("{{{}}}", entries.join(","))
+        }
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(reversed_keys).collect();
+            format!("[{}]", items.join(","))
+        }
+        other => other.to_string(),
+    }
+}
