@@ -401,3 +401,203 @@ fn the_api_record_of_a_generated_crate_reads_back_as_the_same_api() {
     // A diff against the record is how regen summarizes an update.
     assert!(diff(&read, &lower(SPEC, &text)).changes.is_empty());
 }
+
+#[test]
+fn changes_that_need_a_starting_point_are_found_and_classified() {
+    // Applied to both sides, then the change to the new side only; the
+    // kind and item expected, and whether it breaks. Reversing the pair
+    // gives the opposite change, checked too.
+    type Case = (
+        fn(&mut Value),
+        fn(&mut Value),
+        (&'static str, bool),
+        Option<(&'static str, bool)>,
+        &'static str,
+    );
+    fn no_base(_: &mut Value) {}
+    fn with_force(d: &mut Value) {
+        method(d, "archiveJobs", "retry")["parameters"]["force"] =
+            json!({"type": "boolean", "location": "query"});
+    }
+    fn with_next_page_token(d: &mut Value) {
+        d["schemas"]["PortabilityArchiveState"]["properties"]["nextPageToken"] =
+            json!({"type": "string"});
+    }
+    let cases: Vec<Case> = vec![
+        (
+            with_force,
+            |d| method(d, "archiveJobs", "retry")["parameters"]["force"]["required"] = json!(true),
+            ("parameter_made_required", true),
+            Some(("parameter_made_optional", true)),
+            "dataportability.archiveJobs.retry.force",
+        ),
+        (
+            no_base,
+            with_force,
+            ("parameter_added", false),
+            Some(("parameter_removed", true)),
+            "dataportability.archiveJobs.retry.force",
+        ),
+        (
+            with_force,
+            |d| {
+                method(d, "archiveJobs", "retry")["parameters"]["force"]["deprecated"] = json!(true)
+            },
+            ("parameter_deprecated", false),
+            None,
+            "dataportability.archiveJobs.retry.force",
+        ),
+        (
+            |d| {
+                method(d, "archiveJobs", "retry")["parameters"]["force"] =
+                    json!({"type": "string", "location": "query", "pattern": "^[a-z]+$"})
+            },
+            |d| {
+                method(d, "archiveJobs", "retry")["parameters"]["force"]["pattern"] =
+                    json!("^[0-9]+$")
+            },
+            ("parameter_pattern_changed", true),
+            Some(("parameter_pattern_changed", true)),
+            "dataportability.archiveJobs.retry.force",
+        ),
+        (
+            no_base,
+            |d| {
+                let retry = method(d, "archiveJobs", "retry");
+                retry["path"] = json!("v1/archiveJobs:retry");
+                retry["parameters"]["name"]["location"] = json!("query");
+            },
+            ("parameter_location_changed", true),
+            Some(("parameter_location_changed", true)),
+            "dataportability.archiveJobs.retry.name",
+        ),
+        (
+            no_base,
+            |d| {
+                method(d, "archiveJobs", "retry")["request"] =
+                    json!({"$ref": "InitiatePortabilityArchiveRequest"})
+            },
+            ("request_changed", true),
+            Some(("request_changed", true)),
+            "dataportability.archiveJobs.retry",
+        ),
+        (
+            |d| {
+                let scope = "https://www.googleapis.com/auth/dataportability.myactivity.search";
+                let retry = method(d, "archiveJobs", "retry");
+                retry["scopes"]
+                    .as_array_mut()
+                    .unwrap()
+                    .retain(|s| s != scope);
+            },
+            |d| {
+                let scope = "https://www.googleapis.com/auth/dataportability.myactivity.search";
+                let retry = method(d, "archiveJobs", "retry");
+                retry["scopes"].as_array_mut().unwrap().push(json!(scope));
+            },
+            ("method_scope_added", false),
+            Some(("method_scope_removed", true)),
+            "dataportability.archiveJobs.retry https://www.googleapis.com/auth/dataportability.myactivity.search",
+        ),
+        (
+            no_base,
+            |d| d["schemas"]["Extra"] = json!({"id": "Extra", "type": "object", "properties": {}}),
+            ("schema_added", false),
+            Some(("schema_removed", true)),
+            "Extra",
+        ),
+        (
+            |d| d["schemas"]["Extra"] = json!({"id": "Extra", "type": "object", "properties": {}}),
+            |d| d["schemas"]["Extra"] = json!({"id": "Extra", "type": "string"}),
+            ("schema_type_changed", true),
+            Some(("schema_type_changed", true)),
+            "Extra",
+        ),
+        (
+            no_base,
+            |d| d["schemas"]["PortabilityArchiveState"]["deprecated"] = json!(true),
+            ("schema_deprecated", false),
+            None,
+            "PortabilityArchiveState",
+        ),
+        (
+            no_base,
+            |d| {
+                d["schemas"]["PortabilityArchiveState"]["properties"]["urls"]["deprecated"] =
+                    json!(true)
+            },
+            ("field_deprecated", false),
+            None,
+            "PortabilityArchiveState.urls",
+        ),
+        (
+            with_next_page_token,
+            |d| {
+                method(d, "archiveJobs", "getPortabilityArchiveState")["parameters"]["pageToken"] =
+                    json!({"type": "string", "location": "query"})
+            },
+            ("paging_added", false),
+            Some(("paging_removed", true)),
+            "dataportability.archiveJobs.getPortabilityArchiveState",
+        ),
+        (
+            no_base,
+            |d| {
+                method(d, "archiveJobs", "getPortabilityArchiveState")["supportsMediaDownload"] =
+                    json!(true)
+            },
+            ("media_download_added", false),
+            Some(("media_download_removed", true)),
+            "dataportability.archiveJobs.getPortabilityArchiveState",
+        ),
+        (
+            no_base,
+            |d| {
+                let initiate = method(d, "portabilityArchive", "initiate");
+                initiate["supportsMediaUpload"] = json!(true);
+                initiate["mediaUpload"] = json!({
+                    "protocols": {"simple": {"path": "/upload/v1/portabilityArchive:initiate"}}
+                });
+            },
+            ("media_upload_added", false),
+            Some(("media_upload_removed", true)),
+            "dataportability.portabilityArchive.initiate",
+        ),
+        (
+            no_base,
+            // `Urls` sorts before `urls` and takes the field name `urls`.
+            |d| {
+                d["schemas"]["PortabilityArchiveState"]["properties"]["Urls"] =
+                    json!({"type": "string"})
+            },
+            ("renamed_in_rust", true),
+            Some(("renamed_in_rust", true)),
+            "PortabilityArchiveState.urls",
+        ),
+    ];
+    for (base, change, forward, backward, item) in cases {
+        let mut old = spec();
+        base(&mut old);
+        let mut new = old.clone();
+        change(&mut new);
+        // Undoing a deprecation is not a change worth a line.
+        for (from, to, expected) in [(&old, &new, Some(forward)), (&new, &old, backward)] {
+            let report = report_for(from, to);
+            let Some((kind, breaking)) = expected else {
+                assert!(report.breaking().count() == 0, "{:#?}", report.changes);
+                continue;
+            };
+            let found = report
+                .changes
+                .iter()
+                .find(|c| c.kind.as_str() == kind && c.item == item)
+                .unwrap_or_else(|| panic!("expected {kind} {item} in {:#?}", report.changes));
+            assert_eq!(found.breaking(), breaking, "{kind} {item}");
+            assert_eq!(
+                report.semver() == Semver::Major,
+                report.breaking().count() > 0,
+                "{kind}"
+            );
+        }
+    }
+}
