@@ -37,6 +37,21 @@ pub struct Api {
     pub methods: Vec<Method>,
 }
 
+impl Api {
+    /// Every method: the client's own, then each resource's, depth first.
+    pub fn all_methods(&self) -> Vec<&Method> {
+        fn walk<'a>(resources: &'a [Resource], out: &mut Vec<&'a Method>) {
+            for resource in resources {
+                out.extend(&resource.methods);
+                walk(&resource.resources, out);
+            }
+        }
+        let mut out: Vec<&Method> = self.methods.iter().collect();
+        walk(&self.resources, &mut out);
+        out
+    }
+}
+
 /// An OAuth scope.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Scope {

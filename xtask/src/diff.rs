@@ -9,7 +9,7 @@
 
 use crate::manifest::{MANIFEST_PATH, Manifest, ManifestError};
 use codegen::diff::{Report, Semver};
-use codegen::ir::{Api, Resource};
+use codegen::ir::Api;
 use std::io;
 use std::path::Path;
 use std::process::Command;
@@ -346,13 +346,7 @@ fn api_name(api: &Api) -> String {
 }
 
 fn method_count(api: &Api) -> usize {
-    fn nested(resources: &[Resource]) -> usize {
-        resources
-            .iter()
-            .map(|r| r.methods.len() + nested(&r.resources))
-            .sum()
-    }
-    api.methods.len() + nested(&api.resources)
+    api.all_methods().len()
 }
 
 /// A git repository and one commit in it.

@@ -254,13 +254,10 @@ fn schemas_by_name(schemas: &[Schema]) -> BTreeMap<String, &Schema> {
 }
 
 fn methods_by_id(api: &Api) -> BTreeMap<&str, &Method> {
-    let mut out: BTreeMap<&str, &Method> = api.methods.iter().map(|m| (m.id.as_str(), m)).collect();
-    let mut pending: Vec<&crate::ir::Resource> = api.resources.iter().collect();
-    while let Some(resource) = pending.pop() {
-        out.extend(resource.methods.iter().map(|m| (m.id.as_str(), m)));
-        pending.extend(&resource.resources);
-    }
-    out
+    api.all_methods()
+        .into_iter()
+        .map(|m| (m.id.as_str(), m))
+        .collect()
 }
 
 /// A type as the API documents it, for comparison and messages.
@@ -536,42 +533,36 @@ fn compare_method(old_api: &Api, new_api: &Api, old: &Method, new: &Method, out:
             );
         }
     }
-    let flag = |present: bool,
-                added: Kind,
-                removed: Kind,
-                out: &mut Changes,
-                was: bool,
-                what: &str| {
-        match (was, present) {
-            (false, true) => out.push(added, id, what.to_owned()),
-            (true, false) => out.push(removed, id, what.to_owned()),
+    let features = [
+        (
+            old.paging.is_some(),
+            new.paging.is_some(),
+            Kind::PagingAdded,
+            Kind::PagingRemoved,
+            "`pages()`",
+        ),
+        (
+            old.download.is_some(),
+            new.download.is_some(),
+            Kind::MediaDownloadAdded,
+            Kind::MediaDownloadRemoved,
+            "`download()`",
+        ),
+        (
+            old.upload.is_some(),
+            new.upload.is_some(),
+            Kind::MediaUploadAdded,
+            Kind::MediaUploadRemoved,
+            "`upload()`",
+        ),
+    ];
+    for (was, is, added, removed, what) in features {
+        match (was, is) {
+            (false, true) => out.push(added, id, what),
+            (true, false) => out.push(removed, id, what),
             _ => {}
         }
-    };
-    flag(
-        new.paging.is_some(),
-        Kind::PagingAdded,
-        Kind::PagingRemoved,
-        out,
-        old.paging.is_some(),
-        "`pages()`",
-    );
-    flag(
-        new.download.is_some(),
-        Kind::MediaDownloadAdded,
-        Kind::MediaDownloadRemoved,
-        out,
-        old.download.is_some(),
-        "`download()`",
-    );
-    flag(
-        new.upload.is_some(),
-        Kind::MediaUploadAdded,
-        Kind::MediaUploadRemoved,
-        out,
-        old.upload.is_some(),
-        "`upload()`",
-    );
+    }
     let params = |m: &Method| -> Vec<(Parameter, bool)> {
         m.args
             .iter()

@@ -59,34 +59,26 @@ fn direct_target(ty: &Type) -> Option<String> {
     }
 }
 
-/// The path of a schema under `models`, given its parent's module path.
-fn child_path(parent_module: &str, schema: &Schema) -> String {
-    if parent_module.is_empty() {
-        schema.rust_name.clone()
+/// `name` under the module path `parent` (under `models`).
+fn under(parent: &str, name: &str) -> String {
+    if parent.is_empty() {
+        name.to_owned()
     } else {
-        format!("{parent_module}::{}", schema.rust_name)
-    }
-}
-
-fn module_path(parent_module: &str, schema: &Schema) -> String {
-    if parent_module.is_empty() {
-        schema.module.clone()
-    } else {
-        format!("{parent_module}::{}", schema.module)
+        format!("{parent}::{name}")
     }
 }
 
 fn visit(schemas: &[Schema], parent_module: &str, f: &mut impl FnMut(&str, &Schema)) {
     for schema in schemas {
-        f(&child_path(parent_module, schema), schema);
-        visit(&schema.nested, &module_path(parent_module, schema), f);
+        f(&under(parent_module, &schema.rust_name), schema);
+        visit(&schema.nested, &under(parent_module, &schema.module), f);
     }
 }
 
 fn visit_mut(schemas: &mut [Schema], parent_module: &str, f: &mut impl FnMut(&str, &mut Schema)) {
     for schema in schemas {
-        f(&child_path(parent_module, schema), schema);
-        let module = module_path(parent_module, schema);
+        f(&under(parent_module, &schema.rust_name), schema);
+        let module = under(parent_module, &schema.module);
         visit_mut(&mut schema.nested, &module, f);
     }
 }
