@@ -2,16 +2,87 @@
 //!
 //! It follows section 6 of `shared/docs/data-portability-api.md` closely enough
 //! for a client to be exercised end to end: the six routes, bearer tokens with
-//! granted resource groups, the archive-job state machine, Google's JSON error
-//! envelope, and a record of every request so tests can check what was sent.
-//! Tests drive it through Rust methods on [`FakeServer`] (no control routes).
+//! granted resource groups, the archive-job state machine, the `initiate`
+//! limits, signed archive URLs served from fake storage, Google's JSON error
+//! envelope, injected faults, and a record of every request so tests can check
+//! what was sent. Tests drive it through Rust methods on [`FakeServer`] (no
+//! control routes).
 //!
 //! Include it from a test file with `mod fake;`.
+//!
+//! # Time
+//!
+//! The fake has a clock of its own ([`FakeServer::now`]). It starts at the
+//! real time of [`FakeServer::start`], cut to whole seconds, and then moves
+//! only by [`FakeServer::advance_clock`], so tests about the 24-hour
+//! cooldown, 6-hour URLs and 14-day archives run instantly and never flake.
+//! Job `exportTime`s, cooldowns and URL signing times all read this clock.
+//! [`RecordedRequest::at`] is the real monotonic time instead, for measuring
+//! a client's backoff.
+//!
+//! # Jobs (R14, R15)
+//!
+//! A job made by `initiate` or `retry` is IN_PROGRESS for the first
+//! [`FakeServer::set_polls_until_done`] polls of `getPortabilityArchiveState`
+//! (2 unless set; the setting is read at each poll) and COMPLETE from the
+//! next one on, or FAILED if [`FakeServer::fail_next_job`] picked it.
+//! [`FakeServer::set_state`] and [`FakeServer::add_job`] pin a job: the
+//! state machine leaves it alone from then on, so a test gets exactly the
+//! state it set. `cancel` still works on a pinned IN_PROGRESS job.
+//!
+//! # `initiate` limits (R12)
+//!
+//! After validation (400) and the scope check (403), in this order:
+//!
+//! 1. An IN_PROGRESS job of the same user with the same set of groups and
+//!    the same `startTime`/`endTime` text: 409 ALREADY_EXISTS, reason
+//!    `ALREADY_EXISTS_ONE_TIME` or `_TIME_BASED` (the running job's access
+//!    type), `metadata.job_id`.
+//! 2. A group granted one-time that an earlier one-time job of the user
+//!    exported (in any state) since the user's last `reset`: 429
+//!    RESOURCE_EXHAUSTED, `RESOURCE_EXHAUSTED_ONE_TIME`, `previous_job_ids`.
+//! 3. A group granted time-based that a time-based job of the user exported
+//!    less than 24 fake hours ago: 429 RESOURCE_EXHAUSTED,
+//!    `RESOURCE_EXHAUSTED_TIME_BASED`, `previous_job_ids` and
+//!    `timestamp_after_24hrs` (with [`FakeServer::set_cooldown_as_failed_precondition`],
+//!    400 FAILED_PRECONDITION with the same ErrorInfo, as Google's docs say).
+//!
+//! A job counts against the limit of its own access type: a one-time job
+//! (one with any one-time group) uses up its one-time groups but starts no
+//! cooldown for the time-based groups in it. A real consent is wholly
+//! one-time or wholly time-based, so a mixed grant is the fake's invention
+//! and this is its rule. Retries count against nothing. `reset` clears the
+//! user's history (R27). [`FakeServer::set_export_limits`] turns all three
+//! checks off, for tests that start many jobs.
+//!
+//! # Archives (R19–R21)
+//!
+//! COMPLETE jobs list [`storage::PARTS`] signed URLs on this same server;
+//! see the `storage` module for what they serve and how they fail.
+//!
+//! # Faults
+//!
+//! [`FakeServer::inject`] queues a [`Fault`] for the next request;
+//! [`FakeServer::inject_for`] for the next request whose raw path contains a
+//! given text (such as `"portabilityArchiveState"` or `"/__storage/"`). Each
+//! request takes the first queued fault that applies to it, so faults are
+//! used once each, in order. A fault comes before a [`FakeServer::respond_next`]
+//! answer, which stays queued; faults that "answer normally" (`Delay`,
+//! `TruncatedBody`) use that canned answer if one is queued. Faulted
+//! requests are recorded like any other, with the fault.
 
 // Each test binary uses a different part of the fake.
 #![allow(dead_code)]
 
-use http_body_util::{BodyExt, Full, Limited};
+mod clock;
+mod faults;
+pub mod storage;
+
+pub use clock::rfc3339;
+pub use faults::Fault;
+
+use faults::{Connection, FakeBody, ResetConnection};
+use http_body_util::{BodyExt, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -19,9 +90,10 @@ use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use serde_json::{Map, Value, json};
 use std::collections::{HashMap, VecDeque};
-use std::convert::Infallible;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
@@ -31,12 +103,18 @@ pub const JSON_CONTENT_TYPE: &str = "application/json; charset=UTF-8";
 /// The ErrorInfo `domain` of the fake's errors (Google's is not documented).
 pub const ERROR_DOMAIN: &str = "dataportability.googleapis.com";
 
+/// How long a time-based group rests between exports.
+pub const COOLDOWN: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// How many polls a new job stays IN_PROGRESS, unless a test sets another number.
+pub const DEFAULT_POLLS_UNTIL_DONE: u32 = 2;
+
 /// The most request-body bytes the fake reads, so a runaway client cannot
 /// exhaust the test process's memory.
-const MAX_BODY_BYTES: usize = 1024 * 1024;
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// How often a FAILED job (counting from the job the user started) may be retried.
-const MAX_RETRIES: u32 = 3;
+pub const MAX_RETRIES: u32 = 3;
 
 /// How the user granted a resource group at consent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,6 +133,14 @@ impl Access {
             Access::TimeBased => "ACCESS_TYPE_TIME_BASED",
         }
     }
+
+    /// The suffix of the ALREADY_EXISTS / RESOURCE_EXHAUSTED reasons.
+    fn reason_suffix(self) -> &'static str {
+        match self {
+            Access::OneTime => "ONE_TIME",
+            Access::TimeBased => "TIME_BASED",
+        }
+    }
 }
 
 /// One request as the fake received it, before any decoding.
@@ -68,8 +154,13 @@ pub struct RecordedRequest {
     pub query: Option<String>,
     /// Header names (lowercase) and values, in the order received.
     pub headers: Vec<(String, String)>,
-    /// The body bytes.
+    /// The body bytes (empty when the body was over [`MAX_BODY_BYTES`]).
     pub body: Vec<u8>,
+    /// When the request's head arrived, on the real monotonic clock (not the
+    /// fake one), so tests can measure the waits between a client's attempts.
+    pub at: Instant,
+    /// The fault injected into this request, if any.
+    pub fault: Option<Fault>,
 }
 
 impl RecordedRequest {
@@ -144,7 +235,8 @@ impl FakeServer {
         self.add_user_token(token, token, access, groups);
     }
 
-    /// Registers `token` for `user` (jobs are visible to every token of their user).
+    /// Registers `token` for `user` (jobs, and the `initiate` limits, belong
+    /// to the user, whichever of its tokens is used).
     pub fn add_user_token(&self, user: &str, token: &str, access: Access, groups: &[&str]) {
         let mut state = self.lock();
         let grant = state
@@ -168,6 +260,7 @@ impl FakeServer {
 
     /// Creates a job with id `id` in `state`, owned by the user of `token`, for
     /// tests that need a particular id (one with reserved characters, say).
+    /// The job is pinned (see the module docs) and counts against no limit.
     ///
     /// Panics when the token is unknown or the id is taken: a broken test.
     pub fn add_job(&self, token: &str, id: &str, state: &str) {
@@ -180,17 +273,26 @@ impl FakeServer {
             !guard.jobs.contains_key(id),
             "add_job: job {id:?} already exists"
         );
-        let mut job = Job::new(user, vec!["myactivity.search".to_owned()], Access::OneTime);
-        job.state = state.to_owned();
+        let now = guard.now();
+        let mut job = Job::new(
+            user,
+            vec!["myactivity.search".to_owned()],
+            Access::OneTime,
+            now,
+        );
         job.origin = id.to_owned();
+        job.force(state, now);
         guard.jobs.insert(id.to_owned(), job);
     }
 
     /// Moves job `id` to `state`, any string at all (so tests can send states
-    /// the client does not know). Panics when there is no such job.
+    /// the client does not know), and pins it there: polls no longer move it.
+    /// Panics when there is no such job.
     pub fn set_state(&self, id: &str, state: &str) {
-        match self.lock().jobs.get_mut(id) {
-            Some(job) => job.state = state.to_owned(),
+        let mut guard = self.lock();
+        let now = guard.now();
+        match guard.jobs.get_mut(id) {
+            Some(job) => job.force(state, now),
             None => panic!("set_state: no job {id:?}"),
         }
     }
@@ -198,6 +300,61 @@ impl FakeServer {
     /// The state of job `id`, if it exists.
     pub fn state_of(&self, id: &str) -> Option<String> {
         self.lock().jobs.get(id).map(|job| job.state.clone())
+    }
+
+    /// How many polls a new or running job stays IN_PROGRESS before it ends.
+    /// `0` ends a job at its first poll.
+    pub fn set_polls_until_done(&self, polls: u32) {
+        self.lock().polls_until_done = polls;
+    }
+
+    /// Makes the next job created (by `initiate` or `retry`) whose groups
+    /// include `group` end FAILED instead of COMPLETE. Calls add up: two
+    /// calls fail the next two such jobs.
+    pub fn fail_next_job(&self, group: &str) {
+        self.lock().fail_next.push(group.to_owned());
+    }
+
+    /// Turns the `initiate` limits of R12 (409, and the two 429s) on or off.
+    /// They are on unless a test turns them off.
+    pub fn set_export_limits(&self, enabled: bool) {
+        self.lock().limits = enabled;
+    }
+
+    /// Answers a time-based export inside its cooldown with 400
+    /// FAILED_PRECONDITION, as Google's docs say, instead of the 429
+    /// RESOURCE_EXHAUSTED that clients observe (the default).
+    pub fn set_cooldown_as_failed_precondition(&self, enabled: bool) {
+        self.lock().cooldown_failed_precondition = enabled;
+    }
+
+    /// The fake clock's current time (see the module docs).
+    pub fn now(&self) -> SystemTime {
+        self.lock().now()
+    }
+
+    /// Moves the fake clock forward by `by`.
+    pub fn advance_clock(&self, by: Duration) {
+        let mut state = self.lock();
+        state.clock_offset = state.clock_offset.saturating_add(by);
+    }
+
+    /// Queues `fault` for the next request, whatever its path.
+    pub fn inject(&self, fault: Fault) {
+        self.lock().faults.push_back((None, fault));
+    }
+
+    /// Queues `fault` for the next request whose path, as sent (still
+    /// percent-encoded, without the query), contains `path_part`.
+    pub fn inject_for(&self, path_part: &str, fault: Fault) {
+        self.lock()
+            .faults
+            .push_back((Some(path_part.to_owned()), fault));
+    }
+
+    /// How many injected faults no request has used yet.
+    pub fn pending_faults(&self) -> usize {
+        self.lock().faults.len()
     }
 
     /// Answers the next request with `status` and a JSON `body`, whatever it is.
@@ -209,12 +366,9 @@ impl FakeServer {
     /// Like [`FakeServer::respond_next`], with another content type (an HTML
     /// page from a proxy, say).
     pub fn respond_next_raw(&self, status: u16, content_type: &str, body: impl Into<Vec<u8>>) {
-        self.lock().canned.push_back(Reply {
-            status,
-            content_type: content_type.to_owned(),
-            body: body.into(),
-            www_authenticate: false,
-        });
+        self.lock()
+            .canned
+            .push_back(Reply::new(status, content_type, body.into()));
     }
 
     /// Every request received so far, oldest first.
@@ -329,9 +483,24 @@ struct State {
     jobs: HashMap<String, Job>,
     /// Retries so far, by the id of the job the user started.
     retries: HashMap<String, u32>,
+    /// What `initiate` exported, for the limits of R12; `reset` clears a
+    /// user's entries.
+    exports: Vec<Export>,
     canned: VecDeque<Reply>,
+    /// Injected faults, each with the path text it waits for (if any).
+    faults: VecDeque<(Option<String>, Fault)>,
     requests: Vec<RecordedRequest>,
     next_id: u64,
+    clock_start: SystemTime,
+    clock_offset: Duration,
+    polls_until_done: u32,
+    /// Groups whose next new job fails, oldest first.
+    fail_next: Vec<String>,
+    limits: bool,
+    cooldown_failed_precondition: bool,
+    /// The key of the archive URL signatures, random per server so a URL
+    /// from one test never works against another.
+    signing_key: u64,
 }
 
 struct Grant {
@@ -340,29 +509,97 @@ struct Grant {
     revoked: bool,
 }
 
+/// A group exported by a job that `initiate` started.
+struct Export {
+    user: String,
+    group: String,
+    job_id: String,
+    /// The job's access type, which decides the limit the export counts
+    /// against (see the module docs).
+    access: Access,
+    at: SystemTime,
+}
+
 struct Job {
     user: String,
     groups: Vec<String>,
     access: Access,
     state: String,
     start_time: Option<String>,
+    /// The `endTime` asked for, kept apart from `export_time` so that
+    /// "identical job" (R12) compares what was requested.
+    end_time: Option<String>,
     export_time: String,
     /// The job the user started; retries count against it.
     origin: String,
+    /// Polls answered while IN_PROGRESS.
+    polls: u32,
+    /// Set by `set_state`/`add_job`: the state machine leaves the job alone.
+    pinned: bool,
+    /// Ends FAILED rather than COMPLETE (`fail_next_job`).
+    fails: bool,
+    /// When the job became COMPLETE (fake clock): the archive's 14 days count from here.
+    completed_at: Option<SystemTime>,
+    /// The archives were withdrawn by `reset`.
+    purged: bool,
 }
 
 impl Job {
-    fn new(user: String, groups: Vec<String>, access: Access) -> Job {
+    fn new(user: String, groups: Vec<String>, access: Access, now: SystemTime) -> Job {
         Job {
             user,
             groups,
             access,
             state: "IN_PROGRESS".to_owned(),
             start_time: None,
-            export_time: now_rfc3339(),
+            end_time: None,
+            export_time: rfc3339(now),
             origin: String::new(),
+            polls: 0,
+            pinned: false,
+            fails: false,
+            completed_at: None,
+            purged: false,
         }
     }
+
+    /// Moves the job to `state`, noting when it completed.
+    fn enter(&mut self, state: &str, now: SystemTime) {
+        if state == "COMPLETE" && self.state != "COMPLETE" {
+            self.completed_at = Some(now);
+        }
+        state.clone_into(&mut self.state);
+    }
+
+    /// A state set by a test: entered and pinned.
+    fn force(&mut self, state: &str, now: SystemTime) {
+        self.enter(state, now);
+        self.pinned = true;
+    }
+
+    /// One poll: the state machine of R14, for jobs not pinned.
+    fn poll(&mut self, polls_until_done: u32, now: SystemTime) {
+        if self.pinned || self.state != "IN_PROGRESS" {
+            return;
+        }
+        self.polls = self.polls.saturating_add(1);
+        if self.polls > polls_until_done {
+            let end = if self.fails { "FAILED" } else { "COMPLETE" };
+            self.enter(end, now);
+        }
+    }
+
+    /// The groups as a set, for comparing requests.
+    fn group_set(&self) -> Vec<&str> {
+        group_set(&self.groups)
+    }
+}
+
+fn group_set(groups: &[String]) -> Vec<&str> {
+    let mut set: Vec<&str> = groups.iter().map(String::as_str).collect();
+    set.sort_unstable();
+    set.dedup();
+    set
 }
 
 impl State {
@@ -372,10 +609,28 @@ impl State {
             tokens: HashMap::new(),
             jobs: HashMap::new(),
             retries: HashMap::new(),
+            exports: Vec::new(),
             canned: VecDeque::new(),
+            faults: VecDeque::new(),
             requests: Vec::new(),
             next_id: 0,
+            clock_start: clock::whole_seconds(SystemTime::now()),
+            clock_offset: Duration::ZERO,
+            polls_until_done: DEFAULT_POLLS_UNTIL_DONE,
+            fail_next: Vec::new(),
+            limits: true,
+            cooldown_failed_precondition: false,
+            signing_key: std::collections::hash_map::RandomState::new()
+                .build_hasher()
+                .finish(),
         }
+    }
+
+    /// The fake clock.
+    fn now(&self) -> SystemTime {
+        self.clock_start
+            .checked_add(self.clock_offset)
+            .unwrap_or(self.clock_start)
     }
 
     /// An opaque, unique job id: a counter scrambled by a bijection
@@ -394,6 +649,16 @@ impl State {
         }
     }
 
+    /// A new IN_PROGRESS job, failing if `fail_next_job` asked for it.
+    fn create_job(&mut self, user: String, groups: Vec<String>, access: Access) -> Job {
+        let mut job = Job::new(user, groups, access, self.now());
+        if let Some(i) = self.fail_next.iter().position(|g| job.groups.contains(g)) {
+            self.fail_next.remove(i);
+            job.fails = true;
+        }
+        job
+    }
+
     /// A job of `user`; another user's job is as good as absent (R10).
     fn job_of(&mut self, user: &str, id: &str) -> Result<&mut Job, Reply> {
         match self.jobs.get_mut(id) {
@@ -406,18 +671,21 @@ impl State {
             )),
         }
     }
+
+    /// Takes the first queued fault meant for a request to `path`.
+    fn take_fault(&mut self, path: &str) -> Option<Fault> {
+        let i = self
+            .faults
+            .iter()
+            .position(|(part, _)| part.as_deref().is_none_or(|part| path.contains(part)))?;
+        self.faults.remove(i).map(|(_, fault)| fault)
+    }
 }
 
 /// Locks the state. A test that panicked while holding the lock must not
 /// take the other requests down with it, so poisoning is ignored.
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
     state.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn now_rfc3339() -> String {
-    google_dataportability_v1::Timestamp::try_from(SystemTime::now())
-        .map(|t| t.to_string())
-        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
 }
 
 // ---------------------------------------------------------------------------
@@ -436,28 +704,38 @@ async fn accept_connections(listener: TcpListener, state: Arc<Mutex<State>>) {
         };
         let state = Arc::clone(&state);
         tokio::spawn(async move {
-            let service = service_fn(move |request| handle(Arc::clone(&state), request));
-            // A client that hangs up mid-request is not the fake's problem.
+            // Raised by the service to end this connection with a reset.
+            let reset = Arc::new(AtomicBool::new(false));
+            let connection = Connection::new(stream, Arc::clone(&reset));
+            let service =
+                service_fn(move |request| handle(Arc::clone(&state), Arc::clone(&reset), request));
+            // A client that hangs up mid-request is not the fake's problem,
+            // and neither is a connection a fault broke on purpose.
             let _ = http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
+                .serve_connection(TokioIo::new(connection), service)
                 .await;
         });
     }
 }
 
+/// What to do with a request, decided under the lock and carried out after it.
+enum Plan {
+    Answer(Reply),
+    Truncate(Reply),
+    Delay(Reply, Duration),
+    Reset,
+}
+
 async fn handle(
     state: Arc<Mutex<State>>,
+    reset: Arc<AtomicBool>,
     request: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
+) -> Result<Response<FakeBody>, ResetConnection> {
+    let at = Instant::now();
     let (parts, body) = request.into_parts();
-    let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(_) => {
-            let reply = Reply::error(400, "INVALID_ARGUMENT", "Unreadable request body.", vec![]);
-            return Ok(reply.into_response());
-        }
-    };
-    let recorded = RecordedRequest {
+    let body = Limited::new(body, MAX_BODY_BYTES).collect().await;
+    let too_large = body.is_err();
+    let mut recorded = RecordedRequest {
         method: parts.method.as_str().to_owned(),
         path: parts.uri.path().to_owned(),
         query: parts.uri.query().map(str::to_owned),
@@ -469,17 +747,90 @@ async fn handle(
                 (name.as_str().to_owned(), value)
             })
             .collect(),
-        body: body.to_vec(),
+        body: body.map(|b| b.to_bytes().to_vec()).unwrap_or_default(),
+        at,
+        fault: None,
     };
-    let reply = {
+    let plan = {
         let mut state = lock(&state);
-        state.requests.push(recorded.clone());
-        match state.canned.pop_front() {
-            Some(canned) => canned,
-            None => respond(&mut state, &recorded),
+        if too_large {
+            state.requests.push(recorded);
+            let message =
+                format!("Request body larger than {MAX_BODY_BYTES} bytes, or unreadable.");
+            Plan::Answer(Reply::error(400, "INVALID_ARGUMENT", &message, vec![]))
+        } else {
+            recorded.fault = state.take_fault(&recorded.path);
+            state.requests.push(recorded.clone());
+            plan(&mut state, &recorded)
         }
     };
-    Ok(reply.into_response())
+    match plan {
+        Plan::Answer(reply) => Ok(reply.into_response(false)),
+        Plan::Truncate(reply) => Ok(reply.into_response(true)),
+        Plan::Delay(reply, wait) => {
+            tokio::time::sleep(wait).await;
+            Ok(reply.into_response(false))
+        }
+        Plan::Reset => {
+            reset.store(true, Ordering::SeqCst);
+            Err(ResetConnection)
+        }
+    }
+}
+
+/// The answer to a request, given its fault.
+fn plan(state: &mut State, request: &RecordedRequest) -> Plan {
+    // A canned answer, else the fake's own: what "answer normally" means.
+    let normal = |state: &mut State| match state.canned.pop_front() {
+        Some(canned) => canned,
+        None => respond(state, request),
+    };
+    match &request.fault {
+        None => Plan::Answer(normal(state)),
+        Some(Fault::ConnectionReset) => Plan::Reset,
+        Some(Fault::Status(code)) => {
+            // Only a final HTTP status can be sent; anything else is a 500.
+            let code = if (200..=999).contains(code) {
+                *code
+            } else {
+                500
+            };
+            let status = faults::status_name(code);
+            Plan::Answer(Reply::error(
+                code,
+                status,
+                faults::status_message(code),
+                vec![],
+            ))
+        }
+        Some(Fault::TooManyRequests { retry_after }) => {
+            let mut reply = Reply::error(
+                429,
+                "RESOURCE_EXHAUSTED",
+                "Quota exceeded for quota metric 'Requests' and limit 'Requests per minute' \
+                 of service 'dataportability.googleapis.com'.",
+                vec![error_info(
+                    "RATE_LIMIT_EXCEEDED",
+                    &[("service", "dataportability.googleapis.com")],
+                )],
+            );
+            if let Some(retry_after) = retry_after {
+                reply
+                    .headers
+                    .push(("retry-after".to_owned(), retry_after.clone()));
+            }
+            Plan::Answer(reply)
+        }
+        Some(Fault::TruncatedBody) => Plan::Truncate(normal(state)),
+        Some(Fault::NonJson) => Plan::Answer(Reply::new(
+            200,
+            "text/html; charset=UTF-8",
+            b"<html><head><title>Sign in</title></head>\
+              <body><p>Please sign in to continue.</p></body></html>"
+                .to_vec(),
+        )),
+        Some(Fault::Delay(wait)) => Plan::Delay(normal(state), *wait),
+    }
 }
 
 /// An answer, before it becomes a hyper response.
@@ -487,47 +838,64 @@ struct Reply {
     status: u16,
     content_type: String,
     body: Vec<u8>,
-    www_authenticate: bool,
+    /// Further headers (name, value), such as `WWW-Authenticate`.
+    headers: Vec<(String, String)>,
 }
 
 impl Reply {
-    fn json(status: u16, body: &Value) -> Reply {
+    fn new(status: u16, content_type: &str, body: Vec<u8>) -> Reply {
         Reply {
             status,
-            content_type: JSON_CONTENT_TYPE.to_owned(),
-            body: body.to_string().into_bytes(),
-            www_authenticate: false,
+            content_type: content_type.to_owned(),
+            body,
+            headers: Vec::new(),
         }
     }
 
+    fn json(status: u16, body: &Value) -> Reply {
+        Reply::new(status, JSON_CONTENT_TYPE, body.to_string().into_bytes())
+    }
+
+    /// The §3 envelope; every API error goes through here (R29, R30).
     fn error(code: u16, status: &str, message: &str, details: Vec<Value>) -> Reply {
-        Reply {
-            status: code,
-            content_type: JSON_CONTENT_TYPE.to_owned(),
-            body: error_body(code, status, message, details).into_bytes(),
-            www_authenticate: false,
-        }
+        let body = error_body(code, status, message, details);
+        Reply::new(code, JSON_CONTENT_TYPE, body.into_bytes())
     }
 
-    fn into_response(self) -> Response<Full<Bytes>> {
-        // A canned status or content type may be nonsense; never panic on it.
-        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    /// The response; with `truncate`, `Content-Length` announces the whole
+    /// body but only the first half is sent before the connection breaks.
+    fn into_response(self, truncate: bool) -> Response<FakeBody> {
+        // A canned status, content type or header may be nonsense; never
+        // panic on it, answer a plain 500 instead.
+        let fallback = || {
+            let mut response = Response::new(FakeBody::full(Bytes::from_static(b"{}")));
+            *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+            response
+        };
+        // hyper cannot send a 1xx as the final answer either.
+        let status = match StatusCode::from_u16(self.status) {
+            Ok(status) if !status.is_informational() => status,
+            _ => return fallback(),
+        };
         let mut builder = Response::builder()
             .status(status)
             .header(hyper::header::CONTENT_TYPE, self.content_type);
-        if self.www_authenticate {
-            builder = builder.header(
-                hyper::header::WWW_AUTHENTICATE,
-                "Bearer realm=\"https://accounts.google.com/\"",
-            );
+        for (name, value) in self.headers {
+            builder = builder.header(name, value);
         }
-        builder
-            .body(Full::new(Bytes::from(self.body)))
-            .unwrap_or_else(|_| {
-                let mut response = Response::new(Full::new(Bytes::from_static(b"{}")));
-                *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-                response
-            })
+        let body = if truncate {
+            // Announce at least one byte more than is sent, even for an
+            // empty body.
+            let announced = self.body.len().max(1);
+            builder = builder.header(hyper::header::CONTENT_LENGTH, announced);
+            let sent = self.body.len() / 2;
+            let mut part = self.body;
+            part.truncate(sent);
+            FakeBody::truncated(Bytes::from(part))
+        } else {
+            FakeBody::full(Bytes::from(self.body))
+        };
+        builder.body(body).unwrap_or_else(|_| fallback())
     }
 }
 
@@ -578,6 +946,10 @@ impl Route {
 
 /// The fake's own answer to a request (no canned reply was queued).
 fn respond(state: &mut State, request: &RecordedRequest) -> Reply {
+    // Signed archive URLs carry their own credential; no token is needed.
+    if request.path.starts_with(storage::PREFIX) {
+        return storage::serve(state, request);
+    }
     let Some(route) = Route::parse(&request.method, &request.path) else {
         let message = format!(
             "The requested URL {} was not found on this server (verb {}).",
@@ -625,7 +997,10 @@ fn authenticate(state: &State, request: &RecordedRequest) -> Result<String, Repl
              login cookie or other valid authentication credential.",
             details,
         );
-        reply.www_authenticate = true;
+        reply.headers.push((
+            "www-authenticate".to_owned(),
+            "Bearer realm=\"https://accounts.google.com/\"".to_owned(),
+        ));
         reply
     };
     let Some(token) = presented_token(request) else {
@@ -736,11 +1111,16 @@ fn initiate(state: &mut State, token: &str, body: &[u8]) -> Reply {
         return Reply::error(401, "UNAUTHENTICATED", "Unknown token.", vec![]);
     };
     let mut access = Access::TimeBased;
+    let mut granted = Vec::new();
     for resource in &body.resources {
         match grant.groups.iter().find(|(group, _)| group == resource) {
-            // One one-time group makes the whole job one-time.
-            Some((_, Access::OneTime)) => access = Access::OneTime,
-            Some((_, Access::TimeBased)) => {}
+            Some((group, group_access)) => {
+                // One one-time group makes the whole job one-time.
+                if *group_access == Access::OneTime {
+                    access = Access::OneTime;
+                }
+                granted.push((group.clone(), *group_access));
+            }
             None => {
                 return Reply::error(
                     403,
@@ -752,18 +1132,137 @@ fn initiate(state: &mut State, token: &str, body: &[u8]) -> Reply {
         }
     }
     let user = grant.user.clone();
+    if state.limits {
+        if let Err(reply) = check_limits(state, &user, &body, &granted) {
+            return reply;
+        }
+    }
     let id = state.new_job_id();
-    let mut job = Job::new(user, body.resources, access);
+    let mut job = state.create_job(user.clone(), body.resources, access);
     job.start_time = body.start_time;
+    job.end_time = body.end_time.clone();
     if let Some(end) = body.end_time {
         job.export_time = end;
     }
     job.origin = id.clone();
+    let now = state.now();
+    for group in job.group_set() {
+        state.exports.push(Export {
+            user: user.clone(),
+            group: group.to_owned(),
+            job_id: id.clone(),
+            access,
+            at: now,
+        });
+    }
     state.jobs.insert(id.clone(), job);
     Reply::json(
         200,
         &json!({"archiveJobId": id, "accessType": access.as_str()}),
     )
+}
+
+/// The three `initiate` rules of R12, in their order (see the module docs).
+fn check_limits(
+    state: &State,
+    user: &str,
+    body: &InitiateBody,
+    granted: &[(String, Access)],
+) -> Result<(), Reply> {
+    // 1. The same request is still running: point at that job, as Google does,
+    //    so a client whose first answer was lost can find it.
+    let wanted = group_set(&body.resources);
+    let running = state.jobs.iter().find(|(_, job)| {
+        job.user == user
+            && job.state == "IN_PROGRESS"
+            && job.group_set() == wanted
+            && job.start_time == body.start_time
+            && job.end_time == body.end_time
+    });
+    if let Some((id, job)) = running {
+        let reason = format!("ALREADY_EXISTS_{}", job.access.reason_suffix());
+        return Err(Reply::error(
+            409,
+            "ALREADY_EXISTS",
+            &format!("An identical archive job ({id}) is already in progress."),
+            vec![error_info(&reason, &[("job_id", id)])],
+        ));
+    }
+
+    // The earlier exports of the requested groups granted with `access`.
+    let previous = |access: Access| -> Vec<&Export> {
+        state
+            .exports
+            .iter()
+            .filter(|export| {
+                export.user == user
+                    && export.access == access
+                    && granted
+                        .iter()
+                        .any(|(group, a)| *a == access && *group == export.group)
+            })
+            .collect()
+    };
+    let ids = |exports: &[&Export]| -> String {
+        let mut ids: Vec<&str> = Vec::new();
+        for export in exports {
+            if !ids.contains(&export.job_id.as_str()) {
+                ids.push(&export.job_id);
+            }
+        }
+        ids.join(",")
+    };
+
+    // 2. A one-time group already exported since the last reset.
+    let used = previous(Access::OneTime);
+    if !used.is_empty() {
+        return Err(Reply::error(
+            429,
+            "RESOURCE_EXHAUSTED",
+            "Requested resources have already been exported under one-time access. \
+             Reset the authorization and ask for consent again to export them again.",
+            vec![error_info(
+                "RESOURCE_EXHAUSTED_ONE_TIME",
+                &[("previous_job_ids", &ids(&used))],
+            )],
+        ));
+    }
+
+    // 3. A time-based group exported less than 24 hours ago (fake clock).
+    let now = state.now();
+    let recent: Vec<&Export> = previous(Access::TimeBased)
+        .into_iter()
+        .filter(|export| {
+            export
+                .at
+                .checked_add(COOLDOWN)
+                .is_some_and(|free| now < free)
+        })
+        .collect();
+    if let Some(free) = recent
+        .iter()
+        .filter_map(|e| e.at.checked_add(COOLDOWN))
+        .max()
+    {
+        let after = rfc3339(free);
+        let message = format!(
+            "Requested resources were exported less than 24 hours ago; \
+             initiate another export after {after}."
+        );
+        let details = vec![error_info(
+            "RESOURCE_EXHAUSTED_TIME_BASED",
+            &[
+                ("previous_job_ids", &ids(&recent)),
+                ("timestamp_after_24hrs", &after),
+            ],
+        )];
+        return Err(if state.cooldown_failed_precondition {
+            Reply::error(400, "FAILED_PRECONDITION", &message, details)
+        } else {
+            Reply::error(429, "RESOURCE_EXHAUSTED", &message, details)
+        });
+    }
+    Ok(())
 }
 
 fn user_of(state: &State, token: &str) -> String {
@@ -777,10 +1276,12 @@ fn user_of(state: &State, token: &str) -> String {
 fn get_state(state: &mut State, token: &str, id: &str) -> Reply {
     let user = user_of(state, token);
     let endpoint = state.endpoint.clone();
+    let (now, key, polls_until_done) = (state.now(), state.signing_key, state.polls_until_done);
     let job = match state.job_of(&user, id) {
         Ok(job) => job,
         Err(reply) => return reply,
     };
+    job.poll(polls_until_done, now);
     let mut body = Map::new();
     body.insert(
         "name".to_owned(),
@@ -789,7 +1290,8 @@ fn get_state(state: &mut State, token: &str, id: &str) -> Reply {
     body.insert("state".to_owned(), Value::from(job.state.as_str()));
     // Signed URLs exist only once the archive does (R17).
     if job.state == "COMPLETE" {
-        body.insert("urls".to_owned(), Value::from(archive_urls(&endpoint, id)));
+        let urls = storage::signed_urls(&endpoint, key, id, now);
+        body.insert("urls".to_owned(), Value::from(urls));
     }
     if let Some(start) = &job.start_time {
         body.insert("startTime".to_owned(), Value::from(start.as_str()));
@@ -801,33 +1303,15 @@ fn get_state(state: &mut State, token: &str, id: &str) -> Reply {
     Reply::json(200, &Value::Object(body))
 }
 
-/// Signed-looking URLs of the archive files. The fake does not serve them.
-fn archive_urls(endpoint: &str, id: &str) -> Vec<String> {
-    let mut encoded_id = String::new();
-    for byte in id.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            encoded_id.push(char::from(byte));
-        } else {
-            encoded_id.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    (1..=2)
-        .map(|n| {
-            format!(
-                "{endpoint}__storage/{encoded_id}/archive-{n}.zip\
-                 ?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Expires=21600&X-Goog-Signature=0f{n}"
-            )
-        })
-        .collect()
-}
-
 fn retry(state: &mut State, token: &str, id: &str) -> Reply {
     let user = user_of(state, token);
-    let (groups, access, start_time, export_time, origin) = match state.job_of(&user, id) {
+    let (groups, access, start_time, end_time, export_time, origin) = match state.job_of(&user, id)
+    {
         Ok(job) if job.state == "FAILED" => (
             job.groups.clone(),
             job.access,
             job.start_time.clone(),
+            job.end_time.clone(),
             job.export_time.clone(),
             job.origin.clone(),
         ),
@@ -849,8 +1333,9 @@ fn retry(state: &mut State, token: &str, id: &str) -> Reply {
     *retries += 1;
     // The new job repeats the failed one; the failed job keeps its id and state (R22).
     let new_id = state.new_job_id();
-    let mut job = Job::new(user, groups, access);
+    let mut job = state.create_job(user, groups, access);
     job.start_time = start_time;
+    job.end_time = end_time;
     job.export_time = export_time;
     job.origin = origin;
     state.jobs.insert(new_id.clone(), job);
@@ -875,10 +1360,17 @@ fn cancel(state: &mut State, token: &str, id: &str) -> Reply {
     }
 }
 
-/// Revokes the calling token: later calls with it get 401 (R27).
+/// Revokes the calling token (later calls with it get 401), forgets the
+/// user's exports so a new consent may export again, and withdraws the
+/// user's archives (R27).
 fn reset(state: &mut State, token: &str) -> Reply {
+    let user = user_of(state, token);
     if let Some(grant) = state.tokens.get_mut(token) {
         grant.revoked = true;
+    }
+    state.exports.retain(|export| export.user != user);
+    for job in state.jobs.values_mut().filter(|job| job.user == user) {
+        job.purged = true;
     }
     Reply::json(200, &json!({}))
 }
