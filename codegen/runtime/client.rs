@@ -1,14 +1,19 @@
 //! The client every call goes through: configuration, and the one place
-//! that sends a request and turns the response into a value or an error.
+//! that sends a request (retrying it under the call's policy, within its
+//! timeouts, traced) and turns the response into a value or an error.
 
 use super::auth::TokenProvider;
-use super::error::{self, ConfigError, Error, Result};
+use super::error::{self, ConfigError, Error, Result, TimeoutError, TimeoutKind};
 use super::query::Query;
+use super::retry::{self, RetryPolicy};
 use crate::Scope;
 use serde::de::DeserializeOwned;
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+use tracing::Instrument;
 
 /// The default limit on a response body: far above any JSON answer of a
 /// Google API, low enough that a hostile server cannot exhaust memory.
@@ -26,7 +31,9 @@ struct Inner {
     http: reqwest::Client,
     endpoint: String,
     auth: Option<Arc<dyn TokenProvider>>,
-    timeout: Option<Duration>,
+    retry: RetryPolicy,
+    attempt_timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
     max_response_bytes: usize,
 }
 
@@ -35,19 +42,24 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("endpoint", &self.inner.endpoint)
             .field("authenticated", &self.inner.auth.is_some())
-            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .field("attempt_timeout", &self.inner.attempt_timeout)
+            .field("total_timeout", &self.inner.total_timeout)
             .finish_non_exhaustive()
     }
 }
 
 impl Client {
-    /// A builder, starting from the service's default endpoint and no credentials.
+    /// A builder, starting from the service's default endpoint, no
+    /// credentials, the default [`RetryPolicy`] and no timeouts.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
             endpoint: crate::DEFAULT_ENDPOINT.to_owned(),
             auth: None,
             http: None,
-            timeout: None,
+            retry: RetryPolicy::default(),
+            attempt_timeout: None,
+            total_timeout: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
@@ -69,9 +81,112 @@ impl Client {
         self.send_raw(&request).await.map(drop)
     }
 
+    /// Sends `request`, retrying failed attempts as its policy allows, all
+    /// within its total timeout; the body of the successful response.
     async fn send_raw(&self, request: &Request) -> Result<Vec<u8>> {
-        let response = self.send_http(self.prepare(request), request.scopes).await?;
-        self.read_success(response).await
+        let options = &request.options;
+        check_timeout("attempt_timeout", options.attempt_timeout)?;
+        check_timeout("total_timeout", options.total_timeout)?;
+        let span = tracing::info_span!(
+            "call",
+            method = request.method_id,
+            attempts = tracing::field::Empty,
+        );
+        let attempts = AtomicU32::new(0);
+        let all_attempts = self.attempts(request, &attempts).instrument(span.clone());
+        let total = options.total_timeout.or(self.inner.total_timeout);
+        let result = match total {
+            None => all_attempts.await,
+            Some(limit) => tokio::time::timeout(limit, all_attempts)
+                .await
+                .unwrap_or_else(|_| {
+                    let made = attempts.load(Ordering::Relaxed);
+                    Err(Error::Timeout(TimeoutError::new(TimeoutKind::Total, limit, made)))
+                }),
+        };
+        span.record("attempts", attempts.load(Ordering::Relaxed));
+        result
+    }
+
+    /// The attempts of one call, counted in `attempts`, with the waits between.
+    async fn attempts(&self, request: &Request, attempts: &AtomicU32) -> Result<Vec<u8>> {
+        let options = &request.options;
+        let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
+        let idempotent = options
+            .idempotent
+            .unwrap_or_else(|| retry::is_idempotent(request.http_method.as_str()));
+        let attempt_timeout = options.attempt_timeout.or(self.inner.attempt_timeout);
+        let http = self.prepare(request);
+        let started = Instant::now();
+        let mut attempt = 1;
+        loop {
+            attempts.store(attempt, Ordering::Relaxed);
+            let error = match self
+                .attempt(request, http.clone(), attempt, attempt_timeout)
+                .await
+            {
+                Ok(bytes) => return Ok(bytes),
+                Err(error) => error,
+            };
+            let delay = if idempotent && error.is_retryable() {
+                policy.next_delay(attempt, error.retry_after(), started.elapsed())
+            } else {
+                None
+            };
+            let Some(delay) = delay else {
+                return Err(error);
+            };
+            // The error's text has no token and no request body: see `Error`.
+            tracing::info!(
+                attempt,
+                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                error = %error,
+                "retrying",
+            );
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    /// One attempt, in its own span: send, read the body, within `timeout`.
+    async fn attempt(
+        &self,
+        request: &Request,
+        http: HttpRequest,
+        attempt: u32,
+        timeout: Option<Duration>,
+    ) -> Result<Vec<u8>> {
+        let span = tracing::debug_span!(
+            "attempt",
+            method = request.method_id,
+            attempt,
+            status = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let exchange = async {
+            let response = self.dispatch(http, request.scopes, None).await?;
+            span.record("status", response.status().as_u16());
+            self.read_success(response).await
+        };
+        let result = with_timeout(timeout, exchange, |after| {
+            Error::Timeout(TimeoutError::new(TimeoutKind::Attempt, after, attempt))
+        })
+        .instrument(span.clone())
+        .await;
+        let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        span.record("elapsed_ms", elapsed_ms);
+        let _entered = span.enter();
+        match &result {
+            Ok(_) => tracing::debug!(elapsed_ms, "attempt succeeded"),
+            Err(error) => tracing::debug!(
+                elapsed_ms,
+                retryable = error.is_retryable(),
+                error = %error,
+                "attempt failed",
+            ),
+        }
+        result
     }
 
     /// The HTTP request a call makes, without credentials: what
@@ -103,11 +218,24 @@ impl Client {
     }
 
     /// Sends `request` with a token for `scopes` (when the client has a
-    /// token provider) and the client's timeout. Any status is returned.
+    /// token provider), once, within the client's attempt timeout (which
+    /// for downloads covers reading the stream). Any status is returned.
     pub(crate) async fn send_http(
         &self,
         request: HttpRequest,
         scopes: &'static [Scope],
+    ) -> Result<reqwest::Response> {
+        self.dispatch(request, scopes, self.inner.attempt_timeout)
+            .await
+    }
+
+    /// Sends `request` once; `timeout` is left to reqwest (the JSON calls
+    /// time their attempts themselves, to report [`Error::Timeout`]).
+    async fn dispatch(
+        &self,
+        request: HttpRequest,
+        scopes: &'static [Scope],
+        timeout: Option<Duration>,
     ) -> Result<reqwest::Response> {
         let inner = &*self.inner;
         let mut builder = inner.http.request(request.method, request.url.as_str());
@@ -124,7 +252,7 @@ impl Client {
         if let Some(body) = request.body {
             builder = builder.body(body);
         }
-        if let Some(timeout) = inner.timeout {
+        if let Some(timeout) = timeout {
             builder = builder.timeout(timeout);
         }
         builder.send().await.map_err(transport)
@@ -134,11 +262,12 @@ impl Client {
     /// Either way the body is read only up to the client's limit.
     pub(crate) async fn read_success(&self, response: reqwest::Response) -> Result<Vec<u8>> {
         let status = response.status();
+        let retry_after = retry_after(&response);
         let bytes = self.read_limited(response).await?;
         if status.is_success() {
             Ok(bytes)
         } else {
-            Err(error::from_status(status.as_u16(), &bytes))
+            Err(error::from_status(status.as_u16(), retry_after, &bytes))
         }
     }
 
@@ -157,6 +286,38 @@ impl Client {
         }
         Ok(bytes)
     }
+}
+
+/// The wait a response's `Retry-After` header asks for.
+pub(crate) fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+    let value = response.headers().get(reqwest::header::RETRY_AFTER)?;
+    retry::parse_retry_after(value.to_str().ok()?, SystemTime::now())
+}
+
+/// Runs `work`, or gives `on_timeout(after)` once `after` has passed.
+async fn with_timeout<T>(
+    after: Option<Duration>,
+    work: impl Future<Output = Result<T>>,
+    on_timeout: impl FnOnce(Duration) -> Error,
+) -> Result<T> {
+    match after {
+        None => work.await,
+        Some(after) => tokio::time::timeout(after, work)
+            .await
+            .unwrap_or_else(|_| Err(on_timeout(after))),
+    }
+}
+
+/// A timeout of zero would fail every call: refused as a setting.
+fn check_timeout(setting: &'static str, timeout: Option<Duration>) -> Result<()> {
+    if timeout == Some(Duration::ZERO) {
+        return Err(Error::Config(ConfigError::new(
+            setting,
+            "0s",
+            "longer than zero",
+        )));
+    }
+    Ok(())
 }
 
 /// Decodes a JSON success body; an empty one is an empty message.
@@ -287,6 +448,21 @@ pub(crate) struct Request {
     pub body: Option<Vec<u8>>,
     /// The scopes the method accepts, for the token provider.
     pub scopes: &'static [Scope],
+    /// The call's own retry and timeout settings.
+    pub options: CallOptions,
+}
+
+/// What a call sets for itself over the client's settings.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CallOptions {
+    /// Replaces the client's retry policy.
+    pub retry: Option<RetryPolicy>,
+    /// Says whether the call is safe to repeat, over its HTTP method's say.
+    pub idempotent: Option<bool>,
+    /// Replaces the client's attempt timeout.
+    pub attempt_timeout: Option<Duration>,
+    /// Replaces the client's total timeout.
+    pub total_timeout: Option<Duration>,
 }
 
 /// What a request's path is relative to, after the endpoint.
@@ -309,7 +485,9 @@ pub struct ClientBuilder {
     endpoint: String,
     auth: Option<Arc<dyn TokenProvider>>,
     http: Option<reqwest::Client>,
-    timeout: Option<Duration>,
+    retry: RetryPolicy,
+    attempt_timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
     max_response_bytes: usize,
 }
 
@@ -318,7 +496,9 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("endpoint", &self.endpoint)
             .field("authenticated", &self.auth.is_some())
-            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("total_timeout", &self.total_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -344,9 +524,26 @@ impl ClientBuilder {
         self
     }
 
-    /// Fails a call whose response has not fully arrived after `timeout`.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+    /// How calls retry failed attempts; see [`RetryPolicy`]. Each call can
+    /// set its own. [`RetryPolicy::disabled`] makes one attempt per call.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Fails an attempt whose response has not fully arrived after
+    /// `timeout`; the attempt can then be retried. For downloads it covers
+    /// reading the whole stream. No limit by default.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// Fails a call that has not succeeded after `timeout`, attempts and
+    /// waits between them included. No limit by default (the retry
+    /// policy's time limit still ends retrying).
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.total_timeout = Some(timeout);
         self
     }
 
@@ -360,13 +557,8 @@ impl ClientBuilder {
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client> {
         let endpoint = normalize_endpoint(&self.endpoint)?;
-        if self.timeout == Some(Duration::ZERO) {
-            return Err(Error::Config(ConfigError::new(
-                "timeout",
-                "0s",
-                "longer than zero",
-            )));
-        }
+        check_timeout("attempt_timeout", self.attempt_timeout)?;
+        check_timeout("total_timeout", self.total_timeout)?;
         if self.max_response_bytes == 0 {
             return Err(Error::Config(ConfigError::new(
                 "max_response_bytes",
@@ -385,7 +577,9 @@ impl ClientBuilder {
                 http,
                 endpoint,
                 auth: self.auth,
-                timeout: self.timeout,
+                retry: self.retry,
+                attempt_timeout: self.attempt_timeout,
+                total_timeout: self.total_timeout,
                 max_response_bytes: self.max_response_bytes,
             }),
         })

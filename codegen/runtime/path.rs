@@ -1,5 +1,6 @@
 //! Path parameters: checking a value against its binding and
-//! percent-encoding it, before any request is made.
+//! percent-encoding it, before any request is made; and the checked text
+//! that every typed resource name in `names` holds ([`NameText`]).
 //!
 //! Every byte outside the unreserved set (`A-Z a-z 0-9 - . _ ~`) is encoded,
 //! so no value can add a segment, a query or a fragment. Segments that are
@@ -28,17 +29,27 @@ pub enum Segment {
     Multi,
 }
 
-/// A path parameter value that the request cannot carry.
+/// A path parameter value that the request cannot carry, or a text that is
+/// not a resource name of the type it was parsed as.
 #[derive(Clone, PartialEq, Eq)]
 pub struct BindingError {
+    /// What was checked: `path parameter` or `resource name`.
+    subject: &'static str,
     parameter: &'static str,
     template: &'static str,
     value: String,
     reason: &'static str,
 }
 
+/// [`BindingError::subject`] of a call's path parameter.
+const PATH_PARAMETER: &str = "path parameter";
+
+/// [`BindingError::subject`] of a typed resource name.
+const RESOURCE_NAME: &str = "resource name";
+
 impl BindingError {
-    /// The parameter's name in the API, such as `name`.
+    /// The parameter's name in the API, such as `name`; for a resource name,
+    /// its type, such as `ArchiveJobName`.
     pub fn parameter(&self) -> &str {
         self.parameter
     }
@@ -58,8 +69,8 @@ impl fmt::Display for BindingError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "path parameter `{}` must match `{}`, but {:?} {}",
-            self.parameter, self.template, self.value, self.reason
+            "{} `{}` must match `{}`, but {:?} {}",
+            self.subject, self.parameter, self.template, self.value, self.reason
         )
     }
 }
@@ -81,6 +92,7 @@ pub fn push_simple(
     binding: Option<&Binding>,
 ) -> Result<(), BindingError> {
     let error = |reason| BindingError {
+        subject: PATH_PARAMETER,
         parameter,
         template: binding.map_or("*", |b| b.template),
         value: value.to_owned(),
@@ -88,8 +100,7 @@ pub fn push_simple(
     };
     check_segment(value).map_err(error)?;
     if let Some(binding) = binding {
-        let segments: Vec<&str> = value.split('/').collect();
-        if !matches(binding.segments, &segments) {
+        if variable_spans(binding.segments, value).is_none() {
             return Err(error("does not"));
         }
     }
@@ -106,6 +117,7 @@ pub fn push_reserved(
     binding: Option<&Binding>,
 ) -> Result<(), BindingError> {
     let error = |reason| BindingError {
+        subject: PATH_PARAMETER,
         parameter,
         template: binding.map_or("**", |b| b.template),
         value: value.to_owned(),
@@ -116,7 +128,7 @@ pub fn push_reserved(
         check_segment(segment).map_err(error)?;
     }
     if let Some(binding) = binding {
-        if !matches(binding.segments, &segments) {
+        if variable_spans(binding.segments, value).is_none() {
             return Err(error("does not"));
         }
     }
@@ -137,15 +149,149 @@ fn check_segment(segment: &str) -> Result<(), &'static str> {
     }
 }
 
-fn matches(binding: &[Segment], value: &[&str]) -> bool {
-    match (binding.split_first(), value.split_first()) {
-        (None, None) => true,
-        (Some((Segment::Multi, _)), _) => !value.is_empty(),
-        (Some((Segment::Single, rest)), Some((_, value_rest))) => matches(rest, value_rest),
-        (Some((Segment::Literal(text), rest)), Some((segment, value_rest))) => {
-            text == segment && matches(rest, value_rest)
+/// Where each variable segment of `binding` (`*`, `**`) lies in `value`,
+/// as byte ranges, or `None` when `value` does not have the binding's shape.
+/// Segments are not checked here (see [`check_segment`]).
+fn variable_spans(binding: &[Segment], value: &str) -> Option<Vec<(usize, usize)>> {
+    let mut spans = Vec::new();
+    // Start of the next segment; `value.len() + 1` once all are used up.
+    let mut start = 0;
+    for segment in binding {
+        if start > value.len() {
+            return None;
         }
-        _ => false,
+        if *segment == Segment::Multi {
+            // `**` takes the rest: one segment or more.
+            spans.push((start, value.len()));
+            start = value.len() + 1;
+            continue;
+        }
+        let end = value[start..].find('/').map_or(value.len(), |i| start + i);
+        match segment {
+            Segment::Literal(text) if *text != &value[start..end] => return None,
+            Segment::Single => spans.push((start, end)),
+            _ => {}
+        }
+        start = end + 1;
+    }
+    (start == value.len() + 1).then_some(spans)
+}
+
+/// Checks `value` against `binding` and gives the byte range of each of its
+/// variable segments, in order: the one matcher behind every typed resource
+/// name. `type_name` (such as `ArchiveJobName`) appears in errors.
+pub(crate) fn match_binding(
+    binding: &Binding,
+    type_name: &'static str,
+    value: &str,
+) -> Result<Vec<(usize, usize)>, BindingError> {
+    let error = |reason| BindingError {
+        subject: RESOURCE_NAME,
+        parameter: type_name,
+        template: binding.template,
+        value: value.to_owned(),
+        reason,
+    };
+    // The same rules as a path parameter's, so that every resource name can
+    // be sent as one.
+    for segment in value.split('/') {
+        check_segment(segment).map_err(error)?;
+    }
+    variable_spans(binding.segments, value).ok_or_else(|| error("does not"))
+}
+
+/// The checked text of a typed resource name and where its variable
+/// segments lie: what every type in `names` wraps, so that each type adds
+/// only its template, constructor and accessors.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NameText {
+    text: String,
+    /// Byte ranges of the variable segments; they follow from `text`, so
+    /// equality and order are the text's.
+    spans: Box<[(usize, usize)]>,
+}
+
+impl NameText {
+    /// Checks a whole name, such as `archiveJobs/123`, against `binding`.
+    pub fn parse(
+        binding: &Binding,
+        type_name: &'static str,
+        text: String,
+    ) -> Result<Self, BindingError> {
+        let spans = match_binding(binding, type_name, &text)?.into_boxed_slice();
+        Ok(Self { text, spans })
+    }
+
+    /// Builds a name from the values of its variable segments, in order,
+    /// and checks it: a `*` value must be one segment, so that no value can
+    /// move the others (`new("a/locations/b", "c")` is refused, not read as
+    /// three parts).
+    pub fn build(
+        binding: &Binding,
+        type_name: &'static str,
+        parts: &[String],
+    ) -> Result<Self, BindingError> {
+        let mut text = String::new();
+        let mut parts_iter = parts.iter();
+        let mut one_segment_parts = true;
+        for (i, segment) in binding.segments.iter().enumerate() {
+            if i > 0 {
+                text.push('/');
+            }
+            match segment {
+                Segment::Literal(literal) => text.push_str(literal),
+                Segment::Single | Segment::Multi => {
+                    let part = parts_iter.next().map_or("", String::as_str);
+                    one_segment_parts &= *segment == Segment::Multi || !part.contains('/');
+                    text.push_str(part);
+                }
+            }
+        }
+        let reason = if parts_iter.next().is_some() {
+            // Only a hand-made call can get here: generated constructors
+            // pass one value per variable.
+            Some("was built from more values than the template has variables")
+        } else if !one_segment_parts {
+            Some("has a `/` inside a part that must be one segment (`*`)")
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            return Err(BindingError {
+                subject: RESOURCE_NAME,
+                parameter: type_name,
+                template: binding.template,
+                value: text,
+                reason,
+            });
+        }
+        Self::parse(binding, type_name, text)
+    }
+
+    /// The whole name.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The value of variable segment `index` (in path order).
+    pub fn part(&self, index: usize) -> &str {
+        let (start, end) = self.spans[index];
+        &self.text[start..end]
+    }
+
+    /// The whole name, without copying.
+    pub fn into_string(self) -> String {
+        self.text
+    }
+
+    /// Reads a name from a string, checking it as [`NameText::parse`] does.
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+        binding: &Binding,
+        type_name: &'static str,
+    ) -> Result<Self, D::Error> {
+        let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Self::parse(binding, type_name, text).map_err(serde::de::Error::custom)
     }
 }
 

@@ -4,7 +4,7 @@
 //! Emitters read only these types, never the Discovery JSON, so a second
 //! input format (OpenAPI) needs only a second lowering.
 
-use crate::path_template::PathTemplate;
+use crate::path_template::{Binding, PathTemplate};
 
 /// A whole API.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -35,6 +35,11 @@ pub struct Api {
     pub resources: Vec<Resource>,
     /// Methods outside any resource, called on the client itself, sorted by spec name.
     pub methods: Vec<Method>,
+    /// Typed resource names (`src/names.rs`), one per distinct path binding
+    /// with literal and variable segments, sorted by Rust name. Absent from
+    /// the `api.json` of crates made before they existed.
+    #[serde(default)]
+    pub resource_names: Vec<ResourceName>,
 }
 
 impl Api {
@@ -50,6 +55,19 @@ impl Api {
         walk(&self.resources, &mut out);
         out
     }
+}
+
+/// A typed resource name: a type in `names` for the values of one path
+/// binding, such as `ArchiveJobName` for `archiveJobs/*`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ResourceName {
+    /// The type's name, such as `LocationName`.
+    pub rust_name: String,
+    /// The shape of its values, such as `projects/*/locations/*`.
+    pub binding: Binding,
+    /// One accessor per variable segment (`*`, `**`), in path order, such
+    /// as `project` and `location`; escaped where needed (`r#type`).
+    pub accessors: Vec<String>,
 }
 
 /// An OAuth scope.
@@ -206,6 +224,11 @@ pub struct Parameter {
     pub pattern: Option<String>,
     /// Whether the spec marks it deprecated.
     pub deprecated: bool,
+    /// For a path parameter whose binding has a typed resource name, that
+    /// type in `names` (such as `ArchiveJobName`), which calls accept as well
+    /// as a string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_name: Option<String>,
 }
 
 /// Where a parameter's value travels.

@@ -173,6 +173,64 @@ impl Namespace {
     }
 }
 
+/// The singular of a plural collection name, such as a literal segment of a
+/// resource path (`archiveJobs` → `archiveJob`), by a few suffix rules.
+///
+/// Rules, first match wins (suffixes compared case-insensitively; the
+/// replacement follows the case of the word's last letter):
+///
+/// 1. words ending in `series`, `species` or `news` stay as they are;
+/// 2. `ies` → `y` (`policies` → `policy`);
+/// 3. `sses` → `ss`, and `xes`, `ches`, `shes` lose `es` (`addresses` →
+///    `address`, `indexes` → `index`, `batches` → `batch`);
+/// 4. `lves` → `lf` (`shelves` → `shelf`);
+/// 5. a final `s` goes, except after `s`, `u` or `i` (`models` → `model`,
+///    but `access`, `status`, `analysis` stay);
+/// 6. anything else (`global`, `portabilityArchiveState`) stays.
+///
+/// English has exceptions these rules get wrong (`caches` → `cach`); they
+/// only ever make a name read oddly, never a wrong program, and the rules
+/// are kept few so a name can be predicted from the path.
+pub fn singular(word: &str) -> String {
+    let lower = word.to_ascii_lowercase();
+    let upper = word.ends_with(|c: char| c.is_ascii_uppercase());
+    let replace = |cut: usize, with: &str| {
+        let with = if upper {
+            with.to_ascii_uppercase()
+        } else {
+            with.to_owned()
+        };
+        format!("{}{with}", &word[..word.len() - cut])
+    };
+    if ["series", "species", "news"]
+        .iter()
+        .any(|w| lower.ends_with(w))
+    {
+        return word.to_owned();
+    }
+    if lower.ends_with("ies") && lower.len() > 3 {
+        return replace(3, "y");
+    }
+    if ["sses", "xes", "ches", "shes"]
+        .iter()
+        .any(|s| lower.ends_with(s) && lower.len() > s.len())
+    {
+        return replace(2, "");
+    }
+    if lower.ends_with("lves") && lower.len() > 4 {
+        return replace(3, "f");
+    }
+    if lower.ends_with('s')
+        && lower.len() > 1
+        && !lower.ends_with("ss")
+        && !lower.ends_with("us")
+        && !lower.ends_with("is")
+    {
+        return replace(1, "");
+    }
+    word.to_owned()
+}
+
 /// The one identifier for a name that needs no namespace (a crate-level item).
 pub fn ident(original: &str, case: Case, context: &str) -> Result<String, NamingError> {
     bare(original, case)
@@ -260,6 +318,37 @@ mod tests {
             .unwrap();
         assert_eq!(names["method"], "accounts");
         assert_eq!(names["resource"], "accounts_2");
+    }
+
+    #[test]
+    fn singular_follows_a_few_suffix_rules() {
+        let cases = [
+            ("archiveJobs", "archiveJob"),
+            ("projects", "project"),
+            ("locations", "location"),
+            ("keyRings", "keyRing"),
+            ("policies", "policy"),
+            ("firewallpolicies", "firewallpolicy"),
+            ("addresses", "address"),
+            ("indexes", "index"),
+            ("batches", "batch"),
+            ("meshes", "mesh"),
+            ("shelves", "shelf"),
+            ("timeSeries", "timeSeries"),
+            ("species", "species"),
+            ("access", "access"),
+            ("status", "status"),
+            ("analysis", "analysis"),
+            ("global", "global"),
+            ("portabilityArchiveState", "portabilityArchiveState"),
+            ("jwks", "jwk"),
+            ("s", "s"),
+            ("POLICIES", "POLICY"),
+            ("MODELS", "MODEL"),
+        ];
+        for (plural, expected) in cases {
+            assert_eq!(singular(plural), expected, "{plural}");
+        }
     }
 
     #[test]

@@ -52,11 +52,18 @@ pub enum Expansion {
 }
 
 /// The shape a reserved-expansion value must have, such as `archiveJobs/*`.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Ordered and hashable so that equal bindings of different methods can be
+/// collected into one typed resource name.
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Binding(pub Vec<BindingSegment>);
 
 /// One segment of a [`Binding`].
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum BindingSegment {
     /// Exactly this text.
     Literal(String),
@@ -634,6 +641,131 @@ mod tests {
             assert!(push_simple(&mut out, "bucket", "..", None).is_err());
             assert!(push_simple(&mut out, "bucket", "", None).is_err());
             assert!(out.is_empty(), "nothing is written on error");
+        }
+    }
+
+    // The one matcher behind every typed resource name, on the source the
+    // crates ship.
+    mod resource_names {
+        use super::super::runtime_path::{Binding, NameText, Segment, match_binding};
+
+        const LOCATION: Binding = Binding {
+            template: "projects/*/locations/*",
+            segments: &[
+                Segment::Literal("projects"),
+                Segment::Single,
+                Segment::Literal("locations"),
+                Segment::Single,
+            ],
+        };
+        const DOCUMENT: Binding = Binding {
+            template: "projects/*/documents/**",
+            segments: &[
+                Segment::Literal("projects"),
+                Segment::Single,
+                Segment::Literal("documents"),
+                Segment::Multi,
+            ],
+        };
+
+        #[test]
+        fn spans_point_at_the_variables() {
+            let text = "projects/p-1/locations/us";
+            let spans = match_binding(&LOCATION, "LocationName", text).unwrap();
+            let parts: Vec<&str> = spans.iter().map(|&(a, b)| &text[a..b]).collect();
+            assert_eq!(parts, ["p-1", "us"]);
+            let text = "projects/p/documents/a/b/c";
+            let spans = match_binding(&DOCUMENT, "DocumentName", text).unwrap();
+            assert_eq!(&text[spans[1].0..spans[1].1], "a/b/c");
+        }
+
+        #[test]
+        fn text_that_does_not_fit_is_refused_naming_type_template_and_value() {
+            for bad in [
+                "",
+                "projects/p",
+                "projects/p/locations",
+                "projects/p/locations/",
+                "projects/p/locations/l/",
+                "projects/p/locations/l/x",
+                "projects//locations/l",
+                "projects/../locations/l",
+                "projects/p/zones/l",
+                "/projects/p/locations/l",
+            ] {
+                let err = match_binding(&LOCATION, "LocationName", bad).unwrap_err();
+                assert_eq!(
+                    (err.parameter(), err.template(), err.value()),
+                    ("LocationName", "projects/*/locations/*", bad)
+                );
+                let text = err.to_string();
+                assert!(
+                    text.starts_with(
+                        "resource name `LocationName` must match `projects/*/locations/*`"
+                    ),
+                    "{text}"
+                );
+                assert!(text.contains(&format!("{bad:?}")), "{text}");
+            }
+            for bad in [
+                "projects/p/documents",
+                "projects/p/documents/a//b",
+                "projects/p/documents/a/..",
+            ] {
+                assert!(
+                    match_binding(&DOCUMENT, "DocumentName", bad).is_err(),
+                    "{bad}"
+                );
+            }
+        }
+
+        #[test]
+        fn built_names_check_each_part() {
+            let name = NameText::build(&LOCATION, "LocationName", &["p".into(), "us-east1".into()])
+                .unwrap();
+            assert_eq!(name.as_str(), "projects/p/locations/us-east1");
+            assert_eq!((name.part(0), name.part(1)), ("p", "us-east1"));
+            let parsed =
+                NameText::parse(&LOCATION, "LocationName", name.as_str().to_owned()).unwrap();
+            assert_eq!(parsed, name);
+            // A `/` in a `*` part would move the other parts.
+            let err = NameText::build(
+                &LOCATION,
+                "LocationName",
+                &["a/locations/b".into(), "c".into()],
+            )
+            .unwrap_err();
+            assert_eq!(err.value(), "projects/a/locations/b/locations/c");
+            assert!(err.to_string().contains("one segment"), "{err}");
+            for (project, location) in [("", "l"), ("p", ".."), (".", "l")] {
+                let parts = [project.to_owned(), location.to_owned()];
+                assert!(NameText::build(&LOCATION, "LocationName", &parts).is_err());
+            }
+            assert!(NameText::build(&LOCATION, "LocationName", &["p".into()]).is_err());
+            let extra = ["p".into(), "l".into(), "x".into()];
+            assert!(NameText::build(&LOCATION, "LocationName", &extra).is_err());
+            // `**` may hold `/`, but no empty or dot segments.
+            let document =
+                NameText::build(&DOCUMENT, "DocumentName", &["p".into(), "a/b".into()]).unwrap();
+            assert_eq!(document.part(1), "a/b");
+            assert_eq!(document.clone().into_string(), "projects/p/documents/a/b");
+            for rest in ["a//b", "a/../b", "", "a/"] {
+                let parts = ["p".to_owned(), rest.to_owned()];
+                assert!(
+                    NameText::build(&DOCUMENT, "DocumentName", &parts).is_err(),
+                    "{rest}"
+                );
+            }
+        }
+
+        #[test]
+        fn deserializing_checks_the_text() {
+            let mut json = serde_json::Deserializer::from_str("\"projects/p/locations/l\"");
+            let name = NameText::deserialize(&mut json, &LOCATION, "LocationName").unwrap();
+            assert_eq!(name.part(1), "l");
+            let mut json = serde_json::Deserializer::from_str("\"projects/p\"");
+            let err = NameText::deserialize(&mut json, &LOCATION, "LocationName").unwrap_err();
+            assert!(err.to_string().contains("projects/*/locations/*"), "{err}");
         }
     }
 }

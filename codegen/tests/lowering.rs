@@ -470,3 +470,317 @@ fn methods_know_their_paging_media_and_place() {
         codegen::path_template::Expansion::Simple(None)
     ));
 }
+
+/// A document with one `GET` method per `(name, path, pattern)`; each path
+/// has one string path parameter `name`, with `pattern` when given.
+fn paths_document(methods: &[(&str, &str, Option<&str>)]) -> Value {
+    let mut lowered = serde_json::Map::new();
+    for (name, path, pattern) in methods {
+        let mut parameter = json!({"type": "string", "location": "path", "required": true});
+        if let Some(pattern) = pattern {
+            parameter["pattern"] = json!(pattern);
+        }
+        lowered.insert(
+            (*name).to_owned(),
+            json!({
+                "id": format!("names.{name}"),
+                "httpMethod": "GET",
+                "path": path,
+                "parameterOrder": ["name"],
+                "parameters": {"name": parameter},
+            }),
+        );
+    }
+    json!({
+        "name": "names",
+        "version": "v1",
+        "rootUrl": "https://names.example.com/",
+        "servicePath": "",
+        "resources": {"things": {"methods": lowered}},
+    })
+}
+
+fn lower_value(document: &Value) -> codegen::ir::Api {
+    codegen::lower::lower("names.json", &document.to_string()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// `(type, template, accessors)` of every resource name, in IR order.
+fn resource_names(api: &codegen::ir::Api) -> Vec<(String, String, Vec<String>)> {
+    api.resource_names
+        .iter()
+        .map(|n| {
+            (
+                n.rust_name.clone(),
+                n.binding.to_string(),
+                n.accessors.clone(),
+            )
+        })
+        .collect()
+}
+
+/// The resource name each method's `name` parameter takes, by method.
+fn taken_by(api: &codegen::ir::Api) -> Vec<(String, Option<String>)> {
+    api.all_methods()
+        .iter()
+        .map(|m| (m.fn_name.clone(), m.args[0].resource_name.clone()))
+        .collect()
+}
+
+fn owned(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| (*s).to_owned()).collect()
+}
+
+#[test]
+fn the_data_portability_api_has_a_name_per_template_and_its_calls_take_them() {
+    let api = codegen::lower::lower(SPEC, &spec().to_string()).unwrap();
+    assert_eq!(
+        resource_names(&api),
+        [
+            (
+                "ArchiveJobName".into(),
+                "archiveJobs/*".into(),
+                owned(&["archive_job"])
+            ),
+            (
+                "PortabilityArchiveStateName".into(),
+                "archiveJobs/*/portabilityArchiveState".into(),
+                owned(&["archive_job"])
+            ),
+        ]
+    );
+    let taken: Vec<(&str, Option<&str>)> = api
+        .all_methods()
+        .iter()
+        .flat_map(|m| {
+            m.args
+                .iter()
+                .map(|p| (m.id.as_str(), p.resource_name.as_deref()))
+        })
+        .collect();
+    assert!(taken.contains(&("dataportability.archiveJobs.retry", Some("ArchiveJobName"))));
+    assert!(taken.contains(&(
+        "dataportability.archiveJobs.getPortabilityArchiveState",
+        Some("PortabilityArchiveStateName")
+    )));
+    // The emitted module and the method docs point at the types.
+    let files = generate(&spec()).unwrap();
+    assert!(files["src/lib.rs"].contains("pub mod names;"));
+    assert!(
+        files["src/names.rs"].contains("pub struct ArchiveJobName(NameText);"),
+        "{}",
+        files["src/names.rs"]
+    );
+    assert!(
+        files["src/resources/archive_jobs.rs"]
+            .contains("Takes a [`crate::names::ArchiveJobName`] or a string.")
+    );
+}
+
+#[test]
+fn resource_names_come_from_bindings_of_any_api_deduplicated_and_sorted() {
+    let document = paths_document(&[
+        // One binding in both spellings, and twice: one type.
+        ("getLocation", "v1/{name=projects/*/locations/*}", None),
+        (
+            "listLocations",
+            "v1/{+name}/things",
+            Some("^projects/[^/]+/locations/[^/]+$"),
+        ),
+        (
+            "getKeyRing",
+            "v1/{+name}",
+            Some("^projects/[^/]+/locations/[^/]+/keyRings/[^/]+$"),
+        ),
+        ("getPolicy", "v1/{name=policies/*}", None),
+        ("getAddress", "v1/{name=regions/*/addresses/*}", None),
+        ("getIndex", "v1/{name=indexes/*}", None),
+        ("getSeries", "v1/{name=timeSeries/*}", None),
+        ("getType", "v1/{name=types/*}", None),
+        // A simple `{x}` whose pattern has literals gets a type too.
+        ("getUser", "v1/users:lookup/{name}", Some("^users/[^/]+$")),
+        // No literal, no variable, or no binding: no type.
+        ("getAny", "v1/{name=**}", None),
+        ("getOne", "v1/{name}", Some("^[^/]+$")),
+        ("getGlobal", "v1/{name=projects/global}", None),
+        ("getFree", "v1/{+name}", None),
+    ]);
+    let api = lower_value(&document);
+    assert_eq!(
+        resource_names(&api),
+        [
+            (
+                "AddressName".into(),
+                "regions/*/addresses/*".into(),
+                owned(&["region", "address"])
+            ),
+            ("IndexName".into(), "indexes/*".into(), owned(&["index"])),
+            (
+                "KeyRingName".into(),
+                "projects/*/locations/*/keyRings/*".into(),
+                owned(&["project", "location", "key_ring"])
+            ),
+            (
+                "LocationName".into(),
+                "projects/*/locations/*".into(),
+                owned(&["project", "location"])
+            ),
+            ("PolicyName".into(), "policies/*".into(), owned(&["policy"])),
+            (
+                "TimeSeriesName".into(),
+                "timeSeries/*".into(),
+                owned(&["time_series"])
+            ),
+            ("TypeName".into(), "types/*".into(), owned(&["r#type"])),
+            ("UserName".into(), "users/*".into(), owned(&["user"])),
+        ]
+    );
+    let taken = taken_by(&api);
+    let of = |f: &str| taken.iter().find(|(n, _)| n == f).unwrap().1.clone();
+    assert_eq!(of("get_location").as_deref(), Some("LocationName"));
+    assert_eq!(of("list_locations").as_deref(), Some("LocationName"));
+    assert_eq!(of("get_user").as_deref(), Some("UserName"));
+    for untyped in ["get_any", "get_one", "get_global", "get_free"] {
+        assert_eq!(of(untyped), None, "{untyped}");
+    }
+    // Neither key order nor the order of methods changes names or order.
+    let reversed = common::reversed_keys(&document);
+    let again = codegen::lower::lower("names.json", &reversed).unwrap();
+    assert_eq!(again.resource_names, api.resource_names);
+}
+
+#[test]
+fn templates_that_would_share_a_name_are_told_apart_by_more_literals() {
+    let api = lower_value(&paths_document(&[
+        ("a", "v1/{name=projects/*/locations/*}", None),
+        ("b", "v1/{name=organizations/*/locations/*}", None),
+        ("c", "v1/{name=projects/*/locations/*/keyRings/*}", None),
+        ("d", "v1/{name=projects/*/keyRings/*}", None),
+        ("e", "v1/{name=publishers/*/models/*}", None),
+        (
+            "f",
+            "v1/{name=projects/*/locations/*/publishers/*/models/*}",
+            None,
+        ),
+        ("g", "v1/{name=projects/*/locations/*/models/*}", None),
+    ]));
+    let names: Vec<(String, String)> = resource_names(&api)
+        .into_iter()
+        .map(|(name, template, _)| (template, name))
+        .collect();
+    let expected = [
+        ("organizations/*/locations/*", "OrganizationLocationName"),
+        ("projects/*/keyRings/*", "ProjectKeyRingName"),
+        ("projects/*/locations/*", "ProjectLocationName"),
+        ("projects/*/locations/*/keyRings/*", "LocationKeyRingName"),
+        ("projects/*/locations/*/models/*", "LocationModelName"),
+        (
+            "projects/*/locations/*/publishers/*/models/*",
+            "LocationPublisherModelName",
+        ),
+        ("publishers/*/models/*", "PublisherModelName"),
+    ];
+    let mut names = names;
+    names.sort();
+    assert_eq!(
+        names,
+        expected
+            .iter()
+            .map(|(t, n)| ((*t).to_owned(), (*n).to_owned()))
+            .collect::<Vec<_>>()
+    );
+    // Every template keeps its own type: nothing is merged.
+    let types: std::collections::BTreeSet<_> =
+        api.resource_names.iter().map(|n| &n.rust_name).collect();
+    assert_eq!(types.len(), api.resource_names.len());
+}
+
+#[test]
+fn templates_with_the_same_literals_are_numbered_in_template_order() {
+    // Firestore's three document templates have the same literals.
+    let api = lower_value(&paths_document(&[
+        (
+            "a",
+            "v1/{+name}",
+            Some("^projects/[^/]+/databases/[^/]+/documents/[^/]+/.*$"),
+        ),
+        (
+            "b",
+            "v1/{+name}:list",
+            Some("^projects/[^/]+/databases/[^/]+/documents$"),
+        ),
+        (
+            "c",
+            "v1/{+name}:create",
+            Some("^projects/[^/]+/databases/[^/]+/documents/.*$"),
+        ),
+    ]));
+    assert_eq!(
+        resource_names(&api),
+        [
+            (
+                "DocumentName".into(),
+                "projects/*/databases/*/documents".into(),
+                owned(&["project", "database"])
+            ),
+            // `*` sorts before `/`.
+            (
+                "DocumentName2".into(),
+                "projects/*/databases/*/documents/**".into(),
+                owned(&["project", "database", "document"])
+            ),
+            (
+                "DocumentName3".into(),
+                "projects/*/databases/*/documents/*/**".into(),
+                owned(&["project", "database", "document", "path"])
+            ),
+        ]
+    );
+}
+
+#[test]
+fn accessors_are_distinct_escaped_and_never_shadow_the_types_methods() {
+    let api = lower_value(&paths_document(&[
+        ("a", "v1/{name=projects/*/projects/*}", None),
+        ("b", "v1/{name=selves/*/news/*}", None),
+        ("c", "v1/{name=clones/*/as_strs/*}", None),
+    ]));
+    let accessors: Vec<Vec<String>> = api
+        .resource_names
+        .iter()
+        .map(|n| n.accessors.clone())
+        .collect();
+    assert!(
+        accessors.contains(&owned(&["clone_2", "as_str_2"])),
+        "{accessors:?}"
+    );
+    assert!(
+        accessors.contains(&owned(&["project", "project_2"])),
+        "{accessors:?}"
+    );
+    assert!(
+        accessors.contains(&owned(&["self_", "news"])),
+        "{accessors:?}"
+    );
+}
+
+#[test]
+fn api_records_from_before_resource_names_still_read() {
+    let api = codegen::lower::lower(SPEC, &spec().to_string()).unwrap();
+    let mut record = serde_json::to_value(&api).unwrap();
+    record.as_object_mut().unwrap().remove("resource_names");
+    let text = json!({"@generated": "old", "api": record}).to_string();
+    let read = codegen::read_api_record(&text).unwrap();
+    assert!(read.resource_names.is_empty());
+    // Parameters without `resource_name` read as taking none.
+    let mut stripped = serde_json::to_value(&api).unwrap();
+    let text = stripped
+        .to_string()
+        .replace("\"resource_name\":", "\"x_ignored\":");
+    stripped = serde_json::from_str(&text).unwrap();
+    let read = codegen::read_api_record(&json!({"api": stripped}).to_string()).unwrap();
+    assert!(
+        read.all_methods()
+            .iter()
+            .all(|m| m.args.iter().all(|p| p.resource_name.is_none()))
+    );
+}

@@ -751,11 +751,22 @@ async fn an_endpoint_that_is_not_a_plain_http_url_is_a_config_error() {
             "{error}"
         );
     }
-    let error = checked(Client::builder().timeout(Duration::ZERO).build());
-    assert!(
-        matches!(&error, Error::Config(c) if c.setting() == "timeout"),
-        "{error:?}"
-    );
+    for (builder, setting) in [
+        (
+            Client::builder().attempt_timeout(Duration::ZERO),
+            "attempt_timeout",
+        ),
+        (
+            Client::builder().total_timeout(Duration::ZERO),
+            "total_timeout",
+        ),
+    ] {
+        let error = checked(builder.build());
+        assert!(
+            matches!(&error, Error::Config(c) if c.setting() == setting),
+            "{error:?}"
+        );
+    }
     let error = checked(Client::builder().max_response_bytes(0).build());
     assert!(
         matches!(&error, Error::Config(c) if c.setting() == "max_response_bytes"),

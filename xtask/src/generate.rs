@@ -104,6 +104,7 @@ pub fn settings(spec: &Spec, crate_name: &str, standalone: bool) -> CrateSetting
         source: spec.file.clone(),
         command: COMMAND.to_owned(),
         dev_dependencies: BTreeMap::new(),
+        test_features: Vec::new(),
         standalone,
     }
 }

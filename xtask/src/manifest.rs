@@ -34,6 +34,9 @@ pub struct Entry {
     /// Dev-dependencies of the generated crate.
     #[serde(default)]
     pub dev_dependencies: BTreeMap<String, DependencySpec>,
+    /// Features of the generated crate that its own tests need.
+    #[serde(default)]
+    pub test_features: Vec<String>,
 }
 
 /// A dependency as written in YAML: a version, or a table.
@@ -179,6 +182,16 @@ mod tests {
             ["macros"]
         );
         assert_eq!(entry.dev_dependencies["hyper"].to_dependency().version, "1");
+        assert!(entry.test_features.is_empty(), "none unless listed");
+    }
+
+    #[test]
+    fn reads_test_features() {
+        let manifest = Manifest::parse(
+            "specs:\n  - spec: specs/a.json\n    crate: a\n    version: 0.1.0\n    output: gen/a\n    source: us\n    test-features: [yup-oauth2]\n",
+        )
+        .unwrap();
+        assert_eq!(manifest.specs[0].test_features, ["yup-oauth2"]);
     }
 
     #[test]

@@ -84,6 +84,7 @@ pub fn run(root: &Path, mode: Mode) -> Result<Vec<CrateReport>, RegenError> {
                 .iter()
                 .map(|(name, dep)| (name.clone(), dep.to_dependency()))
                 .collect(),
+            test_features: entry.test_features.clone(),
             // A member of this repository's workspace.
             standalone: false,
         };

@@ -66,6 +66,7 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
             }
             _ => None,
         });
+    let call_options = call_option_setters(method);
     let send_doc = doc("Sends the call and returns the response body.\n\n\
          Path parameters are checked first: a value that does not fit its \
          template is an [`crate::Error::Binding`] and nothing is sent.");
@@ -128,6 +129,7 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
             #( #optional_fields )*
             #request_field
             standard: crate::params::StandardParams,
+            options: crate::runtime::client::CallOptions,
         }
 
         impl<'a> #builder<'a> {
@@ -136,6 +138,7 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
 
             #( #optional_setters )*
             #( #standard_setters )*
+            #call_options
 
             #send_doc
             pub async fn send(self) -> crate::Result<#response> {
@@ -172,6 +175,52 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
         }
 
         #( #method_enums )*
+    }
+}
+
+/// Setters of the call's own retry policy, idempotency and timeouts.
+fn call_option_setters(method: &Method) -> TokenStream {
+    let verb = method.http_method.as_str();
+    let safe = matches!(verb, "GET" | "HEAD" | "OPTIONS" | "PUT" | "DELETE");
+    let idempotent_doc = doc(&if safe {
+        format!(
+            "Says whether this call may be sent more than once. A `{verb}` is \
+             retried by default; `false` stops that."
+        )
+    } else {
+        format!(
+            "Says that this call may be sent more than once, so failed \
+             attempts are retried under the retry policy. A `{verb}` is not \
+             retried by default: a retry after an attempt that reached the \
+             service could do the work twice."
+        )
+    });
+    quote! {
+        /// Retries this call's failed attempts under `policy` instead of the client's.
+        pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
+        }
+
+        #idempotent_doc
+        pub fn idempotent(mut self, idempotent: bool) -> Self {
+            self.options.idempotent = Some(idempotent);
+            self
+        }
+
+        /// Fails an attempt of this call that takes longer than `timeout`
+        /// (instead of the client's attempt timeout).
+        pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+
+        /// Fails this call when it has not succeeded after `timeout`, retries
+        /// and waits included (instead of the client's total timeout).
+        pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.total_timeout = Some(timeout);
+            self
+        }
     }
 }
 
@@ -429,6 +478,7 @@ fn into_request(method: &Method) -> TokenStream {
             query,
             body: #body,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }

@@ -28,6 +28,39 @@ const DEPENDENCIES: &[(&str, &str)] = &[
     ("serde", r#"{ version = "1", features = ["derive"] }"#),
     // The wire format.
     ("serde_json", r#""1""#),
+    // Sleeps between retries and per-attempt/overall timeouts. reqwest
+    // already builds tokio with `time`, so it costs no compile time.
+    (
+        "tokio",
+        r#"{ version = "1", default-features = false, features = ["time"] }"#,
+    ),
+    // Spans per call and per attempt. Already built for reqwest (through
+    // h2) with exactly these features; no `attributes`, so no proc macro.
+    (
+        "tracing",
+        r#"{ version = "0.1", default-features = false, features = ["std"] }"#,
+    ),
+];
+
+/// Optional dependencies, in name order, each behind the feature named in
+/// [`emit`]'s `[features]` table. Real OAuth is opt-in: most applications
+/// already have tokens, and minting them costs compile time (measured in
+/// the README) that only those who mint should pay.
+const OPTIONAL_DEPENDENCIES: &[(&str, &str)] = &[
+    // Only to name the connector bound of any yup-oauth2 `Authenticator`
+    // (`Connect`); yup-oauth2 and reqwest already build it.
+    (
+        "hyper-util",
+        r#"{ version = "0.1", default-features = false, features = ["client-legacy"], optional = true }"#,
+    ),
+    // The service-account flow (a signed JWT, RS256) and yup-oauth2's
+    // HTTPS client on rustls with aws-lc-rs: the TLS stack and crypto
+    // provider reqwest already builds. Not `ring` (a second provider), not
+    // the default features (which are `ring`).
+    (
+        "yup-oauth2",
+        r#"{ version = "12", default-features = false, features = ["service-account", "hyper-rustls", "aws-lc-rs"], optional = true }"#,
+    ),
 ];
 
 /// Settings of the crate being generated that the spec does not decide.
@@ -47,6 +80,10 @@ pub struct CrateSettings {
     pub command: String,
     /// Dev-dependencies for the crate's hand-written tests.
     pub dev_dependencies: BTreeMap<String, Dependency>,
+    /// Features of the crate itself that its hand-written tests need. They
+    /// become a dev-dependency of the crate on itself, so `cargo test`
+    /// turns them on while builds for dependents leave them off.
+    pub test_features: Vec<String>,
     /// Whether the crate is its own workspace (an empty `[workspace]`
     /// table), so it builds wherever it is written, even inside another
     /// workspace's folder. Crates that are members of a workspace say `false`.
@@ -96,6 +133,9 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> String {
     for (name, spec) in DEPENDENCIES {
         let _ = writeln!(out, "{name} = {spec}");
     }
+    for (name, spec) in OPTIONAL_DEPENDENCIES {
+        let _ = writeln!(out, "{name} = {spec}");
+    }
     let _ = writeln!(out);
     let _ = writeln!(out, "[features]");
     let _ = writeln!(
@@ -103,6 +143,13 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> String {
         "# Calls by method id with JSON parameters, for tools and conformance tests."
     );
     let _ = writeln!(out, "dispatch = []");
+    let _ = writeln!(
+        out,
+        "# `YupTokenProvider`: OAuth tokens minted by yup-oauth2 (a service-account\n\
+         # key, or any yup-oauth2 authenticator) for the scopes the application chose.\n\
+         # Off by default: applications that bring their own tokens need not build it."
+    );
+    let _ = writeln!(out, "yup-oauth2 = [\"dep:yup-oauth2\", \"dep:hyper-util\"]");
     if settings.standalone {
         let _ = writeln!(out);
         let _ = writeln!(
@@ -111,9 +158,27 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> String {
         );
         let _ = writeln!(out, "[workspace]");
     }
-    if !settings.dev_dependencies.is_empty() {
+    if !settings.dev_dependencies.is_empty() || !settings.test_features.is_empty() {
         let _ = writeln!(out);
         let _ = writeln!(out, "[dev-dependencies]");
+        if !settings.test_features.is_empty() {
+            let features: Vec<String> = settings
+                .test_features
+                .iter()
+                .map(|f| toml_string(f))
+                .collect();
+            let _ = writeln!(
+                out,
+                "# The crate itself with the features its tests need: on for `cargo test`,\n\
+                 # off for builds of dependents."
+            );
+            let _ = writeln!(
+                out,
+                "{} = {{ path = \".\", features = [{}] }}",
+                settings.crate_name,
+                features.join(", ")
+            );
+        }
         for (name, dependency) in &settings.dev_dependencies {
             let _ = writeln!(out, "{name} = {}", dependency_value(dependency));
         }

@@ -20,6 +20,13 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> TokenStream {
     let spec = &settings.spec_file;
     let revision_doc =
         format!(" The `revision` of the spec this crate was generated from ({spec}).");
+    // Only APIs with resource-name templates have the module.
+    let names = (!api.resource_names.is_empty()).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub mod names;
+        }
+    });
     quote! {
         #( #docs )*
         #![forbid(unsafe_code)]
@@ -36,6 +43,7 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> TokenStream {
         pub mod dispatch;
         #[rustfmt::skip]
         pub mod models;
+        #names
         #[rustfmt::skip]
         pub mod params;
         #[rustfmt::skip]
@@ -56,12 +64,20 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> TokenStream {
         pub use runtime::duration::{Duration, DurationError};
         pub use runtime::enums::UnknownValue;
         pub use runtime::error::{ApiError, ConfigError, DecodeError, Error, HttpError, Result};
+        pub use runtime::error::{TimeoutError, TimeoutKind};
         pub use runtime::field_mask::FieldMask;
         pub use runtime::media::{Download, Media, MediaError, RESUMABLE_CHUNK_BYTES};
+        #[cfg(feature = "yup-oauth2")]
+        pub use runtime::oauth::YupTokenProvider;
         pub use runtime::pages::Pages;
         pub use runtime::path::BindingError;
+        pub use runtime::retry::{RetryPolicy, RetryPolicyBuilder, is_idempotent};
         pub use runtime::timestamp::{Timestamp, TimestampError};
         pub use scopes::{Scope, UnknownScope};
+        // The yup-oauth2 this crate was built with, so applications name its
+        // keys and authenticators without pinning a matching version.
+        #[cfg(feature = "yup-oauth2")]
+        pub use yup_oauth2;
 
         /// The service's root URL, used unless [`ClientBuilder::endpoint`] says otherwise.
         pub const DEFAULT_ENDPOINT: &str = #endpoint;
@@ -108,6 +124,13 @@ fn crate_docs(api: &Api, settings: &CrateSettings) -> Vec<String> {
          - [`Scope`]: the OAuth scopes; each call lists those it accepts in its `SCOPES` constant.\n\
          - [`Error`]: binding errors (nothing sent), the service's error envelope, transport and decoding failures.\n",
     );
+    if let Some(first) = api.resource_names.first() {
+        text.push_str(&format!(
+            "- [`names`]: typed resource names, such as `{}` for `{}`; calls take them \
+             wherever they take a path parameter of that shape, as well as strings.\n",
+            first.rust_name, first.binding
+        ));
+    }
     let mut lines: Vec<String> = text
         .lines()
         .map(|l| {

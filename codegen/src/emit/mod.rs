@@ -10,6 +10,7 @@ mod docs;
 mod enums;
 mod lib_rs;
 mod models;
+mod names;
 mod params;
 mod resources;
 mod runtime;
@@ -39,6 +40,9 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> Result<BTreeMap<String, Stri
     rust("src/dispatch.rs", dispatch::emit(api))?;
     rust("src/scopes.rs", scopes::emit(api))?;
     rust("src/models.rs", models::emit(api))?;
+    if let Some(tokens) = names::emit(api) {
+        rust("src/names.rs", tokens)?;
+    }
     rust("src/params.rs", params::emit(api))?;
     rust("src/resources/mod.rs", resources::emit_index(api, settings))?;
     for resource in &api.resources {

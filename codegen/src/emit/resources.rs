@@ -170,6 +170,9 @@ fn method_fn(
                 text.push_str(&format!(" Must match `{shape}`."));
             }
         }
+        if let Some(name) = &param.resource_name {
+            text.push_str(&format!(" Takes a [`crate::names::{name}`] or a string."));
+        }
         arg_docs.push(text);
     }
     let request_init = match &method.request {
@@ -233,6 +236,7 @@ fn method_fn(
                 #( #optional_inits )*
                 #request_init
                 standard: Default::default(),
+                options: Default::default(),
             }
         }
     }
@@ -354,7 +358,7 @@ fn binding_of<'m>(method: &'m Method, param: &Parameter) -> Option<&'m Binding> 
 }
 
 /// A value that fits `binding`, such as `archiveJobs/example-id`.
-fn sample_value(binding: &Binding) -> String {
+pub(super) fn sample_value(binding: &Binding) -> String {
     binding
         .0
         .iter()

@@ -16,9 +16,11 @@ pub const FILES: &[(&str, &str)] = &[
     ("field_mask.rs", include_str!("../../runtime/field_mask.rs")),
     ("media.rs", include_str!("../../runtime/media.rs")),
     ("mod.rs", include_str!("../../runtime/mod.rs")),
+    ("oauth.rs", include_str!("../../runtime/oauth.rs")),
     ("pages.rs", include_str!("../../runtime/pages.rs")),
     ("path.rs", include_str!("../../runtime/path.rs")),
     ("query.rs", include_str!("../../runtime/query.rs")),
+    ("retry.rs", include_str!("../../runtime/retry.rs")),
     ("timestamp.rs", include_str!("../../runtime/timestamp.rs")),
     ("wire.rs", include_str!("../../runtime/wire.rs")),
 ];

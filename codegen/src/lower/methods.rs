@@ -31,6 +31,10 @@ pub(super) const BUILDER_METHODS: &[&str] = &[
     "upload_resumable",
     "SCOPES",
     "MAX_UPLOAD_BYTES",
+    "retry_policy",
+    "idempotent",
+    "attempt_timeout",
+    "total_timeout",
 ];
 
 /// What every method needs from the rest of the document.

@@ -6,6 +6,7 @@
 //! cannot express is an error naming the JSON path of the value at fault.
 
 mod methods;
+mod names;
 mod recursion;
 mod schemas;
 
@@ -40,7 +41,10 @@ const CLIENT_METHODS: &[&str] = &[
     "execute",
     "execute_without_response",
     "send_raw",
+    "attempts",
+    "attempt",
     "send_http",
+    "dispatch",
     "prepare",
     "read_success",
     "read_limited",
@@ -172,7 +176,7 @@ impl Lowering<'_> {
             &[],
             &context,
         )?;
-        Ok(Api {
+        let mut api = Api {
             name: doc.name.clone(),
             version: doc.version.clone(),
             title: doc.title.clone().unwrap_or_else(|| doc.name.clone()),
@@ -186,7 +190,10 @@ impl Lowering<'_> {
             schemas,
             resources: root.resources,
             methods: root.methods,
-        })
+            resource_names: Vec::new(),
+        };
+        names::assign(&mut api);
+        Ok(api)
     }
 
     fn scopes(&self) -> Result<Vec<Scope>, Error> {
@@ -304,6 +311,9 @@ impl Lowering<'_> {
                 .then(|| param.pattern.clone())
                 .flatten(),
             deprecated: param.deprecated.unwrap_or(false),
+            // Set once every method is lowered (`names`): a name depends on
+            // the bindings of the whole API.
+            resource_name: None,
         })
     }
 

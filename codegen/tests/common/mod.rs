@@ -37,6 +37,7 @@ pub fn settings(crate_name: &str, spec_file: &str) -> CrateSettings {
         source: "a test fixture".to_owned(),
         command: "cargo test -p codegen".to_owned(),
         dev_dependencies: BTreeMap::new(),
+        test_features: Vec::new(),
         standalone: false,
     }
 }

@@ -34,6 +34,7 @@ impl<'a> AccessType<'a> {
             client: self.client,
             request: Default::default(),
             standard: Default::default(),
+            options: Default::default(),
         }
     }
 }
@@ -46,6 +47,7 @@ pub struct Check<'a> {
     client: &'a crate::Client,
     request: crate::models::CheckAccessTypeRequest,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> Check<'a> {
     /// Any one of the API's 66 scopes authorizes the call: this is [`crate::Scope::ALL`].
@@ -85,6 +87,28 @@ impl<'a> Check<'a> {
         self.standard.quota_user = Some(value.into());
         self
     }
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says that this call may be sent more than once, so failed attempts are retried under the retry policy. A `POST` is not retried by default: a retry after an attempt that reached the service could do the work twice.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
+        self
+    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -118,6 +142,7 @@ impl<'a> Check<'a> {
             query,
             body: crate::runtime::client::json_body(&self.request)?,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }

@@ -16,7 +16,7 @@ impl<'a> ArchiveJobs<'a> {
     ///
     /// # Arguments
     ///
-    /// * `name`: The resource name of the job to stop, `archiveJobs/{archive_job}`, where the id is the one `portabilityArchive.initiate` returned. Must match `archiveJobs/*`.
+    /// * `name`: The resource name of the job to stop, `archiveJobs/{archive_job}`, where the id is the one `portabilityArchive.initiate` returned. Must match `archiveJobs/*`. Takes a [`crate::names::ArchiveJobName`] or a string.
     ///
     /// # Authorization
     ///
@@ -39,6 +39,7 @@ impl<'a> ArchiveJobs<'a> {
             name: name.into(),
             request: Default::default(),
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// Reads the state of an archive job and, once it is COMPLETE, the signed URLs of its archive files.
@@ -47,7 +48,7 @@ impl<'a> ArchiveJobs<'a> {
     ///
     /// # Arguments
     ///
-    /// * `name`: The resource name of the job's state, `archiveJobs/{archive_job}/portabilityArchiveState`. Must match `archiveJobs/*/portabilityArchiveState`.
+    /// * `name`: The resource name of the job's state, `archiveJobs/{archive_job}/portabilityArchiveState`. Must match `archiveJobs/*/portabilityArchiveState`. Takes a [`crate::names::PortabilityArchiveStateName`] or a string.
     ///
     /// # Authorization
     ///
@@ -72,6 +73,7 @@ impl<'a> ArchiveJobs<'a> {
             client: self.client,
             name: name.into(),
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// Starts a new archive job that repeats a job which FAILED. The failed job keeps its id and state; the response carries the id of the new job, which can be used to follow its state. A job in any other state cannot be retried.
@@ -80,7 +82,7 @@ impl<'a> ArchiveJobs<'a> {
     ///
     /// # Arguments
     ///
-    /// * `name`: The resource name of the failed job, `archiveJobs/{archive_job}`, where the id is the one `portabilityArchive.initiate` returned. Must match `archiveJobs/*`.
+    /// * `name`: The resource name of the failed job, `archiveJobs/{archive_job}`, where the id is the one `portabilityArchive.initiate` returned. Must match `archiveJobs/*`. Takes a [`crate::names::ArchiveJobName`] or a string.
     ///
     /// # Authorization
     ///
@@ -103,6 +105,7 @@ impl<'a> ArchiveJobs<'a> {
             name: name.into(),
             request: Default::default(),
             standard: Default::default(),
+            options: Default::default(),
         }
     }
 }
@@ -116,6 +119,7 @@ pub struct Cancel<'a> {
     name: String,
     request: crate::models::CancelPortabilityArchiveRequest,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> Cancel<'a> {
     /// Any one of the API's 66 scopes authorizes the call: this is [`crate::Scope::ALL`].
@@ -153,6 +157,28 @@ impl<'a> Cancel<'a> {
     /// Sets the `quotaUser` parameter.
     pub fn quota_user(mut self, value: impl Into<String>) -> Self {
         self.standard.quota_user = Some(value.into());
+        self
+    }
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says that this call may be sent more than once, so failed attempts are retried under the retry policy. A `POST` is not retried by default: a retry after an attempt that reached the service could do the work twice.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
         self
     }
     /// Sends the call and returns the response body.
@@ -204,6 +230,7 @@ impl<'a> Cancel<'a> {
             query,
             body: crate::runtime::client::json_body(&self.request)?,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }
@@ -223,6 +250,7 @@ pub struct GetPortabilityArchiveState<'a> {
     client: &'a crate::Client,
     name: String,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> GetPortabilityArchiveState<'a> {
     /// Any one of the API's 66 scopes authorizes the call: this is [`crate::Scope::ALL`].
@@ -260,6 +288,28 @@ impl<'a> GetPortabilityArchiveState<'a> {
     /// Sets the `quotaUser` parameter.
     pub fn quota_user(mut self, value: impl Into<String>) -> Self {
         self.standard.quota_user = Some(value.into());
+        self
+    }
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
         self
     }
     /// Sends the call and returns the response body.
@@ -312,6 +362,7 @@ impl<'a> GetPortabilityArchiveState<'a> {
             query,
             body: None,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }
@@ -332,6 +383,7 @@ pub struct Retry<'a> {
     name: String,
     request: crate::models::RetryPortabilityArchiveRequest,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> Retry<'a> {
     /// Any one of the API's 66 scopes authorizes the call: this is [`crate::Scope::ALL`].
@@ -369,6 +421,28 @@ impl<'a> Retry<'a> {
     /// Sets the `quotaUser` parameter.
     pub fn quota_user(mut self, value: impl Into<String>) -> Self {
         self.standard.quota_user = Some(value.into());
+        self
+    }
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says that this call may be sent more than once, so failed attempts are retried under the retry policy. A `POST` is not retried by default: a retry after an attempt that reached the service could do the work twice.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
         self
     }
     /// Sends the call and returns the response body.
@@ -420,6 +494,7 @@ impl<'a> Retry<'a> {
             query,
             body: crate::runtime::client::json_body(&self.request)?,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }

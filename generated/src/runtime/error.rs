@@ -8,6 +8,7 @@ use super::media::MediaError;
 use super::path::BindingError;
 use serde::Deserialize;
 use std::fmt;
+use std::time::Duration;
 
 /// The result of a call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -41,6 +42,62 @@ pub enum Error {
     /// Content could not be uploaded: too large or of a type the method
     /// does not accept (nothing was sent), or the upload session failed.
     Media(MediaError),
+    /// An attempt, or the whole call, took longer than its timeout.
+    Timeout(TimeoutError),
+}
+
+impl Error {
+    /// Whether trying the same call again later might succeed: a service
+    /// that is overloaded or briefly down (HTTP 408, 429, 500, 502, 503,
+    /// 504), a connection that failed or broke, an attempt that timed out.
+    ///
+    /// A 429 whose `ErrorInfo` reason is something other than a rate limit
+    /// (`RATE_LIMIT_EXCEEDED`), such as a spent quota, is not: it stays
+    /// until something else changes. Calls retry only idempotent requests
+    /// by default, whatever this says; see [`crate::RetryPolicy`].
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Api(e) => e.is_retryable(),
+            Self::Http(e) => retryable_status(e.status),
+            // A request that could not be built or was redirected in a
+            // loop fails the same way again; anything else (connect, reset,
+            // a body cut off while read) is the network's.
+            Self::Transport(e) => !(e.is_builder() || e.is_redirect()),
+            Self::Timeout(e) => e.kind == TimeoutKind::Attempt,
+            Self::Binding(_)
+            | Self::Encode(_)
+            | Self::Decode(_)
+            | Self::Auth(_)
+            | Self::Config(_)
+            | Self::ResponseTooLarge { .. }
+            | Self::Media(_) => false,
+        }
+    }
+
+    /// How long the service asked the caller to wait before trying again
+    /// (its `Retry-After` header or `google.rpc.RetryInfo` detail), if it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Api(e) => e.retry_after,
+            Self::Http(e) => e.retry_after,
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of the response that failed the call, if there was one.
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            Self::Api(e) => Some(e.http_status),
+            Self::Http(e) => Some(e.status),
+            Self::Transport(e) => e.status().map(|s| s.as_u16()),
+            _ => None,
+        }
+    }
+}
+
+/// The statuses that usually mean "not now" rather than "not this".
+fn retryable_status(status: u16) -> bool {
+    matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
 }
 
 impl fmt::Display for Error {
@@ -61,6 +118,7 @@ impl fmt::Display for Error {
                 )
             }
             Self::Media(e) => write!(f, "media upload failed: {e}"),
+            Self::Timeout(e) => fmt::Display::fmt(e, f),
         }
     }
 }
@@ -69,7 +127,11 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Binding(e) => Some(e),
-            Self::Api(_) | Self::Http(_) | Self::Config(_) | Self::ResponseTooLarge { .. } => None,
+            Self::Api(_)
+            | Self::Http(_)
+            | Self::Config(_)
+            | Self::ResponseTooLarge { .. }
+            | Self::Timeout(_) => None,
             Self::Transport(e) => Some(e),
             Self::Encode(e) => Some(e),
             Self::Decode(e) => Some(&e.source),
@@ -94,6 +156,7 @@ pub struct ApiError {
     message: String,
     status: String,
     details: Vec<serde_json::Value>,
+    retry_after: Option<Duration>,
 }
 
 impl ApiError {
@@ -132,11 +195,50 @@ impl ApiError {
         self.error_info()?.get("metadata")?.get(key)?.as_str()
     }
 
+    /// The `metadata` of the first `google.rpc.ErrorInfo` detail, in key order.
+    pub fn metadata_entries(&self) -> Vec<(&str, &str)> {
+        let Some(serde_json::Value::Object(map)) =
+            self.error_info().and_then(|info| info.get("metadata"))
+        else {
+            return Vec::new();
+        };
+        let mut entries: Vec<(&str, &str)> = map
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str(), v.as_str()?)))
+            .collect();
+        entries.sort_unstable();
+        entries
+    }
+
+    /// How long the service asked to wait before trying again: its
+    /// `Retry-After` header, or else its `google.rpc.RetryInfo` detail.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// Whether trying again later might succeed; see [`Error::is_retryable`].
+    pub fn is_retryable(&self) -> bool {
+        if !retryable_status(self.http_status) {
+            return false;
+        }
+        // Google marks rate limiting with this reason (google.aip.dev/193);
+        // other reasons of a 429 (a spent quota, a one-time allowance used)
+        // do not go away by waiting a few seconds.
+        self.http_status != 429
+            || self.retry_after.is_some()
+            || self
+                .reason()
+                .is_none_or(|r| r.eq_ignore_ascii_case("RATE_LIMIT_EXCEEDED"))
+    }
+
+    fn detail(&self, type_name: &str) -> Option<&serde_json::Value> {
+        self.details
+            .iter()
+            .find(|d| d.get("@type").and_then(|t| t.as_str()) == Some(type_name))
+    }
+
     fn error_info(&self) -> Option<&serde_json::Value> {
-        self.details.iter().find(|d| {
-            d.get("@type").and_then(|t| t.as_str())
-                == Some("type.googleapis.com/google.rpc.ErrorInfo")
-        })
+        self.detail("type.googleapis.com/google.rpc.ErrorInfo")
     }
 }
 
@@ -149,7 +251,16 @@ impl fmt::Display for ApiError {
         if let Some(reason) = self.reason() {
             write!(f, " ({reason})")?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", self.message)?;
+        let metadata = self.metadata_entries();
+        if !metadata.is_empty() {
+            let pairs: Vec<String> = metadata.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            write!(f, " [{}]", pairs.join(", "))?;
+        }
+        if let Some(wait) = self.retry_after {
+            write!(f, "; retry after {}s", wait.as_secs_f64())?;
+        }
+        Ok(())
     }
 }
 
@@ -158,6 +269,7 @@ impl fmt::Display for ApiError {
 pub struct HttpError {
     status: u16,
     body: String,
+    retry_after: Option<Duration>,
 }
 
 impl HttpError {
@@ -169,6 +281,11 @@ impl HttpError {
     /// The start of the body, lossily decoded (at most [`BODY_EXCERPT_BYTES`] bytes).
     pub fn body(&self) -> &str {
         &self.body
+    }
+
+    /// The wait its `Retry-After` header asked for, if any.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
     }
 }
 
@@ -202,6 +319,65 @@ impl fmt::Display for DecodeError {
             f,
             "the response to {} is not valid: {}",
             self.method, self.source
+        )
+    }
+}
+
+/// A call that ran out of time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimeoutError {
+    kind: TimeoutKind,
+    after: Duration,
+    attempts: u32,
+}
+
+/// Which timeout a call ran into.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// One attempt took longer than the attempt timeout.
+    Attempt,
+    /// The call, retries and waits included, took longer than the total timeout.
+    Total,
+}
+
+impl TimeoutError {
+    pub(crate) fn new(kind: TimeoutKind, after: Duration, attempts: u32) -> Self {
+        Self {
+            kind,
+            after,
+            attempts,
+        }
+    }
+
+    /// Which timeout it was.
+    pub fn kind(&self) -> TimeoutKind {
+        self.kind
+    }
+
+    /// The timeout that passed.
+    pub fn after(&self) -> Duration {
+        self.after
+    }
+
+    /// The attempts started before it passed.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+}
+
+impl fmt::Display for TimeoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let which = match self.kind {
+            TimeoutKind::Attempt => "attempt",
+            TimeoutKind::Total => "call",
+        };
+        write!(
+            f,
+            "the {which} timed out after {:?} ({} attempt{} made)",
+            self.after,
+            self.attempts,
+            if self.attempts == 1 { "" } else { "s" }
         )
     }
 }
@@ -259,21 +435,33 @@ struct EnvelopeBody {
     details: Vec<serde_json::Value>,
 }
 
-/// The error for a non-success response.
-pub(crate) fn from_status(http_status: u16, body: &[u8]) -> Error {
+/// The error for a non-success response; `retry_after` is its
+/// `Retry-After` header, already read.
+pub(crate) fn from_status(http_status: u16, retry_after: Option<Duration>, body: &[u8]) -> Error {
     match serde_json::from_slice::<Envelope>(body) {
-        Ok(Envelope { error }) => Error::Api(ApiError {
-            http_status,
-            code: error.code.unwrap_or(i32::from(http_status)),
-            message: error.message,
-            status: error.status,
-            details: error.details,
-        }),
+        Ok(Envelope { error }) => {
+            let mut api = ApiError {
+                http_status,
+                code: error.code.unwrap_or(i32::from(http_status)),
+                message: error.message,
+                status: error.status,
+                details: error.details,
+                retry_after,
+            };
+            if api.retry_after.is_none() {
+                api.retry_after = api
+                    .detail("type.googleapis.com/google.rpc.RetryInfo")
+                    .and_then(|info| info.get("retryDelay")?.as_str())
+                    .and_then(|text| super::duration::Duration::parse(text).ok()?.to_std());
+            }
+            Error::Api(api)
+        }
         Err(_) => {
             let excerpt = &body[..body.len().min(BODY_EXCERPT_BYTES)];
             Error::Http(HttpError {
                 status: http_status,
                 body: String::from_utf8_lossy(excerpt).into_owned(),
+                retry_after,
             })
         }
     }

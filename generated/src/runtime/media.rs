@@ -250,8 +250,9 @@ impl Client {
         let response = self.send_http(self.prepare(&request), request.scopes).await?;
         let status = response.status();
         if !status.is_success() {
+            let retry_after = super::client::retry_after(&response);
             let body = self.read_limited(response).await?;
-            return Err(super::error::from_status(status.as_u16(), &body));
+            return Err(super::error::from_status(status.as_u16(), retry_after, &body));
         }
         Ok(Download {
             content_type: response

@@ -5,8 +5,8 @@
 //!
 //! The generator copies this module unchanged into every crate it writes;
 //! the only items it expects from the rest of the crate are `crate::Scope`,
-//! `crate::DEFAULT_ENDPOINT`, `crate::SERVICE_PATH` and the cargo feature
-//! `dispatch`.
+//! `crate::DEFAULT_ENDPOINT`, `crate::SERVICE_PATH` and the cargo features
+//! `dispatch` and `yup-oauth2`.
 
 pub mod auth;
 pub mod bytes;
@@ -19,9 +19,12 @@ pub mod enums;
 pub mod error;
 pub mod field_mask;
 pub mod media;
+#[cfg(feature = "yup-oauth2")]
+pub mod oauth;
 pub mod pages;
 pub mod path;
 pub mod query;
+pub mod retry;
 pub mod timestamp;
 pub mod wire;
 

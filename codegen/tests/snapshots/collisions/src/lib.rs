@@ -68,12 +68,18 @@ pub use runtime::date::{Date, DateError};
 pub use runtime::duration::{Duration, DurationError};
 pub use runtime::enums::UnknownValue;
 pub use runtime::error::{ApiError, ConfigError, DecodeError, Error, HttpError, Result};
+pub use runtime::error::{TimeoutError, TimeoutKind};
 pub use runtime::field_mask::FieldMask;
 pub use runtime::media::{Download, Media, MediaError, RESUMABLE_CHUNK_BYTES};
+#[cfg(feature = "yup-oauth2")]
+pub use runtime::oauth::YupTokenProvider;
 pub use runtime::pages::Pages;
 pub use runtime::path::BindingError;
+pub use runtime::retry::{RetryPolicy, RetryPolicyBuilder, is_idempotent};
 pub use runtime::timestamp::{Timestamp, TimestampError};
 pub use scopes::{Scope, UnknownScope};
+#[cfg(feature = "yup-oauth2")]
+pub use yup_oauth2;
 /// The service's root URL, used unless [`ClientBuilder::endpoint`] says otherwise.
 pub const DEFAULT_ENDPOINT: &str = "https://collisions.example.com/";
 /// The prefix of every method path, after the endpoint.

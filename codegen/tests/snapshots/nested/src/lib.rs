@@ -34,6 +34,7 @@
 //! - [`models`]: request and response bodies. Every field is optional; enums keep values this version does not know.
 //! - [`Scope`]: the OAuth scopes; each call lists those it accepts in its `SCOPES` constant.
 //! - [`Error`]: binding errors (nothing sent), the service's error envelope, transport and decoding failures.
+//! - [`names`]: typed resource names, such as `InstanceName` for `projects/*/locations/*/instances/*`; calls take them wherever they take a path parameter of that shape, as well as strings.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![allow(deprecated)]
@@ -48,6 +49,8 @@
 pub mod dispatch;
 #[rustfmt::skip]
 pub mod models;
+#[rustfmt::skip]
+pub mod names;
 #[rustfmt::skip]
 pub mod params;
 #[rustfmt::skip]
@@ -66,12 +69,18 @@ pub use runtime::date::{Date, DateError};
 pub use runtime::duration::{Duration, DurationError};
 pub use runtime::enums::UnknownValue;
 pub use runtime::error::{ApiError, ConfigError, DecodeError, Error, HttpError, Result};
+pub use runtime::error::{TimeoutError, TimeoutKind};
 pub use runtime::field_mask::FieldMask;
 pub use runtime::media::{Download, Media, MediaError, RESUMABLE_CHUNK_BYTES};
+#[cfg(feature = "yup-oauth2")]
+pub use runtime::oauth::YupTokenProvider;
 pub use runtime::pages::Pages;
 pub use runtime::path::BindingError;
+pub use runtime::retry::{RetryPolicy, RetryPolicyBuilder, is_idempotent};
 pub use runtime::timestamp::{Timestamp, TimestampError};
 pub use scopes::{Scope, UnknownScope};
+#[cfg(feature = "yup-oauth2")]
+pub use yup_oauth2;
 /// The service's root URL, used unless [`ClientBuilder::endpoint`] says otherwise.
 pub const DEFAULT_ENDPOINT: &str = "https://nested.example.com/";
 /// The prefix of every method path, after the endpoint.

@@ -32,6 +32,7 @@ impl<'a> Mod<'a> {
         Get {
             client: self.client,
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// Calls `collisions.mod.new`.
@@ -57,6 +58,7 @@ impl<'a> Mod<'a> {
         New {
             client: self.client,
             standard: Default::default(),
+            options: Default::default(),
         }
     }
 }
@@ -68,10 +70,33 @@ impl<'a> Mod<'a> {
 pub struct Get<'a> {
     client: &'a crate::Client,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> Get<'a> {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says that this call may be sent more than once, so failed attempts are retried under the retry policy. A `POST` is not retried by default: a retry after an attempt that reached the service could do the work twice.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
+        self
+    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -105,6 +130,7 @@ impl<'a> Get<'a> {
             query,
             body: None,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }
@@ -123,10 +149,33 @@ impl<'a> std::future::IntoFuture for Get<'a> {
 pub struct New<'a> {
     client: &'a crate::Client,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> New<'a> {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
+        self
+    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -160,6 +209,7 @@ impl<'a> New<'a> {
             query,
             body: None,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }

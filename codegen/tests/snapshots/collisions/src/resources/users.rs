@@ -33,6 +33,7 @@ impl<'a> Users<'a> {
         Accounts {
             client: self.client,
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// Calls on the nested `accounts` resource.
@@ -48,10 +49,33 @@ impl<'a> Users<'a> {
 pub struct Accounts<'a> {
     client: &'a crate::Client,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> Accounts<'a> {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
+        self
+    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -85,6 +109,7 @@ impl<'a> Accounts<'a> {
             query,
             body: None,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }
@@ -135,6 +160,7 @@ pub mod accounts_2 {
                 account_id: account_id.into(),
                 account_id_2: Default::default(),
                 standard: Default::default(),
+                options: Default::default(),
             }
         }
     }
@@ -148,6 +174,7 @@ pub mod accounts_2 {
         account_id: String,
         account_id_2: Option<String>,
         standard: crate::params::StandardParams,
+        options: crate::runtime::client::CallOptions,
     }
     impl<'a> Get<'a> {
         /// The method needs no OAuth scope.
@@ -157,6 +184,28 @@ pub mod accounts_2 {
         /// Sets the `account_id` parameter.
         pub fn account_id_2(mut self, value: impl Into<String>) -> Self {
             self.account_id_2 = Some(value.into());
+            self
+        }
+        /// Retries this call's failed attempts under `policy` instead of the client's.
+        pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
+        }
+        /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
+        pub fn idempotent(mut self, idempotent: bool) -> Self {
+            self.options.idempotent = Some(idempotent);
+            self
+        }
+        /// Fails an attempt of this call that takes longer than `timeout`
+        /// (instead of the client's attempt timeout).
+        pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// Fails this call when it has not succeeded after `timeout`, retries
+        /// and waits included (instead of the client's total timeout).
+        pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.total_timeout = Some(timeout);
             self
         }
         /// Sends the call and returns the response body.
@@ -201,6 +250,7 @@ pub mod accounts_2 {
                 query,
                 body: None,
                 scopes: Self::SCOPES,
+                options: self.options,
             })
         }
     }

@@ -16,7 +16,7 @@ impl<'a> Type<'a> {
     ///
     /// # Arguments
     ///
-    /// * `name`: (no description) Must match `types/*`.
+    /// * `name`: (no description) Must match `types/*`. Takes a [`crate::names::TypeName`] or a string.
     ///
     /// # Authorization
     ///
@@ -40,6 +40,7 @@ impl<'a> Type<'a> {
             client: self.client,
             name: name.into(),
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// Calls `keywords.type.return`.
@@ -80,6 +81,7 @@ impl<'a> Type<'a> {
             r#move: Default::default(),
             request,
             standard: Default::default(),
+            options: Default::default(),
         }
     }
 }
@@ -92,6 +94,7 @@ pub struct Move<'a> {
     client: &'a crate::Client,
     name: String,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> Move<'a> {
     /// Any one of the API's 2 scopes authorizes the call: this is [`crate::Scope::ALL`].
@@ -101,6 +104,28 @@ impl<'a> Move<'a> {
     /// Sets the `fields` parameter.
     pub fn fields(mut self, value: impl Into<String>) -> Self {
         self.standard.fields = Some(value.into());
+        self
+    }
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says whether this call may be sent more than once. A `DELETE` is retried by default; `false` stops that.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
         self
     }
     /// Sends the call and returns the response body.
@@ -149,6 +174,7 @@ impl<'a> Move<'a> {
             query,
             body: None,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }
@@ -171,6 +197,7 @@ pub struct Return<'a> {
     r#move: Option<bool>,
     request: crate::models::Self2,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> Return<'a> {
     /// Any one of these scopes authorizes the call:
@@ -194,6 +221,28 @@ impl<'a> Return<'a> {
     /// Sets the `fields` parameter.
     pub fn fields(mut self, value: impl Into<String>) -> Self {
         self.standard.fields = Some(value.into());
+        self
+    }
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says that this call may be sent more than once, so failed attempts are retried under the retry policy. A `POST` is not retried by default: a retry after an attempt that reached the service could do the work twice.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
         self
     }
     /// Sends the call and returns the response body.
@@ -237,6 +286,7 @@ impl<'a> Return<'a> {
             query,
             body: crate::runtime::client::json_body(&self.request)?,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }

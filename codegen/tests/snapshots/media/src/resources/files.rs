@@ -39,6 +39,7 @@ impl<'a> Files<'a> {
             client: self.client,
             file_id: file_id.into(),
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// Calls `media.files.get`.
@@ -71,6 +72,7 @@ impl<'a> Files<'a> {
             client: self.client,
             file_id: file_id.into(),
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// Calls `media.files.insert`.
@@ -109,6 +111,7 @@ impl<'a> Files<'a> {
             folder: folder.into(),
             request,
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// Calls `media.files.list`.
@@ -142,6 +145,7 @@ impl<'a> Files<'a> {
             page_token: Default::default(),
             tags: Default::default(),
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// Marks a file as used.
@@ -177,6 +181,7 @@ impl<'a> Files<'a> {
             client: self.client,
             file_id: file_id.into(),
             standard: Default::default(),
+            options: Default::default(),
         }
     }
 }
@@ -189,6 +194,7 @@ pub struct Delete<'a> {
     client: &'a crate::Client,
     file_id: String,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> Delete<'a> {
     /// Any one of these scopes authorizes the call:
@@ -207,6 +213,28 @@ impl<'a> Delete<'a> {
     /// Sets the `key` parameter.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.standard.key = Some(value.into());
+        self
+    }
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says whether this call may be sent more than once. A `DELETE` is retried by default; `false` stops that.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
         self
     }
     /// Sends the call and returns the response body.
@@ -243,6 +271,7 @@ impl<'a> Delete<'a> {
             query,
             body: None,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }
@@ -262,6 +291,7 @@ pub struct Get<'a> {
     client: &'a crate::Client,
     file_id: String,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> Get<'a> {
     /// Any one of these scopes authorizes the call:
@@ -280,6 +310,28 @@ impl<'a> Get<'a> {
     /// Sets the `key` parameter.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.standard.key = Some(value.into());
+        self
+    }
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
         self
     }
     /// Sends the call and returns the response body.
@@ -336,6 +388,7 @@ impl<'a> Get<'a> {
             query,
             body: None,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }
@@ -356,6 +409,7 @@ pub struct Insert<'a> {
     folder: String,
     request: crate::models::File,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> Insert<'a> {
     /// Any one of these scopes authorizes the call:
@@ -374,6 +428,28 @@ impl<'a> Insert<'a> {
     /// Sets the `key` parameter.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.standard.key = Some(value.into());
+        self
+    }
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says that this call may be sent more than once, so failed attempts are retried under the retry policy. A `POST` is not retried by default: a retry after an attempt that reached the service could do the work twice.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
         self
     }
     /// Sends the call and returns the response body.
@@ -460,6 +536,7 @@ impl<'a> Insert<'a> {
             query,
             body: crate::runtime::client::json_body(&self.request)?,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }
@@ -483,6 +560,7 @@ pub struct List<'a> {
     page_token: Option<String>,
     tags: Vec<String>,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> List<'a> {
     /// Any one of the API's 2 scopes authorizes the call: this is [`crate::Scope::ALL`].
@@ -528,6 +606,28 @@ impl<'a> List<'a> {
     /// Sets the `key` parameter.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.standard.key = Some(value.into());
+        self
+    }
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
         self
     }
     /// Sends the call and returns the response body.
@@ -593,6 +693,7 @@ impl<'a> List<'a> {
             query,
             body: None,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }
@@ -675,6 +776,7 @@ pub struct Touch<'a> {
     client: &'a crate::Client,
     file_id: String,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> Touch<'a> {
     /// Any one of these scopes authorizes the call:
@@ -693,6 +795,28 @@ impl<'a> Touch<'a> {
     /// Sets the `key` parameter.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.standard.key = Some(value.into());
+        self
+    }
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says that this call may be sent more than once, so failed attempts are retried under the retry policy. A `POST` is not retried by default: a retry after an attempt that reached the service could do the work twice.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
         self
     }
     /// Sends the call and returns the response body.
@@ -730,6 +854,7 @@ impl<'a> Touch<'a> {
             query,
             body: None,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }

@@ -33,6 +33,7 @@ impl crate::Client {
         About {
             client: self,
             standard: Default::default(),
+            options: Default::default(),
         }
     }
 }
@@ -44,6 +45,7 @@ impl crate::Client {
 pub struct About<'a> {
     client: &'a crate::Client,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> About<'a> {
     /// Any one of these scopes authorizes the call:
@@ -62,6 +64,28 @@ impl<'a> About<'a> {
     /// Sets the `key` parameter.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.standard.key = Some(value.into());
+        self
+    }
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
         self
     }
     /// Sends the call and returns the response body.
@@ -97,6 +121,7 @@ impl<'a> About<'a> {
             query,
             body: None,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }

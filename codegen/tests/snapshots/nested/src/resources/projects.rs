@@ -32,7 +32,7 @@ pub mod locations {
         ///
         /// # Arguments
         ///
-        /// * `name`: (no description) Must match `projects/*/locations/*`.
+        /// * `name`: (no description) Must match `projects/*/locations/*`. Takes a [`crate::names::LocationName`] or a string.
         ///
         /// # Authorization
         ///
@@ -54,6 +54,7 @@ pub mod locations {
                 client: self.client,
                 name: name.into(),
                 standard: Default::default(),
+                options: Default::default(),
             }
         }
         /// Calls on the nested `instances` resource.
@@ -70,10 +71,33 @@ pub mod locations {
         client: &'a crate::Client,
         name: String,
         standard: crate::params::StandardParams,
+        options: crate::runtime::client::CallOptions,
     }
     impl<'a> Get<'a> {
         /// The method needs no OAuth scope.
         pub const SCOPES: &'static [crate::Scope] = &[];
+        /// Retries this call's failed attempts under `policy` instead of the client's.
+        pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
+        }
+        /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
+        pub fn idempotent(mut self, idempotent: bool) -> Self {
+            self.options.idempotent = Some(idempotent);
+            self
+        }
+        /// Fails an attempt of this call that takes longer than `timeout`
+        /// (instead of the client's attempt timeout).
+        pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// Fails this call when it has not succeeded after `timeout`, retries
+        /// and waits included (instead of the client's total timeout).
+        pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.total_timeout = Some(timeout);
+            self
+        }
         /// Sends the call and returns the response body.
         ///
         /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -125,6 +149,7 @@ pub mod locations {
                 query,
                 body: None,
                 scopes: Self::SCOPES,
+                options: self.options,
             })
         }
     }
@@ -152,7 +177,7 @@ pub mod locations {
             ///
             /// # Arguments
             ///
-            /// * `parent`: (no description) Must match `projects/*/locations/*`.
+            /// * `parent`: (no description) Must match `projects/*/locations/*`. Takes a [`crate::names::LocationName`] or a string.
             /// * `request`: the request body, [`crate::models::Instance`].
             ///
             /// # Authorization
@@ -181,6 +206,7 @@ pub mod locations {
                     instance_id: Default::default(),
                     request,
                     standard: Default::default(),
+                    options: Default::default(),
                 }
             }
             /// Deletes an instance.
@@ -191,7 +217,7 @@ pub mod locations {
             ///
             /// # Arguments
             ///
-            /// * `name`: (no description) Must match `projects/*/locations/*/instances/*`.
+            /// * `name`: (no description) Must match `projects/*/locations/*/instances/*`. Takes a [`crate::names::InstanceName`] or a string.
             ///
             /// # Authorization
             ///
@@ -213,6 +239,7 @@ pub mod locations {
                     client: self.client,
                     name: name.into(),
                     standard: Default::default(),
+                    options: Default::default(),
                 }
             }
         }
@@ -227,6 +254,7 @@ pub mod locations {
             instance_id: Option<String>,
             request: crate::models::Instance,
             standard: crate::params::StandardParams,
+            options: crate::runtime::client::CallOptions,
         }
         impl<'a> Create<'a> {
             /// The method needs no OAuth scope.
@@ -234,6 +262,28 @@ pub mod locations {
             /// Sets the `instanceId` parameter.
             pub fn instance_id(mut self, value: impl Into<String>) -> Self {
                 self.instance_id = Some(value.into());
+                self
+            }
+            /// Retries this call's failed attempts under `policy` instead of the client's.
+            pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+                self.options.retry = Some(policy);
+                self
+            }
+            /// Says that this call may be sent more than once, so failed attempts are retried under the retry policy. A `POST` is not retried by default: a retry after an attempt that reached the service could do the work twice.
+            pub fn idempotent(mut self, idempotent: bool) -> Self {
+                self.options.idempotent = Some(idempotent);
+                self
+            }
+            /// Fails an attempt of this call that takes longer than `timeout`
+            /// (instead of the client's attempt timeout).
+            pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.attempt_timeout = Some(timeout);
+                self
+            }
+            /// Fails this call when it has not succeeded after `timeout`, retries
+            /// and waits included (instead of the client's total timeout).
+            pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.total_timeout = Some(timeout);
                 self
             }
             /// Sends the call and returns the response body.
@@ -291,6 +341,7 @@ pub mod locations {
                     query,
                     body: crate::runtime::client::json_body(&self.request)?,
                     scopes: Self::SCOPES,
+                    options: self.options,
                 })
             }
         }
@@ -312,10 +363,33 @@ pub mod locations {
             client: &'a crate::Client,
             name: String,
             standard: crate::params::StandardParams,
+            options: crate::runtime::client::CallOptions,
         }
         impl<'a> Delete<'a> {
             /// The method needs no OAuth scope.
             pub const SCOPES: &'static [crate::Scope] = &[];
+            /// Retries this call's failed attempts under `policy` instead of the client's.
+            pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+                self.options.retry = Some(policy);
+                self
+            }
+            /// Says whether this call may be sent more than once. A `DELETE` is retried by default; `false` stops that.
+            pub fn idempotent(mut self, idempotent: bool) -> Self {
+                self.options.idempotent = Some(idempotent);
+                self
+            }
+            /// Fails an attempt of this call that takes longer than `timeout`
+            /// (instead of the client's attempt timeout).
+            pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.attempt_timeout = Some(timeout);
+                self
+            }
+            /// Fails this call when it has not succeeded after `timeout`, retries
+            /// and waits included (instead of the client's total timeout).
+            pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.total_timeout = Some(timeout);
+                self
+            }
             /// Sends the call and returns the response body.
             ///
             /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -369,6 +443,7 @@ pub mod locations {
                     query,
                     body: None,
                     scopes: Self::SCOPES,
+                    options: self.options,
                 })
             }
         }

@@ -39,6 +39,7 @@ impl<'a> Items<'a> {
             item_id,
             request,
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// Calls `paths.items.query`.
@@ -79,6 +80,7 @@ impl<'a> Items<'a> {
             since: Default::default(),
             tags: Default::default(),
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// Calls `paths.items.reservedFlat`.
@@ -87,7 +89,7 @@ impl<'a> Items<'a> {
     ///
     /// # Arguments
     ///
-    /// * `name`: (no description) Must match `items/*/state`.
+    /// * `name`: (no description) Must match `items/*/state`. Takes a [`crate::names::StateName`] or a string.
     ///
     /// # Authorization
     ///
@@ -109,6 +111,7 @@ impl<'a> Items<'a> {
             client: self.client,
             name: name.into(),
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// Calls `paths.items.reservedFree`.
@@ -139,6 +142,7 @@ impl<'a> Items<'a> {
             client: self.client,
             resource: resource.into(),
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// Calls `paths.items.reservedPattern`.
@@ -147,7 +151,7 @@ impl<'a> Items<'a> {
     ///
     /// # Arguments
     ///
-    /// * `name`: (no description) Must match `items/*`.
+    /// * `name`: (no description) Must match `items/*`. Takes a [`crate::names::ItemName`] or a string.
     ///
     /// # Authorization
     ///
@@ -169,6 +173,7 @@ impl<'a> Items<'a> {
             client: self.client,
             name: name.into(),
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// Calls `paths.items.simple`.
@@ -205,6 +210,7 @@ impl<'a> Items<'a> {
             bucket: bucket.into(),
             object: object.into(),
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// Calls `paths.items.transcoding`.
@@ -213,7 +219,7 @@ impl<'a> Items<'a> {
     ///
     /// # Arguments
     ///
-    /// * `name`: (no description) Must match `projects/*/locations/*`.
+    /// * `name`: (no description) Must match `projects/*/locations/*`. Takes a [`crate::names::LocationName`] or a string.
     /// * `request`: the request body, [`crate::models::Item`].
     ///
     /// # Authorization
@@ -241,6 +247,7 @@ impl<'a> Items<'a> {
             name: name.into(),
             request,
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// Calls `paths.items.wildcard`.
@@ -271,6 +278,7 @@ impl<'a> Items<'a> {
             client: self.client,
             path: path.into(),
             standard: Default::default(),
+            options: Default::default(),
         }
     }
 }
@@ -284,10 +292,33 @@ pub struct Numbered<'a> {
     item_id: i32,
     request: crate::models::Item,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> Numbered<'a> {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says whether this call may be sent more than once. A `PUT` is retried by default; `false` stops that.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
+        self
+    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -327,6 +358,7 @@ impl<'a> Numbered<'a> {
             query,
             body: crate::runtime::client::json_body(&self.request)?,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }
@@ -351,6 +383,7 @@ pub struct Query<'a> {
     since: Option<crate::Timestamp>,
     tags: Vec<String>,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> Query<'a> {
     /// The method needs no OAuth scope.
@@ -377,6 +410,28 @@ impl<'a> Query<'a> {
         V: Into<String>,
     {
         self.tags = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
         self
     }
     /// Sends the call and returns the response body.
@@ -428,6 +483,7 @@ impl<'a> Query<'a> {
             query,
             body: None,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }
@@ -508,10 +564,33 @@ pub struct ReservedFlat<'a> {
     client: &'a crate::Client,
     name: String,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> ReservedFlat<'a> {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
+        self
+    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -562,6 +641,7 @@ impl<'a> ReservedFlat<'a> {
             query,
             body: None,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }
@@ -581,10 +661,33 @@ pub struct ReservedFree<'a> {
     client: &'a crate::Client,
     resource: String,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> ReservedFree<'a> {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
+        self
+    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -624,6 +727,7 @@ impl<'a> ReservedFree<'a> {
             query,
             body: None,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }
@@ -643,10 +747,33 @@ pub struct ReservedPattern<'a> {
     client: &'a crate::Client,
     name: String,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> ReservedPattern<'a> {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
+        self
+    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -694,6 +821,7 @@ impl<'a> ReservedPattern<'a> {
             query,
             body: None,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }
@@ -714,10 +842,33 @@ pub struct Simple<'a> {
     bucket: String,
     object: String,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> Simple<'a> {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
+        self
+    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -754,6 +905,7 @@ impl<'a> Simple<'a> {
             query,
             body: None,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }
@@ -774,10 +926,33 @@ pub struct Transcoding<'a> {
     name: String,
     request: crate::models::Item,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> Transcoding<'a> {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says that this call may be sent more than once, so failed attempts are retried under the retry policy. A `PATCH` is not retried by default: a retry after an attempt that reached the service could do the work twice.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
+        self
+    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -830,6 +1005,7 @@ impl<'a> Transcoding<'a> {
             query,
             body: crate::runtime::client::json_body(&self.request)?,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }
@@ -849,10 +1025,33 @@ pub struct Wildcard<'a> {
     client: &'a crate::Client,
     path: String,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> Wildcard<'a> {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
+        self
+    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -899,6 +1098,7 @@ impl<'a> Wildcard<'a> {
             query,
             body: None,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }

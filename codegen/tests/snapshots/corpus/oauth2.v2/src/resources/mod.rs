@@ -33,6 +33,7 @@ impl crate::Client {
             access_token: Default::default(),
             id_token: Default::default(),
             standard: Default::default(),
+            options: Default::default(),
         }
     }
 }
@@ -46,6 +47,7 @@ pub struct Tokeninfo<'a> {
     access_token: Option<String>,
     id_token: Option<String>,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> Tokeninfo<'a> {
     /// The method needs no OAuth scope.
@@ -95,6 +97,28 @@ impl<'a> Tokeninfo<'a> {
         self.standard.user_ip = Some(value.into());
         self
     }
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says that this call may be sent more than once, so failed attempts are retried under the retry policy. A `POST` is not retried by default: a retry after an attempt that reached the service could do the work twice.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
+        self
+    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -134,6 +158,7 @@ impl<'a> Tokeninfo<'a> {
             query,
             body: None,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }

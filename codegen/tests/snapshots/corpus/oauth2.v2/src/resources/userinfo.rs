@@ -37,6 +37,7 @@ impl<'a> Userinfo<'a> {
         Get {
             client: self.client,
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// Calls on the nested `v2` resource.
@@ -52,6 +53,7 @@ impl<'a> Userinfo<'a> {
 pub struct Get<'a> {
     client: &'a crate::Client,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> Get<'a> {
     /// Any one of the API's 3 scopes authorizes the call: this is [`crate::Scope::ALL`].
@@ -91,6 +93,28 @@ impl<'a> Get<'a> {
         self.standard.user_ip = Some(value.into());
         self
     }
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
+        self
+    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -124,6 +148,7 @@ impl<'a> Get<'a> {
             query,
             body: None,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }
@@ -188,6 +213,7 @@ pub mod v2 {
                 Get {
                     client: self.client,
                     standard: Default::default(),
+                    options: Default::default(),
                 }
             }
         }
@@ -199,6 +225,7 @@ pub mod v2 {
         pub struct Get<'a> {
             client: &'a crate::Client,
             standard: crate::params::StandardParams,
+            options: crate::runtime::client::CallOptions,
         }
         impl<'a> Get<'a> {
             /// Any one of the API's 3 scopes authorizes the call: this is [`crate::Scope::ALL`].
@@ -238,6 +265,28 @@ pub mod v2 {
                 self.standard.user_ip = Some(value.into());
                 self
             }
+            /// Retries this call's failed attempts under `policy` instead of the client's.
+            pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+                self.options.retry = Some(policy);
+                self
+            }
+            /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
+            pub fn idempotent(mut self, idempotent: bool) -> Self {
+                self.options.idempotent = Some(idempotent);
+                self
+            }
+            /// Fails an attempt of this call that takes longer than `timeout`
+            /// (instead of the client's attempt timeout).
+            pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.attempt_timeout = Some(timeout);
+                self
+            }
+            /// Fails this call when it has not succeeded after `timeout`, retries
+            /// and waits included (instead of the client's total timeout).
+            pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.total_timeout = Some(timeout);
+                self
+            }
             /// Sends the call and returns the response body.
             ///
             /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -271,6 +320,7 @@ pub mod v2 {
                     query,
                     body: None,
                     scopes: Self::SCOPES,
+                    options: self.options,
                 })
             }
         }

@@ -39,6 +39,7 @@ impl<'a> Tasklists<'a> {
             client: self.client,
             tasklist: tasklist.into(),
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// Returns the authenticated user's specified task list.
@@ -72,6 +73,7 @@ impl<'a> Tasklists<'a> {
             client: self.client,
             tasklist: tasklist.into(),
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// Creates a new task list and adds it to the authenticated user's task lists. A user can have up to 2000 lists at a time.
@@ -104,6 +106,7 @@ impl<'a> Tasklists<'a> {
             client: self.client,
             request,
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// Returns all the authenticated user's task lists. A user can have up to 2000 lists at a time.
@@ -134,6 +137,7 @@ impl<'a> Tasklists<'a> {
             max_results: Default::default(),
             page_token: Default::default(),
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// Updates the authenticated user's specified task list. This method supports patch semantics.
@@ -172,6 +176,7 @@ impl<'a> Tasklists<'a> {
             tasklist: tasklist.into(),
             request,
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// Updates the authenticated user's specified task list.
@@ -210,6 +215,7 @@ impl<'a> Tasklists<'a> {
             tasklist: tasklist.into(),
             request,
             standard: Default::default(),
+            options: Default::default(),
         }
     }
 }
@@ -222,6 +228,7 @@ pub struct Delete<'a> {
     client: &'a crate::Client,
     tasklist: String,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> Delete<'a> {
     /// Any one of these scopes authorizes the call:
@@ -263,6 +270,28 @@ impl<'a> Delete<'a> {
         self.standard.quota_user = Some(value.into());
         self
     }
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says whether this call may be sent more than once. A `DELETE` is retried by default; `false` stops that.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
+        self
+    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -302,6 +331,7 @@ impl<'a> Delete<'a> {
             query,
             body: None,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }
@@ -321,6 +351,7 @@ pub struct Get<'a> {
     client: &'a crate::Client,
     tasklist: String,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> Get<'a> {
     /// Any one of the API's 2 scopes authorizes the call: this is [`crate::Scope::ALL`].
@@ -358,6 +389,28 @@ impl<'a> Get<'a> {
     /// Sets the `quotaUser` parameter.
     pub fn quota_user(mut self, value: impl Into<String>) -> Self {
         self.standard.quota_user = Some(value.into());
+        self
+    }
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
         self
     }
     /// Sends the call and returns the response body.
@@ -399,6 +452,7 @@ impl<'a> Get<'a> {
             query,
             body: None,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }
@@ -418,6 +472,7 @@ pub struct Insert<'a> {
     client: &'a crate::Client,
     request: crate::models::TaskList,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> Insert<'a> {
     /// Any one of these scopes authorizes the call:
@@ -459,6 +514,28 @@ impl<'a> Insert<'a> {
         self.standard.quota_user = Some(value.into());
         self
     }
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says that this call may be sent more than once, so failed attempts are retried under the retry policy. A `POST` is not retried by default: a retry after an attempt that reached the service could do the work twice.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
+        self
+    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -492,6 +569,7 @@ impl<'a> Insert<'a> {
             query,
             body: crate::runtime::client::json_body(&self.request)?,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }
@@ -512,6 +590,7 @@ pub struct List<'a> {
     max_results: Option<i32>,
     page_token: Option<String>,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> List<'a> {
     /// Any one of the API's 2 scopes authorizes the call: this is [`crate::Scope::ALL`].
@@ -563,6 +642,28 @@ impl<'a> List<'a> {
     /// Sets the `quotaUser` parameter.
     pub fn quota_user(mut self, value: impl Into<String>) -> Self {
         self.standard.quota_user = Some(value.into());
+        self
+    }
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
         self
     }
     /// Sends the call and returns the response body.
@@ -619,6 +720,7 @@ impl<'a> List<'a> {
             query,
             body: None,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }
@@ -639,6 +741,7 @@ pub struct Patch<'a> {
     tasklist: String,
     request: crate::models::TaskList,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> Patch<'a> {
     /// Any one of these scopes authorizes the call:
@@ -680,6 +783,28 @@ impl<'a> Patch<'a> {
         self.standard.quota_user = Some(value.into());
         self
     }
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says that this call may be sent more than once, so failed attempts are retried under the retry policy. A `PATCH` is not retried by default: a retry after an attempt that reached the service could do the work twice.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
+        self
+    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -719,6 +844,7 @@ impl<'a> Patch<'a> {
             query,
             body: crate::runtime::client::json_body(&self.request)?,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }
@@ -739,6 +865,7 @@ pub struct Update<'a> {
     tasklist: String,
     request: crate::models::TaskList,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> Update<'a> {
     /// Any one of these scopes authorizes the call:
@@ -780,6 +907,28 @@ impl<'a> Update<'a> {
         self.standard.quota_user = Some(value.into());
         self
     }
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says whether this call may be sent more than once. A `PUT` is retried by default; `false` stops that.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
+        self
+    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -819,6 +968,7 @@ impl<'a> Update<'a> {
             query,
             body: crate::runtime::client::json_body(&self.request)?,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }

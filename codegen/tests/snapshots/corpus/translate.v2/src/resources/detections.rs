@@ -41,6 +41,7 @@ impl<'a> Detections<'a> {
             client: self.client,
             request,
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// Detects the language of text within a request.
@@ -74,6 +75,7 @@ impl<'a> Detections<'a> {
             client: self.client,
             q: q.into_iter().map(Into::into).collect(),
             standard: Default::default(),
+            options: Default::default(),
         }
     }
 }
@@ -86,6 +88,7 @@ pub struct Detect<'a> {
     client: &'a crate::Client,
     request: crate::models::DetectLanguageRequest,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> Detect<'a> {
     /// Any one of the API's 2 scopes authorizes the call: this is [`crate::Scope::ALL`].
@@ -139,6 +142,28 @@ impl<'a> Detect<'a> {
         self.standard.quota_user = Some(value.into());
         self
     }
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says that this call may be sent more than once, so failed attempts are retried under the retry policy. A `POST` is not retried by default: a retry after an attempt that reached the service could do the work twice.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
+        self
+    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -172,6 +197,7 @@ impl<'a> Detect<'a> {
             query,
             body: crate::runtime::client::json_body(&self.request)?,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }
@@ -191,6 +217,7 @@ pub struct List<'a> {
     client: &'a crate::Client,
     q: Vec<String>,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> List<'a> {
     /// Any one of the API's 2 scopes authorizes the call: this is [`crate::Scope::ALL`].
@@ -244,6 +271,28 @@ impl<'a> List<'a> {
         self.standard.quota_user = Some(value.into());
         self
     }
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
+        self
+    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -280,6 +329,7 @@ impl<'a> List<'a> {
             query,
             body: None,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }

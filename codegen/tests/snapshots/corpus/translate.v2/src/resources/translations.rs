@@ -51,6 +51,7 @@ impl<'a> Translations<'a> {
             model: Default::default(),
             source: Default::default(),
             standard: Default::default(),
+            options: Default::default(),
         }
     }
     /// Translates input text, returning translated text.
@@ -87,6 +88,7 @@ impl<'a> Translations<'a> {
             client: self.client,
             request,
             standard: Default::default(),
+            options: Default::default(),
         }
     }
 }
@@ -104,6 +106,7 @@ pub struct List<'a> {
     model: Option<String>,
     source: Option<String>,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> List<'a> {
     /// Any one of the API's 2 scopes authorizes the call: this is [`crate::Scope::ALL`].
@@ -194,6 +197,28 @@ impl<'a> List<'a> {
         self.standard.quota_user = Some(value.into());
         self
     }
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
+        self
+    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -243,6 +268,7 @@ impl<'a> List<'a> {
             query,
             body: None,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }
@@ -324,6 +350,7 @@ pub struct Translate<'a> {
     client: &'a crate::Client,
     request: crate::models::TranslateTextRequest,
     standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
 }
 impl<'a> Translate<'a> {
     /// Any one of the API's 2 scopes authorizes the call: this is [`crate::Scope::ALL`].
@@ -377,6 +404,28 @@ impl<'a> Translate<'a> {
         self.standard.quota_user = Some(value.into());
         self
     }
+    /// Retries this call's failed attempts under `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Says that this call may be sent more than once, so failed attempts are retried under the retry policy. A `POST` is not retried by default: a retry after an attempt that reached the service could do the work twice.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
+        self
+    }
+    /// Fails an attempt of this call that takes longer than `timeout`
+    /// (instead of the client's attempt timeout).
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Fails this call when it has not succeeded after `timeout`, retries
+    /// and waits included (instead of the client's total timeout).
+    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
+        self
+    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -410,6 +459,7 @@ impl<'a> Translate<'a> {
             query,
             body: crate::runtime::client::json_body(&self.request)?,
             scopes: Self::SCOPES,
+            options: self.options,
         })
     }
 }

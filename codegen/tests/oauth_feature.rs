@@ -1,0 +1,91 @@
+//! The `yup-oauth2` feature as every generated crate declares it: optional
+//! dependencies with the smallest feature set, the runtime module and
+//! re-exports behind it, and test features as a dev-dependency on the crate
+//! itself. (Whether it compiles is `tests/compile.rs`, with `--all-features`;
+//! whether it works is `generated/tests/oauth.rs`.)
+
+mod common;
+
+use codegen::Files;
+
+/// The line of `section` (such as `[features]`) that starts with `key = `.
+fn manifest_line<'a>(files: &'a Files, section: &str, key: &str) -> Option<&'a str> {
+    let manifest = &files["Cargo.toml"];
+    let start = manifest.find(&format!("\n{section}\n"))?;
+    manifest[start + section.len() + 2..]
+        .lines()
+        .take_while(|line| !line.starts_with('['))
+        .find(|line| line.starts_with(&format!("{key} = ")))
+}
+
+#[test]
+fn the_feature_turns_on_optional_dependencies_only() {
+    let files = common::generate_fixture("media");
+    assert_eq!(
+        manifest_line(&files, "[features]", "yup-oauth2"),
+        Some(r#"yup-oauth2 = ["dep:yup-oauth2", "dep:hyper-util"]"#)
+    );
+    // Off unless asked for.
+    assert_eq!(manifest_line(&files, "[features]", "default"), None);
+    let yup = manifest_line(&files, "[dependencies]", "yup-oauth2").expect("yup-oauth2 is listed");
+    assert!(yup.contains(r#"version = "12""#), "{yup}");
+    assert!(yup.contains("default-features = false"), "{yup}");
+    // The service-account flow on the TLS stack and provider reqwest builds.
+    assert!(
+        yup.contains(r#"features = ["service-account", "hyper-rustls", "aws-lc-rs"]"#),
+        "{yup}"
+    );
+    for name in ["yup-oauth2", "hyper-util"] {
+        let line = manifest_line(&files, "[dependencies]", name).unwrap();
+        assert!(line.contains("optional = true"), "{line}");
+    }
+}
+
+#[test]
+fn the_runtime_module_and_its_reexports_are_behind_the_feature() {
+    let files = common::generate_fixture("media");
+    let runtime = &files["src/runtime/oauth.rs"];
+    assert!(runtime.contains("impl TokenProvider for YupTokenProvider"));
+    // The runtime stays generic: of the crate it names only `Scope`.
+    for (at, _) in runtime.match_indices("crate::") {
+        assert!(
+            runtime[at..].starts_with("crate::Scope"),
+            "oauth.rs names {}",
+            &runtime[at..at + 30]
+        );
+    }
+    assert!(
+        files["src/runtime/mod.rs"].contains("#[cfg(feature = \"yup-oauth2\")]\npub mod oauth;")
+    );
+    let lib = &files["src/lib.rs"];
+    for item in [
+        "pub use runtime::oauth::YupTokenProvider;",
+        "pub use yup_oauth2;",
+    ] {
+        let at = lib
+            .find(item)
+            .unwrap_or_else(|| panic!("lib.rs lacks {item}"));
+        assert!(
+            lib[..at]
+                .trim_end()
+                .ends_with("#[cfg(feature = \"yup-oauth2\")]"),
+            "{item} is not behind the feature"
+        );
+    }
+}
+
+#[test]
+fn test_features_are_a_dev_dependency_on_the_crate_itself() {
+    let spec_file = "codegen/tests/fixtures/media.json";
+    let json = std::fs::read_to_string(common::repository_root().join(spec_file)).unwrap();
+    let mut settings = common::settings("fixture-media", spec_file);
+    let without = codegen::generate(&json, &settings).unwrap();
+    assert!(!without["Cargo.toml"].contains("[dev-dependencies]"));
+
+    settings.test_features = vec!["yup-oauth2".to_owned()];
+    let with = codegen::generate(&json, &settings).unwrap();
+    assert_eq!(
+        manifest_line(&with, "[dev-dependencies]", "fixture-media"),
+        Some(r#"fixture-media = { path = ".", features = ["yup-oauth2"] }"#)
+    );
+}
