@@ -355,6 +355,50 @@ fn each_kind_of_change_is_found_and_classified() {
             "PortabilityArchiveState.state=CANCELLED",
             false,
         ),
+        (
+            // A method binding a new template: a new resource-name type.
+            |d| {
+                let mut copy = method(d, "archiveJobs", "retry").clone();
+                copy["id"] = json!("dataportability.archiveJobs.watch");
+                copy["path"] = json!("v1/{+name}:watch");
+                copy["flatPath"] = json!("v1/users/{usersId}:watch");
+                copy["parameters"]["name"]["pattern"] = json!("^users/[^/]+$");
+                d["resources"]["archiveJobs"]["methods"]["watch"] = copy;
+            },
+            "resource_name_added",
+            "names.users/*",
+            false,
+        ),
+        (
+            // No method binds `archiveJobs/*` any more.
+            |d| {
+                for name in ["retry", "cancel"] {
+                    method(d, "archiveJobs", name)["parameters"]["name"]["pattern"] =
+                        json!("^jobs/[^/]+$");
+                    let flat = format!("v1/jobs/{{jobsId}}:{name}");
+                    method(d, "archiveJobs", name)["flatPath"] = json!(flat);
+                    method(d, "archiveJobs", name)["path"] = json!(format!("v1/{{+name}}:{name}"));
+                }
+            },
+            "resource_name_removed",
+            "names.archiveJobs/*",
+            true,
+        ),
+        (
+            // A new template whose name clashes: both take a longer name.
+            |d| {
+                let mut copy = method(d, "archiveJobs", "getPortabilityArchiveState").clone();
+                copy["id"] = json!("dataportability.users.getPortabilityArchiveState");
+                copy["path"] = json!("v1/{+name}");
+                copy["flatPath"] = json!("v1/users/{usersId}/portabilityArchiveState");
+                copy["parameters"]["name"]["pattern"] =
+                    json!("^users/[^/]+/portabilityArchiveState$");
+                d["resources"]["users"] = json!({"methods": {"getPortabilityArchiveState": copy}});
+            },
+            "renamed_in_rust",
+            "names.archiveJobs/*/portabilityArchiveState",
+            true,
+        ),
     ];
     for (change, kind, item, breaking) in cases {
         let old = spec();

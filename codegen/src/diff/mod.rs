@@ -191,6 +191,7 @@ fn compare_api(old: &Api, new: &Api, out: &mut Changes) {
             );
         }
     }
+    compare_resource_names(old, new, out);
     compare_parameters(
         "parameters",
         &old.standard_params,
@@ -421,6 +422,43 @@ fn compare_enum(item: &str, old: &Enum, new: &Enum, out: &mut Changes) {
                 Kind::EnumValueAdded,
                 format!("{item}={value}"),
                 format!("`{}::{}`", new.rust_name, variant.rust_name),
+            );
+        }
+    }
+}
+
+/// Typed resource names, by template (`names.projects/*/locations/*`): a
+/// type that goes away or changes its name breaks code that names it.
+fn compare_resource_names(old: &Api, new: &Api, out: &mut Changes) {
+    let by_template = |api: &Api| -> BTreeMap<String, String> {
+        api.resource_names
+            .iter()
+            .map(|n| (n.binding.to_string(), n.rust_name.clone()))
+            .collect()
+    };
+    let (old_names, new_names) = (by_template(old), by_template(new));
+    for (template, name) in &old_names {
+        let item = format!("names.{template}");
+        match new_names.get(template) {
+            None => out.push(
+                Kind::ResourceNameRemoved,
+                item,
+                format!("`names::{name}` is removed"),
+            ),
+            Some(now) if now != name => out.push(
+                Kind::RenamedInRust,
+                item,
+                format!("`names::{name}` → `names::{now}`"),
+            ),
+            Some(_) => {}
+        }
+    }
+    for (template, name) in &new_names {
+        if !old_names.contains_key(template) {
+            out.push(
+                Kind::ResourceNameAdded,
+                format!("names.{template}"),
+                format!("`names::{name}`"),
             );
         }
     }

@@ -88,6 +88,10 @@ pub enum Kind {
     EnumValueAdded,
     /// An enum value was marked deprecated.
     EnumValueDeprecated,
+    /// A typed resource name went away: no method binds its template any more.
+    ResourceNameRemoved,
+    /// A typed resource name was added: a method binds a new template.
+    ResourceNameAdded,
     /// An item kept its spec name but its Rust name changed (a new
     /// neighbour won a name collision).
     RenamedInRust,
@@ -124,11 +128,12 @@ impl Kind {
             | FieldRemoved
             | FieldTypeChanged
             | EnumValueRemoved
+            | ResourceNameRemoved
             | RenamedInRust => true,
             ScopeAdded | MethodAdded | MethodScopeAdded | MethodDeprecated | PagingAdded
             | MediaDownloadAdded | MediaUploadAdded | ParameterAdded | ParameterDeprecated
             | SchemaAdded | SchemaDeprecated | FieldAdded | FieldDeprecated | EnumValueAdded
-            | EnumValueDeprecated | DescriptionChanged => false,
+            | EnumValueDeprecated | ResourceNameAdded | DescriptionChanged => false,
         }
     }
 
@@ -180,6 +185,8 @@ impl Kind {
             EnumValueRemoved => "enum_value_removed",
             EnumValueAdded => "enum_value_added",
             EnumValueDeprecated => "enum_value_deprecated",
+            ResourceNameRemoved => "resource_name_removed",
+            ResourceNameAdded => "resource_name_added",
             RenamedInRust => "renamed_in_rust",
             DescriptionChanged => "description_changed",
         }
