@@ -93,6 +93,14 @@ impl Error {
     }
 }
 
+/// Tells the reader of a message that waiting and trying again may work.
+fn retry_hint(f: &mut fmt::Formatter<'_>, retryable: bool) -> fmt::Result {
+    if retryable {
+        f.write_str(" (the call may succeed if retried later)")?;
+    }
+    Ok(())
+}
+
 /// The statuses that usually mean "not now" rather than "not this".
 fn retryable_status(status: u16) -> bool {
     matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
@@ -102,8 +110,14 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Binding(e) => write!(f, "invalid argument: {e}"),
-            Self::Api(e) => write!(f, "the service refused the call: {e}"),
-            Self::Http(e) => fmt::Display::fmt(e, f),
+            Self::Api(e) => {
+                write!(f, "the service refused the call: {e}")?;
+                retry_hint(f, e.is_retryable())
+            }
+            Self::Http(e) => {
+                fmt::Display::fmt(e, f)?;
+                retry_hint(f, retryable_status(e.status))
+            }
             Self::Transport(e) => write!(f, "transport error: {e}"),
             Self::Encode(e) => write!(f, "could not serialize the request body: {e}"),
             Self::Decode(e) => fmt::Display::fmt(e, f),
@@ -221,9 +235,9 @@ impl ApiError {
         }
         // Google marks rate limiting with this reason (google.aip.dev/193);
         // other reasons of a 429 (a spent quota, a one-time allowance used)
-        // do not go away by waiting a few seconds.
+        // do not go away by waiting a few seconds, whatever `Retry-After` a
+        // proxy on the way added.
         self.http_status != 429
-            || self.retry_after.is_some()
             || self
                 .reason()
                 .is_none_or(|r| r.eq_ignore_ascii_case("RATE_LIMIT_EXCEEDED"))
@@ -293,7 +307,11 @@ impl fmt::Display for HttpError {
             f,
             "HTTP {} without a Google error body: {:?}",
             self.status, self.body
-        )
+        )?;
+        if let Some(wait) = self.retry_after {
+            write!(f, "; retry after {}s", wait.as_secs_f64())?;
+        }
+        Ok(())
     }
 }
 
@@ -327,6 +345,7 @@ pub struct TimeoutError {
     kind: TimeoutKind,
     after: Duration,
     attempts: u32,
+    last_error: Option<String>,
 }
 
 /// Which timeout a call ran into.
@@ -340,12 +359,24 @@ pub enum TimeoutKind {
 }
 
 impl TimeoutError {
-    pub(crate) fn new(kind: TimeoutKind, after: Duration, attempts: u32) -> Self {
+    pub(crate) fn new(
+        kind: TimeoutKind,
+        after: Duration,
+        attempts: u32,
+        last_error: Option<String>,
+    ) -> Self {
         Self {
             kind,
             after,
             attempts,
+            last_error,
         }
+    }
+
+    /// For a total timeout that passed while waiting to retry: the message
+    /// of the error that made the last attempt fail.
+    pub fn last_error(&self) -> Option<&str> {
+        self.last_error.as_deref()
     }
 
     /// Which timeout it was.
@@ -376,7 +407,11 @@ impl fmt::Display for TimeoutError {
             self.after,
             self.attempts,
             if self.attempts == 1 { "" } else { "s" }
-        )
+        )?;
+        if let Some(last) = &self.last_error {
+            write!(f, "; the last attempt failed: {last}")?;
+        }
+        Ok(())
     }
 }
 

@@ -79,8 +79,11 @@ impl RetryPolicy {
     pub fn delay(&self, retry: u32) -> Duration {
         let step = self.step(retry);
         if self.jitter {
-            // Uniform in [step/2, step].
-            step.mul_f64(0.5 + 0.5 * unit_random())
+            // Uniform in [step/2, step]; the step itself should rounding
+            // ever push the product past what a Duration holds.
+            let factor = 0.5 + 0.5 * unit_random();
+            Duration::try_from_secs_f64(step.as_secs_f64() * factor)
+                .map_or(step, |wait| wait.min(step))
         } else {
             step
         }
@@ -180,9 +183,13 @@ impl RetryPolicyBuilder {
             ));
         }
         if policy.initial_delay > policy.max_delay {
+            // Either setting may be the one to change: show both.
             return Err(ConfigError::new(
                 "retry_policy.initial_delay",
-                &format!("{:?}", policy.initial_delay),
+                &format!(
+                    "{:?} with max_delay {:?}",
+                    policy.initial_delay, policy.max_delay
+                ),
                 "at most max_delay",
             ));
         }

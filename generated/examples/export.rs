@@ -10,6 +10,8 @@
 //! `DATAPORTABILITY_ENDPOINT` points it at another server (the tests run
 //! [`export`] against a local fake). The token needs a scope for every
 //! group, such as `https://www.googleapis.com/auth/dataportability.myactivity.search`.
+//! An access token lives about an hour, shorter than many exports: for a
+//! long one give the client a provider that refreshes (feature `yup-oauth2`).
 
 use google_dataportability_v1::models::InitiatePortabilityArchiveRequest;
 use google_dataportability_v1::models::portability_archive_state::State;

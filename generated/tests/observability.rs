@@ -115,6 +115,8 @@ async fn a_retried_call_has_a_span_per_call_and_per_attempt() {
     let (server, client) = setup().await;
     let capture = Capture::default();
     let _guard = tracing::subscriber::set_default(capture.clone());
+    // Callsites remember whether anyone listened; ask them again.
+    tracing::callsite::rebuild_interest_cache();
     server.inject(Fault::Status(503));
     server.add_job(TOKEN, "job-1", "IN_PROGRESS");
     client
@@ -130,9 +132,17 @@ async fn a_retried_call_has_a_span_per_call_and_per_attempt() {
         .find(|l| l.contains(" call ") && l.contains(method))
         .unwrap_or_else(|| panic!("no call span in\n{text}"));
     let call_id = call.split(' ').next().unwrap().trim_start_matches("span#");
+    for field in ["attempts=2", "status=ok"] {
+        assert!(
+            lines.contains(&format!("record#{call_id} {field}")),
+            "the call span records {field}:\n{text}"
+        );
+    }
     assert!(
-        lines.contains(&format!("record#{call_id} attempts=2")),
-        "the call span records its attempts:\n{text}"
+        lines
+            .iter()
+            .any(|l| l.starts_with(&format!("record#{call_id} elapsed_ms="))),
+        "the call span records its duration:\n{text}"
     );
     for attempt in [1, 2] {
         assert!(
@@ -158,6 +168,7 @@ async fn no_log_line_shows_the_token_or_the_request_body() {
     let (server, client) = setup().await;
     let capture = Capture::default();
     let _guard = tracing::subscriber::set_default(capture.clone());
+    tracing::callsite::rebuild_interest_cache();
     // A failure first, so error events are logged too.
     server.inject(Fault::Status(503));
     let request = InitiatePortabilityArchiveRequest::new()

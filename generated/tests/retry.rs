@@ -181,8 +181,9 @@ async fn retry_after_in_seconds_is_waited_for() {
 #[tokio::test]
 async fn retry_after_as_an_http_date_is_waited_for() {
     let (server, client) = setup().await;
-    // Two seconds ahead, at the header's one-second precision: at least 1 s.
-    let at = SystemTime::now() + Duration::from_secs(2);
+    // Three seconds ahead, at the header's one-second precision: at least
+    // 1 s after the first attempt even if that one was slow to arrive.
+    let at = SystemTime::now() + Duration::from_secs(3);
     server.inject(Fault::TooManyRequests {
         retry_after: Some(http_date(at)),
     });
@@ -316,11 +317,11 @@ async fn a_slow_server_is_an_attempt_timeout() {
 #[tokio::test]
 async fn a_timed_out_attempt_of_a_get_is_retried() {
     let (server, client) = setup().await;
-    server.inject(Fault::Delay(Duration::from_secs(5)));
+    server.inject(Fault::Delay(Duration::from_secs(10)));
     client
         .archive_jobs()
         .get_portability_archive_state(format!("archiveJobs/{JOB}/portabilityArchiveState"))
-        .attempt_timeout(Duration::from_millis(200))
+        .attempt_timeout(Duration::from_secs(1))
         .await
         .expect("the second attempt is fast");
     assert_eq!(server.request_count(), 2);
@@ -329,8 +330,11 @@ async fn a_timed_out_attempt_of_a_get_is_retried() {
 #[tokio::test]
 async fn the_total_timeout_covers_attempts_and_waits() {
     let (server, _) = setup().await;
+    // Waits of 300 ms, then 6 s: the 2 s total ends during the second.
     let policy = RetryPolicy::builder()
         .initial_delay(Duration::from_millis(300))
+        .multiplier(20.0)
+        .max_delay(Duration::from_secs(10))
         .jitter(false)
         .time_limit(None)
         .build()
@@ -339,7 +343,7 @@ async fn the_total_timeout_covers_attempts_and_waits() {
         .endpoint(server.endpoint())
         .token_provider(StaticToken::new(TOKEN).unwrap())
         .retry_policy(policy)
-        .total_timeout(Duration::from_millis(500))
+        .total_timeout(Duration::from_secs(2))
         .build()
         .unwrap();
     for _ in 0..5 {
@@ -350,19 +354,28 @@ async fn the_total_timeout_covers_attempts_and_waits() {
         panic!("expected a timeout, got {error:?}")
     };
     assert_eq!(timeout.kind(), TimeoutKind::Total);
-    // Attempts at 0 ms and after 300 ms; the next wait (600 ms) is cut short.
     assert_eq!(timeout.attempts(), 2);
     assert_eq!(server.request_count(), 2);
     assert!(!error.is_retryable());
+    // What went wrong before time ran out is not lost.
+    let last = timeout.last_error().expect("the last attempt's error");
+    assert!(
+        last.contains("503") && last.contains("UNAVAILABLE"),
+        "{last}"
+    );
+    assert!(error.to_string().contains("UNAVAILABLE"), "{error}");
 }
 
 #[tokio::test]
 async fn the_policy_time_limit_stops_retrying() {
     let (server, _) = setup().await;
+    // Waits of 100 ms, then 2 s: the second would end past the 1 s limit.
     let policy = RetryPolicy::builder()
         .initial_delay(Duration::from_millis(100))
+        .multiplier(20.0)
+        .max_delay(Duration::from_secs(10))
         .jitter(false)
-        .time_limit(Some(Duration::from_millis(250)))
+        .time_limit(Some(Duration::from_secs(1)))
         .build()
         .unwrap();
     let client = client_with(&server, policy);
@@ -370,7 +383,6 @@ async fn the_policy_time_limit_stops_retrying() {
         server.inject(Fault::Status(503));
     }
     let error = get_state(&client).await.expect_err("the limit is reached");
-    // Attempt 1, wait 100 ms, attempt 2; a 200 ms wait would end past 250 ms.
     assert_eq!(server.request_count(), 2);
     assert_eq!(error.http_status(), Some(503));
 }
@@ -402,10 +414,18 @@ async fn dropping_the_call_cancels_its_retries() {
         server.inject(Fault::Status(503));
     }
     let call = get_state(&client);
-    // Long enough for the first attempt, short of the first retry.
-    let outcome = tokio::time::timeout(Duration::from_millis(150), call).await;
-    assert!(outcome.is_err(), "the call was still waiting to retry");
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    // Drive the call until its first attempt has reached the server, then
+    // drop it while it waits to retry.
+    let first_attempt_seen = async {
+        while server.request_count() == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    };
+    tokio::select! {
+        outcome = call => panic!("the call ended early: {outcome:?}"),
+        () = first_attempt_seen => {}
+    }
+    tokio::time::sleep(Duration::from_millis(900)).await;
     assert_eq!(
         server.request_count(),
         1,
@@ -433,6 +453,84 @@ async fn zero_timeouts_on_a_call_are_config_errors_and_nothing_is_sent() {
         "{error:?}"
     );
     assert_eq!(server.request_count(), 0);
+}
+
+#[tokio::test]
+async fn a_call_total_timeout_replaces_the_client_one() {
+    let (server, client) = setup().await;
+    server.inject(Fault::Delay(Duration::from_secs(10)));
+    let error = client
+        .archive_jobs()
+        .get_portability_archive_state(format!("archiveJobs/{JOB}/portabilityArchiveState"))
+        .total_timeout(Duration::from_millis(300))
+        .await
+        .expect_err("the call has 300 ms");
+    assert!(
+        matches!(&error, Error::Timeout(t) if t.kind() == TimeoutKind::Total),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_5xx_without_an_envelope_is_retried_and_said_to_be_retryable() {
+    let (server, client) = setup().await;
+    server.respond_next_raw(502, "text/html", "<html>Bad Gateway</html>");
+    get_state(&client).await.expect("the retry succeeds");
+    assert_eq!(server.request_count(), 2);
+
+    let single = client_with(&server, RetryPolicy::disabled());
+    for status in [408, 502, 504] {
+        server.respond_next_raw(status, "text/plain", "try again");
+        let error = get_state(&single).await.expect_err("the canned status");
+        assert!(matches!(error, Error::Http(_)), "{error:?}");
+        assert!(error.is_retryable(), "{status}");
+        assert!(
+            error.to_string().contains("may succeed if retried"),
+            "{error}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn retry_info_in_the_envelope_sets_the_wait() {
+    let (server, client) = setup().await;
+    let detail = serde_json::json!({
+        "@type": "type.googleapis.com/google.rpc.RetryInfo",
+        "retryDelay": "1.2s",
+    });
+    server.respond_next(
+        503,
+        fake::error_body(503, "UNAVAILABLE", "Busy.", vec![detail]),
+    );
+    get_state(&client).await.expect("the retry succeeds");
+    assert_at_least(&gaps(&server), &[1200]);
+}
+
+#[tokio::test]
+async fn hostile_retry_after_values_neither_panic_nor_stall() {
+    let (server, client) = setup().await;
+    // Far too long to wait for: returned at once, with the wait it asked.
+    server.inject(Fault::TooManyRequests {
+        retry_after: Some("9".repeat(40)),
+    });
+    let error = get_state(&client).await.expect_err("no endless wait");
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(u64::MAX)));
+    assert_eq!(server.request_count(), 1);
+    // Unreadable or past: ignored, so the policy's own wait applies.
+    for value in [
+        "-1",
+        "1.5",
+        "soon",
+        "Sun, 06 Nov 1994 08:49:37 GMT",
+        "Sun, 99 Nov 1994 08:49:37 GMT",
+    ] {
+        server.clear_requests();
+        server.inject(Fault::TooManyRequests {
+            retry_after: Some(value.to_owned()),
+        });
+        get_state(&client).await.expect("the retry succeeds");
+        assert_eq!(server.request_count(), 2, "{value}");
+    }
 }
 
 #[test]
@@ -500,6 +598,14 @@ fn bad_policy_settings_are_config_errors_naming_the_setting() {
             "retry_policy.time_limit",
         ),
     ];
+    let error = RetryPolicy::builder()
+        .max_delay(Duration::ZERO)
+        .build()
+        .expect_err("max_delay below initial_delay");
+    assert!(
+        error.to_string().contains("max_delay 0ns"),
+        "both values are shown: {error}"
+    );
     for (builder, setting) in cases {
         let error = builder.build().expect_err(setting);
         assert_eq!(error.setting(), setting);

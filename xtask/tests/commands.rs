@@ -344,7 +344,13 @@ fn regen_summarizes_what_an_update_changes_in_api_terms() {
     let second = xtask(&root, "regen");
     assert!(second.status.success(), "{}", text(&second.stderr));
     let out = text(&second.stdout);
-    assert!(out.contains("API: tiny v1 (1 → 2): 1 breaking change, 1 non-breaking change; version bump needed: major."), "{out}");
+    // Breaking: the pattern, and the resource-name type `things/*` gone;
+    // not breaking: the field, and the new type for `items/*`.
+    assert!(out.contains("API: tiny v1 (1 → 2): 2 breaking changes, 2 non-breaking changes; version bump needed: major."), "{out}");
+    assert!(
+        out.contains("resource_name_removed `names.things/*`"),
+        "{out}"
+    );
     assert!(
         out.contains("parameter_pattern_changed `tiny.things.get.name`"),
         "{out}"

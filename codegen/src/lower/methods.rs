@@ -16,7 +16,7 @@ use crate::path_template::PathTemplate;
 use std::collections::BTreeMap;
 
 /// Names generated code gives the fields of every call builder.
-pub(super) const BUILDER_FIELDS: &[&str] = &["client", "request", "standard"];
+pub(super) const BUILDER_FIELDS: &[&str] = &["client", "request", "standard", "options"];
 
 /// Names generated code gives the methods of every call builder.
 pub(super) const BUILDER_METHODS: &[&str] = &[

@@ -93,25 +93,38 @@ impl Client {
             "call",
             method = request.method_id,
             attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
         );
-        let attempts = AtomicU32::new(0);
-        let all_attempts = self.attempts(request, &attempts).instrument(span.clone());
+        let started = Instant::now();
+        let progress = Progress::default();
+        let all_attempts = self.attempts(request, &progress).instrument(span.clone());
         let total = options.total_timeout.or(self.inner.total_timeout);
         let result = match total {
             None => all_attempts.await,
             Some(limit) => tokio::time::timeout(limit, all_attempts)
                 .await
                 .unwrap_or_else(|_| {
-                    let made = attempts.load(Ordering::Relaxed);
-                    Err(Error::Timeout(TimeoutError::new(TimeoutKind::Total, limit, made)))
+                    Err(Error::Timeout(TimeoutError::new(
+                        TimeoutKind::Total,
+                        limit,
+                        progress.attempts.load(Ordering::Relaxed),
+                        progress.last_error(),
+                    )))
                 }),
         };
-        span.record("attempts", attempts.load(Ordering::Relaxed));
+        span.record("attempts", progress.attempts.load(Ordering::Relaxed));
+        span.record("elapsed_ms", millis(started.elapsed()));
+        match &result {
+            Ok(_) => span.record("status", "ok"),
+            Err(error) => span.record("status", error.http_status().unwrap_or(0)),
+        };
         result
     }
 
-    /// The attempts of one call, counted in `attempts`, with the waits between.
-    async fn attempts(&self, request: &Request, attempts: &AtomicU32) -> Result<Vec<u8>> {
+    /// The attempts of one call, with the waits between; `progress` tells
+    /// a total timeout how far they got.
+    async fn attempts(&self, request: &Request, progress: &Progress) -> Result<Vec<u8>> {
         let options = &request.options;
         let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
         let idempotent = options
@@ -122,7 +135,7 @@ impl Client {
         let started = Instant::now();
         let mut attempt = 1;
         loop {
-            attempts.store(attempt, Ordering::Relaxed);
+            progress.attempts.store(attempt, Ordering::Relaxed);
             let error = match self
                 .attempt(request, http.clone(), attempt, attempt_timeout)
                 .await
@@ -138,10 +151,11 @@ impl Client {
             let Some(delay) = delay else {
                 return Err(error);
             };
+            progress.set_last_error(&error);
             // The error's text has no token and no request body: see `Error`.
             tracing::info!(
                 attempt,
-                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                delay_ms = millis(delay),
                 error = %error,
                 "retrying",
             );
@@ -172,11 +186,11 @@ impl Client {
             self.read_success(response).await
         };
         let result = with_timeout(timeout, exchange, |after| {
-            Error::Timeout(TimeoutError::new(TimeoutKind::Attempt, after, attempt))
+            Error::Timeout(TimeoutError::new(TimeoutKind::Attempt, after, attempt, None))
         })
         .instrument(span.clone())
         .await;
-        let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let elapsed_ms = millis(started.elapsed());
         span.record("elapsed_ms", elapsed_ms);
         let _entered = span.enter();
         match &result {
@@ -288,6 +302,32 @@ impl Client {
         }
         Ok(bytes)
     }
+}
+
+/// How far the attempts of a call got, for the error of a total timeout
+/// (which drops them mid-way).
+#[derive(Default)]
+struct Progress {
+    attempts: AtomicU32,
+    last_error: std::sync::Mutex<Option<String>>,
+}
+
+impl Progress {
+    fn set_last_error(&self, error: &Error) {
+        // A poisoned lock only loses this message, never the call.
+        if let Ok(mut last) = self.last_error.lock() {
+            *last = Some(error.to_string());
+        }
+    }
+
+    fn last_error(&self) -> Option<String> {
+        self.last_error.lock().ok()?.clone()
+    }
+}
+
+/// Whole milliseconds, for log fields.
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// The wait a response's `Retry-After` header asks for.

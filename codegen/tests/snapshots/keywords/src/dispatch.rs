@@ -37,7 +37,7 @@ pub fn request(
         "keywords.type.return" => {
             let params = crate::runtime::dispatch::Params::new(
                 params,
-                &["type", "fields", "move", "fields"],
+                &["type", "fields", "idempotent", "move", "options", "fields"],
             )?;
             #[allow(unused_mut)]
             let mut call = client
@@ -49,8 +49,14 @@ pub fn request(
             if let Some(value) = params.optional::<String>("fields")? {
                 call = call.fields_2(value);
             }
+            if let Some(value) = params.optional::<bool>("idempotent")? {
+                call = call.idempotent_2(value);
+            }
             if let Some(value) = params.optional::<bool>("move")? {
                 call = call.r#move(value);
+            }
+            if let Some(value) = params.optional::<String>("options")? {
+                call = call.options_2(value);
             }
             if let Some(value) = params.optional::<String>("fields")? {
                 call = call.fields(value);

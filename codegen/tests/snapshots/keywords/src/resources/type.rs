@@ -78,7 +78,9 @@ impl<'a> Type<'a> {
             client: self.client,
             r#type: r#type.into(),
             fields_2: Default::default(),
+            idempotent_2: Default::default(),
             r#move: Default::default(),
+            options_2: Default::default(),
             request,
             standard: Default::default(),
             options: Default::default(),
@@ -194,7 +196,9 @@ pub struct Return<'a> {
     client: &'a crate::Client,
     r#type: String,
     fields_2: Option<String>,
+    idempotent_2: Option<bool>,
     r#move: Option<bool>,
+    options_2: Option<String>,
     request: crate::models::Self2,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
@@ -211,9 +215,23 @@ impl<'a> Return<'a> {
         self.fields_2 = Some(value.into());
         self
     }
+    /// Shadows the call builder's `idempotent` setter.
+    ///
+    /// Sets the `idempotent` parameter.
+    pub fn idempotent_2(mut self, value: bool) -> Self {
+        self.idempotent_2 = Some(value);
+        self
+    }
     /// Sets the `move` parameter.
     pub fn r#move(mut self, value: bool) -> Self {
         self.r#move = Some(value);
+        self
+    }
+    /// Shadows the call builder's own `options` field.
+    ///
+    /// Sets the `options` parameter.
+    pub fn options_2(mut self, value: impl Into<String>) -> Self {
+        self.options_2 = Some(value.into());
         self
     }
     /// Partial response selector.
@@ -273,8 +291,14 @@ impl<'a> Return<'a> {
         if let Some(value) = &self.fields_2 {
             query.push("fields", value);
         }
+        if let Some(value) = &self.idempotent_2 {
+            query.push("idempotent", value);
+        }
         if let Some(value) = &self.r#move {
             query.push("move", value);
+        }
+        if let Some(value) = &self.options_2 {
+            query.push("options", value);
         }
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
