@@ -98,19 +98,15 @@ impl Client {
         let progress = Progress::default();
         let all_attempts = self.attempts(request, &progress).instrument(span.clone());
         let total = options.total_timeout.or(self.inner.total_timeout);
-        let result = match total {
-            None => all_attempts.await,
-            Some(limit) => tokio::time::timeout(limit, all_attempts)
-                .await
-                .unwrap_or_else(|_| {
-                    Err(Error::Timeout(TimeoutError::new(
-                        TimeoutKind::Total,
-                        limit,
-                        progress.attempts.load(Ordering::Relaxed),
-                        progress.last_error(),
-                    )))
-                }),
-        };
+        let result = with_timeout(total, all_attempts, |limit| {
+            Error::Timeout(TimeoutError::new(
+                TimeoutKind::Total,
+                limit,
+                progress.attempts.load(Ordering::Relaxed),
+                progress.last_error(),
+            ))
+        })
+        .await;
         span.record("attempts", progress.attempts.load(Ordering::Relaxed));
         span.record("elapsed_ms", millis(started.elapsed()));
         match &result {
@@ -275,13 +271,21 @@ impl Client {
     /// The body of a success response, or the error a failure status means.
     /// Either way the body is read only up to the client's limit.
     pub(crate) async fn read_success(&self, response: reqwest::Response) -> Result<Vec<u8>> {
-        let status = response.status();
-        let retry_after = retry_after(&response);
-        let bytes = self.read_limited(response).await?;
-        if status.is_success() {
-            Ok(bytes)
+        if response.status().is_success() {
+            self.read_limited(response).await
         } else {
-            Err(error::from_status(status.as_u16(), retry_after, &bytes))
+            Err(self.read_error(response).await)
+        }
+    }
+
+    /// The error a failure response means, from its status, `Retry-After`
+    /// and body (read up to the client's limit).
+    pub(crate) async fn read_error(&self, response: reqwest::Response) -> Error {
+        let status = response.status().as_u16();
+        let retry_after = retry_after(&response);
+        match self.read_limited(response).await {
+            Ok(body) => error::from_status(status, retry_after, &body),
+            Err(error) => error,
         }
     }
 
@@ -329,7 +333,7 @@ fn millis(duration: Duration) -> u64 {
 }
 
 /// The wait a response's `Retry-After` header asks for.
-pub(crate) fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+fn retry_after(response: &reqwest::Response) -> Option<Duration> {
     let value = response.headers().get(reqwest::header::RETRY_AFTER)?;
     retry::parse_retry_after(value.to_str().ok()?, SystemTime::now())
 }

@@ -246,11 +246,8 @@ impl Client {
     pub(crate) async fn download(&self, mut request: Request) -> Result<Download> {
         request.query.push("alt", "media");
         let response = self.send_http(self.prepare(&request), request.scopes).await?;
-        let status = response.status();
-        if !status.is_success() {
-            let retry_after = super::client::retry_after(&response);
-            let body = self.read_limited(response).await?;
-            return Err(super::error::from_status(status.as_u16(), retry_after, &body));
+        if !response.status().is_success() {
+            return Err(self.read_error(response).await);
         }
         Ok(Download {
             content_type: response

@@ -48,6 +48,7 @@ const CLIENT_METHODS: &[&str] = &[
     "prepare",
     "read_success",
     "read_limited",
+    "read_error",
     "download",
     "upload_simple",
     "upload_resumable",
