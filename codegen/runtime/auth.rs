@@ -122,3 +122,158 @@ impl std::error::Error for TokenError {
             .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
+
+/// A credential for one security scheme of the API other than OAuth scopes
+/// (an API key, an HTTP bearer token or basic credentials), made by the
+/// functions of the crate's `security` module and given to the client with
+/// [`crate::ClientBuilder::credential`]. A call sends it when the method
+/// accepts its scheme.
+#[derive(Clone)]
+pub struct Credential {
+    scheme: &'static str,
+    kind: CredentialKind,
+}
+
+#[derive(Clone)]
+enum CredentialKind {
+    ApiKey {
+        place: KeyPlace,
+        name: &'static str,
+        value: String,
+    },
+    Bearer(AccessToken),
+    Basic {
+        user: String,
+        password: String,
+    },
+}
+
+/// Where an API key travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum KeyPlace {
+    Header,
+    Query,
+    Cookie,
+}
+
+#[allow(dead_code)] // Each crate uses the constructors its schemes need.
+impl Credential {
+    /// An API key sent as `name` in `place`.
+    pub(crate) fn api_key(
+        scheme: &'static str,
+        place: KeyPlace,
+        name: &'static str,
+        value: impl Into<String>,
+    ) -> Result<Self, TokenError> {
+        let value = value.into();
+        if value.is_empty() || !value.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+            return Err(TokenError::new(format!(
+                "the API key for `{scheme}` is empty or has control characters"
+            )));
+        }
+        Ok(Self {
+            scheme,
+            kind: CredentialKind::ApiKey { place, name, value },
+        })
+    }
+
+    /// `Authorization: Bearer <token>`.
+    pub(crate) fn bearer(scheme: &'static str, token: impl Into<String>) -> Result<Self, TokenError> {
+        Ok(Self {
+            scheme,
+            kind: CredentialKind::Bearer(AccessToken::new(token)?),
+        })
+    }
+
+    /// `Authorization: Basic <base64(user:password)>`.
+    pub(crate) fn basic(
+        scheme: &'static str,
+        user: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Result<Self, TokenError> {
+        let user = user.into();
+        if user.contains(':') {
+            return Err(TokenError::new(format!(
+                "the user name for `{scheme}` contains `:`, which basic credentials cannot carry"
+            )));
+        }
+        Ok(Self {
+            scheme,
+            kind: CredentialKind::Basic {
+                user,
+                password: password.into(),
+            },
+        })
+    }
+
+    /// The security scheme it is for.
+    pub fn scheme(&self) -> &'static str {
+        self.scheme
+    }
+
+    /// Adds a query API key to `url`.
+    pub(crate) fn add_to_url(&self, url: &mut String) {
+        if let CredentialKind::ApiKey {
+            place: KeyPlace::Query,
+            name,
+            value,
+        } = &self.kind
+        {
+            url.push(if url.contains('?') { '&' } else { '?' });
+            super::path::encode_segment(url, name);
+            url.push('=');
+            super::path::encode_segment(url, value);
+        }
+    }
+
+    /// A cookie API key's `name=value` pair.
+    pub(crate) fn cookie(&self) -> Option<String> {
+        match &self.kind {
+            CredentialKind::ApiKey {
+                place: KeyPlace::Cookie,
+                name,
+                value,
+            } => {
+                let mut pair = String::new();
+                super::path::encode_segment(&mut pair, name);
+                pair.push('=');
+                super::path::encode_segment(&mut pair, value);
+                Some(pair)
+            }
+            _ => None,
+        }
+    }
+
+    /// Adds a header API key, bearer token or basic credentials, marked sensitive.
+    pub(crate) fn add_to_headers(
+        &self,
+        builder: reqwest::RequestBuilder,
+    ) -> reqwest::RequestBuilder {
+        match &self.kind {
+            CredentialKind::ApiKey {
+                place: KeyPlace::Header,
+                name,
+                value,
+            } => match reqwest::header::HeaderValue::from_str(value) {
+                Ok(mut header) => {
+                    header.set_sensitive(true);
+                    builder.header(*name, header)
+                }
+                // Refused when the credential was made.
+                Err(_) => builder,
+            },
+            CredentialKind::ApiKey { .. } => builder,
+            CredentialKind::Bearer(token) => builder.bearer_auth(token.secret()),
+            CredentialKind::Basic { user, password } => builder.basic_auth(user, Some(password)),
+        }
+    }
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credential")
+            .field("scheme", &self.scheme)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}

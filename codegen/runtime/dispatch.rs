@@ -27,6 +27,16 @@ pub enum DispatchError {
 }
 
 impl DispatchError {
+    /// The name of the parameter a refusal is about: one missing, unknown
+    /// or of the wrong type, or a path value its template refused.
+    pub fn parameter(&self) -> Option<&str> {
+        match self {
+            Self::Param { name, .. } => Some(name),
+            Self::Build(Error::Binding(e)) => Some(e.parameter()),
+            _ => None,
+        }
+    }
+
     /// The Discovery name of the path parameter whose value does not fit
     /// its pattern, when that is why the call could not be built.
     pub fn binding_parameter(&self) -> Option<&str> {
@@ -49,21 +59,50 @@ impl fmt::Display for DispatchError {
 
 impl std::error::Error for DispatchError {}
 
-/// A call's parameters, as JSON keyed by Discovery name.
-pub struct Params<'p> {
-    values: &'p serde_json::Map<String, serde_json::Value>,
+/// A call's parameters, as JSON keyed by spec name.
+pub struct Params {
+    values: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'p> Params<'p> {
-    /// Wraps `values`, refusing names the method does not have.
+/// Locations a parameter name may be prefixed with (`query:tags`).
+const LOCATIONS: &[&str] = &["path:", "query:", "header:", "cookie:"];
+
+impl Params {
+    /// Wraps `values`, refusing names the method does not have. A name may
+    /// carry its location (`path:name`), as OpenAPI tools write them.
     pub fn new(
-        values: &'p serde_json::Map<String, serde_json::Value>,
+        values: &serde_json::Map<String, serde_json::Value>,
         known: &[&str],
     ) -> Result<Self, DispatchError> {
-        if let Some(name) = values.keys().find(|k| !known.contains(&k.as_str())) {
-            return Err(param_error(name, "the method has no such parameter"));
+        let mut plain = serde_json::Map::new();
+        for (key, value) in values {
+            let name = LOCATIONS
+                .iter()
+                .find_map(|prefix| key.strip_prefix(prefix))
+                .filter(|rest| known.contains(rest))
+                .unwrap_or(key);
+            if !known.contains(&name) {
+                return Err(param_error(key, "the method has no such parameter"));
+            }
+            plain.insert(name.to_owned(), value.clone());
         }
-        Ok(Self { values })
+        Ok(Self { values: plain })
+    }
+
+    /// A required parameter read from its JSON value (an object, say).
+    pub fn required_json<T: DeserializeOwned>(&self, name: &str) -> Result<T, DispatchError> {
+        self.optional_json(name)?
+            .ok_or_else(|| param_error(name, "required, but not given"))
+    }
+
+    /// An optional parameter read from its JSON value; `null` is not given.
+    pub fn optional_json<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, DispatchError> {
+        match self.values.get(name) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(value) => T::deserialize(value)
+                .map(Some)
+                .map_err(|e| param_error(name, &e.to_string())),
+        }
     }
 
     /// A required parameter.
@@ -125,7 +164,10 @@ pub fn body<T: DeserializeOwned + Default>(
 
 /// Refuses a body for a method that takes none (`empty_message`: one whose
 /// body is always `{}`, which may be given as such).
-pub fn no_body(value: Option<&serde_json::Value>, empty_message: bool) -> Result<(), DispatchError> {
+pub fn no_body(
+    value: Option<&serde_json::Value>,
+    empty_message: bool,
+) -> Result<(), DispatchError> {
     match value {
         None | Some(serde_json::Value::Null) => Ok(()),
         Some(serde_json::Value::Object(map)) if empty_message && map.is_empty() => Ok(()),
@@ -142,7 +184,12 @@ where
         serde_json::Value::String(text) => text.clone(),
         serde_json::Value::Number(number) => number.to_string(),
         serde_json::Value::Bool(flag) => flag.to_string(),
-        other => return Err(param_error(name, &format!("expected a scalar, found {other}"))),
+        other => {
+            return Err(param_error(
+                name,
+                &format!("expected a scalar, found {other}"),
+            ));
+        }
     };
     text.parse()
         .map_err(|e: T::Err| param_error(name, &format!("{text:?}: {e}")))

@@ -16,6 +16,10 @@ pub mod duration;
 pub mod enums;
 pub mod error;
 pub mod field_mask;
+// Only crates from OpenAPI specs with `multipart/form-data` or
+// `application/x-www-form-urlencoded` request bodies use this module.
+#[allow(dead_code)]
+pub mod form;
 pub mod media;
 #[cfg(feature = "yup-oauth2")]
 pub mod oauth;
@@ -23,6 +27,10 @@ pub mod pages;
 pub mod path;
 pub mod query;
 pub mod retry;
+// Only crates from OpenAPI specs with parameters that have a `style` (path,
+// query, header and cookie parameters) use this module.
+#[allow(dead_code)]
+pub mod style;
 pub mod timestamp;
 pub mod wire;
 

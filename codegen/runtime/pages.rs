@@ -28,7 +28,10 @@ pub struct Pages<'a, T> {
 impl<T> fmt::Debug for Pages<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pages")
-            .field("finished", &(self.pending.is_none() && self.in_flight.is_none()))
+            .field(
+                "finished",
+                &(self.pending.is_none() && self.in_flight.is_none()),
+            )
             .finish_non_exhaustive()
     }
 }

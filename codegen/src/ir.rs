@@ -40,6 +40,94 @@ pub struct Api {
     /// the `api.json` of crates made before they existed.
     #[serde(default)]
     pub resource_names: Vec<ResourceName>,
+    /// The servers the spec names, the default first (OpenAPI `servers`);
+    /// empty when the spec has only a root URL.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub servers: Vec<Server>,
+    /// Credentials other than OAuth scopes that methods accept (API keys,
+    /// HTTP bearer and basic), sorted by spec name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub security_schemes: Vec<SecurityScheme>,
+    /// How 64-bit integers travel in JSON bodies.
+    #[serde(default, skip_serializing_if = "Int64Encoding::is_string")]
+    pub int64_encoding: Int64Encoding,
+}
+
+/// How 64-bit integers travel in JSON bodies.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Int64Encoding {
+    /// As decimal strings, as Google's APIs send them (JSON numbers lose
+    /// precision past 2^53 in JavaScript).
+    #[default]
+    String,
+    /// As JSON numbers, as OpenAPI's `int64` format says.
+    Number,
+}
+
+impl Int64Encoding {
+    /// Whether integers travel as strings (the default, left out of `api.json`).
+    pub fn is_string(&self) -> bool {
+        *self == Self::String
+    }
+}
+
+/// A server the API is reachable at (an OpenAPI Server Object).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Server {
+    /// The URL template, with `{variable}`s, as the spec writes it.
+    pub url: String,
+    /// What it is.
+    pub description: String,
+    /// Its variables, in the order the spec declares them.
+    pub variables: Vec<ServerVariable>,
+}
+
+/// A variable of a server URL.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerVariable {
+    /// Its name in the URL template.
+    pub name: String,
+    /// The value used when none is chosen.
+    pub default: String,
+    /// The values allowed, when the spec limits them.
+    pub values: Vec<String>,
+    /// What it means.
+    pub description: String,
+}
+
+/// A way of authenticating that is not an OAuth scope: the client holds a
+/// credential for it, and methods that accept it send it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SecurityScheme {
+    /// The scheme's name in the spec, such as `api_key`.
+    pub name: String,
+    /// The function in `security` that makes its credential, such as `api_key`.
+    pub fn_name: String,
+    /// What it is.
+    pub description: String,
+    /// How the credential travels.
+    pub kind: SecurityKind,
+}
+
+/// How a credential travels.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum SecurityKind {
+    /// An API key in a header, query parameter or cookie of this name.
+    ApiKey {
+        /// Where it travels.
+        location: Location,
+        /// The header, parameter or cookie name.
+        name: String,
+    },
+    /// `Authorization: Bearer <token>`; OAuth 2.0 and OpenID Connect
+    /// schemes too, whose tokens come from the client's token provider.
+    Bearer {
+        /// Whether the token comes from the token provider (OAuth 2.0,
+        /// OpenID Connect) rather than a fixed credential.
+        token_provider: bool,
+    },
+    /// `Authorization: Basic <user:password>`.
+    Basic,
 }
 
 impl Api {
@@ -128,6 +216,18 @@ pub struct Method {
     pub deprecated: bool,
     /// How to walk the pages of a list, when the method is one.
     pub paging: Option<Paging>,
+    /// The alternative sets of security schemes (names in
+    /// `Api::security_schemes`) that authorize the call, in spec order; an
+    /// empty set means anonymous calls are accepted. `None`: the API uses
+    /// OAuth scopes only (`scopes`), as Discovery documents do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security: Option<Vec<Vec<String>>>,
+    /// How the success body is read (JSON unless the spec says otherwise).
+    #[serde(default, skip_serializing_if = "BodyEncoding::is_json")]
+    pub response_encoding: BodyEncoding,
+    /// Typed error bodies the spec documents, by status (`404`, `4XX`, `default`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ErrorBody>,
     /// Whether `alt=media` downloads the resource's content, and from where.
     pub download: Option<Download>,
     /// How media is uploaded, when the method accepts it.
@@ -171,6 +271,78 @@ pub struct Body {
     pub ty: Type,
     /// Whether the schema has no fields (sent as `{}` without asking the caller).
     pub empty: bool,
+    /// The media types the body may be sent as, the default first; empty
+    /// means `application/json` only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub media: Vec<BodyMedia>,
+    /// Whether the spec requires a body (the caller gives one to start the call).
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub required: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
+}
+
+impl Body {
+    /// The media types, `application/json` when the spec names none.
+    pub fn media_types(&self) -> Vec<BodyMedia> {
+        if self.media.is_empty() {
+            vec![BodyMedia {
+                content_type: "application/json".to_owned(),
+                encoding: BodyEncoding::Json,
+            }]
+        } else {
+            self.media.clone()
+        }
+    }
+}
+
+/// One media type a body may travel as.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct BodyMedia {
+    /// The `Content-Type`, as the spec spells it (`application/json; charset=utf-8`).
+    pub content_type: String,
+    /// How the value becomes bytes.
+    pub encoding: BodyEncoding,
+}
+
+/// How a body value becomes bytes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum BodyEncoding {
+    /// JSON text.
+    #[default]
+    Json,
+    /// `application/x-www-form-urlencoded` pairs of the object's properties.
+    Form,
+    /// `multipart/form-data` parts of the object's properties.
+    Multipart,
+    /// The bytes themselves (`application/octet-stream`, images, ...).
+    Binary,
+    /// UTF-8 text (`text/plain`, ...).
+    Text,
+}
+
+impl BodyEncoding {
+    /// Whether this is JSON (the default, left out of `api.json`).
+    pub fn is_json(&self) -> bool {
+        *self == Self::Json
+    }
+}
+
+/// An error response the spec documents with a body schema.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ErrorBody {
+    /// The status as the spec writes it: `404`, `4XX` or `default`.
+    pub status: String,
+    /// What it means.
+    pub description: String,
+    /// The body's type.
+    pub ty: Type,
 }
 
 /// An HTTP verb.
@@ -186,6 +358,12 @@ pub enum HttpMethod {
     Patch,
     /// DELETE
     Delete,
+    /// HEAD
+    Head,
+    /// OPTIONS
+    Options,
+    /// TRACE
+    Trace,
 }
 
 impl HttpMethod {
@@ -197,6 +375,9 @@ impl HttpMethod {
             Self::Put => "PUT",
             Self::Patch => "PATCH",
             Self::Delete => "DELETE",
+            Self::Head => "HEAD",
+            Self::Options => "OPTIONS",
+            Self::Trace => "TRACE",
         }
     }
 }
@@ -229,6 +410,41 @@ pub struct Parameter {
     /// as a string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
+    /// How the value is serialized, when not by its location's default
+    /// (path: one segment; query: one pair per value; header: values
+    /// joined by `,`; cookie: one pair per value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<ParamStyle>,
+}
+
+/// An OpenAPI parameter serialization (`style`, `explode`, `allowReserved`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ParamStyle {
+    /// The style.
+    pub style: Style,
+    /// Whether arrays and objects are spread over several pairs or segments.
+    pub explode: bool,
+    /// Whether reserved characters in query values are sent unencoded.
+    pub allow_reserved: bool,
+}
+
+/// OpenAPI parameter styles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Style {
+    /// `;name=value` path segments.
+    Matrix,
+    /// `.value` path segments.
+    Label,
+    /// `value,value` (paths and headers).
+    Simple,
+    /// `name=value&name=value` or `name=value,value` (queries and cookies).
+    Form,
+    /// Values joined by spaces.
+    SpaceDelimited,
+    /// Values joined by `|`.
+    PipeDelimited,
+    /// `name[key]=value` pairs.
+    DeepObject,
 }
 
 /// Where a parameter's value travels.
@@ -238,6 +454,10 @@ pub enum Location {
     Path,
     /// In the query string.
     Query,
+    /// In a request header.
+    Header,
+    /// In the `Cookie` header.
+    Cookie,
 }
 
 /// A named type: a schema of the spec, or an object declared inline in one.
@@ -272,6 +492,27 @@ pub enum SchemaKind {
     },
     /// Any other JSON value, named.
     Alias(Type),
+    /// One of several shapes (OpenAPI `oneOf`/`anyOf`): an enum with a
+    /// variant per shape and one that keeps any other value.
+    Union {
+        /// The shapes, in the order they are tried (or looked up by tag).
+        variants: Vec<UnionVariant>,
+        /// The property whose value names the shape, when the spec says.
+        discriminator: Option<String>,
+    },
+}
+
+/// One shape of a union.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UnionVariant {
+    /// Rust variant name.
+    pub rust_name: String,
+    /// Its type.
+    pub ty: Type,
+    /// The discriminator values that select it (empty without a discriminator).
+    pub tags: Vec<String>,
+    /// Whether it is held in a `Box` because the type contains itself.
+    pub boxed: bool,
 }
 
 /// A struct field.
@@ -293,6 +534,14 @@ pub struct Field {
     pub deprecated: bool,
     /// Whether it is held in a `Box` because the type contains itself.
     pub boxed: bool,
+    /// Whether it holds the object's other properties (a map, flattened
+    /// into the object on the wire) rather than one property.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub flatten: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 /// An open string enum.
@@ -334,9 +583,9 @@ pub enum Type {
     F32,
     /// `f64`
     F64,
-    /// `i64`, a decimal string on the wire.
+    /// `i64`, a decimal string on the wire unless `Api::int64_encoding` says otherwise.
     I64,
-    /// `u64`, a decimal string on the wire.
+    /// `u64`, a decimal string on the wire unless `Api::int64_encoding` says otherwise.
     U64,
     /// An RFC 3339 timestamp (`google-datetime`, `date-time`).
     Timestamp,
@@ -350,6 +599,8 @@ pub enum Type {
     Bytes,
     /// Any JSON value.
     Any,
+    /// Raw bytes, not JSON (`format: binary` in a binary or multipart body).
+    Binary,
     /// `Vec<T>`
     Array(Box<Type>),
     /// `BTreeMap<String, T>`

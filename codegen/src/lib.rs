@@ -8,9 +8,11 @@ pub mod diff;
 pub mod discovery;
 mod emit;
 pub mod error;
+pub mod input;
 pub mod ir;
 pub mod lower;
 pub mod naming;
+pub mod openapi;
 pub mod path_template;
 
 pub use emit::{API_RECORD, CrateSettings, Dependency, read_api_record};
@@ -22,11 +24,35 @@ use std::collections::BTreeMap;
 /// root (`Cargo.toml`, `src/lib.rs`, ...), in path order.
 pub type Files = BTreeMap<String, String>;
 
-/// Generates a crate from the Discovery document `json`.
+/// Generates a crate from a spec of any supported format (a Discovery
+/// document, or an OpenAPI 3.0/3.1 document in JSON or YAML) given as text,
+/// without files beside it (an external `$ref` is an error).
 ///
 /// `settings.spec_file` names the document in errors and headers. The
 /// result depends only on the arguments: the same input gives the same bytes.
-pub fn generate(json: &str, settings: &CrateSettings) -> Result<Files, Error> {
-    let api = lower::lower(&settings.spec_file, json)?;
+pub fn generate(text: &str, settings: &CrateSettings) -> Result<Files, Error> {
+    generate_with(text, settings, &openapi::refs::NoFiles)
+}
+
+/// [`generate`] for a spec whose `$ref`s may name other files, read by `reader`.
+pub fn generate_with(
+    text: &str,
+    settings: &CrateSettings,
+    reader: &dyn openapi::refs::SpecReader,
+) -> Result<Files, Error> {
+    let api = lower_any(&settings.spec_file, text, reader)?;
     emit::emit(&api, settings)
+}
+
+/// Parses a spec of any supported format, tells which it is, and lowers it.
+pub fn lower_any(
+    file: &str,
+    text: &str,
+    reader: &dyn openapi::refs::SpecReader,
+) -> Result<ir::Api, Error> {
+    let parsed = input::parse(file, text)?;
+    match parsed.format {
+        input::Format::Discovery => lower::lower(file, text),
+        format => openapi::lower(file, parsed.value, format, reader),
+    }
 }

@@ -255,7 +255,11 @@ fn lower_file(path: &Path) -> Result<Api, DiffError> {
         path: name.clone(),
         source,
     })?;
-    Ok(codegen::lower::lower(&name, &json)?)
+    Ok(codegen::lower_any(
+        &name,
+        &json,
+        &crate::spec::Folder::of(path),
+    )?)
 }
 
 /// Compares every spec of the manifest under `root` with its content at
@@ -296,18 +300,19 @@ pub fn since(root: &Path, rev: &str) -> Result<Diff, DiffError> {
         };
         let status = match (then, now) {
             (Some(then), Some(now)) => Status::Compared(codegen::diff::diff(
-                &codegen::lower::lower(&name_then, &then)?,
-                &codegen::lower::lower(&path, &now)?,
+                &codegen::lower_any(&name_then, &then, &codegen::openapi::refs::NoFiles)?,
+                &codegen::lower_any(&path, &now, &crate::spec::Folder::of(&root.join(&path)))?,
             )),
             (None, Some(now)) => {
-                let api = codegen::lower::lower(&path, &now)?;
+                let api =
+                    codegen::lower_any(&path, &now, &crate::spec::Folder::of(&root.join(&path)))?;
                 Status::New {
                     api: api_name(&api),
                     methods: method_count(&api),
                 }
             }
             (Some(then), None) => {
-                let api = codegen::lower::lower(&name_then, &then)?;
+                let api = codegen::lower_any(&name_then, &then, &codegen::openapi::refs::NoFiles)?;
                 Status::Deleted {
                     api: api_name(&api),
                     methods: method_count(&api),

@@ -87,7 +87,7 @@ pub fn run(
         Some(name) => name.to_owned(),
         None => default_crate_name(&spec.name, &spec.version),
     };
-    let files = codegen::generate(&spec.json, &settings(&spec, &crate_name, true))?;
+    let files = spec.generate(&settings(&spec, &crate_name, true))?;
     refuse_foreign_crate(out)?;
     let report = output::sync(&out.display().to_string(), out, &files)?;
     Ok(Generated { crate_name, report })

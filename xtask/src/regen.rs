@@ -88,7 +88,11 @@ pub fn run(root: &Path, mode: Mode) -> Result<Vec<CrateReport>, RegenError> {
             // A member of this repository's workspace.
             standalone: false,
         };
-        let files = codegen::generate(&json, &settings)?;
+        let files = codegen::generate_with(
+            &json,
+            &settings,
+            &crate::spec::Folder::of(&root.join(&entry.spec)),
+        )?;
         generated.push((entry.output.clone(), files));
     }
     let mut reports = Vec::new();

@@ -20,6 +20,10 @@ pub struct Spec {
     pub version: String,
     /// The document's `rootUrl`, which every request URL starts with.
     pub root_url: String,
+    /// What kind of spec it is.
+    pub format: codegen::input::Format,
+    /// The folder its `$ref`s are relative to.
+    pub folder: std::path::PathBuf,
 }
 
 /// Why a spec could not be read.
@@ -51,13 +55,57 @@ pub fn read(path: &Path) -> Result<Spec, SpecError> {
         .map_err(|e| read_error(io::Error::new(io::ErrorKind::InvalidData, e)))?;
     // The generator parses again; parsing first gives the name a crate needs
     // and reports a malformed document with its JSON path, as generating would.
-    let document = codegen::lower::parse(&file, &json)?;
+    let format = codegen::input::parse(&file, &json)?.format;
+    let (name, version, root_url) = match format {
+        codegen::input::Format::Discovery => {
+            let document = codegen::lower::parse(&file, &json)?;
+            (document.name, document.version, document.root_url)
+        }
+        _ => {
+            let api = codegen::lower_any(&file, &json, &Folder::of(path))?;
+            (api.name, api.version, api.root_url)
+        }
+    };
     Ok(Spec {
+        folder: path.parent().map(Path::to_path_buf).unwrap_or_default(),
         file,
         json,
         sha256,
-        name: document.name,
-        version: document.version,
-        root_url: document.root_url,
+        name,
+        version,
+        root_url,
+        format,
     })
+}
+
+/// Reads the files a spec's `$ref`s name, relative to the spec's folder.
+pub struct Folder(std::path::PathBuf);
+
+impl Folder {
+    /// The folder of the spec at `path`.
+    pub fn of(path: &Path) -> Self {
+        Self(path.parent().map(Path::to_path_buf).unwrap_or_default())
+    }
+}
+
+impl codegen::openapi::refs::SpecReader for Folder {
+    fn read(&self, relative: &str) -> Result<String, String> {
+        let path = self.0.join(relative);
+        std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
+impl Spec {
+    /// Generates the spec's crate, reading files its `$ref`s name.
+    pub fn generate(
+        &self,
+        settings: &codegen::CrateSettings,
+    ) -> Result<codegen::Files, codegen::Error> {
+        codegen::generate_with(&self.json, settings, &Folder(self.folder.clone()))
+    }
+
+    /// Lowers the spec.
+    pub fn lower(&self) -> Result<codegen::ir::Api, codegen::Error> {
+        codegen::lower_any(&self.file, &self.json, &Folder(self.folder.clone()))
+    }
 }

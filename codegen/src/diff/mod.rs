@@ -278,6 +278,7 @@ fn describe(ty: &Type) -> String {
         Type::FieldMask => "field mask".into(),
         Type::Bytes => "bytes".into(),
         Type::Any => "any".into(),
+        Type::Binary => "binary".into(),
         Type::Array(item) => format!("array of {}", describe(item)),
         Type::Map(value) => format!("map of {}", describe(value)),
         Type::Named(path) => path.rsplit("::").next().unwrap_or(path).to_owned(),
@@ -371,6 +372,10 @@ fn describe_kind(kind: &SchemaKind) -> String {
     match kind {
         SchemaKind::Struct { .. } => "object".into(),
         SchemaKind::Alias(ty) => describe(ty),
+        SchemaKind::Union { variants, .. } => {
+            let shapes: Vec<String> = variants.iter().map(|v| describe(&v.ty)).collect();
+            format!("one of {}", shapes.join(", "))
+        }
     }
 }
 

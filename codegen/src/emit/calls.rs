@@ -4,9 +4,11 @@
 
 use super::docs::doc;
 use super::enums;
-use super::params::{append_to_query, setter, stored_type};
+use super::params::{setter, stored_type};
 use super::types::{ident, rust_type};
-use crate::ir::{Api, Location, Method, Type, Upload};
+use crate::ir::{
+    Api, BodyEncoding, Location, Method, Parameter, SecurityKind, Style, Type, Upload,
+};
 use crate::path_template::{BindingSegment, Expansion, PathPart, PathTemplate};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -39,7 +41,40 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
     });
     let request_field = method.request.as_ref().map(|body| {
         let ty = rust_type(&body.ty);
-        quote!(request: #ty,)
+        if body.required {
+            quote!(request: #ty,)
+        } else {
+            quote!(request: Option<#ty>,)
+        }
+    });
+    let body_setters = method.request.as_ref().map(|body| {
+        let mut out = TokenStream::new();
+        if !body.required {
+            let ty = rust_type(&body.ty);
+            out.extend(quote! {
+                /// Sets the request body, which the API does not require.
+                pub fn body(mut self, body: impl Into<#ty>) -> Self {
+                    self.request = Some(body.into());
+                    self
+                }
+            });
+        }
+        let media = body.media_types();
+        if media.len() > 1 {
+            let list: Vec<String> = media.iter().map(|m| format!("- `{}`", m.content_type)).collect();
+            let text = doc(&format!(
+                "Sends the body as `content_type`, one of (the first is the default):\n\n{}\n\nAny other is refused when the call is built.",
+                list.join("\n")
+            ));
+            out.extend(quote! {
+                #text
+                pub fn content_type(mut self, content_type: &'static str) -> Self {
+                    self.options.content_type = Some(content_type);
+                    self
+                }
+            });
+        }
+        out
     });
     let optional_setters = method.optional.iter().map(|p| {
         let name = ident(&p.rust_name);
@@ -50,12 +85,13 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
         setter(p, quote!(self.standard.#name))
     });
     let response = response_type(method);
-    let execute = if method.response.is_some() {
-        quote!(client.execute(request).await)
-    } else {
-        quote!(client.execute_without_response(request).await)
+    let execute = match (&method.response, method.response_encoding) {
+        (None, _) => quote!(client.execute_without_response(request).await),
+        (Some(_), BodyEncoding::Binary) => quote!(client.execute_bytes(request).await),
+        (Some(_), BodyEncoding::Text) => quote!(client.execute_text(request).await),
+        (Some(_), _) => quote!(client.execute(request).await),
     };
-    let request_statements = into_request(method);
+    let request_statements = into_request(api, method);
     let method_enums = method
         .args
         .iter()
@@ -137,6 +173,7 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
             pub const SCOPES: &'static [crate::Scope] = #scopes_value;
 
             #( #optional_setters )*
+            #body_setters
             #( #standard_setters )*
             #call_options
 
@@ -390,6 +427,18 @@ fn path_block(method: &Method, template: &PathTemplate, absolute: bool) -> Token
             };
             let name = ident(&param.rust_name);
             let wire = &param.wire_name;
+            if let Some(style) = &param.style {
+                let style_name = style_path(style.style);
+                let style_text = format!("{:?}", style.style).to_lowercase();
+                let explode = style.explode;
+                return quote! {
+                    {
+                        let value = serde_json::to_value(&self.#name).map_err(crate::Error::Encode)?;
+                        crate::runtime::style::push_path(&mut path, #wire, &value, #style_name, #explode)
+                            .map_err(|reason| crate::Error::Binding(crate::runtime::path::style_error(#wire, #style_text, &value, reason)))?;
+                    }
+                };
+            }
             let value = if param.ty == Type::String {
                 quote!(&self.#name)
             } else {
@@ -424,6 +473,9 @@ fn path_block(method: &Method, template: &PathTemplate, absolute: bool) -> Token
             }
         }
     });
+    if template.parts.is_empty() {
+        return quote!(String::new());
+    }
     quote! {
         {
             let mut path = String::new();
@@ -433,42 +485,205 @@ fn path_block(method: &Method, template: &PathTemplate, absolute: bool) -> Token
     }
 }
 
-/// The body of `into_request`: path, query, body, in that order.
-fn into_request(method: &Method) -> TokenStream {
+/// The runtime's `Style` variant for a style.
+fn style_path(style: Style) -> TokenStream {
+    let variant = format_ident!("{}", format!("{style:?}"));
+    quote!(crate::runtime::style::Style::#variant)
+}
+
+/// The statements that add a parameter whose value is `value` (an
+/// expression of a reference) to `query`, `headers` or `cookies`.
+fn add_param(param: &Parameter, value: TokenStream) -> TokenStream {
+    let wire = &param.wire_name;
+    let to_json = quote!(serde_json::to_value(#value).map_err(crate::Error::Encode)?);
+    match (param.location, &param.style) {
+        (Location::Query, None) => {
+            if param.repeated {
+                quote! { for value in #value { query.push(#wire, value); } }
+            } else {
+                quote! { query.push(#wire, #value); }
+            }
+        }
+        (Location::Query, Some(style)) => {
+            let style_name = style_path(style.style);
+            let explode = style.explode;
+            let reserved = style.allow_reserved;
+            quote! {
+                crate::runtime::style::push_query(&mut query, #wire, &#to_json, #style_name, #explode, #reserved);
+            }
+        }
+        (Location::Header, style) => {
+            let explode = style.is_some_and(|s| s.explode);
+            let name = wire.to_ascii_lowercase();
+            quote! {
+                if let Some(text) = crate::runtime::style::header_value(&#to_json, #explode)
+                    .map_err(|reason| crate::Error::Config(crate::ConfigError::new(#wire, "<header value>", reason)))?
+                {
+                    headers.push((#name, text));
+                }
+            }
+        }
+        (Location::Cookie, style) => {
+            let explode = style.is_none_or(|s| s.explode);
+            quote! {
+                cookies.extend(crate::runtime::style::cookie_pairs(#wire, &#to_json, #explode));
+            }
+        }
+        // Path parameters are bound in the path.
+        (Location::Path, _) => quote!(),
+    }
+}
+
+/// The body of `into_request`: path, query, headers, body, in that order.
+fn into_request(api: &Api, method: &Method) -> TokenStream {
     let path = path_block(method, &method.path, false);
-    let query_args = method
+    let required = method
         .args
         .iter()
-        .filter(|p| p.location == Location::Query)
+        .filter(|p| p.location != Location::Path)
         .map(|p| {
             let name = ident(&p.rust_name);
-            let wire = &p.wire_name;
-            let copy = matches!(
-                p.ty,
-                Type::Bool | Type::I32 | Type::U32 | Type::I64 | Type::U64 | Type::F32 | Type::F64
-            );
-            if p.repeated {
-                quote! { for value in &self.#name { query.push(#wire, value); } }
-            } else if copy {
-                quote! { query.push(#wire, self.#name); }
-            } else {
-                quote! { query.push(#wire, &self.#name); }
-            }
+            add_param(p, quote!(&self.#name))
         });
-    let optional = method.optional.iter().map(append_to_query);
-    let body = if method.request.is_some() {
-        quote!(crate::runtime::client::json_body(&self.request)?)
+    let optional = method.optional.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        if p.repeated && p.location == Location::Query && p.style.is_none() {
+            // Pushes nothing for an empty list by itself.
+            add_param(p, quote!(&self.#name))
+        } else if p.repeated {
+            let add = add_param(p, quote!(&self.#name));
+            quote! { if !self.#name.is_empty() { #add } }
+        } else {
+            let add = add_param(p, quote!(value));
+            quote! { if let Some(value) = &self.#name { #add } }
+        }
+    });
+    let uses_headers = method
+        .args
+        .iter()
+        .chain(&method.optional)
+        .any(|p| matches!(p.location, Location::Header | Location::Cookie));
+    let uses_cookies = method
+        .args
+        .iter()
+        .chain(&method.optional)
+        .any(|p| p.location == Location::Cookie);
+    let (headers_decl, headers_field) = if uses_headers {
+        (
+            quote!(let mut headers: Vec<(&'static str, String)> = Vec::new();),
+            quote!(headers,),
+        )
     } else {
-        quote!(None)
+        (quote!(), quote!(headers: Vec::new(),))
+    };
+    let cookies_decl = uses_cookies.then(|| quote!(let mut cookies: Vec<String> = Vec::new();));
+    let cookies_join = uses_cookies.then(|| {
+        quote! {
+            if !cookies.is_empty() {
+                headers.push(("cookie", cookies.join("; ")));
+            }
+        }
+    });
+    let (body, content_type) = match &method.request {
+        Some(body) => {
+            let media = body.media_types();
+            let default_type = media[0].content_type.as_str();
+            let encode_arms = media.iter().map(|m| {
+                let content_type = m.content_type.as_str();
+                let encode = encode_body(m.encoding);
+                quote! { #content_type => #encode, }
+            });
+            let allowed: Vec<&str> = media.iter().map(|m| m.content_type.as_str()).collect();
+            let choose = quote! {
+                let content_type: &'static str = self.options.content_type.unwrap_or(#default_type);
+            };
+            let value = if body.required {
+                quote!(Some(&self.request))
+            } else {
+                quote!(self.request.as_ref())
+            };
+            let allowed = allowed.join(", ");
+            let body_expr = quote! {
+                match #value {
+                    None => (None, std::borrow::Cow::Borrowed(content_type)),
+                    Some(value) => match content_type {
+                        #( #encode_arms )*
+                        other => {
+                            return Err(crate::Error::Config(crate::ConfigError::new(
+                                "content_type",
+                                other,
+                                #allowed,
+                            )));
+                        }
+                    },
+                }
+            };
+            let single = media.len() == 1 && media[0].encoding != BodyEncoding::Multipart;
+            if single && body.required && media[0].encoding == BodyEncoding::Json {
+                (
+                    quote!(let body = crate::runtime::client::json_body(&self.request)?;),
+                    quote!(content_type: std::borrow::Cow::Borrowed(#default_type)),
+                )
+            } else if single && body.required {
+                // One media type: no choice to make.
+                let bytes = encode_bytes(media[0].encoding);
+                (
+                    quote! {
+                        let value = &self.request;
+                        let body = Some(#bytes);
+                    },
+                    quote!(content_type: std::borrow::Cow::Borrowed(#default_type)),
+                )
+            } else {
+                (
+                    quote! { #choose let (body, content_type) = #body_expr; },
+                    quote!(content_type),
+                )
+            }
+        }
+        None => (
+            quote!(),
+            quote!(content_type: std::borrow::Cow::Borrowed("application/json")),
+        ),
+    };
+    let body_field = if method.request.is_some() {
+        quote!(body,)
+    } else {
+        quote!(body: None,)
+    };
+    let security = match &method.security {
+        None => quote!(None),
+        Some(sets) => {
+            let sets = sets.iter().map(|set| {
+                let entries = set.iter().map(|scheme| {
+                    let token = api.security_schemes.iter().any(|s| {
+                        s.name == *scheme
+                            && matches!(
+                                s.kind,
+                                SecurityKind::Bearer {
+                                    token_provider: true
+                                }
+                            )
+                    });
+                    quote!((#scheme, #token))
+                });
+                quote!(&[ #( #entries ),* ])
+            });
+            quote!(Some(&[ #( #sets ),* ]))
+        }
     };
     let id = &method.id;
     let verb = format_ident!("{}", method.http_method.as_str());
     quote! {
         let path = #path;
         let mut query = crate::runtime::query::Query::new();
-        #( #query_args )*
+        #headers_decl
+        #cookies_decl
+        #( #required )*
         #( #optional )*
+        #cookies_join
         self.standard.append_to(&mut query);
+        #body
         Ok(crate::runtime::client::Request {
             method_id: #id,
             http_method: reqwest::Method::#verb,
@@ -476,9 +691,46 @@ fn into_request(method: &Method) -> TokenStream {
             base: crate::runtime::client::Base::Service,
             path,
             query,
-            body: #body,
+            #headers_field
+            #body_field
+            #content_type,
+            security: #security,
             scopes: Self::SCOPES,
             options: self.options,
         })
+    }
+}
+
+/// The expression that encodes `value` (a reference to the body) as
+/// `encoding`, giving the bytes and the `Content-Type`.
+fn encode_body(encoding: BodyEncoding) -> TokenStream {
+    if encoding == BodyEncoding::Multipart {
+        return quote! {
+            {
+                let (content_type, bytes) = crate::runtime::form::multipart(&serde_json::to_value(value).map_err(crate::Error::Encode)?, &[])
+                    .map_err(|reason| crate::Error::Config(crate::ConfigError::new("body", "<multipart body>", reason)))?;
+                (Some(bytes), std::borrow::Cow::Owned(content_type))
+            }
+        };
+    }
+    let bytes = encode_bytes(encoding);
+    quote!((Some(#bytes), std::borrow::Cow::Borrowed(content_type)))
+}
+
+/// The expression that encodes `value` (a reference to the body) as the
+/// bytes of `encoding` (not multipart, whose content type is made with them).
+fn encode_bytes(encoding: BodyEncoding) -> TokenStream {
+    match encoding {
+        BodyEncoding::Json => quote!(serde_json::to_vec(value).map_err(crate::Error::Encode)?),
+        BodyEncoding::Form => quote! {
+            crate::runtime::form::urlencoded(&serde_json::to_value(value).map_err(crate::Error::Encode)?, &[])
+                .map_err(|reason| crate::Error::Config(crate::ConfigError::new("body", "<form body>", reason)))?
+                .into_bytes()
+        },
+        BodyEncoding::Multipart => {
+            quote!(compile_error!("multipart bodies carry their content type"))
+        }
+        BodyEncoding::Binary => quote!(AsRef::<[u8]>::as_ref(value).to_vec()),
+        BodyEncoding::Text => quote!(value.to_string().into_bytes()),
     }
 }

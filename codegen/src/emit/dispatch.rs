@@ -3,7 +3,7 @@
 //! conformance tests build requests with exactly the code users run.
 
 use super::types::{ident, rust_type};
-use crate::ir::{Api, Method, Parameter, Resource, Type};
+use crate::ir::{Api, Method, Parameter, Resource, SchemaKind, Type};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -18,11 +18,25 @@ pub fn emit(api: &Api) -> TokenStream {
     // Two methods with one id would make the `match` ambiguous; keep the first.
     methods.dedup_by(|a, b| a.0.id == b.0.id);
     let ids: Vec<&str> = methods.iter().map(|(m, _, _)| m.id.as_str()).collect();
+    // An API without operations (only webhooks, say) reads no argument.
+    let unused = methods
+        .is_empty()
+        .then(|| quote!(let _ = (client, params, body, content_type);));
     let arms = methods.iter().map(|(method, chain, module)| {
         let id = &method.id;
         let call = dispatch_call(api, method, chain, module);
         quote! { #id => { #call } }
     });
+    let matching = if methods.is_empty() {
+        quote!(Err(DispatchError::UnknownMethod(method_id.to_owned())))
+    } else {
+        quote! {
+            match method_id {
+                #( #arms )*
+                _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
+            }
+        }
+    };
     quote! {
         //! Calls by method id with JSON parameters (cargo feature `dispatch`).
         //!
@@ -39,18 +53,20 @@ pub fn emit(api: &Api) -> TokenStream {
         ///
         /// `params` are keyed by Discovery name, with values as in a URL:
         /// strings, numbers, booleans (64-bit integers as decimal strings),
-        /// repeated parameters as arrays. `body` is the request body as
-        /// JSON; `None` sends the empty message.
+        /// repeated parameters as arrays, objects as JSON; a name may be
+        /// written `<in>:<name>` (`query:tags`) as OpenAPI tools do. `body`
+        /// is the request body as JSON; `None` sends the empty message (or
+        /// none, when the body is optional). `content_type` chooses among
+        /// the body's media types.
         pub fn request(
             client: &crate::Client,
             method_id: &str,
             params: &serde_json::Map<String, serde_json::Value>,
             body: Option<&serde_json::Value>,
+            content_type: Option<&str>,
         ) -> Result<crate::HttpRequest, DispatchError> {
-            match method_id {
-                #( #arms )*
-                _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
-            }
+            #unused
+            #matching
         }
     }
 }
@@ -101,21 +117,70 @@ fn dispatch_call(api: &Api, method: &Method, chain: &[String], module: &str) -> 
         .map(|p| {
             let wire = &p.wire_name;
             let ty = param_type(p, module);
-            if p.repeated {
+            if from_json(api, p) {
+                quote!(params.required_json::<#ty>(#wire)?)
+            } else if p.repeated {
                 quote!(params.required_list::<#ty>(#wire)?)
             } else {
                 quote!(params.required::<#ty>(#wire)?)
             }
         })
         .collect();
+    let media: Vec<String> = method
+        .request
+        .as_ref()
+        .map(|b| {
+            b.media_types()
+                .into_iter()
+                .map(|m| m.content_type)
+                .collect()
+        })
+        .unwrap_or_default();
+    let content_type_arms = media
+        .iter()
+        .map(|ct| quote!(Some(#ct) => call.content_type(#ct),));
+    let default_type = media.first().cloned().unwrap_or_default();
+    let choose_content_type = if media.len() > 1 {
+        quote! {
+            call = match content_type {
+                None => call,
+                #( #content_type_arms )*
+                Some(other) => return Err(DispatchError::Param { name: "(content type)".to_owned(), message: format!("{other:?} is not a media type of the body") }),
+            };
+        }
+    } else {
+        quote! {
+            if let Some(other) = content_type.filter(|c| *c != #default_type) {
+                return Err(DispatchError::Param { name: "(content type)".to_owned(), message: format!("{other:?} is not a media type of the body") });
+            }
+        }
+    };
+    let mut optional_body = quote!();
     let body_check = match &method.request {
+        Some(body) if !body.required => {
+            let ty = rust_type(&body.ty);
+            optional_body = quote! {
+                if let Some(value) = body.filter(|b| !b.is_null()) {
+                    call = call.body(crate::runtime::dispatch::body::<#ty>(Some(value))?);
+                }
+            };
+            quote!()
+        }
         Some(body) if !body.empty => {
             let ty = rust_type(&body.ty);
             arguments.push(quote!(crate::runtime::dispatch::body::<#ty>(body)?));
             quote!()
         }
         Some(_) => quote!(crate::runtime::dispatch::no_body(body, true)?;),
-        None => quote!(crate::runtime::dispatch::no_body(body, false)?;),
+        None => quote! {
+            crate::runtime::dispatch::no_body(body, false)?;
+            let _ = content_type;
+        },
+    };
+    let choose_content_type = if method.request.is_some() {
+        choose_content_type
+    } else {
+        quote!()
     };
     let setters = method
         .optional
@@ -126,7 +191,13 @@ fn dispatch_call(api: &Api, method: &Method, chain: &[String], module: &str) -> 
             let wire = &p.wire_name;
             let setter = ident(&p.rust_name);
             let ty = param_type(p, module);
-            if p.repeated {
+            if from_json(api, p) {
+                quote! {
+                    if let Some(value) = params.optional_json::<#ty>(#wire)? {
+                        call = call.#setter(value);
+                    }
+                }
+            } else if p.repeated {
                 quote! {
                     let values = params.list::<#ty>(#wire)?;
                     if !values.is_empty() {
@@ -155,6 +226,24 @@ fn dispatch_call(api: &Api, method: &Method, chain: &[String], module: &str) -> 
         #[allow(unused_mut)]
         let mut call = client #( .#accessors() )* .#function( #( #arguments ),* );
         #( #setters )*
+        #optional_body
+        #choose_content_type
         call.dry_run().map_err(DispatchError::Build)
+    }
+}
+
+/// Whether a parameter's value is read from its JSON (objects, maps,
+/// unions) rather than parsed from text.
+fn from_json(api: &Api, param: &Parameter) -> bool {
+    if param.repeated {
+        return false;
+    }
+    match &param.ty {
+        Type::Any | Type::Map(_) | Type::Array(_) => true,
+        Type::Named(name) => !api.schemas.iter().any(|s| {
+            s.rust_name == *name
+                && matches!(&s.kind, SchemaKind::Alias(inner) if !matches!(inner, Type::Any | Type::Map(_) | Type::Array(_) | Type::Named(_)))
+        }),
+        _ => false,
     }
 }

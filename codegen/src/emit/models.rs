@@ -4,13 +4,14 @@
 use super::docs::{deprecated_attribute, doc};
 use super::enums;
 use super::types::{ident, rust_type};
-use crate::ir::{Api, Field, Schema, SchemaKind, Type};
+use crate::ir::{Api, Field, Int64Encoding, Schema, SchemaKind, Type, UnionVariant};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// The models module.
 pub fn emit(api: &Api) -> TokenStream {
-    let schemas = api.schemas.iter().map(schema);
+    let int64_as_string = api.int64_encoding == Int64Encoding::String;
+    let schemas = api.schemas.iter().map(|s| schema(s, int64_as_string));
     quote! {
         //! Request and response bodies: one type per schema of the API.
         //!
@@ -21,7 +22,7 @@ pub fn emit(api: &Api) -> TokenStream {
     }
 }
 
-fn schema(schema: &Schema) -> TokenStream {
+fn schema(schema: &Schema, int64_as_string: bool) -> TokenStream {
     let name = ident(&schema.rust_name);
     let description = if schema.description.trim().is_empty() {
         format!("The `{}` schema.", schema.name)
@@ -40,7 +41,7 @@ fn schema(schema: &Schema) -> TokenStream {
                 "{description}\n\nBuild one with [`{0}::new`] and the `set_` methods.",
                 schema.rust_name
             ));
-            let declarations = fields.iter().map(field);
+            let declarations = fields.iter().map(|f| field(f, int64_as_string));
             let setters = fields.iter().map(|f| setter(&schema.rust_name, f));
             quote! {
                 #docs
@@ -61,6 +62,10 @@ fn schema(schema: &Schema) -> TokenStream {
                 }
             }
         }
+        SchemaKind::Union {
+            variants,
+            discriminator,
+        } => union(schema, &description, variants, discriminator.as_deref()),
     };
     // Inner types (field enums, objects declared inline) live in a module
     // named after the schema, nested as deep as the declarations are.
@@ -70,7 +75,10 @@ fn schema(schema: &Schema) -> TokenStream {
         let module = ident(&schema.module);
         let module_doc = doc(&format!("Types declared inside [`{}`].", schema.rust_name));
         let enums = schema.enums.iter().map(enums::emit);
-        let nested = schema.nested.iter().map(self::schema);
+        let nested = schema
+            .nested
+            .iter()
+            .map(|s| self::schema(s, int64_as_string));
         quote! {
             #module_doc
             pub mod #module {
@@ -82,7 +90,112 @@ fn schema(schema: &Schema) -> TokenStream {
     quote! { #item #module }
 }
 
-fn field(field: &Field) -> TokenStream {
+/// A `oneOf`/`anyOf`: an enum serialized as the variant's own value,
+/// read by tag when there is a discriminator, else by trying each shape in
+/// order; a value of no known shape is kept in `UnknownValue`.
+fn union(
+    schema: &Schema,
+    description: &str,
+    variants: &[UnionVariant],
+    discriminator: Option<&str>,
+) -> TokenStream {
+    let name = ident(&schema.rust_name);
+    let deprecated = deprecated_attribute(schema.deprecated);
+    let how = match discriminator {
+        Some(property) => {
+            format!("The `{property}` property of the value says which shape it has.")
+        }
+        None => {
+            "A value is read as the first of these shapes that fits it, in this order.".to_owned()
+        }
+    };
+    let docs = doc(&format!("{description}\n\n{how}"));
+    let held = |variant: &UnionVariant| {
+        let ty = rust_type(&variant.ty);
+        if variant.boxed { quote!(Box<#ty>) } else { ty }
+    };
+    let declarations = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let ty = held(variant);
+        let text = if variant.tags.is_empty() {
+            format!("A value of type `{}`.", super::types::describe(&variant.ty))
+        } else {
+            format!(
+                "A value whose `{}` is `{}`.",
+                discriminator.unwrap_or_default(),
+                variant.tags.join("` or `")
+            )
+        };
+        let docs = doc(&text);
+        quote! { #docs #variant_name(#ty), }
+    });
+    let reads = match discriminator {
+        Some(property) => {
+            let arms = variants
+                .iter()
+                .filter(|v| !v.tags.is_empty())
+                .map(|variant| {
+                    let variant_name = ident(&variant.rust_name);
+                    let tags = &variant.tags;
+                    let ty = held(variant);
+                    quote! {
+                        Some(#( #tags )|*) => {
+                            return <#ty as serde::Deserialize>::deserialize(&value)
+                                .map(Self::#variant_name)
+                                .map_err(serde::de::Error::custom);
+                        }
+                    }
+                });
+            quote! {
+                match value.get(#property).and_then(serde_json::Value::as_str) {
+                    #( #arms )*
+                    _ => {}
+                }
+            }
+        }
+        None => {
+            let tries = variants.iter().map(|variant| {
+                let variant_name = ident(&variant.rust_name);
+                let ty = held(variant);
+                quote! {
+                    if let Ok(inner) = <#ty as serde::Deserialize>::deserialize(&value) {
+                        return Ok(Self::#variant_name(inner));
+                    }
+                }
+            });
+            quote! { #( #tries )* }
+        }
+    };
+    quote! {
+        #docs
+        #deprecated
+        #[derive(Clone, Debug, PartialEq, serde::Serialize)]
+        #[serde(untagged)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #declarations )*
+            /// A value of none of the known shapes, kept as it was sent.
+            UnknownValue(serde_json::Value),
+        }
+
+        impl Default for #name {
+            /// `null`, of no known shape.
+            fn default() -> Self {
+                Self::UnknownValue(serde_json::Value::Null)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                #reads
+                Ok(Self::UnknownValue(value))
+            }
+        }
+    }
+}
+
+fn field(field: &Field, int64_as_string: bool) -> TokenStream {
     let name = ident(&field.rust_name);
     let ty = rust_type(&field.ty);
     let wire = &field.wire_name;
@@ -94,7 +207,7 @@ fn field(field: &Field) -> TokenStream {
     if field.read_only {
         text.push_str("\n\nSet by the server; ignored in requests.");
     }
-    if let Some(format) = format_note(&field.ty) {
+    if let Some(format) = format_note(&field.ty, int64_as_string) {
         text.push_str("\n\n");
         text.push_str(format);
     }
@@ -103,6 +216,7 @@ fn field(field: &Field) -> TokenStream {
     let alias = field.alias.as_ref().map(|alias| quote!(, alias = #alias));
     // 64-bit integers travel as strings; `default` keeps a missing field `None`.
     let wire_format = match &field.ty {
+        _ if !int64_as_string => None,
         Type::I64 | Type::U64 => Some("crate::runtime::wire::int64"),
         Type::Array(item) if matches!(**item, Type::I64 | Type::U64) => {
             Some("crate::runtime::wire::int64_list")
@@ -114,6 +228,14 @@ fn field(field: &Field) -> TokenStream {
     }
     .map(|module| quote!(, default, with = #module));
     let ty = if field.boxed { quote!(Box<#ty>) } else { ty };
+    if field.flatten {
+        return quote! {
+            #docs
+            #deprecated
+            #[serde(flatten)]
+            pub #name: #ty,
+        };
+    }
     quote! {
         #docs
         #deprecated
@@ -123,14 +245,15 @@ fn field(field: &Field) -> TokenStream {
 }
 
 /// What a field's wire format means, for its documentation.
-fn format_note(ty: &Type) -> Option<&'static str> {
+fn format_note(ty: &Type, int64_as_string: bool) -> Option<&'static str> {
     Some(match ty {
         Type::Timestamp => "An RFC 3339 timestamp.",
         Type::Date => "A calendar date, `YYYY-MM-DD`.",
         Type::Duration => "A duration in seconds, such as `3.5s`.",
         Type::FieldMask => "Field paths separated by commas, such as `name,labels`.",
         Type::Bytes => "Bytes, sent as base64.",
-        Type::I64 | Type::U64 => "A 64-bit integer, sent as a decimal string.",
+        Type::I64 | Type::U64 if int64_as_string => "A 64-bit integer, sent as a decimal string.",
+        Type::Binary => "Raw bytes.",
         _ => return None,
     })
 }
@@ -141,6 +264,17 @@ fn setter(type_name: &str, field: &Field) -> TokenStream {
     let setter = format_ident!("set_{}", bare);
     let docs = doc(&format!("Sets [`{type_name}::{bare}`]."));
     let deprecated = deprecated_attribute(field.deprecated);
+    if field.flatten {
+        let ty = rust_type(&field.ty);
+        return quote! {
+            #docs
+            #deprecated
+            pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
+                self.#name = value.into();
+                self
+            }
+        };
+    }
     if field.boxed {
         let ty = rust_type(&field.ty);
         return quote! {

@@ -40,10 +40,16 @@ pub fn emit(api: &Api) -> TokenStream {
     } else {
         quote!(query)
     };
+    // An API without operations (only webhooks) builds no call.
+    let dead = api
+        .all_methods()
+        .is_empty()
+        .then(|| quote!(#[allow(dead_code)]));
     quote! {
         //! Parameters every method accepts, set through each call's builder.
 
         /// The standard parameters of one call.
+        #dead
         #[derive(Clone, Default, PartialEq)]
         pub(crate) struct StandardParams {
             #( #fields )*
@@ -55,6 +61,7 @@ pub fn emit(api: &Api) -> TokenStream {
             }
         }
 
+        #dead
         impl StandardParams {
             /// Adds the parameters that were set to `query`.
             pub(crate) fn append_to(&self, #query: &mut crate::runtime::query::Query) {

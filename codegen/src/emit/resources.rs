@@ -176,6 +176,7 @@ fn method_fn(
         arg_docs.push(text);
     }
     let request_init = match &method.request {
+        Some(body) if !body.required => quote!(request: None,),
         Some(body) if !body.empty => {
             let ty = rust_type(&body.ty);
             arguments.push(quote!(request: #ty));
@@ -309,7 +310,7 @@ pub(super) fn call_expression(krate: &str, method: &Method, chain: &[String]) ->
         .iter()
         .map(|p| sample_argument(method, p, krate))
         .collect();
-    if let Some(body) = method.request.as_ref().filter(|b| !b.empty) {
+    if let Some(body) = method.request.as_ref().filter(|b| !b.empty && b.required) {
         args.push(match &body.ty {
             Type::Named(name) => format!("{krate}::models::{name}::default()"),
             _ => "Default::default()".to_owned(),

@@ -14,6 +14,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("enums.rs", include_str!("../../runtime/enums.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("field_mask.rs", include_str!("../../runtime/field_mask.rs")),
+    ("form.rs", include_str!("../../runtime/form.rs")),
     ("media.rs", include_str!("../../runtime/media.rs")),
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("oauth.rs", include_str!("../../runtime/oauth.rs")),
@@ -21,6 +22,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("path.rs", include_str!("../../runtime/path.rs")),
     ("query.rs", include_str!("../../runtime/query.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
+    ("style.rs", include_str!("../../runtime/style.rs")),
     ("timestamp.rs", include_str!("../../runtime/timestamp.rs")),
     ("wire.rs", include_str!("../../runtime/wire.rs")),
 ];

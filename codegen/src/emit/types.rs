@@ -22,6 +22,7 @@ pub fn rust_type(ty: &Type) -> TokenStream {
         Type::FieldMask => quote!(crate::FieldMask),
         Type::Bytes => quote!(crate::Bytes),
         Type::Any => quote!(serde_json::Value),
+        Type::Binary => quote!(Vec<u8>),
         Type::Array(item) => {
             let item = rust_type(item);
             quote!(Vec<#item>)
@@ -35,6 +36,21 @@ pub fn rust_type(ty: &Type) -> TokenStream {
             quote!(crate::models #(:: #segments)*)
         }
         Type::Enum(reference) => enum_path(reference),
+    }
+}
+
+/// A type as documentation names it, such as `Vec<Pet>` or `String`.
+pub fn describe(ty: &Type) -> String {
+    match ty {
+        Type::Named(path) => path.rsplit("::").next().unwrap_or(path).to_owned(),
+        Type::Enum(reference) => reference.name.clone(),
+        Type::Array(item) => format!("Vec<{}>", describe(item)),
+        Type::Map(value) => format!("BTreeMap<String, {}>", describe(value)),
+        other => rust_type(other)
+            .to_string()
+            .replace(" :: ", "::")
+            .replace(" < ", "<")
+            .replace(" >", ">"),
     }
 }
 

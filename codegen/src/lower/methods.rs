@@ -16,10 +16,10 @@ use crate::path_template::PathTemplate;
 use std::collections::BTreeMap;
 
 /// Names generated code gives the fields of every call builder.
-pub(super) const BUILDER_FIELDS: &[&str] = &["client", "request", "standard", "options"];
+pub(crate) const BUILDER_FIELDS: &[&str] = &["client", "request", "standard", "options"];
 
 /// Names generated code gives the methods of every call builder.
-pub(super) const BUILDER_METHODS: &[&str] = &[
+pub(crate) const BUILDER_METHODS: &[&str] = &[
     "send",
     "into_future",
     "into_request",
@@ -267,7 +267,12 @@ impl Lowering<'_> {
                     .reference
                     .as_ref()
                     .is_some_and(|r| context.schemas.empty.get(r).copied().unwrap_or(false));
-                Ok::<_, Error>(Body { ty, empty })
+                Ok::<_, Error>(Body {
+                    ty,
+                    empty,
+                    media: Vec::new(),
+                    required: true,
+                })
             })
             .transpose()?;
         let response = method
@@ -302,6 +307,9 @@ impl Lowering<'_> {
             scopes: scopes.into_iter().map(|(_, v)| v).collect(),
             deprecated: method.deprecated.unwrap_or(false),
             paging,
+            security: None,
+            response_encoding: crate::ir::BodyEncoding::Json,
+            errors: Vec::new(),
             download: method
                 .supports_media_download
                 .unwrap_or(false)

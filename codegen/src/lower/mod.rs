@@ -5,9 +5,9 @@
 //! bound, and every identifier (through `naming`). Anything the generator
 //! cannot express is an error naming the JSON path of the value at fault.
 
-mod methods;
-mod names;
-mod recursion;
+pub(crate) mod methods;
+pub(crate) mod names;
+pub(crate) mod recursion;
 mod schemas;
 
 use crate::discovery::{self, Document};
@@ -30,16 +30,18 @@ const CLIENT_MANAGED_PARAMS: &[&str] = &[
 ];
 
 /// Prefix of Google's OAuth scope URLs, left out of `Scope` variant names.
-const SCOPE_URL_PREFIX: &str = "https://www.googleapis.com/auth/";
+pub(crate) const SCOPE_URL_PREFIX: &str = "https://www.googleapis.com/auth/";
 
 /// Inherent methods of the runtime's `Client`, which resource accessors and
 /// top-level methods must not shadow. `mod` is reserved too: a top-level
 /// resource's module is a file under `src/resources/`, where `mod.rs` is taken.
-const CLIENT_METHODS: &[&str] = &[
+pub(crate) const CLIENT_METHODS: &[&str] = &[
     "builder",
     "endpoint",
     "execute",
     "execute_without_response",
+    "execute_bytes",
+    "execute_text",
     "send_raw",
     "attempts",
     "attempt",
@@ -59,7 +61,7 @@ const CLIENT_METHODS: &[&str] = &[
 /// Names of the prelude and of `std` types that emitted code writes
 /// unqualified (`Option<T>`, `String`, `Vec<T>`, `Default::default()`): a
 /// schema or call type with one of these names would shadow them.
-const PRELUDE_TYPES: &[&str] = &[
+pub(crate) const PRELUDE_TYPES: &[&str] = &[
     "Option",
     "Some",
     "None",
@@ -83,7 +85,7 @@ const PRELUDE_TYPES: &[&str] = &[
 
 /// Crates that emitted code names by path (`std::fmt`, `serde::Serialize`):
 /// a module of the same name would shadow them, so no module gets one.
-const CRATE_NAMES: &[&str] = &[
+pub(crate) const CRATE_NAMES: &[&str] = &[
     "std",
     "core",
     "alloc",
@@ -192,6 +194,9 @@ impl Lowering<'_> {
             resources: root.resources,
             methods: root.methods,
             resource_names: Vec::new(),
+            servers: Vec::new(),
+            security_schemes: Vec::new(),
+            int64_encoding: crate::ir::Int64Encoding::String,
         };
         names::assign(&mut api);
         Ok(api)
@@ -315,6 +320,7 @@ impl Lowering<'_> {
             // Set once every method is lowered (`names`): a name depends on
             // the bindings of the whole API.
             resource_name: None,
+            style: None,
         })
     }
 
@@ -392,49 +398,62 @@ impl Lowering<'_> {
                 ));
             }
         }
-        // A value with no letter or digit (`""`, `*`) still needs a variant:
-        // it is named after its position.
-        let spoken: Vec<(&str, String)> = values
-            .iter()
-            .enumerate()
-            .map(|(i, value)| {
-                let name = match crate::naming::bare(value, Case::UpperCamel) {
-                    Some(_) => value.clone(),
-                    None if value.is_empty() => "empty".to_owned(),
-                    None => format!("value {i}"),
-                };
-                (value.as_str(), name)
-            })
-            .collect();
-        let names = Namespace::new(Case::UpperCamel, format!("value of enum {rust_name}"))
-            .reserve(UNKNOWN_VARIANT)
-            .assign_keyed(spoken.iter().map(|(value, name)| (*value, name.as_str())))
-            .map_err(|e| self.naming_error(e, &path.join("enum")))?;
-        let mut seen = std::collections::BTreeSet::new();
-        let mut variants = Vec::new();
-        for (i, value) in values.iter().enumerate() {
-            if !seen.insert(value) {
-                continue; // A repeated value is one variant.
-            }
-            variants.push(Variant {
-                wire_name: value.clone(),
-                rust_name: names[value.as_str()].clone(),
-                description: descriptions
-                    .and_then(|d| d.get(i))
-                    .cloned()
-                    .unwrap_or_default(),
-                deprecated: deprecated.and_then(|d| d.get(i)).copied().unwrap_or(false),
-            });
-        }
-        Ok(Enum {
-            rust_name: rust_name.to_owned(),
-            description: description.to_owned(),
-            variants,
-        })
+        build_enum(rust_name, description, values, descriptions, deprecated)
+            .map_err(|e| self.naming_error(e, &path.join("enum")))
     }
 }
 
-fn reserve_all(mut namespace: Namespace, names: &[&str]) -> Namespace {
+/// An open enum of `values` (in order, repeats kept once), with a variant
+/// name for each from `naming`; `descriptions` and `deprecated` run
+/// parallel to `values` when given.
+pub(crate) fn build_enum(
+    rust_name: &str,
+    description: &str,
+    values: &[String],
+    descriptions: Option<&[String]>,
+    deprecated: Option<&[bool]>,
+) -> Result<Enum, NamingError> {
+    // A value with no letter or digit (`""`, `*`) still needs a variant:
+    // it is named after its position.
+    let spoken: Vec<(&str, String)> = values
+        .iter()
+        .enumerate()
+        .map(|(i, value)| {
+            let name = match crate::naming::bare(value, Case::UpperCamel) {
+                Some(_) => value.clone(),
+                None if value.is_empty() => "empty".to_owned(),
+                None => format!("value {i}"),
+            };
+            (value.as_str(), name)
+        })
+        .collect();
+    let names = Namespace::new(Case::UpperCamel, format!("value of enum {rust_name}"))
+        .reserve(UNKNOWN_VARIANT)
+        .assign_keyed(spoken.iter().map(|(value, name)| (*value, name.as_str())))?;
+    let mut seen = std::collections::BTreeSet::new();
+    let mut variants = Vec::new();
+    for (i, value) in values.iter().enumerate() {
+        if !seen.insert(value) {
+            continue; // A repeated value is one variant.
+        }
+        variants.push(Variant {
+            wire_name: value.clone(),
+            rust_name: names[value.as_str()].clone(),
+            description: descriptions
+                .and_then(|d| d.get(i))
+                .cloned()
+                .unwrap_or_default(),
+            deprecated: deprecated.and_then(|d| d.get(i)).copied().unwrap_or(false),
+        });
+    }
+    Ok(Enum {
+        rust_name: rust_name.to_owned(),
+        description: description.to_owned(),
+        variants,
+    })
+}
+
+pub(crate) fn reserve_all(mut namespace: Namespace, names: &[&str]) -> Namespace {
     for name in names {
         namespace = namespace.reserve(name);
     }

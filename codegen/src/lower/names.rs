@@ -66,7 +66,7 @@ const MULTI_FALLBACK: &str = "path";
 
 /// Collects the API's resource names into `api.resource_names` and records
 /// on every path parameter the type it accepts.
-pub(super) fn assign(api: &mut Api) {
+pub(crate) fn assign(api: &mut Api) {
     let bindings = collect(api);
     let names = type_names(&bindings);
     let mut resource_names: Vec<ResourceName> = names

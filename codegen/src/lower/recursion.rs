@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 ///
 /// A cycle of type aliases alone (`A` is `B`, `B` is `A`) has no Rust type
 /// at all: it is an error naming one of its schemas by spec name.
-pub(super) fn box_cycles(schemas: &mut [Schema]) -> Result<(), String> {
+pub(crate) fn box_cycles(schemas: &mut [Schema]) -> Result<(), String> {
     let mut edges: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut structs = BTreeSet::new();
     let mut spec_names = BTreeMap::new();
@@ -28,6 +28,11 @@ pub(super) fn box_cycles(schemas: &mut [Schema]) -> Result<(), String> {
                 targets.extend(fields.iter().filter_map(|f| direct_target(&f.ty)));
             }
             SchemaKind::Alias(ty) => targets.extend(direct_target(ty)),
+            // A union is an enum: boxing a variant breaks a cycle through it.
+            SchemaKind::Union { variants, .. } => {
+                structs.insert(path.to_owned());
+                targets.extend(variants.iter().filter_map(|v| direct_target(&v.ty)));
+            }
         }
     });
     let component = components(&edges);
@@ -39,14 +44,22 @@ pub(super) fn box_cycles(schemas: &mut [Schema]) -> Result<(), String> {
             return Err(spec_names[node].clone());
         }
     }
-    visit_mut(schemas, "", &mut |path, schema| {
-        if let SchemaKind::Struct { fields } = &mut schema.kind {
+    visit_mut(schemas, "", &mut |path, schema| match &mut schema.kind {
+        SchemaKind::Struct { fields } => {
             for field in fields {
                 if let Some(target) = direct_target(&field.ty) {
                     field.boxed = component.get(path) == component.get(&target);
                 }
             }
         }
+        SchemaKind::Union { variants, .. } => {
+            for variant in variants {
+                if let Some(target) = direct_target(&variant.ty) {
+                    variant.boxed = component.get(path) == component.get(&target);
+                }
+            }
+        }
+        SchemaKind::Alias(_) => {}
     });
     Ok(())
 }

@@ -290,6 +290,7 @@ impl Lowering<'_> {
                 deprecated: property.deprecated.unwrap_or(false),
                 // Decided for all schemas at once, in `recursion`.
                 boxed: false,
+                flatten: false,
             });
         }
         Ok(fields)

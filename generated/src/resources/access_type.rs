@@ -133,6 +133,7 @@ impl<'a> Check<'a> {
         };
         let mut query = crate::runtime::query::Query::new();
         self.standard.append_to(&mut query);
+        let body = crate::runtime::client::json_body(&self.request)?;
         Ok(crate::runtime::client::Request {
             method_id: "dataportability.accessType.check",
             http_method: reqwest::Method::POST,
@@ -140,7 +141,10 @@ impl<'a> Check<'a> {
             base: crate::runtime::client::Base::Service,
             path,
             query,
-            body: crate::runtime::client::json_body(&self.request)?,
+            headers: Vec::new(),
+            body,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
             scopes: Self::SCOPES,
             options: self.options,
         })

@@ -142,6 +142,7 @@ impl<'a> Initiate<'a> {
         };
         let mut query = crate::runtime::query::Query::new();
         self.standard.append_to(&mut query);
+        let body = crate::runtime::client::json_body(&self.request)?;
         Ok(crate::runtime::client::Request {
             method_id: "dataportability.portabilityArchive.initiate",
             http_method: reqwest::Method::POST,
@@ -149,7 +150,10 @@ impl<'a> Initiate<'a> {
             base: crate::runtime::client::Base::Service,
             path,
             query,
-            body: crate::runtime::client::json_body(&self.request)?,
+            headers: Vec::new(),
+            body,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
             scopes: Self::SCOPES,
             options: self.options,
         })

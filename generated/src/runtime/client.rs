@@ -4,7 +4,7 @@
 //! that sends a request (retrying it under the call's policy, within its
 //! timeouts, traced) and turns the response into a value or an error.
 
-use super::auth::TokenProvider;
+use super::auth::{Credential, TokenProvider};
 use super::error::{self, ConfigError, Error, Result, TimeoutError, TimeoutKind};
 use super::query::Query;
 use super::retry::{self, RetryPolicy};
@@ -33,6 +33,7 @@ struct Inner {
     http: reqwest::Client,
     endpoint: String,
     auth: Option<Arc<dyn TokenProvider>>,
+    credentials: Vec<Credential>,
     retry: RetryPolicy,
     attempt_timeout: Option<Duration>,
     total_timeout: Option<Duration>,
@@ -58,6 +59,7 @@ impl Client {
         ClientBuilder {
             endpoint: crate::DEFAULT_ENDPOINT.to_owned(),
             auth: None,
+            credentials: Vec::new(),
             http: None,
             retry: RetryPolicy::default(),
             attempt_timeout: None,
@@ -75,6 +77,19 @@ impl Client {
     pub(crate) async fn execute<T: DeserializeOwned>(&self, request: Request) -> Result<T> {
         let bytes = self.send_raw(&request).await?;
         decode_json(request.method_id, &bytes)
+    }
+
+    /// Sends a prepared request and returns the success body's bytes.
+    #[allow(dead_code)] // Only crates with binary responses use it.
+    pub(crate) async fn execute_bytes(&self, request: Request) -> Result<Vec<u8>> {
+        self.send_raw(&request).await
+    }
+
+    /// Sends a prepared request and returns the success body as text.
+    #[allow(dead_code)] // Only crates with text responses use it.
+    pub(crate) async fn execute_text(&self, request: Request) -> Result<String> {
+        let bytes = self.send_raw(&request).await?;
+        String::from_utf8(bytes).map_err(|e| error::decode_text(request.method_id, e))
     }
 
     /// Sends a prepared request whose success body the API does not describe,
@@ -177,12 +192,19 @@ impl Client {
         );
         let started = Instant::now();
         let exchange = async {
-            let response = self.dispatch(http, request.scopes, None).await?;
+            let response = self
+                .dispatch(http, request.scopes, request.security, None)
+                .await?;
             span.record("status", response.status().as_u16());
             self.read_success(response).await
         };
         let result = with_timeout(timeout, exchange, |after| {
-            Error::Timeout(TimeoutError::new(TimeoutKind::Attempt, after, attempt, None))
+            Error::Timeout(TimeoutError::new(
+                TimeoutKind::Attempt,
+                after,
+                attempt,
+                None,
+            ))
         })
         .instrument(span.clone())
         .await;
@@ -218,8 +240,11 @@ impl Client {
         url.push_str(&request.path);
         request.query.append_to(&mut url);
         let mut headers = vec![("user-agent".to_owned(), USER_AGENT.to_owned())];
+        for (name, value) in &request.headers {
+            headers.push(((*name).to_owned(), value.clone()));
+        }
         if request.body.is_some() {
-            headers.push(("content-type".to_owned(), "application/json".to_owned()));
+            headers.push(("content-type".to_owned(), request.content_type.to_string()));
         }
         HttpRequest {
             method: request.http_method.clone(),
@@ -229,15 +254,17 @@ impl Client {
         }
     }
 
-    /// Sends `request` with a token for `scopes` (when the client has a
-    /// token provider), once, within the client's attempt timeout (which
-    /// for downloads covers reading the stream). Any status is returned.
+    /// Sends `request` with the credentials the method accepts (`scopes`
+    /// for the token provider, `security` for other schemes), once, within
+    /// the client's attempt timeout (which for downloads covers reading the
+    /// stream). Any status is returned.
     pub(crate) async fn send_http(
         &self,
         request: HttpRequest,
         scopes: &'static [Scope],
+        security: Security,
     ) -> Result<reqwest::Response> {
-        self.dispatch(request, scopes, self.inner.attempt_timeout)
+        self.dispatch(request, scopes, security, self.inner.attempt_timeout)
             .await
     }
 
@@ -247,19 +274,72 @@ impl Client {
         &self,
         request: HttpRequest,
         scopes: &'static [Scope],
+        security: Security,
         timeout: Option<Duration>,
     ) -> Result<reqwest::Response> {
         let inner = &*self.inner;
-        let mut builder = inner.http.request(request.method, request.url.as_str());
-        for (name, value) in &request.headers {
-            builder = builder.header(name.as_str(), value.as_str());
-        }
         // Credentials go only to the configured endpoint, never to another
         // host a response pointed at (an upload session URL, say).
-        if let Some(auth) = inner.auth.as_ref().filter(|_| request.url.starts_with(&inner.endpoint)) {
-            let token = auth.token(scopes).await.map_err(Error::Auth)?;
-            // `bearer_auth` marks the header sensitive, so it is never logged.
-            builder = builder.bearer_auth(token.secret());
+        let own_endpoint = request.url.starts_with(&inner.endpoint);
+        let mut token_wanted = false;
+        let mut credentials: Vec<&Credential> = Vec::new();
+        match security {
+            _ if !own_endpoint => {}
+            // OAuth scopes only: the token provider, when there is one.
+            None => token_wanted = inner.auth.is_some(),
+            Some(alternatives) => {
+                // The first set of schemes whose every credential the client
+                // holds; a set that needs none means anonymous calls are fine.
+                let held = |(scheme, token): &(&str, bool)| {
+                    if *token {
+                        inner.auth.is_some()
+                    } else {
+                        inner.credentials.iter().any(|c| c.scheme() == *scheme)
+                    }
+                };
+                let chosen = alternatives
+                    .iter()
+                    .find(|set| !set.is_empty() && set.iter().all(held));
+                for (scheme, token) in chosen.into_iter().flat_map(|set| set.iter()) {
+                    if *token {
+                        token_wanted = true;
+                    } else {
+                        credentials.extend(inner.credentials.iter().find(|c| c.scheme() == *scheme));
+                    }
+                }
+            }
+        }
+        let mut url = request.url;
+        for credential in &credentials {
+            credential.add_to_url(&mut url);
+        }
+        let mut builder = inner.http.request(request.method, url.as_str());
+        let mut cookies: Vec<String> = Vec::new();
+        for (name, value) in &request.headers {
+            if name == "cookie" {
+                cookies.push(value.clone());
+            } else {
+                builder = builder.header(name.as_str(), value.as_str());
+            }
+        }
+        for credential in &credentials {
+            builder = credential.add_to_headers(builder);
+            cookies.extend(credential.cookie());
+        }
+        if !cookies.is_empty() {
+            let mut header = reqwest::header::HeaderValue::from_str(&cookies.join("; "))
+                .map_err(|_| {
+                    Error::Config(ConfigError::new("cookie", "<redacted>", "printable ASCII"))
+                })?;
+            header.set_sensitive(true);
+            builder = builder.header(reqwest::header::COOKIE, header);
+        }
+        if token_wanted {
+            if let Some(auth) = &inner.auth {
+                let token = auth.token(scopes).await.map_err(Error::Auth)?;
+                // `bearer_auth` marks the header sensitive, so it is never logged.
+                builder = builder.bearer_auth(token.secret());
+            }
         }
         if let Some(body) = request.body {
             builder = builder.body(body);
@@ -490,13 +570,26 @@ pub(crate) struct Request {
     pub path: String,
     /// The query parameters.
     pub query: Query,
-    /// The JSON body, if the method has one.
+    /// Header parameters, lower-case names (a `cookie` entry holds
+    /// cookie pairs joined by `; `).
+    pub headers: Vec<(&'static str, String)>,
+    /// The body, if the method has one.
     pub body: Option<Vec<u8>>,
+    /// The body's media type.
+    pub content_type: std::borrow::Cow<'static, str>,
+    /// The sets of security schemes the method accepts (`None`: OAuth
+    /// scopes only, through the token provider).
+    pub security: Security,
     /// The scopes the method accepts, for the token provider.
     pub scopes: &'static [Scope],
     /// The call's own retry and timeout settings.
     pub options: CallOptions,
 }
+
+/// The alternative sets of security schemes a method accepts, each scheme
+/// named with whether the token provider serves it; `None` when the API
+/// has OAuth scopes only.
+pub(crate) type Security = Option<&'static [&'static [(&'static str, bool)]]>;
 
 /// What a call sets for itself over the client's settings.
 #[derive(Clone, Debug, Default)]
@@ -509,6 +602,8 @@ pub(crate) struct CallOptions {
     pub attempt_timeout: Option<Duration>,
     /// Replaces the client's total timeout.
     pub total_timeout: Option<Duration>,
+    /// The media type the body is sent as, when the method offers several.
+    pub content_type: Option<&'static str>,
 }
 
 /// What a request's path is relative to, after the endpoint.
@@ -530,6 +625,7 @@ pub(crate) fn json_body<T: serde::Serialize>(value: &T) -> Result<Option<Vec<u8>
 pub struct ClientBuilder {
     endpoint: String,
     auth: Option<Arc<dyn TokenProvider>>,
+    credentials: Vec<Credential>,
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
     attempt_timeout: Option<Duration>,
@@ -561,6 +657,15 @@ impl ClientBuilder {
     /// Authenticates every call with tokens from `provider`.
     pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
         self.auth = Some(Arc::new(provider));
+        self
+    }
+
+    /// Adds a credential (an API key, a bearer token, basic credentials)
+    /// from the crate's `security` module; calls send it when their method
+    /// accepts its scheme. A second credential for one scheme replaces the first.
+    pub fn credential(mut self, credential: Credential) -> Self {
+        self.credentials.retain(|c| c.scheme() != credential.scheme());
+        self.credentials.push(credential);
         self
     }
 
@@ -623,6 +728,7 @@ impl ClientBuilder {
                 http,
                 endpoint,
                 auth: self.auth,
+                credentials: self.credentials,
                 retry: self.retry,
                 attempt_timeout: self.attempt_timeout,
                 total_timeout: self.total_timeout,

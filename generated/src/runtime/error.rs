@@ -506,3 +506,12 @@ pub(crate) fn from_status(http_status: u16, retry_after: Option<Duration>, body:
 pub(crate) fn decode(method: &'static str, source: serde_json::Error) -> Error {
     Error::Decode(DecodeError { method, source })
 }
+
+/// A text success body that is not UTF-8.
+#[allow(dead_code)] // Only crates with text responses use it.
+pub(crate) fn decode_text(method: &'static str, source: std::string::FromUtf8Error) -> Error {
+    let source = <serde_json::Error as serde::de::Error>::custom(format!(
+        "the response body is not UTF-8 text: {source}"
+    ));
+    Error::Decode(DecodeError { method, source })
+}

@@ -90,7 +90,12 @@ impl UploadLimits {
                 "the content is {size} bytes; this method accepts at most {max}"
             ));
         }
-        if !self.accept.is_empty() && !self.accept.iter().any(|r| mime_matches(r, &media.content_type)) {
+        if !self.accept.is_empty()
+            && !self
+                .accept
+                .iter()
+                .any(|r| mime_matches(r, &media.content_type))
+        {
             return fail(format!(
                 "content type {:?} is not accepted; expected one of {}",
                 media.content_type,
@@ -125,7 +130,11 @@ impl Client {
     ) -> Result<Vec<u8>> {
         limits.check(&media)?;
         let metadata = request.body.take();
-        let upload_type = if metadata.is_some() { "multipart" } else { "media" };
+        let upload_type = if metadata.is_some() {
+            "multipart"
+        } else {
+            "media"
+        };
         request.query.push("uploadType", upload_type);
         let mut http = self.prepare(&request);
         match metadata {
@@ -142,7 +151,7 @@ impl Client {
                 http.set_body(media.data.to_vec());
             }
         }
-        let response = self.send_http(http, request.scopes).await?;
+        let response = self.send_http(http, request.scopes, request.security).await?;
         self.read_success(response).await
     }
 
@@ -165,7 +174,7 @@ impl Client {
         if request.body.is_none() {
             start.set_body(Vec::new());
         }
-        let response = self.send_http(start, request.scopes).await?;
+        let response = self.send_http(start, request.scopes, request.security).await?;
         let location = response
             .headers()
             .get(reqwest::header::LOCATION)
@@ -187,7 +196,8 @@ impl Client {
                     message: "the server's upload session URL is not an http(s) URL".to_owned(),
                 })
             })?;
-        self.send_chunks(session.as_str(), request.scopes, &media).await
+        self.send_chunks(session.as_str(), request.scopes, &media)
+            .await
     }
 
     async fn send_chunks(
@@ -215,7 +225,7 @@ impl Client {
                 vec![("content-range".to_owned(), range)],
                 Some(media.data.slice(offset..end).to_vec()),
             );
-            let response = self.send_http(chunk, scopes).await?;
+            let response = self.send_http(chunk, scopes, None).await?;
             // 308 "Resume Incomplete": the server has a prefix of the content.
             if response.status().as_u16() != 308 {
                 return self.read_success(response).await;
@@ -229,9 +239,7 @@ impl Client {
             self.read_limited(response).await?;
             if received > total {
                 return Err(Error::Media(MediaError {
-                    message: format!(
-                        "the server says it received {received} bytes of {total}"
-                    ),
+                    message: format!("the server says it received {received} bytes of {total}"),
                 }));
             }
             offset = received;
@@ -247,7 +255,9 @@ impl Client {
     /// stream, or the error its status means.
     pub(crate) async fn download(&self, mut request: Request) -> Result<Download> {
         request.query.push("alt", "media");
-        let response = self.send_http(self.prepare(&request), request.scopes).await?;
+        let response = self
+            .send_http(self.prepare(&request), request.scopes, request.security)
+            .await?;
         if !response.status().is_success() {
             return Err(self.read_error(response).await);
         }
@@ -271,7 +281,8 @@ fn received_bytes(range: &str) -> Option<usize> {
 
 /// A boundary that occurs in neither part.
 fn boundary_for(json: &[u8], data: &[u8]) -> String {
-    let contains = |haystack: &[u8], needle: &[u8]| haystack.windows(needle.len()).any(|w| w == needle);
+    let contains =
+        |haystack: &[u8], needle: &[u8]| haystack.windows(needle.len()).any(|w| w == needle);
     (0u64..)
         .map(|n| format!("google_api_rust_boundary_{n}"))
         .find(|b| !contains(json, b.as_bytes()) && !contains(data, b.as_bytes()))
@@ -285,7 +296,11 @@ fn multipart_body(boundary: &str, json: &[u8], media: &Media) -> Vec<u8> {
     );
     body.extend_from_slice(json);
     body.extend_from_slice(
-        format!("\r\n--{boundary}\r\nContent-Type: {}\r\n\r\n", media.content_type).as_bytes(),
+        format!(
+            "\r\n--{boundary}\r\nContent-Type: {}\r\n\r\n",
+            media.content_type
+        )
+        .as_bytes(),
     );
     body.extend_from_slice(&media.data);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
@@ -302,7 +317,9 @@ pub struct Download {
 
 enum State {
     Idle(reqwest::Response),
-    Reading(super::BoxFuture<'static, (reqwest::Response, reqwest::Result<Option<::bytes::Bytes>>)>),
+    Reading(
+        super::BoxFuture<'static, (reqwest::Response, reqwest::Result<Option<::bytes::Bytes>>)>,
+    ),
     Done,
 }
 
@@ -328,7 +345,9 @@ impl Download {
 
     /// The next chunk, or `None` at the end.
     pub async fn chunk(&mut self) -> Result<Option<::bytes::Bytes>> {
-        std::future::poll_fn(|cx| self.poll_chunk(cx)).await.transpose()
+        std::future::poll_fn(|cx| self.poll_chunk(cx))
+            .await
+            .transpose()
     }
 
     /// The whole content. It is held in memory: for large content, read

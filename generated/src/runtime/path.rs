@@ -310,3 +310,24 @@ pub fn encode_segment(out: &mut String, text: &str) {
         }
     }
 }
+
+/// The error of a path value that a parameter style cannot send (an empty
+/// value, a `.` or `..` segment); `template` names the style.
+#[allow(dead_code)] // Only crates with styled path parameters use it.
+pub(crate) fn style_error(
+    parameter: &'static str,
+    template: &'static str,
+    value: &serde_json::Value,
+    reason: &'static str,
+) -> BindingError {
+    BindingError {
+        subject: PATH_PARAMETER,
+        parameter,
+        template,
+        value: match value {
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        },
+        reason,
+    }
+}

@@ -19,17 +19,22 @@ pub const METHOD_IDS: &[&str] = &[
 ///
 /// `params` are keyed by Discovery name, with values as in a URL:
 /// strings, numbers, booleans (64-bit integers as decimal strings),
-/// repeated parameters as arrays. `body` is the request body as
-/// JSON; `None` sends the empty message.
+/// repeated parameters as arrays, objects as JSON; a name may be
+/// written `<in>:<name>` (`query:tags`) as OpenAPI tools do. `body`
+/// is the request body as JSON; `None` sends the empty message (or
+/// none, when the body is optional). `content_type` chooses among
+/// the body's media types.
 pub fn request(
     client: &crate::Client,
     method_id: &str,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
 ) -> Result<crate::HttpRequest, DispatchError> {
     match method_id {
         "collisions.fooBar.list" => {
             crate::runtime::dispatch::no_body(body, false)?;
+            let _ = content_type;
             crate::runtime::dispatch::Params::new(params, &[])?;
             #[allow(unused_mut)]
             let mut call = client.foo_bar().list();
@@ -37,6 +42,7 @@ pub fn request(
         }
         "collisions.foo_bar.list" => {
             crate::runtime::dispatch::no_body(body, false)?;
+            let _ = content_type;
             crate::runtime::dispatch::Params::new(params, &[])?;
             #[allow(unused_mut)]
             let mut call = client.foo_bar_2().list();
@@ -44,6 +50,7 @@ pub fn request(
         }
         "collisions.mod.get" => {
             crate::runtime::dispatch::no_body(body, false)?;
+            let _ = content_type;
             crate::runtime::dispatch::Params::new(params, &[])?;
             #[allow(unused_mut)]
             let mut call = client.mod_2().get();
@@ -51,6 +58,7 @@ pub fn request(
         }
         "collisions.mod.new" => {
             crate::runtime::dispatch::no_body(body, false)?;
+            let _ = content_type;
             crate::runtime::dispatch::Params::new(params, &[])?;
             #[allow(unused_mut)]
             let mut call = client.mod_2().new_2();
@@ -58,6 +66,7 @@ pub fn request(
         }
         "collisions.users.accounts" => {
             crate::runtime::dispatch::no_body(body, false)?;
+            let _ = content_type;
             crate::runtime::dispatch::Params::new(params, &[])?;
             #[allow(unused_mut)]
             let mut call = client.users().accounts();
@@ -65,6 +74,7 @@ pub fn request(
         }
         "collisions.users.accounts.get" => {
             crate::runtime::dispatch::no_body(body, false)?;
+            let _ = content_type;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &["accountId", "account_id"],

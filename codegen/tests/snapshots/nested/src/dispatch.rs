@@ -16,17 +16,22 @@ pub const METHOD_IDS: &[&str] = &[
 ///
 /// `params` are keyed by Discovery name, with values as in a URL:
 /// strings, numbers, booleans (64-bit integers as decimal strings),
-/// repeated parameters as arrays. `body` is the request body as
-/// JSON; `None` sends the empty message.
+/// repeated parameters as arrays, objects as JSON; a name may be
+/// written `<in>:<name>` (`query:tags`) as OpenAPI tools do. `body`
+/// is the request body as JSON; `None` sends the empty message (or
+/// none, when the body is optional). `content_type` chooses among
+/// the body's media types.
 pub fn request(
     client: &crate::Client,
     method_id: &str,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
 ) -> Result<crate::HttpRequest, DispatchError> {
     match method_id {
         "nested.projects.locations.get" => {
             crate::runtime::dispatch::no_body(body, false)?;
+            let _ = content_type;
             let params = crate::runtime::dispatch::Params::new(params, &["name"])?;
             #[allow(unused_mut)]
             let mut call = client
@@ -52,10 +57,17 @@ pub fn request(
             if let Some(value) = params.optional::<String>("instanceId")? {
                 call = call.instance_id(value);
             }
+            if let Some(other) = content_type.filter(|c| *c != "application/json") {
+                return Err(DispatchError::Param {
+                    name: "(content type)".to_owned(),
+                    message: format!("{other:?} is not a media type of the body"),
+                });
+            }
             call.dry_run().map_err(DispatchError::Build)
         }
         "nested.projects.locations.instances.delete" => {
             crate::runtime::dispatch::no_body(body, false)?;
+            let _ = content_type;
             let params = crate::runtime::dispatch::Params::new(params, &["name"])?;
             #[allow(unused_mut)]
             let mut call = client

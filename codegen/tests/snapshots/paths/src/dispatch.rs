@@ -21,13 +21,17 @@ pub const METHOD_IDS: &[&str] = &[
 ///
 /// `params` are keyed by Discovery name, with values as in a URL:
 /// strings, numbers, booleans (64-bit integers as decimal strings),
-/// repeated parameters as arrays. `body` is the request body as
-/// JSON; `None` sends the empty message.
+/// repeated parameters as arrays, objects as JSON; a name may be
+/// written `<in>:<name>` (`query:tags`) as OpenAPI tools do. `body`
+/// is the request body as JSON; `None` sends the empty message (or
+/// none, when the body is optional). `content_type` chooses among
+/// the body's media types.
 pub fn request(
     client: &crate::Client,
     method_id: &str,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
 ) -> Result<crate::HttpRequest, DispatchError> {
     match method_id {
         "paths.items.numbered" => {
@@ -39,10 +43,17 @@ pub fn request(
                     params.required::<i32>("itemId")?,
                     crate::runtime::dispatch::body::<crate::models::Item>(body)?,
                 );
+            if let Some(other) = content_type.filter(|c| *c != "application/json") {
+                return Err(DispatchError::Param {
+                    name: "(content type)".to_owned(),
+                    message: format!("{other:?} is not a media type of the body"),
+                });
+            }
             call.dry_run().map_err(DispatchError::Build)
         }
         "paths.items.query" => {
             crate::runtime::dispatch::no_body(body, false)?;
+            let _ = content_type;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &["q", "ids", "order", "pageSize", "since", "tags"],
@@ -73,6 +84,7 @@ pub fn request(
         }
         "paths.items.reservedFlat" => {
             crate::runtime::dispatch::no_body(body, false)?;
+            let _ = content_type;
             let params = crate::runtime::dispatch::Params::new(params, &["name"])?;
             #[allow(unused_mut)]
             let mut call = client
@@ -82,6 +94,7 @@ pub fn request(
         }
         "paths.items.reservedFree" => {
             crate::runtime::dispatch::no_body(body, false)?;
+            let _ = content_type;
             let params = crate::runtime::dispatch::Params::new(params, &["resource"])?;
             #[allow(unused_mut)]
             let mut call = client
@@ -91,6 +104,7 @@ pub fn request(
         }
         "paths.items.reservedPattern" => {
             crate::runtime::dispatch::no_body(body, false)?;
+            let _ = content_type;
             let params = crate::runtime::dispatch::Params::new(params, &["name"])?;
             #[allow(unused_mut)]
             let mut call = client
@@ -100,6 +114,7 @@ pub fn request(
         }
         "paths.items.simple" => {
             crate::runtime::dispatch::no_body(body, false)?;
+            let _ = content_type;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &["bucket", "object"],
@@ -122,10 +137,17 @@ pub fn request(
                     params.required::<String>("name")?,
                     crate::runtime::dispatch::body::<crate::models::Item>(body)?,
                 );
+            if let Some(other) = content_type.filter(|c| *c != "application/json") {
+                return Err(DispatchError::Param {
+                    name: "(content type)".to_owned(),
+                    message: format!("{other:?} is not a media type of the body"),
+                });
+            }
             call.dry_run().map_err(DispatchError::Build)
         }
         "paths.items.wildcard" => {
             crate::runtime::dispatch::no_body(body, false)?;
+            let _ = content_type;
             let params = crate::runtime::dispatch::Params::new(params, &["path"])?;
             #[allow(unused_mut)]
             let mut call = client.items().wildcard(params.required::<String>("path")?);

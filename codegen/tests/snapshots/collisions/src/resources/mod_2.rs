@@ -128,7 +128,10 @@ impl<'a> Get<'a> {
             base: crate::runtime::client::Base::Service,
             path,
             query,
+            headers: Vec::new(),
             body: None,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
             scopes: Self::SCOPES,
             options: self.options,
         })
@@ -207,7 +210,10 @@ impl<'a> New<'a> {
             base: crate::runtime::client::Base::Service,
             path,
             query,
+            headers: Vec::new(),
             body: None,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
             scopes: Self::SCOPES,
             options: self.options,
         })

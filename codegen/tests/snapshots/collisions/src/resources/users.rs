@@ -107,7 +107,10 @@ impl<'a> Accounts<'a> {
             base: crate::runtime::client::Base::Service,
             path,
             query,
+            headers: Vec::new(),
             body: None,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
             scopes: Self::SCOPES,
             options: self.options,
         })
@@ -248,7 +251,10 @@ pub mod accounts_2 {
                 base: crate::runtime::client::Base::Service,
                 path,
                 query,
+                headers: Vec::new(),
                 body: None,
+                content_type: std::borrow::Cow::Borrowed("application/json"),
+                security: None,
                 scopes: Self::SCOPES,
                 options: self.options,
             })

@@ -27,17 +27,22 @@ pub const METHOD_IDS: &[&str] = &[
 ///
 /// `params` are keyed by Discovery name, with values as in a URL:
 /// strings, numbers, booleans (64-bit integers as decimal strings),
-/// repeated parameters as arrays. `body` is the request body as
-/// JSON; `None` sends the empty message.
+/// repeated parameters as arrays, objects as JSON; a name may be
+/// written `<in>:<name>` (`query:tags`) as OpenAPI tools do. `body`
+/// is the request body as JSON; `None` sends the empty message (or
+/// none, when the body is optional). `content_type` chooses among
+/// the body's media types.
 pub fn request(
     client: &crate::Client,
     method_id: &str,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
 ) -> Result<crate::HttpRequest, DispatchError> {
     match method_id {
         "tasks.tasklists.delete" => {
             crate::runtime::dispatch::no_body(body, false)?;
+            let _ = content_type;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &["tasklist", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
@@ -65,6 +70,7 @@ pub fn request(
         }
         "tasks.tasklists.get" => {
             crate::runtime::dispatch::no_body(body, false)?;
+            let _ = content_type;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &["tasklist", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
@@ -116,10 +122,17 @@ pub fn request(
             if let Some(value) = params.optional::<String>("quotaUser")? {
                 call = call.quota_user(value);
             }
+            if let Some(other) = content_type.filter(|c| *c != "application/json") {
+                return Err(DispatchError::Param {
+                    name: "(content type)".to_owned(),
+                    message: format!("{other:?} is not a media type of the body"),
+                });
+            }
             call.dry_run().map_err(DispatchError::Build)
         }
         "tasks.tasklists.list" => {
             crate::runtime::dispatch::no_body(body, false)?;
+            let _ = content_type;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &[
@@ -184,6 +197,12 @@ pub fn request(
             if let Some(value) = params.optional::<String>("quotaUser")? {
                 call = call.quota_user(value);
             }
+            if let Some(other) = content_type.filter(|c| *c != "application/json") {
+                return Err(DispatchError::Param {
+                    name: "(content type)".to_owned(),
+                    message: format!("{other:?} is not a media type of the body"),
+                });
+            }
             call.dry_run().map_err(DispatchError::Build)
         }
         "tasks.tasklists.update" => {
@@ -213,10 +232,17 @@ pub fn request(
             if let Some(value) = params.optional::<String>("quotaUser")? {
                 call = call.quota_user(value);
             }
+            if let Some(other) = content_type.filter(|c| *c != "application/json") {
+                return Err(DispatchError::Param {
+                    name: "(content type)".to_owned(),
+                    message: format!("{other:?} is not a media type of the body"),
+                });
+            }
             call.dry_run().map_err(DispatchError::Build)
         }
         "tasks.tasks.clear" => {
             crate::runtime::dispatch::no_body(body, false)?;
+            let _ = content_type;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &["tasklist", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
@@ -242,6 +268,7 @@ pub fn request(
         }
         "tasks.tasks.delete" => {
             crate::runtime::dispatch::no_body(body, false)?;
+            let _ = content_type;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &[
@@ -280,6 +307,7 @@ pub fn request(
         }
         "tasks.tasks.get" => {
             crate::runtime::dispatch::no_body(body, false)?;
+            let _ = content_type;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &[
@@ -358,10 +386,17 @@ pub fn request(
             if let Some(value) = params.optional::<String>("quotaUser")? {
                 call = call.quota_user(value);
             }
+            if let Some(other) = content_type.filter(|c| *c != "application/json") {
+                return Err(DispatchError::Param {
+                    name: "(content type)".to_owned(),
+                    message: format!("{other:?} is not a media type of the body"),
+                });
+            }
             call.dry_run().map_err(DispatchError::Build)
         }
         "tasks.tasks.list" => {
             crate::runtime::dispatch::no_body(body, false)?;
+            let _ = content_type;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &[
@@ -438,6 +473,7 @@ pub fn request(
         }
         "tasks.tasks.move" => {
             crate::runtime::dispatch::no_body(body, false)?;
+            let _ = content_type;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &[
@@ -522,6 +558,12 @@ pub fn request(
             if let Some(value) = params.optional::<String>("quotaUser")? {
                 call = call.quota_user(value);
             }
+            if let Some(other) = content_type.filter(|c| *c != "application/json") {
+                return Err(DispatchError::Param {
+                    name: "(content type)".to_owned(),
+                    message: format!("{other:?} is not a media type of the body"),
+                });
+            }
             call.dry_run().map_err(DispatchError::Build)
         }
         "tasks.tasks.update" => {
@@ -559,6 +601,12 @@ pub fn request(
             }
             if let Some(value) = params.optional::<String>("quotaUser")? {
                 call = call.quota_user(value);
+            }
+            if let Some(other) = content_type.filter(|c| *c != "application/json") {
+                return Err(DispatchError::Param {
+                    name: "(content type)".to_owned(),
+                    message: format!("{other:?} is not a media type of the body"),
+                });
             }
             call.dry_run().map_err(DispatchError::Build)
         }

@@ -18,13 +18,17 @@ pub const METHOD_IDS: &[&str] = &[
 ///
 /// `params` are keyed by Discovery name, with values as in a URL:
 /// strings, numbers, booleans (64-bit integers as decimal strings),
-/// repeated parameters as arrays. `body` is the request body as
-/// JSON; `None` sends the empty message.
+/// repeated parameters as arrays, objects as JSON; a name may be
+/// written `<in>:<name>` (`query:tags`) as OpenAPI tools do. `body`
+/// is the request body as JSON; `None` sends the empty message (or
+/// none, when the body is optional). `content_type` chooses among
+/// the body's media types.
 pub fn request(
     client: &crate::Client,
     method_id: &str,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
 ) -> Result<crate::HttpRequest, DispatchError> {
     match method_id {
         "language.detections.detect" => {
@@ -69,10 +73,17 @@ pub fn request(
             if let Some(value) = params.optional::<String>("quotaUser")? {
                 call = call.quota_user(value);
             }
+            if let Some(other) = content_type.filter(|c| *c != "application/json") {
+                return Err(DispatchError::Param {
+                    name: "(content type)".to_owned(),
+                    message: format!("{other:?} is not a media type of the body"),
+                });
+            }
             call.dry_run().map_err(DispatchError::Build)
         }
         "language.detections.list" => {
             crate::runtime::dispatch::no_body(body, false)?;
+            let _ = content_type;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &[
@@ -115,6 +126,7 @@ pub fn request(
         }
         "language.languages.list" => {
             crate::runtime::dispatch::no_body(body, false)?;
+            let _ = content_type;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &[
@@ -162,6 +174,7 @@ pub fn request(
         }
         "language.translations.list" => {
             crate::runtime::dispatch::no_body(body, false)?;
+            let _ = content_type;
             let params = crate::runtime::dispatch::Params::new(
                 params,
                 &[
@@ -266,6 +279,12 @@ pub fn request(
             }
             if let Some(value) = params.optional::<String>("quotaUser")? {
                 call = call.quota_user(value);
+            }
+            if let Some(other) = content_type.filter(|c| *c != "application/json") {
+                return Err(DispatchError::Param {
+                    name: "(content type)".to_owned(),
+                    message: format!("{other:?} is not a media type of the body"),
+                });
             }
             call.dry_run().map_err(DispatchError::Build)
         }

@@ -147,7 +147,10 @@ pub mod locations {
                 base: crate::runtime::client::Base::Service,
                 path,
                 query,
+                headers: Vec::new(),
                 body: None,
+                content_type: std::borrow::Cow::Borrowed("application/json"),
+                security: None,
                 scopes: Self::SCOPES,
                 options: self.options,
             })
@@ -332,6 +335,7 @@ pub mod locations {
                     query.push("instanceId", value);
                 }
                 self.standard.append_to(&mut query);
+                let body = crate::runtime::client::json_body(&self.request)?;
                 Ok(crate::runtime::client::Request {
                     method_id: "nested.projects.locations.instances.create",
                     http_method: reqwest::Method::POST,
@@ -339,7 +343,10 @@ pub mod locations {
                     base: crate::runtime::client::Base::Service,
                     path,
                     query,
-                    body: crate::runtime::client::json_body(&self.request)?,
+                    headers: Vec::new(),
+                    body,
+                    content_type: std::borrow::Cow::Borrowed("application/json"),
+                    security: None,
                     scopes: Self::SCOPES,
                     options: self.options,
                 })
@@ -441,7 +448,10 @@ pub mod locations {
                     base: crate::runtime::client::Base::Service,
                     path,
                     query,
+                    headers: Vec::new(),
                     body: None,
+                    content_type: std::borrow::Cow::Borrowed("application/json"),
+                    security: None,
                     scopes: Self::SCOPES,
                     options: self.options,
                 })

@@ -349,6 +349,7 @@ impl<'a> Numbered<'a> {
         };
         let mut query = crate::runtime::query::Query::new();
         self.standard.append_to(&mut query);
+        let body = crate::runtime::client::json_body(&self.request)?;
         Ok(crate::runtime::client::Request {
             method_id: "paths.items.numbered",
             http_method: reqwest::Method::PUT,
@@ -356,7 +357,10 @@ impl<'a> Numbered<'a> {
             base: crate::runtime::client::Base::Service,
             path,
             query,
-            body: crate::runtime::client::json_body(&self.request)?,
+            headers: Vec::new(),
+            body,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
             scopes: Self::SCOPES,
             options: self.options,
         })
@@ -481,7 +485,10 @@ impl<'a> Query<'a> {
             base: crate::runtime::client::Base::Service,
             path,
             query,
+            headers: Vec::new(),
             body: None,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
             scopes: Self::SCOPES,
             options: self.options,
         })
@@ -639,7 +646,10 @@ impl<'a> ReservedFlat<'a> {
             base: crate::runtime::client::Base::Service,
             path,
             query,
+            headers: Vec::new(),
             body: None,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
             scopes: Self::SCOPES,
             options: self.options,
         })
@@ -725,7 +735,10 @@ impl<'a> ReservedFree<'a> {
             base: crate::runtime::client::Base::Service,
             path,
             query,
+            headers: Vec::new(),
             body: None,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
             scopes: Self::SCOPES,
             options: self.options,
         })
@@ -819,7 +832,10 @@ impl<'a> ReservedPattern<'a> {
             base: crate::runtime::client::Base::Service,
             path,
             query,
+            headers: Vec::new(),
             body: None,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
             scopes: Self::SCOPES,
             options: self.options,
         })
@@ -903,7 +919,10 @@ impl<'a> Simple<'a> {
             base: crate::runtime::client::Base::Service,
             path,
             query,
+            headers: Vec::new(),
             body: None,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
             scopes: Self::SCOPES,
             options: self.options,
         })
@@ -996,6 +1015,7 @@ impl<'a> Transcoding<'a> {
         };
         let mut query = crate::runtime::query::Query::new();
         self.standard.append_to(&mut query);
+        let body = crate::runtime::client::json_body(&self.request)?;
         Ok(crate::runtime::client::Request {
             method_id: "paths.items.transcoding",
             http_method: reqwest::Method::PATCH,
@@ -1003,7 +1023,10 @@ impl<'a> Transcoding<'a> {
             base: crate::runtime::client::Base::Service,
             path,
             query,
-            body: crate::runtime::client::json_body(&self.request)?,
+            headers: Vec::new(),
+            body,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
             scopes: Self::SCOPES,
             options: self.options,
         })
@@ -1096,7 +1119,10 @@ impl<'a> Wildcard<'a> {
             base: crate::runtime::client::Base::Service,
             path,
             query,
+            headers: Vec::new(),
             body: None,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
             scopes: Self::SCOPES,
             options: self.options,
         })

@@ -146,7 +146,10 @@ impl<'a> Get<'a> {
             base: crate::runtime::client::Base::Service,
             path,
             query,
+            headers: Vec::new(),
             body: None,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
             scopes: Self::SCOPES,
             options: self.options,
         })
@@ -318,7 +321,10 @@ pub mod v2 {
                     base: crate::runtime::client::Base::Service,
                     path,
                     query,
+                    headers: Vec::new(),
                     body: None,
+                    content_type: std::borrow::Cow::Borrowed("application/json"),
+                    security: None,
                     scopes: Self::SCOPES,
                     options: self.options,
                 })

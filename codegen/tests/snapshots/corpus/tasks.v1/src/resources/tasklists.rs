@@ -329,7 +329,10 @@ impl<'a> Delete<'a> {
             base: crate::runtime::client::Base::Service,
             path,
             query,
+            headers: Vec::new(),
             body: None,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
             scopes: Self::SCOPES,
             options: self.options,
         })
@@ -450,7 +453,10 @@ impl<'a> Get<'a> {
             base: crate::runtime::client::Base::Service,
             path,
             query,
+            headers: Vec::new(),
             body: None,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
             scopes: Self::SCOPES,
             options: self.options,
         })
@@ -560,6 +566,7 @@ impl<'a> Insert<'a> {
         };
         let mut query = crate::runtime::query::Query::new();
         self.standard.append_to(&mut query);
+        let body = crate::runtime::client::json_body(&self.request)?;
         Ok(crate::runtime::client::Request {
             method_id: "tasks.tasklists.insert",
             http_method: reqwest::Method::POST,
@@ -567,7 +574,10 @@ impl<'a> Insert<'a> {
             base: crate::runtime::client::Base::Service,
             path,
             query,
-            body: crate::runtime::client::json_body(&self.request)?,
+            headers: Vec::new(),
+            body,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
             scopes: Self::SCOPES,
             options: self.options,
         })
@@ -718,7 +728,10 @@ impl<'a> List<'a> {
             base: crate::runtime::client::Base::Service,
             path,
             query,
+            headers: Vec::new(),
             body: None,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
             scopes: Self::SCOPES,
             options: self.options,
         })
@@ -835,6 +848,7 @@ impl<'a> Patch<'a> {
         };
         let mut query = crate::runtime::query::Query::new();
         self.standard.append_to(&mut query);
+        let body = crate::runtime::client::json_body(&self.request)?;
         Ok(crate::runtime::client::Request {
             method_id: "tasks.tasklists.patch",
             http_method: reqwest::Method::PATCH,
@@ -842,7 +856,10 @@ impl<'a> Patch<'a> {
             base: crate::runtime::client::Base::Service,
             path,
             query,
-            body: crate::runtime::client::json_body(&self.request)?,
+            headers: Vec::new(),
+            body,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
             scopes: Self::SCOPES,
             options: self.options,
         })
@@ -959,6 +976,7 @@ impl<'a> Update<'a> {
         };
         let mut query = crate::runtime::query::Query::new();
         self.standard.append_to(&mut query);
+        let body = crate::runtime::client::json_body(&self.request)?;
         Ok(crate::runtime::client::Request {
             method_id: "tasks.tasklists.update",
             http_method: reqwest::Method::PUT,
@@ -966,7 +984,10 @@ impl<'a> Update<'a> {
             base: crate::runtime::client::Base::Service,
             path,
             query,
-            body: crate::runtime::client::json_body(&self.request)?,
+            headers: Vec::new(),
+            body,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
             scopes: Self::SCOPES,
             options: self.options,
         })

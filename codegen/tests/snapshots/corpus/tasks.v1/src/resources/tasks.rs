@@ -440,7 +440,10 @@ impl<'a> Clear<'a> {
             base: crate::runtime::client::Base::Service,
             path,
             query,
+            headers: Vec::new(),
             body: None,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
             scopes: Self::SCOPES,
             options: self.options,
         })
@@ -566,7 +569,10 @@ impl<'a> Delete<'a> {
             base: crate::runtime::client::Base::Service,
             path,
             query,
+            headers: Vec::new(),
             body: None,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
             scopes: Self::SCOPES,
             options: self.options,
         })
@@ -690,7 +696,10 @@ impl<'a> Get<'a> {
             base: crate::runtime::client::Base::Service,
             path,
             query,
+            headers: Vec::new(),
             body: None,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
             scopes: Self::SCOPES,
             options: self.options,
         })
@@ -830,6 +839,7 @@ impl<'a> Insert<'a> {
             query.push("previous", value);
         }
         self.standard.append_to(&mut query);
+        let body = crate::runtime::client::json_body(&self.request)?;
         Ok(crate::runtime::client::Request {
             method_id: "tasks.tasks.insert",
             http_method: reqwest::Method::POST,
@@ -837,7 +847,10 @@ impl<'a> Insert<'a> {
             base: crate::runtime::client::Base::Service,
             path,
             query,
-            body: crate::runtime::client::json_body(&self.request)?,
+            headers: Vec::new(),
+            body,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
             scopes: Self::SCOPES,
             options: self.options,
         })
@@ -1095,7 +1108,10 @@ impl<'a> List<'a> {
             base: crate::runtime::client::Base::Service,
             path,
             query,
+            headers: Vec::new(),
             body: None,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
             scopes: Self::SCOPES,
             options: self.options,
         })
@@ -1255,7 +1271,10 @@ impl<'a> Move<'a> {
             base: crate::runtime::client::Base::Service,
             path,
             query,
+            headers: Vec::new(),
             body: None,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
             scopes: Self::SCOPES,
             options: self.options,
         })
@@ -1375,6 +1394,7 @@ impl<'a> Patch<'a> {
         };
         let mut query = crate::runtime::query::Query::new();
         self.standard.append_to(&mut query);
+        let body = crate::runtime::client::json_body(&self.request)?;
         Ok(crate::runtime::client::Request {
             method_id: "tasks.tasks.patch",
             http_method: reqwest::Method::PATCH,
@@ -1382,7 +1402,10 @@ impl<'a> Patch<'a> {
             base: crate::runtime::client::Base::Service,
             path,
             query,
-            body: crate::runtime::client::json_body(&self.request)?,
+            headers: Vec::new(),
+            body,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
             scopes: Self::SCOPES,
             options: self.options,
         })
@@ -1502,6 +1525,7 @@ impl<'a> Update<'a> {
         };
         let mut query = crate::runtime::query::Query::new();
         self.standard.append_to(&mut query);
+        let body = crate::runtime::client::json_body(&self.request)?;
         Ok(crate::runtime::client::Request {
             method_id: "tasks.tasks.update",
             http_method: reqwest::Method::PUT,
@@ -1509,7 +1533,10 @@ impl<'a> Update<'a> {
             base: crate::runtime::client::Base::Service,
             path,
             query,
-            body: crate::runtime::client::json_body(&self.request)?,
+            headers: Vec::new(),
+            body,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
             scopes: Self::SCOPES,
             options: self.options,
         })

@@ -1,0 +1,153 @@
+//! The OpenAPI 3.0/3.1 front end: a document (JSON or YAML, possibly
+//! spread over several files) becomes the same IR a Discovery document
+//! does, so every emitter and every feature of the generated crates works
+//! alike for both.
+//!
+//! Pipeline: `refs` resolves every `$ref` but those naming component
+//! schemas; `model` reads the result into typed objects (type errors name
+//! their JSON path); `schemas` and `operations` lower them; `security`
+//! turns security schemes and servers into scopes, credentials and the
+//! default endpoint.
+
+pub mod model;
+mod operations;
+pub mod refs;
+mod schemas;
+mod security;
+
+use crate::error::{Error, JsonPath};
+use crate::input::Format;
+use crate::ir::{Api, Int64Encoding};
+use crate::naming::NamingError;
+use model::Document;
+use serde_json::Value;
+
+/// Lowers the OpenAPI document `value` (read from `file`; `reader` reads
+/// the files its references name).
+pub fn lower(
+    file: &str,
+    value: Value,
+    format: Format,
+    reader: &dyn refs::SpecReader,
+) -> Result<Api, Error> {
+    let bundled = refs::bundle(file, value, reader)?;
+    let document: Document = serde_path_to_error::deserialize(bundled).map_err(|err| {
+        let path = err.path().to_string();
+        Error::Parse {
+            file: file.to_owned(),
+            path,
+            message: err.into_inner().to_string(),
+        }
+    })?;
+    Lowering {
+        file,
+        document: &document,
+        format,
+    }
+    .api()
+}
+
+struct Lowering<'a> {
+    file: &'a str,
+    document: &'a Document,
+    #[allow(dead_code)]
+    format: Format,
+}
+
+impl Lowering<'_> {
+    fn spec_error(&self, path: &JsonPath, message: impl Into<String>) -> Error {
+        Error::Spec {
+            file: self.file.to_owned(),
+            path: path.to_string(),
+            message: message.into(),
+        }
+    }
+
+    fn naming_error(&self, source: NamingError, path: &JsonPath) -> Error {
+        Error::Naming {
+            file: self.file.to_owned(),
+            path: path.to_string(),
+            source,
+        }
+    }
+
+    fn enumeration(
+        &self,
+        rust_name: &str,
+        description: &str,
+        values: &[String],
+        path: &JsonPath,
+    ) -> Result<crate::ir::Enum, Error> {
+        crate::lower::build_enum(rust_name, description, values, None, None)
+            .map_err(|e| self.naming_error(e, path))
+    }
+
+    fn api(&self) -> Result<Api, Error> {
+        let doc = self.document;
+        let info = &doc.info;
+        let name = info
+            .service_name
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| slug(&info.title));
+        let name = if name.is_empty() {
+            "api".to_owned()
+        } else {
+            name
+        };
+        let (servers, root_url) = self.servers()?;
+        let scopes = self.scopes(&name)?;
+        let security_schemes = self.security_schemes()?;
+        let lowered = self.operations(&scopes, &security_schemes)?;
+        let mut api = Api {
+            name,
+            version: info.version.clone(),
+            title: if info.title.trim().is_empty() {
+                "API".to_owned()
+            } else {
+                info.title.clone()
+            },
+            description: info.description.clone().unwrap_or_default(),
+            revision: String::new(),
+            documentation_link: None,
+            root_url,
+            service_path: String::new(),
+            scopes,
+            standard_params: lowered.standard_params,
+            schemas: lowered.schemas,
+            resources: lowered.resources,
+            methods: lowered.methods,
+            resource_names: Vec::new(),
+            servers,
+            security_schemes,
+            int64_encoding: Int64Encoding::Number,
+        };
+        crate::lower::names::assign(&mut api);
+        Ok(api)
+    }
+}
+
+/// A name for code from a title: lower-case words joined by `-`.
+fn slug(title: &str) -> String {
+    let mut out = String::new();
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn titles_become_slugs() {
+        assert_eq!(
+            super::slug("Swagger Petstore - OpenAPI 3.0"),
+            "swagger-petstore-openapi-3-0"
+        );
+        assert_eq!(super::slug("  "), "");
+    }
+}
