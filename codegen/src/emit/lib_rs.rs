@@ -27,6 +27,18 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> TokenStream {
             pub mod names;
         }
     });
+    let security = (!api.security_schemes.is_empty()).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub mod security;
+        }
+    });
+    let servers = (!api.servers.is_empty()).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub mod servers;
+        }
+    });
     quote! {
         #( #docs )*
         #![forbid(unsafe_code)]
@@ -54,9 +66,11 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> TokenStream {
         mod runtime;
         #[rustfmt::skip]
         mod scopes;
+        #security
+        #servers
 
         pub use runtime::BoxFuture;
-        pub use runtime::auth::{AccessToken, StaticToken, TokenError, TokenProvider};
+        pub use runtime::auth::{AccessToken, Credential, StaticToken, TokenError, TokenProvider};
         pub use runtime::bytes::{Bytes, BytesError};
         pub use runtime::client::DEFAULT_MAX_RESPONSE_BYTES;
         pub use runtime::client::{Client, ClientBuilder, HttpRequest};

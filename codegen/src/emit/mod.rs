@@ -15,6 +15,8 @@ mod params;
 mod resources;
 mod runtime;
 mod scopes;
+mod security;
+mod servers;
 mod types;
 
 pub use cargo_toml::{CrateSettings, Dependency};
@@ -44,6 +46,12 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> Result<BTreeMap<String, Stri
         rust("src/names.rs", tokens)?;
     }
     rust("src/params.rs", params::emit(api))?;
+    if let Some(tokens) = security::emit(api) {
+        rust("src/security.rs", tokens)?;
+    }
+    if let Some(tokens) = servers::emit(api) {
+        rust("src/servers.rs", tokens)?;
+    }
     rust("src/resources/mod.rs", resources::emit_index(api, settings))?;
     for resource in &api.resources {
         let path = format!(
