@@ -4,6 +4,7 @@
 //! code as typed calls.
 
 use super::error::Error;
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::str::FromStr;
@@ -159,6 +160,15 @@ pub fn body<T: DeserializeOwned + Default>(
     match value {
         None | Some(serde_json::Value::Null) => Ok(T::default()),
         Some(value) => T::deserialize(value).map_err(|e| param_error("(body)", &e.to_string())),
+    }
+}
+
+/// A raw body: a JSON string's text as bytes (or an array of byte values).
+pub fn binary_body(value: Option<&serde_json::Value>) -> Result<Vec<u8>, DispatchError> {
+    match value {
+        None | Some(serde_json::Value::Null) => Ok(Vec::new()),
+        Some(serde_json::Value::String(text)) => Ok(text.clone().into_bytes()),
+        Some(value) => Vec::<u8>::deserialize(value).map_err(|e| param_error("(body)", &e.to_string())),
     }
 }
 

@@ -47,6 +47,57 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// The error with the line of its JSON path in the YAML `text` added to
+    /// its file name (`spec.yaml:42`), where the path can be found.
+    pub fn with_line_from(self, text: &str) -> Self {
+        let line = |path: &str| crate::yaml_lines::line_of(text, path);
+        match self {
+            Self::Parse {
+                file,
+                path,
+                message,
+            } => match line(&path) {
+                Some(n) => Self::Parse {
+                    file: format!("{file}:{n}"),
+                    path,
+                    message,
+                },
+                None => Self::Parse {
+                    file,
+                    path,
+                    message,
+                },
+            },
+            Self::Spec {
+                file,
+                path,
+                message,
+            } => match line(&path) {
+                Some(n) => Self::Spec {
+                    file: format!("{file}:{n}"),
+                    path,
+                    message,
+                },
+                None => Self::Spec {
+                    file,
+                    path,
+                    message,
+                },
+            },
+            Self::Naming { file, path, source } => match line(&path) {
+                Some(n) => Self::Naming {
+                    file: format!("{file}:{n}"),
+                    path,
+                    source,
+                },
+                None => Self::Naming { file, path, source },
+            },
+            other => other,
+        }
+    }
+}
+
 /// A JSON path being walked during lowering, rendered as `a.b.c`.
 ///
 /// Lowering errors carry it so a maintainer can find the offending value in a

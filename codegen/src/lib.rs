@@ -14,6 +14,7 @@ pub mod lower;
 pub mod naming;
 pub mod openapi;
 pub mod path_template;
+pub mod yaml_lines;
 
 pub use emit::{API_RECORD, CrateSettings, Dependency, read_api_record};
 pub use error::Error;
@@ -50,9 +51,19 @@ pub fn lower_any(
     text: &str,
     reader: &dyn openapi::refs::SpecReader,
 ) -> Result<ir::Api, Error> {
-    let parsed = input::parse(file, text)?;
-    match parsed.format {
+    let yaml = !input::is_json(text);
+    let with_line = |error: Error| {
+        if yaml {
+            error.with_line_from(text)
+        } else {
+            error
+        }
+    };
+    let parsed = input::parse(file, text).map_err(with_line)?;
+    let result = match parsed.format {
         input::Format::Discovery => lower::lower(file, text),
         format => openapi::lower(file, parsed.value, format, reader),
-    }
+    };
+    // In YAML the line says more than the path: `spec.yaml:42: at ...`.
+    result.map_err(with_line)
 }

@@ -49,14 +49,14 @@ fn write_fixtures(root: &Path) -> Vec<String> {
             .iter()
             .find(|(fixture, _)| *fixture == name)
             .map(|(_, files)| *files);
-        let spec_file = format!("codegen/tests/fixtures/{name}.json");
+        let spec_file = common::fixture_file(&name);
         let json = std::fs::read_to_string(common::repository_root().join(&spec_file)).unwrap();
         let mut settings = common::settings(&format!("fixture-{name}"), &spec_file);
         if tests.is_some() {
             settings.dev_dependencies = test_dependencies();
         }
-        let mut files =
-            codegen::generate(&json, &settings).unwrap_or_else(|e| panic!("fixture {name}: {e}"));
+        let mut files = codegen::generate_with(&json, &settings, &common::FixtureFiles)
+            .unwrap_or_else(|e| panic!("fixture {name}: {e}"));
         for file in tests.unwrap_or_default() {
             let source = Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("tests/fixture_tests")
@@ -73,25 +73,40 @@ fn write_fixtures(root: &Path) -> Vec<String> {
     members
 }
 
-/// Every corpus document's crate, written under `root`.
+/// Every corpus document's crate (Discovery and OpenAPI), written under `root`.
 fn write_corpus(root: &Path, corpus: &Path) -> Vec<String> {
-    let mut specs: Vec<PathBuf> = std::fs::read_dir(corpus.join("discovery"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
+    let mut specs: Vec<(&str, PathBuf)> = Vec::new();
+    for (folder, extensions) in [
+        ("discovery", &["json"][..]),
+        ("openapi", &["json", "yaml"][..]),
+    ] {
+        specs.extend(
+            std::fs::read_dir(corpus.join(folder))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| {
+                    p.extension()
+                        .is_some_and(|e| extensions.iter().any(|x| e == *x))
+                })
+                .map(|p| (folder, p)),
+        );
+    }
     specs.sort();
     let mut members = Vec::new();
-    for spec in specs {
+    for (folder, spec) in specs {
         let stem = spec
             .file_stem()
             .unwrap()
             .to_string_lossy()
             .replace('.', "-");
-        let member = format!("corpus-{stem}");
+        let member = if folder == "discovery" {
+            format!("corpus-{stem}")
+        } else {
+            format!("openapi-{stem}")
+        };
         let json = std::fs::read_to_string(&spec).unwrap();
         let spec_file = format!(
-            "../shared/corpus/discovery/{}",
+            "../shared/corpus/{folder}/{}",
             spec.file_name().unwrap().to_string_lossy()
         );
         let files = codegen::generate(&json, &common::settings(&member, &spec_file))

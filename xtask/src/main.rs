@@ -53,9 +53,11 @@ enum Command {
     /// exits with 1 when any failed. Builds in a temporary folder, with
     /// compiled dependencies kept in target/generated-crates.
     Conformance {
-        /// The Discovery document (JSON).
+        /// The Discovery document (JSON) or OpenAPI 3.0/3.1 document (JSON or YAML).
         spec: PathBuf,
-        /// Its request vectors (see ../shared/corpus/vectors/README.md).
+        /// Its request vectors, in either format (see
+        /// ../shared/corpus/vectors/README.md and
+        /// ../shared/corpus/openapi-vectors/README.md).
         vectors: PathBuf,
     },
     /// Report what changed in an API and the version bump it needs.

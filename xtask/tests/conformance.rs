@@ -1,5 +1,7 @@
 //! `conformance::run` end to end: every corpus document's crate builds the
-//! requests its vectors expect, and a wrong expectation is reported as one.
+//! requests its vectors expect, Discovery (`vectors/` + `discovery/`) and
+//! OpenAPI (`openapi-vectors/` + `openapi/`) alike, and a wrong expectation
+//! is reported as one.
 //!
 //! All documents go through one workspace and one `cargo build`, as CI runs
 //! them; the first run compiles the dependencies into `target/generated-crates`.
@@ -30,6 +32,17 @@ const SYNTHETIC_VECTORS: &str = r#"{"vectors": [
    "expect": {"httpMethod": "GET", "path": "/v1/nothing", "query": []}}
 ]}"#;
 
+/// OpenAPI vectors for the corpus's `petstore.yaml`, three right and three
+/// wrong, so the test fails if the harness passes every OpenAPI vector.
+const SYNTHETIC_OPENAPI_VECTORS: &str = r#"{"openapi": "3.0.4", "vectors": [
+{"operationId":"getUserByName","params":{"path:username":"a b"},"body":null,"contentType":null,"server":"https://petstore3.swagger.io/api/v3","expect":{"method":"GET","path":"/api/v3/user/a%20b","query":[],"headers":{}}},
+{"operationId":"getUserByName","params":{},"body":null,"contentType":null,"server":"https://petstore3.swagger.io/api/v3","expect":{"error":"Required parameter username is not provided","param":"path:username"}},
+{"operationId":"getUserByName","params":{"path:username":".."},"body":null,"contentType":null,"server":"https://petstore3.swagger.io/api/v3","expect":{"method":"GET","path":"/api/v3/user/..","query":[],"headers":{}},"debatable":["path-dot-segment"]},
+{"operationId":"getUserByName","params":{"path:username":"x"},"body":null,"contentType":null,"server":"https://petstore3.swagger.io/api/v3","expect":{"method":"GET","path":"/api/v3/user/y","query":[],"headers":{}}},
+{"operationId":"deletePet","params":{"header:api_key":"a","path:petId":7},"body":null,"contentType":null,"server":"https://petstore3.swagger.io/api/v3","expect":{"method":"DELETE","path":"/api/v3/pet/7","query":[],"headers":{"api_key":"b"}}},
+{"operationId":"getUserByName","params":{"path:username":"x"},"body":null,"contentType":null,"server":"https://petstore3.swagger.io/api/v3","expect":{"error":"Required parameter username is not provided","param":"path:username"}}
+]}"#;
+
 /// Every `vectors/<doc>.json` of the corpus with its `discovery/<doc>.json`.
 fn corpus_suites(corpus: &Path) -> Vec<Suite> {
     let mut vector_files: Vec<PathBuf> = fs::read_dir(corpus.join("vectors"))
@@ -50,6 +63,58 @@ fn corpus_suites(corpus: &Path) -> Vec<Suite> {
         .collect()
 }
 
+/// Every `openapi-vectors/<stem>.json` of the corpus with its
+/// `openapi/<stem>.yaml` or `openapi/<stem>.json`; `None`, with a printed
+/// note, when the corpus has no OpenAPI part (a failure with
+/// `REQUIRE_CORPUS=1`).
+fn openapi_suites(corpus: &Path) -> Option<Vec<Suite>> {
+    let (specs, vectors) = (corpus.join("openapi"), corpus.join("openapi-vectors"));
+    if !(specs.is_dir() && vectors.is_dir()) {
+        if std::env::var("REQUIRE_CORPUS").as_deref() == Ok("1") {
+            panic!(
+                "REQUIRE_CORPUS=1 but {} or {} is missing",
+                specs.display(),
+                vectors.display()
+            );
+        }
+        eprintln!(
+            "note: {} is absent; skipping the OpenAPI corpus",
+            vectors.display()
+        );
+        return None;
+    }
+    let mut vector_files: Vec<PathBuf> = fs::read_dir(&vectors)
+        .expect("a readable folder")
+        .map(|entry| entry.expect("a readable folder").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .collect();
+    vector_files.sort();
+    let suites = vector_files
+        .into_iter()
+        .map(|vectors| {
+            let stem = vectors.file_stem().expect("a file name");
+            let found: Vec<PathBuf> = ["yaml", "json"]
+                .iter()
+                .map(|extension| specs.join(format!("{}.{extension}", stem.to_string_lossy())))
+                .filter(|spec| spec.is_file())
+                .collect();
+            let [spec] = &found[..] else {
+                panic!(
+                    "{} needs exactly one document {}.yaml or {}.json, found {found:?}",
+                    vectors.display(),
+                    stem.to_string_lossy(),
+                    stem.to_string_lossy()
+                );
+            };
+            Suite {
+                spec: spec.clone(),
+                vectors,
+            }
+        })
+        .collect();
+    Some(suites)
+}
+
 #[test]
 fn generated_crates_build_the_requests_of_their_vectors() {
     let root = common::repository_root();
@@ -60,13 +125,28 @@ fn generated_crates_build_the_requests_of_their_vectors() {
         spec: root.join("specs/dataportability.v1.json"),
         vectors: synthetic,
     }];
-    let corpus = common::corpus_dir().map(|dir| corpus_suites(&dir));
+    let corpus_root = common::corpus_dir();
+    let openapi = corpus_root.as_deref().and_then(openapi_suites);
+    // The synthetic OpenAPI vectors need the corpus's petstore.yaml.
+    let synthetic_openapi = openapi.as_ref().map(|_| {
+        let vectors = scratch.join("synthetic-openapi-vectors.json");
+        fs::write(&vectors, SYNTHETIC_OPENAPI_VECTORS).unwrap();
+        let spec = corpus_root.as_ref().unwrap().join("openapi/petstore.yaml");
+        Suite { spec, vectors }
+    });
+    suites.extend(synthetic_openapi.iter().cloned());
+    // Discovery and OpenAPI documents, one run, one build.
+    let corpus = corpus_root.as_deref().map(|dir| {
+        let mut suites = corpus_suites(dir);
+        suites.extend(openapi.iter().flatten().cloned());
+        suites
+    });
     suites.extend(corpus.iter().flatten().cloned());
 
     let report = conformance::run(&root, &scratch.join("conformance"), &suites)
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(report.documents.len(), suites.len());
-    let (own, corpus_reports) = report.documents.split_first().unwrap();
+    let (own, mut corpus_reports) = report.documents.split_first().unwrap();
 
     let failures: Vec<(usize, &str)> = own
         .failures
@@ -84,6 +164,30 @@ fn generated_crates_build_the_requests_of_their_vectors() {
         "{}",
         report.render()
     );
+
+    if synthetic_openapi.is_some() {
+        let (own, rest) = corpus_reports.split_first().unwrap();
+        corpus_reports = rest;
+        let failures: Vec<(usize, &str)> = own
+            .failures
+            .iter()
+            .map(|f| (f.index, f.reason.as_str()))
+            .collect();
+        assert_eq!(own.passed, 3, "{}", report.render());
+        assert_eq!(
+            failures,
+            [
+                (3, "path differs"),
+                (4, r#"header `api_key` is ["a"] instead of ["b"]"#),
+                (
+                    5,
+                    "built, although `path:username` is required and not given"
+                ),
+            ],
+            "{}",
+            report.render()
+        );
+    }
 
     if let Some(corpus) = corpus {
         let failed: usize = corpus_reports.iter().map(|d| d.failures.len()).sum();
@@ -104,6 +208,11 @@ fn generated_crates_build_the_requests_of_their_vectors() {
             lines.join("\n")
         );
         assert!(passed > 0 && corpus_reports.len() == corpus.len());
-        eprintln!("{} documents, {passed} vectors passed", corpus.len());
+        let openapi = openapi.map_or(0, |suites| suites.len());
+        eprintln!(
+            "{} documents ({} Discovery, {openapi} OpenAPI), {passed} vectors passed",
+            corpus.len(),
+            corpus.len() - openapi
+        );
     }
 }

@@ -158,17 +158,17 @@ fn dispatch_call(api: &Api, method: &Method, chain: &[String], module: &str) -> 
     let mut optional_body = quote!();
     let body_check = match &method.request {
         Some(body) if !body.required => {
-            let ty = rust_type(&body.ty);
+            let reader = body_reader(&body.ty);
             optional_body = quote! {
                 if let Some(value) = body.filter(|b| !b.is_null()) {
-                    call = call.body(crate::runtime::dispatch::body::<#ty>(Some(value))?);
+                    call = call.body(#reader(Some(value))?);
                 }
             };
             quote!()
         }
         Some(body) if !body.empty => {
-            let ty = rust_type(&body.ty);
-            arguments.push(quote!(crate::runtime::dispatch::body::<#ty>(body)?));
+            let reader = body_reader(&body.ty);
+            arguments.push(quote!(#reader(body)?));
             quote!()
         }
         Some(_) => quote!(crate::runtime::dispatch::no_body(body, true)?;),
@@ -245,5 +245,16 @@ fn from_json(api: &Api, param: &Parameter) -> bool {
                 && matches!(&s.kind, SchemaKind::Alias(inner) if !matches!(inner, Type::Any | Type::Map(_) | Type::Array(_) | Type::Named(_)))
         }),
         _ => false,
+    }
+}
+
+/// The runtime function that reads a body of type `ty` from JSON: raw
+/// bytes come as a JSON string of their text.
+fn body_reader(ty: &Type) -> TokenStream {
+    if *ty == Type::Binary {
+        quote!(crate::runtime::dispatch::binary_body)
+    } else {
+        let ty = rust_type(ty);
+        quote!(crate::runtime::dispatch::body::<#ty>)
     }
 }

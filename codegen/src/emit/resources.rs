@@ -214,6 +214,26 @@ fn method_fn(
         paragraphs.push(format!("# Arguments\n\n{}", arg_docs.join("\n")));
     }
     paragraphs.push(format!("# Authorization\n\n{scope_text}"));
+    if !method.errors.is_empty() {
+        let lines: Vec<String> = method
+            .errors
+            .iter()
+            .map(|e| {
+                let ty = super::types::rust_type(&e.ty).to_string().replace(' ', "");
+                let what = if e.description.trim().is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", one_line(&e.description))
+                };
+                format!("- `{}`: `{ty}`{what}", e.status)
+            })
+            .collect();
+        paragraphs.push(format!(
+            "# Errors\n\nFailure responses the API documents, with the type their body \
+             reads as through [`crate::Error::body_as`]:\n\n{}",
+            lines.join("\n")
+        ));
+    }
     paragraphs.push(format!(
         "Optional parameters are set on the returned [`{}`]; `.await` it to send the call.",
         method.builder
@@ -268,6 +288,52 @@ fn one_line(text: &str) -> String {
 }
 
 fn scope_summary(api: &Api, method: &Method) -> String {
+    let scopes = scope_text(api, method);
+    let Some(sets) = &method.security else {
+        return scopes;
+    };
+    let alternatives: Vec<String> = sets
+        .iter()
+        .map(|set| {
+            if set.is_empty() {
+                "- no credential (anonymous calls are accepted)".to_owned()
+            } else {
+                let names: Vec<String> = set
+                    .iter()
+                    .map(
+                        |name| match api.security_schemes.iter().find(|s| s.name == *name) {
+                            Some(s)
+                                if matches!(
+                                    s.kind,
+                                    crate::ir::SecurityKind::Bearer {
+                                        token_provider: true
+                                    }
+                                ) =>
+                            {
+                                format!("`{name}` (a token from the token provider)")
+                            }
+                            Some(s) => format!(
+                                "`{name}` ([`crate::security::{}`])",
+                                s.fn_name.trim_start_matches("r#")
+                            ),
+                            None => format!("`{name}`"),
+                        },
+                    )
+                    .collect();
+                format!("- {}", names.join(" and "))
+            }
+        })
+        .collect();
+    if alternatives.is_empty() {
+        return format!("{scopes}\n\nThe API states no credential for this method.");
+    }
+    format!(
+        "{scopes}\n\nThe call sends the credentials of the first of these sets the client holds:\n\n{}",
+        alternatives.join("\n")
+    )
+}
+
+fn scope_text(api: &Api, method: &Method) -> String {
     match method.scopes.len() {
         0 => "The method needs no OAuth scope.".to_owned(),
         n if n <= 3 => {

@@ -71,7 +71,14 @@ pub fn emit(api: &Api) -> Option<TokenStream> {
     let token_schemes: Vec<&str> = api
         .security_schemes
         .iter()
-        .filter(|s| matches!(s.kind, SecurityKind::Bearer { token_provider: true }))
+        .filter(|s| {
+            matches!(
+                s.kind,
+                SecurityKind::Bearer {
+                    token_provider: true
+                }
+            )
+        })
         .map(|s| s.name.as_str())
         .collect();
     let token_note = if token_schemes.is_empty() {

@@ -22,7 +22,14 @@ pub fn emit(api: &Api) -> Option<TokenStream> {
         .map(|(i, s)| {
             let described = s.description.trim();
             let usable = crate::naming::bare(described, Case::Snake).is_some_and(|b| b.len() <= 40);
-            (i, if usable { described.to_owned() } else { format!("server {i}") })
+            (
+                i,
+                if usable {
+                    described.to_owned()
+                } else {
+                    format!("server {i}")
+                },
+            )
         })
         .collect();
     // Names cannot fail: every candidate has letters.
@@ -33,7 +40,9 @@ pub fn emit(api: &Api) -> Option<TokenStream> {
     let mut items = Vec::new();
     let mut types = Namespace::new(Case::UpperCamel, "server variable").reserve("String");
     for (i, server) in api.servers.iter().enumerate() {
-        let Some(fn_name) = fn_names.get(&i) else { continue };
+        let Some(fn_name) = fn_names.get(&i) else {
+            continue;
+        };
         let name = ident(fn_name);
         let mut params = Vec::new();
         let mut replaces = Vec::new();
@@ -49,7 +58,9 @@ pub fn emit(api: &Api) -> Option<TokenStream> {
                 replaces.push(quote!(url = url.replace(#placeholder, #arg_ident);));
             } else {
                 let wanted = format!("{fn_name} {}", variable.name);
-                let Ok(assigned) = types.assign([wanted.as_str()]) else { continue };
+                let Ok(assigned) = types.assign([wanted.as_str()]) else {
+                    continue;
+                };
                 let type_name = assigned[&wanted].clone();
                 types = types.reserve(&type_name);
                 let definition = Enum {
@@ -68,7 +79,11 @@ pub fn emit(api: &Api) -> Option<TokenStream> {
             }
             arg_docs.push(format!(
                 "* `{arg}`: {} (default `{}`)",
-                if variable.description.is_empty() { "the `".to_owned() + &variable.name + "` variable" } else { variable.description.clone() },
+                if variable.description.is_empty() {
+                    "the `".to_owned() + &variable.name + "` variable"
+                } else {
+                    variable.description.clone()
+                },
                 variable.default
             ));
         }

@@ -98,7 +98,7 @@ impl Lowering<'_> {
         let (servers, root_url) = self.servers()?;
         let scopes = self.scopes(&name)?;
         let security_schemes = self.security_schemes()?;
-        let lowered = self.operations(&scopes, &security_schemes)?;
+        let lowered = self.operations(&name, &scopes, &security_schemes)?;
         let mut api = Api {
             name,
             version: info.version.clone(),
@@ -109,7 +109,11 @@ impl Lowering<'_> {
             },
             description: info.description.clone().unwrap_or_default(),
             revision: String::new(),
-            documentation_link: None,
+            documentation_link: doc
+                .external_docs
+                .as_ref()
+                .map(|d| d.url.clone())
+                .filter(|url| !url.is_empty()),
             root_url,
             service_path: String::new(),
             scopes,

@@ -24,6 +24,17 @@ pub struct Document {
     pub components: Components,
     /// The security requirements of every operation that states none.
     pub security: Option<Vec<BTreeMap<String, Vec<String>>>>,
+    /// Where the API's documentation lives.
+    #[serde(rename = "externalDocs")]
+    pub external_docs: Option<ExternalDocs>,
+}
+
+/// An External Documentation Object.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ExternalDocs {
+    /// Its URL.
+    pub url: String,
 }
 
 /// `info`.

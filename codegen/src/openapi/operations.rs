@@ -2,8 +2,9 @@
 //!
 //! Grouping rule (deterministic, stated in the README):
 //! - an `operationId` with dots (`dataportability.archiveJobs.retry`, as
-//!   Google's conversions write them) is a method id: the segments between
-//!   the first and the last are nested resources, the last is the method;
+//!   Google's conversions write them) is a method id: the last segment is
+//!   the method, the others nested resources (but a first segment that is
+//!   the API's name);
 //! - otherwise the operation's first tag is its resource and the
 //!   `operationId` its method;
 //! - otherwise (no tag) it is a method of the client itself.
@@ -95,10 +96,11 @@ struct Context<'a> {
 impl<'d> Lowering<'d> {
     pub(super) fn operations(
         &self,
+        api_name: &str,
         scopes: &[Scope],
         security_schemes: &[SecurityScheme],
     ) -> Result<Lowered, Error> {
-        let ops = self.gather()?;
+        let ops = self.gather(api_name)?;
         // Types that bodies, responses and parameters declare inline become
         // named schemas, named after where they stand.
         let mut named: Vec<Named<'_>> = self
@@ -196,7 +198,7 @@ impl<'d> Lowering<'d> {
     }
 
     /// Every operation with its id, group and merged parameters, in path order.
-    fn gather(&self) -> Result<Vec<Op<'d>>, Error> {
+    fn gather(&self, api_name: &str) -> Result<Vec<Op<'d>>, Error> {
         let mut ops = Vec::new();
         let mut ids = BTreeMap::new();
         for (path_key, item) in &self.document.paths {
@@ -215,17 +217,13 @@ impl<'d> Lowering<'d> {
                     ));
                 }
                 let (resources, method) = if operation.operation_id.is_some() && id.contains('.') {
-                    let segments: Vec<&str> = id.split('.').filter(|s| !s.is_empty()).collect();
-                    let method = segments.last().copied().unwrap_or(id.as_str()).to_owned();
-                    let resources = if segments.len() > 2 {
-                        segments[1..segments.len() - 1]
-                            .iter()
-                            .map(|s| (*s).to_owned())
-                            .collect()
-                    } else {
-                        Vec::new()
-                    };
-                    (resources, method)
+                    let mut segments: Vec<&str> = id.split('.').filter(|s| !s.is_empty()).collect();
+                    let method = segments.pop().unwrap_or(id.as_str()).to_owned();
+                    // Google's ids start with the API's name.
+                    if segments.len() > 1 && segments[0] == api_name {
+                        segments.remove(0);
+                    }
+                    (segments.iter().map(|s| (*s).to_owned()).collect(), method)
                 } else {
                     let resources = operation
                         .tags
@@ -891,10 +889,7 @@ impl<'d> Lowering<'d> {
         let native = match location {
             Location::Path => style == Style::Simple && (scalar && !repeated),
             Location::Query => {
-                style == Style::Form
-                    && (explode || (!repeated && scalar))
-                    && !allow_reserved
-                    && scalar
+                style == Style::Form && scalar && !allow_reserved && (explode || !repeated)
             }
             // Headers and cookies always go through the style functions.
             Location::Header | Location::Cookie => false,

@@ -80,7 +80,7 @@ pub fn bundle(file: &str, root: Value, reader: &dyn SpecReader) -> Result<Value,
     while !bundler.new_schemas.is_empty() {
         let batch = std::mem::take(&mut bundler.new_schemas);
         for (name, source, pointer) in batch {
-            let target = bundler.target(&source, &pointer, &[name.clone()])?;
+            let target = bundler.target(&source, &pointer, std::slice::from_ref(&name))?;
             let mut path = vec!["components".to_owned(), "schemas".to_owned(), name.clone()];
             let walked = bundler.walk(&target, &source, &mut path, true)?;
             let components = out.as_object_mut().map(|root| {
@@ -154,7 +154,10 @@ impl Bundler<'_> {
                     let walked = match key.as_str() {
                         // Examples are data, not specs: their `$ref`-looking
                         // keys are left alone.
-                        "example" | "examples" | "default" | "const" | "enum" => child.clone(),
+                        "example" | "examples" => child.clone(),
+                        // In a schema these are values; elsewhere `default`
+                        // is a response code.
+                        "default" | "const" | "enum" if schema => child.clone(),
                         "schema" => self.walk(child, doc, path, true)?,
                         k if schema && SCHEMA_CHILD_KEYS.contains(&k) => {
                             self.walk(child, doc, path, true)?
@@ -226,12 +229,11 @@ impl Bundler<'_> {
         path: &mut Vec<String>,
         schema: bool,
     ) -> Result<Value, Error> {
-        path.push("$ref".to_owned());
-        let result = self.resolve(map, reference, doc, path, schema);
-        path.pop();
-        result
+        self.resolve(map, reference, doc, path, schema)
     }
 
+    /// `path` is where the reference object stands: errors name its `$ref`,
+    /// and an inlined target is walked as if it stood there.
     fn resolve(
         &mut self,
         map: &Map<String, Value>,
@@ -240,10 +242,13 @@ impl Bundler<'_> {
         path: &mut Vec<String>,
         schema: bool,
     ) -> Result<Value, Error> {
+        let mut at_ref = path.clone();
+        at_ref.push("$ref".to_owned());
+        let at_ref = &at_ref;
         let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         if file_part.contains("://") || file_part.starts_with("//") {
             return Err(self.error(
-                path,
+                at_ref,
                 format!("`{reference}` is a remote reference; the generator never downloads: save the file beside the spec and refer to it by a relative path"),
             ));
         }
@@ -251,7 +256,7 @@ impl Bundler<'_> {
             doc.to_owned()
         } else {
             join(doc, file_part).ok_or_else(|| {
-                self.error(path, format!("`{reference}` leaves the file system root"))
+                self.error(at_ref, format!("`{reference}` leaves the file system root"))
             })?
         };
         let pointer = decode_pointer(fragment);
@@ -259,16 +264,16 @@ impl Bundler<'_> {
             let text = self
                 .reader
                 .read(&target_doc)
-                .map_err(|e| self.error(path, format!("`{reference}`: {e}")))?;
+                .map_err(|e| self.error(at_ref, format!("`{reference}`: {e}")))?;
             let parsed = crate::input::parse_any(&target_doc, &text)
-                .map_err(|e| self.error(path, format!("`{reference}`: {e}")))?;
+                .map_err(|e| self.error(at_ref, format!("`{reference}`: {e}")))?;
             self.documents.insert(target_doc.clone(), parsed);
         }
         let named_schema = component_schema_name(&pointer);
         if schema {
             // A named schema of the main document stays a reference.
             if target_doc.is_empty() && named_schema.is_some() {
-                self.target(&target_doc, &pointer, path)?;
+                self.target(&target_doc, &pointer, at_ref)?;
                 return Ok(with_siblings(
                     Value::String(format!("#{}", encode_pointer(&pointer))),
                     map,
@@ -276,7 +281,7 @@ impl Bundler<'_> {
             }
             // A schema of another file is copied in and referred to.
             if !target_doc.is_empty() {
-                self.target(&target_doc, &pointer, path)?;
+                self.target(&target_doc, &pointer, at_ref)?;
                 let key = (target_doc.clone(), pointer.clone());
                 let name = match self.hoisted.get(&key) {
                     Some(name) => name.clone(),
@@ -307,13 +312,13 @@ impl Bundler<'_> {
         let key = (target_doc.clone(), pointer.clone());
         if self.inlining.contains(&key) {
             return Err(self.error(
-                path,
+                at_ref,
                 format!(
                     "`{reference}` refers back to itself through references alone (a `$ref` cycle)"
                 ),
             ));
         }
-        let target = self.target(&target_doc, &pointer, path)?;
+        let target = self.target(&target_doc, &pointer, at_ref)?;
         self.inlining.push(key);
         let walked = self.walk(&target, &target_doc, path, schema);
         self.inlining.pop();

@@ -300,15 +300,18 @@ impl Lowering<'_> {
                 path,
                 &mut inner,
             )?
-        } else if !schema.properties.is_empty() && members.is_empty() {
+        } else if members.is_empty()
+            && (!schema.properties.is_empty()
+                // A named object without properties is an empty message
+                // (as in Discovery documents), not any JSON value.
+                || (schema.non_null_types() == ["object"] && schema.additional_properties.is_none()))
+        {
             SchemaKind::Struct {
                 fields: self.fields(spec_name, &module_path, schema, names, path, &mut inner)?,
             }
         } else {
             let (type_name, module) = if schema.non_null_types() == ["array"] {
                 ("Item", "item")
-            } else if string_values(schema).is_some() || string_union_values(&members).is_some() {
-                ("Value", "value")
             } else {
                 ("Value", "value")
             };
@@ -619,11 +622,12 @@ impl Lowering<'_> {
             return self.value_type(&wrapped, names, path, module_path, declaration, inner);
         }
         if !schema.all_of.is_empty() {
-            if schema.all_of.len() == 1
+            let only_ref = (schema.all_of.len() == 1
                 && schema.properties.is_empty()
-                && union_members(schema).is_empty()
-                && let Some(reference) = &schema.all_of[0].reference
-            {
+                && union_members(schema).is_empty())
+            .then(|| schema.all_of[0].reference.as_ref())
+            .flatten();
+            if let Some(reference) = only_ref {
                 return self.named_type(reference, names, &path.join("allOf").join("0"));
             }
             let merged = merged_all_of(self, schema, 0).ok_or_else(|| {

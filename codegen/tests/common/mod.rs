@@ -14,17 +14,42 @@ pub fn repository_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The fixture specs under `codegen/tests/fixtures`, by name, in name order.
+/// The fixture specs under `codegen/tests/fixtures` (Discovery JSON,
+/// OpenAPI JSON or YAML), by name, in name order.
 pub fn fixture_names() -> Vec<String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "yaml"))
         .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
         .collect();
     names.sort();
+    names.dedup();
     names
+}
+
+/// The spec file of fixture `name`, relative to the repository root.
+pub fn fixture_file(name: &str) -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let extension = if dir.join(format!("{name}.yaml")).is_file() {
+        "yaml"
+    } else {
+        "json"
+    };
+    format!("codegen/tests/fixtures/{name}.{extension}")
+}
+
+/// Reads files a fixture's `$ref`s name, from the fixtures folder.
+pub struct FixtureFiles;
+
+impl codegen::openapi::refs::SpecReader for FixtureFiles {
+    fn read(&self, path: &str) -> Result<String, String> {
+        let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(path);
+        std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))
+    }
 }
 
 /// Settings for a test crate generated from `spec_file`.
@@ -44,10 +69,14 @@ pub fn settings(crate_name: &str, spec_file: &str) -> CrateSettings {
 
 /// Generates the crate of fixture `name`.
 pub fn generate_fixture(name: &str) -> Files {
-    let spec_file = format!("codegen/tests/fixtures/{name}.json");
-    let json = std::fs::read_to_string(repository_root().join(&spec_file)).unwrap();
-    codegen::generate(&json, &settings(&format!("fixture-{name}"), &spec_file))
-        .unwrap_or_else(|e| panic!("fixture {name}: {e}"))
+    let spec_file = fixture_file(name);
+    let text = std::fs::read_to_string(repository_root().join(&spec_file)).unwrap();
+    codegen::generate_with(
+        &text,
+        &settings(&format!("fixture-{name}"), &spec_file),
+        &FixtureFiles,
+    )
+    .unwrap_or_else(|e| panic!("fixture {name}: {e}"))
 }
 
 /// `../shared/corpus`, or `None` with a printed note where it is absent.

@@ -753,6 +753,15 @@ fn normalize_endpoint(raw: &str) -> Result<String> {
     const EXPECTED: &str =
         "an absolute http:// or https:// URL without credentials, query or fragment";
     let invalid = |shown: &str| Error::Config(ConfigError::new("endpoint", shown, EXPECTED));
+    if raw.starts_with('/') {
+        // The spec names only a relative server: the application says where.
+        return Err(Error::Config(ConfigError::new(
+            "endpoint",
+            raw,
+            "an absolute http:// or https:// URL: the API's spec names only this relative \
+             server, so set the host with `ClientBuilder::endpoint`",
+        )));
+    }
     let url = reqwest::Url::parse(raw).map_err(|_| invalid(&redact_user_info(raw)))?;
     let plain = matches!(url.scheme(), "http" | "https")
         && url.host_str().is_some()

@@ -93,6 +93,17 @@ impl Error {
             _ => None,
         }
     }
+
+    /// The failure response's body read as `T`, such as the error schema a
+    /// method documents for the status: `None` for other errors, or when
+    /// the body is not a `T` (a Google error envelope is an [`ApiError`]).
+    pub fn body_as<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        match self {
+            Self::Http(e) => e.body_as(),
+            Self::Api(e) => serde_json::from_slice(&e.raw).ok(),
+            _ => None,
+        }
+    }
 }
 
 /// Tells the reader of a message that waiting and trying again may work.
@@ -171,6 +182,7 @@ pub struct ApiError {
     status: String,
     details: Vec<serde_json::Value>,
     retry_after: Option<Duration>,
+    raw: Vec<u8>,
 }
 
 impl ApiError {
@@ -283,10 +295,17 @@ impl fmt::Display for ApiError {
 pub struct HttpError {
     status: u16,
     body: String,
+    raw: Vec<u8>,
     retry_after: Option<Duration>,
 }
 
 impl HttpError {
+    /// The whole response body read as `T`, such as the error schema the
+    /// API documents for this status; `None` when it is not one.
+    pub fn body_as<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        serde_json::from_slice(&self.raw).ok()
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> u16 {
         self.status
@@ -482,6 +501,7 @@ pub(crate) fn from_status(http_status: u16, retry_after: Option<Duration>, body:
                 status: error.status,
                 details: error.details,
                 retry_after,
+                raw: body.to_vec(),
             };
             if api.retry_after.is_none() {
                 api.retry_after = api
@@ -496,6 +516,7 @@ pub(crate) fn from_status(http_status: u16, retry_after: Option<Duration>, body:
             Error::Http(HttpError {
                 status: http_status,
                 body: String::from_utf8_lossy(excerpt).into_owned(),
+                raw: body.to_vec(),
                 retry_after,
             })
         }

@@ -1,5 +1,9 @@
-//! `cargo xtask conformance`: generated crates build the requests that
-//! Google's own client builds, as recorded in request vector files.
+//! `cargo xtask conformance`: generated crates build the requests that a
+//! reference client builds, as recorded in request vector files: Google's
+//! own client for Discovery documents, swagger-client for OpenAPI documents
+//! (where we follow the OpenAPI specification instead on a few debatable
+//! points, see [`compare::DEBATABLE`]). Suites of both formats go through
+//! one run and one report.
 //!
 //! Every document's crate is generated into one throwaway cargo workspace
 //! with one runner binary that depends on all of them ([`workspace`]), so
@@ -16,18 +20,19 @@ pub mod workspace;
 use crate::spec::{self, Spec, SpecError};
 use crate::{generate, parallel};
 use codegen::Files;
+use compare::Mismatch;
 use std::collections::BTreeSet;
 use std::fmt::{self, Write as _};
 use std::path::{Path, PathBuf};
-use vectors::{VectorFile, VectorsError};
+use vectors::{Expect, VectorFile, VectorsError};
 use workspace::{Member, WorkspaceError};
 
-/// A Discovery document and its request vectors.
+/// A document and its request vectors.
 #[derive(Clone, Debug)]
 pub struct Suite {
-    /// The Discovery document.
+    /// The Discovery or OpenAPI document.
     pub spec: PathBuf,
-    /// Its vector file.
+    /// Its vector file, in the Discovery or the OpenAPI vector format.
     pub vectors: PathBuf,
 }
 
@@ -58,7 +63,7 @@ pub struct DocumentReport {
 pub struct Failure {
     /// The vector's position in its file, from 0.
     pub index: usize,
-    /// The Discovery method id.
+    /// The Discovery method id, or the OpenAPI `operationId`.
     pub method: String,
     /// What differs.
     pub reason: String,
@@ -177,6 +182,7 @@ pub fn run(root: &Path, work_dir: &Path, suites: &[Suite]) -> Result<Report, Con
                 method: &v.method,
                 params: &v.params,
                 body: &v.body,
+                content_type: v.content_type.as_deref(),
             })
         })
         .collect();
@@ -219,7 +225,7 @@ fn prepare(suites: &[Suite]) -> Result<Vec<Prepared>, ConformanceError> {
     }
     let generated = parallel::map(&read, |(_, spec, _, crate_name)| {
         // As `generate` writes it, but a member of the runner's workspace.
-        codegen::generate(&spec.json, &generate::settings(spec, crate_name, false))
+        spec.generate(&generate::settings(spec, crate_name, false))
     });
     read.into_iter()
         .zip(generated)
@@ -256,14 +262,37 @@ fn judge<'a>(p: &Prepared, built: impl Iterator<Item = &'a compare::Built>) -> D
         failures: Vec::new(),
     };
     for (index, (vector, built)) in p.vectors.vectors.iter().zip(built).enumerate() {
-        match compare::mismatch(&p.spec.root_url, &vector.expect, built) {
+        let mismatch = match &vector.expect {
+            Expect::Discovery(expect) => {
+                compare::mismatch(&p.spec.root_url, expect, built).map(|reason| Mismatch {
+                    reason,
+                    expected: compare::describe_expectation(expect),
+                    built: compare::describe_built(built),
+                })
+            }
+            Expect::OpenApi(expect) => {
+                let case = compare::Case {
+                    params: &vector.params,
+                    body: &vector.body,
+                    content_type: vector.content_type.as_deref(),
+                    expect,
+                    spec_styles: &p.vectors.spec_styles,
+                };
+                compare::judge_openapi(&case, built)
+            }
+        };
+        match mismatch {
             None => report.passed += 1,
-            Some(reason) => report.failures.push(Failure {
+            Some(Mismatch {
+                reason,
+                expected,
+                built,
+            }) => report.failures.push(Failure {
                 index,
                 method: vector.method.clone(),
                 reason,
-                expected: compare::describe_expectation(&vector.expect),
-                built: compare::describe_built(built),
+                expected,
+                built,
             }),
         }
     }

@@ -18,12 +18,15 @@ pub const MAIN_RS: &str = include_str!("runner_main.rs.txt");
 pub struct Request<'a> {
     /// The library name of the generated crate, such as `google_storage_v1`.
     pub document: &'a str,
-    /// The Discovery method id.
+    /// The Discovery method id, or the OpenAPI `operationId`.
     pub method: &'a str,
-    /// Parameter values keyed by Discovery name.
+    /// Parameter values keyed by Discovery name, or by `<in>:<name>` (OpenAPI).
     pub params: &'a Map<String, Value>,
     /// The request body, `null` for none.
     pub body: &'a Value,
+    /// The body's media type (OpenAPI); `null` for Discovery vectors, and
+    /// for OpenAPI vectors without a body.
+    pub content_type: Option<&'a str>,
 }
 
 /// What the runner printed.
@@ -101,34 +104,58 @@ mod tests {
         let stdout = concat!(
             r#"{"documents": {"google_x_v1": "abc"}}"#,
             "\n",
+            r#"{"ok": {"method": "GET", "url": "https://x/v1", "headers": [["user-agent", "x/1"]], "body": null, "body_base64": false}}"#,
+            "\n",
+            r#"{"error": {"binding_parameter": "name", "parameter": "name", "message": "no"}}"#,
+            "\n",
+            r#"{"error": {"binding_parameter": null, "parameter": null, "message": "unknown"}}"#,
+            "\n",
+            r#"{"ok": {"method": "PUT", "url": "http://localhost/v1", "headers": [["content-type", "application/octet-stream"]], "body": "/w==", "body_base64": true}}"#,
+            "\n",
+            // What an older runner printed still reads.
             r#"{"ok": {"method": "GET", "url": "https://x/v1"}}"#,
             "\n",
-            r#"{"error": {"binding_parameter": "name", "message": "no"}}"#,
-            "\n",
-            r#"{"error": {"binding_parameter": null, "message": "unknown"}}"#,
-            "\n",
         );
-        let answers = parse_output(stdout, 3).unwrap();
+        let answers = parse_output(stdout, 5).unwrap();
         assert_eq!(answers.checksums["google_x_v1"], "abc");
         assert_eq!(
             answers.built,
             [
                 Built::Ok {
                     method: "GET".into(),
-                    url: "https://x/v1".into()
+                    url: "https://x/v1".into(),
+                    headers: vec![("user-agent".into(), "x/1".into())],
+                    body: None,
+                    body_base64: false,
                 },
                 Built::Error {
                     binding_parameter: Some("name".into()),
+                    parameter: Some("name".into()),
                     message: "no".into()
                 },
                 Built::Error {
                     binding_parameter: None,
+                    parameter: None,
                     message: "unknown".into()
+                },
+                Built::Ok {
+                    method: "PUT".into(),
+                    url: "http://localhost/v1".into(),
+                    headers: vec![("content-type".into(), "application/octet-stream".into())],
+                    body: Some("/w==".into()),
+                    body_base64: true,
+                },
+                Built::Ok {
+                    method: "GET".into(),
+                    url: "https://x/v1".into(),
+                    headers: vec![],
+                    body: None,
+                    body_base64: false,
                 },
             ]
         );
-        let short = parse_output(stdout, 4).unwrap_err();
-        assert!(short.contains("answered 3 requests out of 4"), "{short}");
+        let short = parse_output(stdout, 6).unwrap_err();
+        assert!(short.contains("answered 5 requests out of 6"), "{short}");
     }
 
     #[test]
@@ -151,11 +178,26 @@ mod tests {
             method: "x.a.get",
             params: &params,
             body: &Value::Null,
+            content_type: None,
         };
         let line = serde_json::to_string(&request).unwrap();
         assert_eq!(
             line,
-            r#"{"document":"google_x_v1","method":"x.a.get","params":{"a":["x\ny"]},"body":null}"#
+            r#"{"document":"google_x_v1","method":"x.a.get","params":{"a":["x\ny"]},"body":null,"content_type":null}"#
+        );
+        let params: Map<String, Value> =
+            serde_json::from_str(r#"{"path:petId": 7, "header:api_key": "a+b"}"#).unwrap();
+        let request = Request {
+            document: "petstore",
+            method: "uploadFile",
+            params: &params,
+            body: &Value::from("plain text é"),
+            content_type: Some("application/octet-stream"),
+        };
+        let line = serde_json::to_string(&request).unwrap();
+        assert_eq!(
+            line,
+            r#"{"document":"petstore","method":"uploadFile","params":{"header:api_key":"a+b","path:petId":7},"body":"plain text é","content_type":"application/octet-stream"}"#
         );
     }
 }

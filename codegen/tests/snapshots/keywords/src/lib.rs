@@ -62,7 +62,7 @@ mod runtime;
 #[rustfmt::skip]
 mod scopes;
 pub use runtime::BoxFuture;
-pub use runtime::auth::{AccessToken, StaticToken, TokenError, TokenProvider};
+pub use runtime::auth::{AccessToken, Credential, StaticToken, TokenError, TokenProvider};
 pub use runtime::bytes::{Bytes, BytesError};
 pub use runtime::client::DEFAULT_MAX_RESPONSE_BYTES;
 pub use runtime::client::{Client, ClientBuilder, HttpRequest};
