@@ -289,20 +289,17 @@ impl Client {
                 // The first set of schemes whose every credential the client
                 // holds; a set that needs none means anonymous calls are fine.
                 let held = |(scheme, token): &(&str, bool)| {
-                    if *token {
-                        inner.auth.is_some()
-                    } else {
-                        inner.credentials.iter().any(|c| c.scheme() == *scheme)
-                    }
+                    inner.credentials.iter().any(|c| c.scheme() == *scheme)
+                        || (*token && inner.auth.is_some())
                 };
                 let chosen = alternatives
                     .iter()
                     .find(|set| !set.is_empty() && set.iter().all(held));
-                for (scheme, token) in chosen.into_iter().flat_map(|set| set.iter()) {
-                    if *token {
-                        token_wanted = true;
-                    } else {
-                        credentials.extend(inner.credentials.iter().find(|c| c.scheme() == *scheme));
+                for (scheme, _) in chosen.into_iter().flat_map(|set| set.iter()) {
+                    // A credential held for the scheme, else the token provider's token.
+                    match inner.credentials.iter().find(|c| c.scheme() == *scheme) {
+                        Some(credential) => credentials.push(credential),
+                        None => token_wanted = true,
                     }
                 }
             }

@@ -10,12 +10,13 @@ use super::style::{Style, push_percent, query_pairs};
 /// `application/x-www-form-urlencoded` text of the object `value` (as
 /// `serde_json::to_value` of the typed body gives it).
 ///
-/// Each property is laid out with the OpenAPI defaults for form bodies,
-/// style `form` with explode (arrays repeat the name: `a=1&a=2`; an object
-/// property's members become pairs of their own: `R=100&G=200`), unless
-/// `encodings` names the property with another style and explode (its
-/// Encoding Object); the layouts are those of query parameters
-/// (`style::push_query`). Values nested below that render as compact JSON.
+/// Each property is laid out with the OpenAPI 3.1.1 defaults for form
+/// bodies: an array repeats the name (`a=1&a=2`, style `form` with
+/// explode), an object is one pair of its JSON text (its default content
+/// type is `application/json`), unless `encodings` names the property with
+/// a style and explode (its Encoding Object); the layouts are those of
+/// query parameters (`style::push_query`). Values nested below that render
+/// as compact JSON.
 /// Names and values are encoded as the form format has it: a space as `+`,
 /// every other byte outside `A-Z a-z 0-9 * - . _` as `%XX`; the `,` between
 /// the items of a non-exploded value stays raw, and the separator of
@@ -33,10 +34,21 @@ pub fn urlencoded(
     };
     let mut out = String::new();
     for (name, member) in members {
-        let (style, explode) = encodings
-            .iter()
-            .find(|(property, _, _)| property == name)
-            .map_or((Style::Form, true), |&(_, style, explode)| (style, explode));
+        let encoding = encodings.iter().find(|(property, _, _)| property == name);
+        // Without an Encoding Object saying otherwise, an object property
+        // travels as its JSON text (OpenAPI 3.1.1: its default content type
+        // is `application/json`); arrays repeat the name, as `form` does.
+        if encoding.is_none() && member.is_object() {
+            if !out.is_empty() {
+                out.push('&');
+            }
+            encode_form(&mut out, name);
+            out.push('=');
+            encode_form(&mut out, &member.to_string());
+            continue;
+        }
+        let (style, explode) =
+            encoding.map_or((Style::Form, true), |&(_, style, explode)| (style, explode));
         for pair in query_pairs(name, member, style, explode) {
             if !out.is_empty() {
                 out.push('&');

@@ -396,7 +396,7 @@ fn cookies() {
 // ------------------------------------------------------------ form bodies
 
 #[test]
-fn form_bodies_explode_arrays_and_objects_by_default() {
+fn form_bodies_explode_arrays_and_send_objects_as_json_by_default() {
     let body = json!({
         "tags": ["a", "b c"],
         "color": {"R": 100, "G": 200},
@@ -407,7 +407,8 @@ fn form_bodies_explode_arrays_and_objects_by_default() {
     });
     assert_eq!(
         urlencoded(&body, &[]).unwrap(),
-        "G=200&R=100&n=1.5&name=x+y%2Bz%7E*&ok=true&tags=a&tags=b+c"
+        // OpenAPI 3.1.1: an object property's default content type is JSON.
+        "color=%7B%22G%22%3A200%2C%22R%22%3A100%7D&n=1.5&name=x+y%2Bz%7E*&ok=true&tags=a&tags=b+c"
     );
 }
 

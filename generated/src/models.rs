@@ -2,8 +2,8 @@
 
 //! Request and response bodies: one type per schema of the API.
 //!
-//! Every field is optional, because Google omits empty fields, and
-//! fields this version does not know are ignored on input.
+//! Every field is optional, because services leave out empty fields,
+//! and fields this version does not know are ignored on input.
 /// The (empty) body of a request to stop an archive job.
 ///
 /// Build one with [`CancelPortabilityArchiveRequest::new`] and the `set_` methods.
@@ -211,59 +211,11 @@ pub mod initiate_portability_archive_response {
         /// A value this version of the crate does not know, kept as sent.
         UnknownValue(crate::UnknownValue),
     }
-    impl AccessType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::AccessTypeUnspecified => "ACCESS_TYPE_UNSPECIFIED",
-                Self::AccessTypeOneTime => "ACCESS_TYPE_ONE_TIME",
-                Self::AccessTypeTimeBased => "ACCESS_TYPE_TIME_BASED",
-                Self::UnknownValue(value) => value.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AccessType {
-        fn from(value: &str) -> Self {
-            match value {
-                "ACCESS_TYPE_UNSPECIFIED" => Self::AccessTypeUnspecified,
-                "ACCESS_TYPE_ONE_TIME" => Self::AccessTypeOneTime,
-                "ACCESS_TYPE_TIME_BASED" => Self::AccessTypeTimeBased,
-                other => Self::UnknownValue(crate::UnknownValue::new(other)),
-            }
-        }
-    }
-    impl std::str::FromStr for AccessType {
-        type Err = std::convert::Infallible;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl AsRef<str> for AccessType {
-        fn as_ref(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl std::fmt::Display for AccessType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AccessType {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AccessType {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
-        }
-    }
+    crate::runtime::enums::open_enum_impls!(
+        AccessType { AccessTypeUnspecified => "ACCESS_TYPE_UNSPECIFIED",
+        AccessTypeOneTime => "ACCESS_TYPE_ONE_TIME", AccessTypeTimeBased =>
+        "ACCESS_TYPE_TIME_BASED" }
+    );
 }
 /// The state of an archive job.
 ///
@@ -358,63 +310,10 @@ pub mod portability_archive_state {
         /// A value this version of the crate does not know, kept as sent.
         UnknownValue(crate::UnknownValue),
     }
-    impl State {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::StateUnspecified => "STATE_UNSPECIFIED",
-                Self::InProgress => "IN_PROGRESS",
-                Self::Complete => "COMPLETE",
-                Self::Failed => "FAILED",
-                Self::Cancelled => "CANCELLED",
-                Self::UnknownValue(value) => value.as_str(),
-            }
-        }
-    }
-    impl From<&str> for State {
-        fn from(value: &str) -> Self {
-            match value {
-                "STATE_UNSPECIFIED" => Self::StateUnspecified,
-                "IN_PROGRESS" => Self::InProgress,
-                "COMPLETE" => Self::Complete,
-                "FAILED" => Self::Failed,
-                "CANCELLED" => Self::Cancelled,
-                other => Self::UnknownValue(crate::UnknownValue::new(other)),
-            }
-        }
-    }
-    impl std::str::FromStr for State {
-        type Err = std::convert::Infallible;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl AsRef<str> for State {
-        fn as_ref(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl std::fmt::Display for State {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for State {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for State {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
-        }
-    }
+    crate::runtime::enums::open_enum_impls!(
+        State { StateUnspecified => "STATE_UNSPECIFIED", InProgress => "IN_PROGRESS",
+        Complete => "COMPLETE", Failed => "FAILED", Cancelled => "CANCELLED" }
+    );
 }
 /// The (empty) body of a request to revoke the project's grants.
 ///

@@ -55,15 +55,17 @@ pub fn read(path: &Path) -> Result<Spec, SpecError> {
         .map_err(|e| read_error(io::Error::new(io::ErrorKind::InvalidData, e)))?;
     // The generator parses again; parsing first gives the name a crate needs
     // and reports a malformed document with its JSON path, as generating would.
-    let format = codegen::input::parse(&file, &json)?.format;
+    let parsed = codegen::input::parse(&file, &json)?;
+    let format = parsed.format;
     let (name, version, root_url) = match format {
         codegen::input::Format::Discovery => {
             let document = codegen::lower::parse(&file, &json)?;
             (document.name, document.version, document.root_url)
         }
+        // Only the document's identity: generating lowers it in full.
         _ => {
-            let api = codegen::lower_any(&file, &json, &Folder::of(path))?;
-            (api.name, api.version, api.root_url)
+            let identity = codegen::openapi::identity(&parsed.value);
+            (identity.name, identity.version, identity.root_url)
         }
     };
     Ok(Spec {

@@ -543,7 +543,16 @@ fn into_request(api: &Api, method: &Method) -> TokenStream {
         .filter(|p| p.location != Location::Path)
         .map(|p| {
             let name = ident(&p.rust_name);
-            add_param(p, quote!(&self.#name))
+            let copy = matches!(
+                p.ty,
+                Type::Bool | Type::I32 | Type::U32 | Type::I64 | Type::U64 | Type::F32 | Type::F64
+            );
+            if copy && p.location == Location::Query && p.style.is_none() && !p.repeated {
+                let wire = &p.wire_name;
+                quote! { query.push(#wire, self.#name); }
+            } else {
+                add_param(p, quote!(&self.#name))
+            }
         });
     let optional = method.optional.iter().map(|p| {
         let name = ident(&p.rust_name);
@@ -656,14 +665,10 @@ fn into_request(api: &Api, method: &Method) -> TokenStream {
         Some(sets) => {
             let sets = sets.iter().map(|set| {
                 let entries = set.iter().map(|scheme| {
+                    // Bearer schemes take the token provider's tokens when the
+                    // client holds no fixed token for them.
                     let token = api.security_schemes.iter().any(|s| {
-                        s.name == *scheme
-                            && matches!(
-                                s.kind,
-                                SecurityKind::Bearer {
-                                    token_provider: true
-                                }
-                            )
+                        s.name == *scheme && matches!(s.kind, SecurityKind::Bearer { .. })
                     });
                     quote!((#scheme, #token))
                 });

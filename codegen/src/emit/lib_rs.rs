@@ -4,7 +4,7 @@
 use super::CrateSettings;
 use super::docs::doc_lines;
 use super::resources::call_expression;
-use crate::ir::{Api, Method, Type};
+use crate::ir::{Api, Method, SecurityKind, Type};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -185,12 +185,44 @@ fn example(api: &Api, krate: &str) -> String {
             }
         })
         .unwrap_or_default();
+    let mut setup = String::new();
+    if api.root_url.starts_with('/') {
+        // The spec names only a relative server: the example says where.
+        setup.push_str(&format!(
+            "\n    .endpoint(\"https://api.example.com{}\")",
+            api.root_url
+        ));
+    }
+    let credential = api.security_schemes.iter().find_map(|s| {
+        let function = s.fn_name.trim_start_matches("r#");
+        match &s.kind {
+            SecurityKind::ApiKey { .. } => Some(format!("{function}(\"my-api-key\")")),
+            SecurityKind::Bearer {
+                token_provider: false,
+            } => Some(format!("{function}(\"my-token\")")),
+            SecurityKind::Basic => Some(format!("{function}(\"user\", \"password\")")),
+            SecurityKind::Bearer {
+                token_provider: true,
+            } => None,
+        }
+    });
+    let (imports, credential) = match credential {
+        Some(call) => (
+            "Client, Error".to_owned(),
+            format!("\n    .credential({krate}::security::{call}?)"),
+        ),
+        None => (
+            "Client, Error, StaticToken".to_owned(),
+            "\n    .token_provider(StaticToken::new(\"ya29.an-access-token\")?)".to_owned(),
+        ),
+    };
+    setup.push_str(&credential);
     format!(
         "```no_run\n\
-         use {krate}::{{Client, Error, StaticToken}};\n\
+         use {krate}::{{{imports}}};\n\
          \n\
          # async fn run() -> Result<(), Box<dyn std::error::Error>> {{\n\
-         let client = Client::builder()\n    .token_provider(StaticToken::new(\"ya29.an-access-token\")?)\n    .build()?;\n\
+         let client = Client::builder(){setup}\n    .build()?;\n\
          let result = async {{\n{call}    Ok::<_, Error>(())\n}}.await;\n\
          match result {{\n    \
          Err(Error::Api(e)) => eprintln!(\"the service said {{}}: {{}}\", e.status(), e.message()),\n    \

@@ -34,37 +34,102 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> Result<BTreeMap<String, Stri
     );
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_owned(), cargo_toml::emit(api, settings));
-    let mut rust = |path: &str, tokens: TokenStream| -> Result<(), Error> {
-        files.insert(path.to_owned(), format_rust(path, &header, tokens)?);
-        Ok(())
-    };
-    rust("src/lib.rs", lib_rs::emit(api, settings))?;
-    rust("src/dispatch.rs", dispatch::emit(api))?;
-    rust("src/scopes.rs", scopes::emit(api))?;
-    rust("src/models.rs", models::emit(api))?;
-    if let Some(tokens) = names::emit(api) {
-        rust("src/names.rs", tokens)?;
-    }
-    rust("src/params.rs", params::emit(api))?;
-    if let Some(tokens) = security::emit(api) {
-        rust("src/security.rs", tokens)?;
-    }
-    if let Some(tokens) = servers::emit(api) {
-        rust("src/servers.rs", tokens)?;
-    }
-    rust("src/resources/mod.rs", resources::emit_index(api, settings))?;
+    // Each Rust file is built and formatted by its own job. Token streams
+    // cannot cross threads, so a job makes its tokens where it runs.
+    type Job<'a> = (
+        String,
+        Box<dyn Fn() -> Option<TokenStream> + Send + Sync + 'a>,
+    );
+    let mut jobs: Vec<Job<'_>> = vec![
+        (
+            "src/lib.rs".into(),
+            Box::new(|| Some(lib_rs::emit(api, settings))),
+        ),
+        (
+            "src/dispatch.rs".into(),
+            Box::new(|| Some(dispatch::emit(api))),
+        ),
+        ("src/scopes.rs".into(), Box::new(|| Some(scopes::emit(api)))),
+        ("src/models.rs".into(), Box::new(|| Some(models::emit(api)))),
+        ("src/names.rs".into(), Box::new(|| names::emit(api))),
+        ("src/params.rs".into(), Box::new(|| Some(params::emit(api)))),
+        ("src/security.rs".into(), Box::new(|| security::emit(api))),
+        ("src/servers.rs".into(), Box::new(|| servers::emit(api))),
+        (
+            "src/resources/mod.rs".into(),
+            Box::new(|| Some(resources::emit_index(api, settings))),
+        ),
+    ];
     for resource in &api.resources {
         let path = format!(
             "src/resources/{}.rs",
             resource.module.trim_start_matches("r#")
         );
-        rust(&path, resources::emit_resource(api, settings, resource))?;
+        jobs.push((
+            path,
+            Box::new(move || Some(resources::emit_resource(api, settings, resource))),
+        ));
+    }
+    for (path, text) in run_jobs(&jobs, &header)? {
+        files.insert(path, text);
     }
     files.insert(API_RECORD.to_owned(), api_record(api, settings)?);
     for (name, source) in runtime::FILES {
         files.insert(format!("src/runtime/{name}"), format!("{header}\n{source}"));
     }
     Ok(files)
+}
+
+/// Runs every job on the machine's cores (the biggest files first, so one
+/// huge file does not end last), giving each file's formatted text.
+#[allow(clippy::type_complexity)]
+fn run_jobs(
+    jobs: &[(
+        String,
+        Box<dyn Fn() -> Option<TokenStream> + Send + Sync + '_>,
+    )],
+    header: &str,
+) -> Result<Vec<(String, String)>, Error> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<(usize, Result<Option<String>, Error>)>> = Mutex::new(Vec::new());
+    let work = || {
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some((path, job)) = jobs.get(index) else {
+                break;
+            };
+            let text = job()
+                .map(|tokens| format_rust(path, header, tokens))
+                .transpose();
+            if let Ok(mut results) = results.lock() {
+                results.push((index, text));
+            }
+        }
+    };
+    if threads == 1 {
+        work();
+    } else {
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(work);
+            }
+        });
+    }
+    let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    results.sort_by_key(|(index, _)| *index);
+    let mut out = Vec::new();
+    for (index, text) in results {
+        if let Some(text) = text? {
+            out.push((jobs[index].0.clone(), text));
+        }
+    }
+    Ok(out)
 }
 
 /// Parses emitted tokens as a Rust file and prints them with the header.

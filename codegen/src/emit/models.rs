@@ -15,8 +15,8 @@ pub fn emit(api: &Api) -> TokenStream {
     quote! {
         //! Request and response bodies: one type per schema of the API.
         //!
-        //! Every field is optional, because Google omits empty fields, and
-        //! fields this version does not know are ignored on input.
+        //! Every field is optional, because services leave out empty fields,
+        //! and fields this version does not know are ignored on input.
 
         #( #schemas )*
     }

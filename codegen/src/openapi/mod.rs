@@ -47,6 +47,63 @@ pub fn lower(
     .api()
 }
 
+/// What names a crate before it is generated: the API's name, version and
+/// default root URL, read without lowering the document.
+#[derive(Debug)]
+pub struct Identity {
+    /// As `Api::name`.
+    pub name: String,
+    /// As `Api::version`.
+    pub version: String,
+    /// As `Api::root_url` (relative when the spec's server is).
+    pub root_url: String,
+}
+
+/// The identity of the OpenAPI document `value`, as lowering would give it.
+pub fn identity(value: &Value) -> Identity {
+    let text = |pointer: &str| {
+        value
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let service = text("/info/x-serviceName");
+    let name = if service.trim().is_empty() {
+        slug(&text("/info/title"))
+    } else {
+        service
+    };
+    let mut root_url = text("/servers/0/url");
+    if let Some(Value::Object(variables)) = value.pointer("/servers/0/variables") {
+        for (variable, spec) in variables {
+            let default = match spec.get("default") {
+                Some(Value::String(s)) => s.clone(),
+                Some(other) => other.to_string(),
+                None => continue,
+            };
+            root_url = root_url.replace(&format!("{{{variable}}}"), &default);
+        }
+    }
+    let mut root_url = root_url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    if !root_url.ends_with('/') {
+        root_url.push('/');
+    }
+    Identity {
+        name: if name.is_empty() {
+            "api".to_owned()
+        } else {
+            name
+        },
+        version: text("/info/version"),
+        root_url,
+    }
+}
+
 struct Lowering<'a> {
     file: &'a str,
     document: &'a Document,

@@ -19,6 +19,7 @@
 use crate::error::Error;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 /// Reads files a spec refers to, by path relative to the main spec's folder.
 pub trait SpecReader {
@@ -74,7 +75,9 @@ pub fn bundle(file: &str, root: Value, reader: &dyn SpecReader) -> Result<Value,
     if let Some(Value::Object(schemas)) = root.pointer("/components/schemas") {
         bundler.taken.extend(schemas.keys().cloned());
     }
-    bundler.documents.insert(String::new(), root.clone());
+    // Shared, not copied: the walk reads it while building the result.
+    let root = Rc::new(root);
+    bundler.documents.insert(String::new(), Rc::clone(&root));
     let mut out = bundler.walk(&root, "", &mut Vec::new(), false)?;
     // Schemas copied from other files join the main document's components.
     while !bundler.new_schemas.is_empty() {
@@ -104,7 +107,7 @@ struct Bundler<'a> {
     file: &'a str,
     reader: &'a dyn SpecReader,
     /// Parsed documents by path relative to the main one (`""`: the main one).
-    documents: BTreeMap<String, Value>,
+    documents: BTreeMap<String, Rc<Value>>,
     /// (document, pointer) of each copied schema, to its name in the main document.
     hoisted: BTreeMap<(String, String), String>,
     /// Schema names in use in the main document.
@@ -267,13 +270,13 @@ impl Bundler<'_> {
                 .map_err(|e| self.error(at_ref, format!("`{reference}`: {e}")))?;
             let parsed = crate::input::parse_any(&target_doc, &text)
                 .map_err(|e| self.error(at_ref, format!("`{reference}`: {e}")))?;
-            self.documents.insert(target_doc.clone(), parsed);
+            self.documents.insert(target_doc.clone(), Rc::new(parsed));
         }
         let named_schema = component_schema_name(&pointer);
         if schema {
             // A named schema of the main document stays a reference.
             if target_doc.is_empty() && named_schema.is_some() {
-                self.target(&target_doc, &pointer, at_ref)?;
+                self.check_target(&target_doc, &pointer, at_ref)?;
                 return Ok(with_siblings(
                     Value::String(format!("#{}", encode_pointer(&pointer))),
                     map,
@@ -281,7 +284,7 @@ impl Bundler<'_> {
             }
             // A schema of another file is copied in and referred to.
             if !target_doc.is_empty() {
-                self.target(&target_doc, &pointer, at_ref)?;
+                self.check_target(&target_doc, &pointer, at_ref)?;
                 let key = (target_doc.clone(), pointer.clone());
                 let name = match self.hoisted.get(&key) {
                     Some(name) => name.clone(),
@@ -342,13 +345,22 @@ impl Bundler<'_> {
         Ok(walked)
     }
 
-    /// The value at `pointer` of the document `doc`.
+    /// The value at `pointer` of the document `doc`, copied.
     fn target(&self, doc: &str, pointer: &str, path: &[String]) -> Result<Value, Error> {
+        self.check_target(doc, pointer, path)?;
+        Ok(self.documents[doc]
+            .pointer(pointer)
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    /// That the value at `pointer` of the document `doc` exists.
+    fn check_target(&self, doc: &str, pointer: &str, path: &[String]) -> Result<(), Error> {
         let document = self
             .documents
             .get(doc)
             .ok_or_else(|| self.error(path, format!("the document `{doc}` was not read")))?;
-        document.pointer(pointer).cloned().ok_or_else(|| {
+        document.pointer(pointer).map(drop).ok_or_else(|| {
             let place = if doc.is_empty() {
                 "this document".to_owned()
             } else {

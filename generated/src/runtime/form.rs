@@ -35,10 +35,20 @@ pub fn urlencoded(
     };
     let mut out = String::new();
     for (name, member) in members {
-        let (style, explode) = encodings
-            .iter()
-            .find(|(property, _, _)| property == name)
-            .map_or((Style::Form, true), |&(_, style, explode)| (style, explode));
+        let encoding = encodings.iter().find(|(property, _, _)| property == name);
+        // Without an Encoding Object saying otherwise, an object property
+        // travels as its JSON text (OpenAPI 3.1.1: its default content type
+        // is `application/json`); arrays repeat the name, as `form` does.
+        if encoding.is_none() && member.is_object() {
+            if !out.is_empty() {
+                out.push('&');
+            }
+            encode_form(&mut out, name);
+            out.push('=');
+            encode_form(&mut out, &member.to_string());
+            continue;
+        }
+        let (style, explode) = encoding.map_or((Style::Form, true), |&(_, style, explode)| (style, explode));
         for pair in query_pairs(name, member, style, explode) {
             if !out.is_empty() {
                 out.push('&');

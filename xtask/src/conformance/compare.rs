@@ -30,7 +30,7 @@
 //! | --- | --- | --- |
 //! | `path-dot-segment` | differ: a `.`/`..` path value is refused | passes when building is refused naming that parameter |
 //! | `form-array-no-encoding` | differ: OAS form defaults (style form, explode true): an array field repeats its name | expected form pairs computed from the vector's `body` |
-//! | `form-object` | differ: OAS form defaults: an object field's properties become their own pairs | expected form pairs computed from the vector's `body` |
+//! | `form-object` | differ only through the body's arrays: an object field is its JSON text, as swagger-client sends it (OAS 3.1.1 too) | expected form pairs computed from the vector's `body`, which may hold arrays too |
 //! | `form-nested` | differ: OAS form defaults: values below the first level are compact JSON text, one pair per array item | expected form pairs computed from the vector's `body` |
 //! | `json-scalar-body` | differ: a JSON body is always valid JSON (`"Run"`, not `Run`) | expected body is the vector's `body` as JSON |
 //! | `empty-array` | differ: an empty array is omitted in every style | recorded, minus the empty `name=` pairs (query, cookie, form) and empty headers of `[]` parameters |
@@ -411,7 +411,7 @@ pub const DEBATABLE: &[Debatable] = &[
     },
     Debatable {
         tag: "form-object",
-        stance: "differ: form bodies use the OAS defaults: an object field's properties become pairs of their own",
+        stance: "differ only through the body's arrays: an object field is one pair of its JSON text, as swagger-client sends it (OpenAPI 3.1.1: its default content type is application/json)",
         judged: "form pairs computed from the vector's `body`",
         rule: Some(form_object),
     },
@@ -644,9 +644,10 @@ fn form_array_no_encoding(case: &Case<'_>, judged: &mut Judged) -> Result<(), St
 }
 
 /// `form-object`: swagger-client sends a form-body object field as JSON
-/// text (`obj={"R":100}`) unless its encoding is deepObject; with the OAS
-/// default (style `form`, `explode: true`) an object's properties become
-/// pairs of their own (`R=100&G=200`). We follow OAS: see [`oas_form_pairs`].
+/// text (`obj={"R":100}`) unless its encoding is deepObject, which is what
+/// OpenAPI 3.1.1 says too (an object property's default content type is
+/// `application/json`). We agree; the rule recomputes the pairs only
+/// because such bodies often also hold arrays (see [`oas_form_pairs`]).
 fn form_object(case: &Case<'_>, judged: &mut Judged) -> Result<(), String> {
     oas_form_body(case, judged)
 }
@@ -667,11 +668,11 @@ fn oas_form_body(case: &Case<'_>, judged: &mut Judged) -> Result<(), String> {
     Ok(())
 }
 
-/// The pairs of a form body with OAS's defaults (style `form`, `explode:
-/// true`) for every field: a scalar is one pair; an array repeats the
-/// field's name, once per item; an object's properties become pairs named
-/// after them; values below that are compact JSON text; `null` and empty
-/// arrays and objects give no pair.
+/// The pairs of a form body with OAS's defaults for every field: a scalar is
+/// one pair; an array repeats the field's name, once per item (style
+/// `form`, `explode: true`), items that are arrays or objects as compact
+/// JSON text; an object is one pair of its JSON text (its default content
+/// type is `application/json`); `null` and empty arrays give no pair.
 pub fn oas_form_pairs(body: &Value) -> Result<Vec<(String, String)>, String> {
     let Value::Object(fields) = body else {
         return Err(format!("the form body {body} is not an object"));
@@ -686,12 +687,9 @@ pub fn oas_form_pairs(body: &Value) -> Result<Vec<(String, String)>, String> {
                     .filter(|item| !item.is_null())
                     .map(|item| (name.clone(), value_text(item))),
             ),
-            Value::Object(properties) => pairs.extend(
-                properties
-                    .iter()
-                    .filter(|(_, value)| !value.is_null())
-                    .map(|(property, value)| (property.clone(), value_text(value))),
-            ),
+            // OpenAPI 3.1.1: without an Encoding Object, an object
+            // field's content type is `application/json`.
+            object @ Value::Object(_) => pairs.push((name.clone(), object.to_string())),
             scalar => pairs.push((name.clone(), value_text(scalar))),
         }
     }
@@ -2203,6 +2201,7 @@ mod openapi_tests {
         assert_eq!(
             form,
             pairs(&[
+                ("category", "{}"),
                 ("name", "a+b"),
                 ("photoUrls", "a+b"),
                 ("photoUrls", "café"),
@@ -2225,7 +2224,7 @@ mod openapi_tests {
                 Some(body),
             )
         };
-        let ours = "name=a%2Bb&photoUrls=caf%C3%A9&photoUrls=a%2Bb&photoUrls=q%3Fr&tags=%7B%22name%22%3A%22x%2Fy%22%7D&tags=%7B%22id%22%3A7%7D&tags=%7B%7D";
+        let ours = "category=%7B%7D&name=a%2Bb&photoUrls=caf%C3%A9&photoUrls=a%2Bb&photoUrls=q%3Fr&tags=%7B%22name%22%3A%22x%2Fy%22%7D&tags=%7B%22id%22%3A7%7D&tags=%7B%7D";
         assert_eq!(judge(UPDATE_PET_FORM, &put(ours)), None);
         // What swagger-client sent fails.
         let theirs = "name=a%2Bb&category=%7B%7D&photoUrls=caf%C3%A9,a%2Bb,q%3Fr&tags=%5B%7B%22name%22%3A%22x%2Fy%22%7D%2C%7B%22id%22%3A7%7D%2C%7B%7D%5D";
@@ -2235,7 +2234,7 @@ mod openapi_tests {
             "{reason}"
         );
         // Array items keep their order.
-        let swapped = "name=a%2Bb&photoUrls=a%2Bb&photoUrls=caf%C3%A9&photoUrls=q%3Fr&tags=%7B%22name%22%3A%22x%2Fy%22%7D&tags=%7B%22id%22%3A7%7D&tags=%7B%7D";
+        let swapped = "category=%7B%7D&name=a%2Bb&photoUrls=a%2Bb&photoUrls=caf%C3%A9&photoUrls=q%3Fr&tags=%7B%22name%22%3A%22x%2Fy%22%7D&tags=%7B%22id%22%3A7%7D&tags=%7B%7D";
         assert!(
             judge(UPDATE_PET_FORM, &put(swapped))
                 .unwrap()
@@ -2268,14 +2267,14 @@ mod openapi_tests {
             None
         );
         assert!(judge(line, &post("name=id-1&photoUrls=x,A-Z_0.9")).is_some());
-        // An object field's properties become pairs; deeper values are JSON text.
+        // An object field is one pair of its JSON text.
         let body =
             serde_json::json!({"obj": {"R": 100, "G": {"x": [1]}}, "n": null, "e": [], "s": "1.0"});
         let mut pairs_ = oas_form_pairs(&body).unwrap();
         pairs_.sort();
         assert_eq!(
             pairs_,
-            pairs(&[("G", "{\"x\":[1]}"), ("R", "100"), ("s", "1.0")])
+            pairs(&[("obj", "{\"G\":{\"x\":[1]},\"R\":100}"), ("s", "1.0")])
         );
         assert!(oas_form_pairs(&serde_json::json!("x")).is_err());
     }

@@ -2,8 +2,8 @@
 
 //! Request and response bodies: one type per schema of the API.
 //!
-//! Every field is optional, because Google omits empty fields, and
-//! fields this version does not know are ignored on input.
+//! Every field is optional, because services leave out empty fields,
+//! and fields this version does not know are ignored on input.
 /// The `FooBar` schema.
 ///
 /// Build one with [`FooBar::new`] and the `set_` methods.
@@ -69,59 +69,10 @@ pub mod foo_bar {
         /// A value this version of the crate does not know, kept as sent.
         UnknownValue(crate::UnknownValue),
     }
-    impl Status {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Activated => "ACTIVATED",
-                Self::Activated3 => "activated",
-                Self::Activated2 => "Activated2",
-                Self::UnknownValue(value) => value.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status {
-        fn from(value: &str) -> Self {
-            match value {
-                "ACTIVATED" => Self::Activated,
-                "activated" => Self::Activated3,
-                "Activated2" => Self::Activated2,
-                other => Self::UnknownValue(crate::UnknownValue::new(other)),
-            }
-        }
-    }
-    impl std::str::FromStr for Status {
-        type Err = std::convert::Infallible;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl AsRef<str> for Status {
-        fn as_ref(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
-        }
-    }
+    crate::runtime::enums::open_enum_impls!(
+        Status { Activated => "ACTIVATED", Activated3 => "activated", Activated2 =>
+        "Activated2" }
+    );
 }
 /// Named like the prelude's Option.
 ///

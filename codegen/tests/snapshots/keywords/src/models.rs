@@ -2,8 +2,8 @@
 
 //! Request and response bodies: one type per schema of the API.
 //!
-//! Every field is optional, because Google omits empty fields, and
-//! fields this version does not know are ignored on input.
+//! Every field is optional, because services leave out empty fields,
+//! and fields this version does not know are ignored on input.
 /// Any JSON.
 pub type JsonValue = serde_json::Value;
 /// A schema named like a keyword type.
@@ -144,57 +144,7 @@ pub mod self_ {
         /// A value this version of the crate does not know, kept as sent.
         UnknownValue(crate::UnknownValue),
     }
-    impl Formats {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Jpeg => "JPEG",
-                Self::Png => "PNG",
-                Self::UnknownValue(value) => value.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Formats {
-        fn from(value: &str) -> Self {
-            match value {
-                "JPEG" => Self::Jpeg,
-                "PNG" => Self::Png,
-                other => Self::UnknownValue(crate::UnknownValue::new(other)),
-            }
-        }
-    }
-    impl std::str::FromStr for Formats {
-        type Err = std::convert::Infallible;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl AsRef<str> for Formats {
-        fn as_ref(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl std::fmt::Display for Formats {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Formats {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Formats {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
-        }
-    }
+    crate::runtime::enums::open_enum_impls!(Formats { Jpeg => "JPEG", Png => "PNG" });
     /// The values of `FrameRate`.
     ///
     /// Values this version does not know are kept in [`FrameRate::UnknownValue`], so newer servers never break this client.
@@ -212,59 +162,8 @@ pub mod self_ {
         /// A value this version of the crate does not know, kept as sent.
         UnknownValue(crate::UnknownValue),
     }
-    impl FrameRate {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::V30fps => "30fps",
-                Self::UnknownValue2 => "UNKNOWN_VALUE",
-                Self::Self_ => "self",
-                Self::FrameRateUnspecified => "FRAME_RATE_UNSPECIFIED",
-                Self::UnknownValue(value) => value.as_str(),
-            }
-        }
-    }
-    impl From<&str> for FrameRate {
-        fn from(value: &str) -> Self {
-            match value {
-                "30fps" => Self::V30fps,
-                "UNKNOWN_VALUE" => Self::UnknownValue2,
-                "self" => Self::Self_,
-                "FRAME_RATE_UNSPECIFIED" => Self::FrameRateUnspecified,
-                other => Self::UnknownValue(crate::UnknownValue::new(other)),
-            }
-        }
-    }
-    impl std::str::FromStr for FrameRate {
-        type Err = std::convert::Infallible;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl AsRef<str> for FrameRate {
-        fn as_ref(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl std::fmt::Display for FrameRate {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for FrameRate {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for FrameRate {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
-        }
-    }
+    crate::runtime::enums::open_enum_impls!(
+        FrameRate { V30fps => "30fps", UnknownValue2 => "UNKNOWN_VALUE", Self_ => "self",
+        FrameRateUnspecified => "FRAME_RATE_UNSPECIFIED" }
+    );
 }

@@ -2,8 +2,8 @@
 
 //! Request and response bodies: one type per schema of the API.
 //!
-//! Every field is optional, because Google omits empty fields, and
-//! fields this version does not know are ignored on input.
+//! Every field is optional, because services leave out empty fields,
+//! and fields this version does not know are ignored on input.
 /// The `About` schema.
 ///
 /// Build one with [`About::new`] and the `set_` methods.
@@ -218,59 +218,9 @@ pub mod file {
         /// A value this version of the crate does not know, kept as sent.
         UnknownValue(crate::UnknownValue),
     }
-    impl State {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Empty => "",
-                Self::Active => "ACTIVE",
-                Self::Value2 => "*",
-                Self::UnknownValue(value) => value.as_str(),
-            }
-        }
-    }
-    impl From<&str> for State {
-        fn from(value: &str) -> Self {
-            match value {
-                "" => Self::Empty,
-                "ACTIVE" => Self::Active,
-                "*" => Self::Value2,
-                other => Self::UnknownValue(crate::UnknownValue::new(other)),
-            }
-        }
-    }
-    impl std::str::FromStr for State {
-        type Err = std::convert::Infallible;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl AsRef<str> for State {
-        fn as_ref(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl std::fmt::Display for State {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for State {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for State {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
-        }
-    }
+    crate::runtime::enums::open_enum_impls!(
+        State { Empty => "", Active => "ACTIVE", Value2 => "*" }
+    );
     /// Where the file is kept.
     ///
     /// Build one with [`Location::new`] and the `set_` methods.
@@ -333,59 +283,9 @@ pub mod file {
             /// A value this version of the crate does not know, kept as sent.
             UnknownValue(crate::UnknownValue),
         }
-        impl Tier {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    Self::Standard => "STANDARD",
-                    Self::Archive => "ARCHIVE",
-                    Self::Coldline => "COLDLINE",
-                    Self::UnknownValue(value) => value.as_str(),
-                }
-            }
-        }
-        impl From<&str> for Tier {
-            fn from(value: &str) -> Self {
-                match value {
-                    "STANDARD" => Self::Standard,
-                    "ARCHIVE" => Self::Archive,
-                    "COLDLINE" => Self::Coldline,
-                    other => Self::UnknownValue(crate::UnknownValue::new(other)),
-                }
-            }
-        }
-        impl std::str::FromStr for Tier {
-            type Err = std::convert::Infallible;
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-        impl AsRef<str> for Tier {
-            fn as_ref(&self) -> &str {
-                self.as_str()
-            }
-        }
-        impl std::fmt::Display for Tier {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-        impl serde::Serialize for Tier {
-            fn serialize<S: serde::Serializer>(
-                &self,
-                serializer: S,
-            ) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-        impl<'de> serde::Deserialize<'de> for Tier {
-            fn deserialize<D: serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> Result<Self, D::Error> {
-                let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-                Ok(Self::from(value.as_ref()))
-            }
-        }
+        crate::runtime::enums::open_enum_impls!(
+            Tier { Standard => "STANDARD", Archive => "ARCHIVE", Coldline => "COLDLINE" }
+        );
         /// The `File.location.replicas` schema.
         ///
         /// Build one with [`Replicas::new`] and the `set_` methods.

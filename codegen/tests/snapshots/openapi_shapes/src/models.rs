@@ -2,8 +2,8 @@
 
 //! Request and response bodies: one type per schema of the API.
 //!
-//! Every field is optional, because Google omits empty fields, and
-//! fields this version does not know are ignored on input.
+//! Every field is optional, because services leave out empty fields,
+//! and fields this version does not know are ignored on input.
 /// The `Animal` schema.
 ///
 /// Build one with [`Animal::new`] and the `set_` methods.
@@ -259,55 +259,7 @@ pub mod cat {
         /// A value this version of the crate does not know, kept as sent.
         UnknownValue(crate::UnknownValue),
     }
-    impl Kind {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Cat => "cat",
-                Self::UnknownValue(value) => value.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Kind {
-        fn from(value: &str) -> Self {
-            match value {
-                "cat" => Self::Cat,
-                other => Self::UnknownValue(crate::UnknownValue::new(other)),
-            }
-        }
-    }
-    impl std::str::FromStr for Kind {
-        type Err = std::convert::Infallible;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl AsRef<str> for Kind {
-        fn as_ref(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl std::fmt::Display for Kind {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Kind {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Kind {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
-        }
-    }
+    crate::runtime::enums::open_enum_impls!(Kind { Cat => "cat" });
 }
 /// The `Dog` schema.
 ///
@@ -461,57 +413,7 @@ pub mod dog {
         /// A value this version of the crate does not know, kept as sent.
         UnknownValue(crate::UnknownValue),
     }
-    impl Size {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Small => "small",
-                Self::Large => "large",
-                Self::UnknownValue(value) => value.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Size {
-        fn from(value: &str) -> Self {
-            match value {
-                "small" => Self::Small,
-                "large" => Self::Large,
-                other => Self::UnknownValue(crate::UnknownValue::new(other)),
-            }
-        }
-    }
-    impl std::str::FromStr for Size {
-        type Err = std::convert::Infallible;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl AsRef<str> for Size {
-        fn as_ref(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl std::fmt::Display for Size {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Size {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Size {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
-        }
-    }
+    crate::runtime::enums::open_enum_impls!(Size { Small => "small", Large => "large" });
     /// The `Dog.toy` schema.
     ///
     /// A value is read as the first of these shapes that fits it, in this order.

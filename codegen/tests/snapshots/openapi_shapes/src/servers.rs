@@ -15,54 +15,7 @@ pub enum RegionalRegion {
     /// A value this version of the crate does not know, kept as sent.
     UnknownValue(crate::UnknownValue),
 }
-impl RegionalRegion {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Eu => "eu",
-            Self::Us => "us",
-            Self::UnknownValue(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for RegionalRegion {
-    fn from(value: &str) -> Self {
-        match value {
-            "eu" => Self::Eu,
-            "us" => Self::Us,
-            other => Self::UnknownValue(crate::UnknownValue::new(other)),
-        }
-    }
-}
-impl std::str::FromStr for RegionalRegion {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl AsRef<str> for RegionalRegion {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-impl std::fmt::Display for RegionalRegion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for RegionalRegion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for RegionalRegion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::enums::open_enum_impls!(RegionalRegion { Eu => "eu", Us => "us" });
 /// Regional
 ///
 /// `https://{region}.shapes.example.com/v1`

@@ -2,8 +2,8 @@
 
 //! Request and response bodies: one type per schema of the API.
 //!
-//! Every field is optional, because Google omits empty fields, and
-//! fields this version does not know are ignored on input.
+//! Every field is optional, because services leave out empty fields,
+//! and fields this version does not know are ignored on input.
 /// Information about the source of the task assignment (Document, Chat Space).
 ///
 /// Build one with [`AssignmentInfo::new`] and the `set_` methods.
@@ -98,61 +98,10 @@ pub mod assignment_info {
         /// A value this version of the crate does not know, kept as sent.
         UnknownValue(crate::UnknownValue),
     }
-    impl SurfaceType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::ContextTypeUnspecified => "CONTEXT_TYPE_UNSPECIFIED",
-                Self::Gmail => "GMAIL",
-                Self::Document => "DOCUMENT",
-                Self::Space => "SPACE",
-                Self::UnknownValue(value) => value.as_str(),
-            }
-        }
-    }
-    impl From<&str> for SurfaceType {
-        fn from(value: &str) -> Self {
-            match value {
-                "CONTEXT_TYPE_UNSPECIFIED" => Self::ContextTypeUnspecified,
-                "GMAIL" => Self::Gmail,
-                "DOCUMENT" => Self::Document,
-                "SPACE" => Self::Space,
-                other => Self::UnknownValue(crate::UnknownValue::new(other)),
-            }
-        }
-    }
-    impl std::str::FromStr for SurfaceType {
-        type Err = std::convert::Infallible;
-        fn from_str(value: &str) -> Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl AsRef<str> for SurfaceType {
-        fn as_ref(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl std::fmt::Display for SurfaceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for SurfaceType {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for SurfaceType {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
-        }
-    }
+    crate::runtime::enums::open_enum_impls!(
+        SurfaceType { ContextTypeUnspecified => "CONTEXT_TYPE_UNSPECIFIED", Gmail =>
+        "GMAIL", Document => "DOCUMENT", Space => "SPACE" }
+    );
 }
 /// Information about the Drive resource where a task was assigned from (the document, sheet, etc.).
 ///

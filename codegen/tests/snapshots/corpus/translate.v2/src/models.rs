@@ -2,8 +2,8 @@
 
 //! Request and response bodies: one type per schema of the API.
 //!
-//! Every field is optional, because Google omits empty fields, and
-//! fields this version does not know are ignored on input.
+//! Every field is optional, because services leave out empty fields,
+//! and fields this version does not know are ignored on input.
 /// The request message for language detection.
 ///
 /// Build one with [`DetectLanguageRequest::new`] and the `set_` methods.

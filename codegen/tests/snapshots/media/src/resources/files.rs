@@ -730,54 +730,7 @@ pub enum ListOrderBy {
     /// A value this version of the crate does not know, kept as sent.
     UnknownValue(crate::UnknownValue),
 }
-impl ListOrderBy {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Name => "NAME",
-            Self::Size => "SIZE",
-            Self::UnknownValue(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for ListOrderBy {
-    fn from(value: &str) -> Self {
-        match value {
-            "NAME" => Self::Name,
-            "SIZE" => Self::Size,
-            other => Self::UnknownValue(crate::UnknownValue::new(other)),
-        }
-    }
-}
-impl std::str::FromStr for ListOrderBy {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl AsRef<str> for ListOrderBy {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-impl std::fmt::Display for ListOrderBy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for ListOrderBy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListOrderBy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::enums::open_enum_impls!(ListOrderBy { Name => "NAME", Size => "SIZE" });
 /// A call to `media.files.touch`, made by [`Files::touch`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Touch::send`]). Nothing is sent before that.

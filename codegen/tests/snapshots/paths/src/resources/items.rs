@@ -514,54 +514,7 @@ pub enum QueryOrder {
     /// A value this version of the crate does not know, kept as sent.
     UnknownValue(crate::UnknownValue),
 }
-impl QueryOrder {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "ASC",
-            Self::Desc => "DESC",
-            Self::UnknownValue(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for QueryOrder {
-    fn from(value: &str) -> Self {
-        match value {
-            "ASC" => Self::Asc,
-            "DESC" => Self::Desc,
-            other => Self::UnknownValue(crate::UnknownValue::new(other)),
-        }
-    }
-}
-impl std::str::FromStr for QueryOrder {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl AsRef<str> for QueryOrder {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-impl std::fmt::Display for QueryOrder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for QueryOrder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for QueryOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::enums::open_enum_impls!(QueryOrder { Asc => "ASC", Desc => "DESC" });
 /// A call to `paths.items.reservedFlat`, made by [`Items::reserved_flat`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`ReservedFlat::send`]). Nothing is sent before that.

@@ -296,54 +296,7 @@ pub enum ListFormat {
     /// A value this version of the crate does not know, kept as sent.
     UnknownValue(crate::UnknownValue),
 }
-impl ListFormat {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Html => "html",
-            Self::Text => "text",
-            Self::UnknownValue(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for ListFormat {
-    fn from(value: &str) -> Self {
-        match value {
-            "html" => Self::Html,
-            "text" => Self::Text,
-            other => Self::UnknownValue(crate::UnknownValue::new(other)),
-        }
-    }
-}
-impl std::str::FromStr for ListFormat {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl AsRef<str> for ListFormat {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-impl std::fmt::Display for ListFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for ListFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::enums::open_enum_impls!(ListFormat { Html => "html", Text => "text" });
 /// A call to `language.translations.translate`, made by [`Translations::translate`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Translate::send`]). Nothing is sent before that.
