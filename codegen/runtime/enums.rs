@@ -33,6 +33,7 @@ impl fmt::Debug for UnknownValue {
 /// variant is `UnknownValue(UnknownValue)`: one macro instead of the same
 /// seven impls written out for every enum, so crates with thousands of
 /// enums stay small and quick to build.
+#[allow(unused_macros)] // An API may declare no enum.
 macro_rules! open_enum_impls {
     ($name:ident { $($variant:ident => $wire:literal),* $(,)? }) => {
         impl $name {
@@ -89,4 +90,5 @@ macro_rules! open_enum_impls {
     };
 }
 
+#[allow(unused_imports)]
 pub(crate) use open_enum_impls;

@@ -366,6 +366,19 @@ pub enum HttpMethod {
     Trace,
 }
 
+/// Whether calls with this verb are retried by default: the verbs HTTP
+/// calls idempotent (RFC 9110), as the runtime's `is_idempotent` says.
+pub fn is_idempotent_verb(method: HttpMethod) -> bool {
+    matches!(
+        method,
+        HttpMethod::Get
+            | HttpMethod::Head
+            | HttpMethod::Options
+            | HttpMethod::Put
+            | HttpMethod::Delete
+    )
+}
+
 impl HttpMethod {
     /// The verb as sent.
     pub fn as_str(self) -> &'static str {
@@ -415,6 +428,10 @@ pub struct Parameter {
     /// joined by `,`; cookie: one pair per value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub style: Option<ParamStyle>,
+    /// The media type whose text the value is sent as (an OpenAPI parameter
+    /// with `content` instead of `schema`: its JSON text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
 }
 
 /// An OpenAPI parameter serialization (`style`, `explode`, `allowReserved`).

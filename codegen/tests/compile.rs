@@ -16,7 +16,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Hand-written tests copied into a fixture crate's `tests/` folder.
-const FIXTURE_TESTS: &[(&str, &[&str])] = &[("media", &["media.rs", "server/mod.rs"])];
+const FIXTURE_TESTS: &[(&str, &[&str])] = &[
+    ("media", &["media.rs", "server/mod.rs"]),
+    (
+        "openapi_client",
+        &["openapi_client.rs", "openapi_example.rs", "server/mod.rs"],
+    ),
+];
 
 fn write_crate(dir: &Path, files: &Files) {
     let _ = std::fs::remove_dir_all(dir.join("src"));

@@ -205,6 +205,7 @@ paths:
         - {name: X-Trace, in: header, required: true, schema: {type: string}}
         - {name: Accept, in: header, schema: {type: string}}
         - {name: session, in: cookie, schema: {type: string}}
+        - {name: near, in: query, content: {application/json: {schema: {type: object, properties: {lat: {type: number}}}}}}
       responses:
         "200":
           description: ok
@@ -261,6 +262,12 @@ fn parameters_merge_styles_locations_and_bodies() {
     assert!(!tags.style.unwrap().explode);
     assert_eq!(optional["filter"].style.unwrap().style, Style::DeepObject);
     assert_eq!(optional["session"].location, Location::Cookie);
+    // `content` instead of `schema`: the value's JSON text.
+    assert_eq!(
+        optional["near"].content.as_deref(),
+        Some("application/json")
+    );
+    assert_eq!(optional["near"].style.unwrap().style, Style::Form);
     assert_eq!(get.response, Some(Type::Binary));
     assert_eq!(get.response_encoding, BodyEncoding::Binary);
     assert_eq!(get.scopes, ["ReadItems"]);

@@ -33,12 +33,22 @@ enum Command {
         #[arg(long, default_value_t = 3)]
         runs: usize,
     },
-    /// Generate a standalone crate from any Discovery document.
+    /// Time generating a crate from a synthesized OpenAPI spec of SIZE MB,
+    /// side by side with parsing the same JSON.
+    Genbench {
+        /// The spec's size in megabytes.
+        #[arg(long, default_value_t = 4.0)]
+        size: f64,
+        /// Runs of each; the median is reported.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
+    /// Generate a standalone crate from a Discovery or OpenAPI document.
     ///
     /// Only Cargo.toml and src/ of DIR are written, swapped in whole; other
     /// files there stay. A rerun rewrites nothing when nothing changed.
     Generate {
-        /// The Discovery document (JSON).
+        /// The Discovery document (JSON) or OpenAPI 3.0/3.1 document (JSON or YAML).
         spec: PathBuf,
         /// The folder to write the crate into (created if missing).
         #[arg(long, value_name = "DIR")]
@@ -69,10 +79,10 @@ enum Command {
     #[command(override_usage = "cargo xtask diff [OPTIONS] <OLD> <NEW>\n       \
                                 cargo xtask diff [OPTIONS] --since <REV>")]
     Diff {
-        /// The old Discovery document (JSON).
+        /// The old spec (Discovery or OpenAPI).
         #[arg(required_unless_present = "since")]
         old: Option<PathBuf>,
-        /// The new Discovery document (JSON).
+        /// The new spec (Discovery or OpenAPI).
         #[arg(required_unless_present = "since")]
         new: Option<PathBuf>,
         /// Compare every spec of specs/specs.yaml at this git revision with the working tree.
@@ -98,6 +108,12 @@ fn main() -> ExitCode {
         Command::Budget { runs } => xtask::budget::run(&root, runs.max(1))
             .map(|report| {
                 say(&report);
+                ExitCode::SUCCESS
+            })
+            .map_err(Into::into),
+        Command::Genbench { size, runs } => xtask::genbench::run(size, runs)
+            .map(|bench| {
+                say(&bench.render());
                 ExitCode::SUCCESS
             })
             .map_err(Into::into),

@@ -102,7 +102,7 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
             }
             _ => None,
         });
-    let call_options = call_option_setters(method);
+    let common = common_items(method, &response);
     let send_doc = doc("Sends the call and returns the response body.\n\n\
          Path parameters are checked first: a value that does not fit its \
          template is an [`crate::Error::Binding`] and nothing is sent.");
@@ -175,21 +175,12 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
             #( #optional_setters )*
             #body_setters
             #( #standard_setters )*
-            #call_options
 
             #send_doc
             pub async fn send(self) -> crate::Result<#response> {
                 let client = self.client;
                 let request = self.into_request()?;
                 #execute
-            }
-
-            /// The HTTP request [`send`](Self::send) would make (method,
-            /// URL, headers, body), built without sending anything and
-            /// without asking for a token: for debugging and tests.
-            pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-                let request = Clone::clone(self).into_request()?;
-                Ok(self.client.prepare(&request))
             }
 
             #pages
@@ -202,62 +193,24 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
             }
         }
 
-        impl<'a> std::future::IntoFuture for #builder<'a> {
-            type Output = crate::Result<#response>;
-            type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
-            }
-        }
+        #common
 
         #( #method_enums )*
     }
 }
 
-/// Setters of the call's own retry policy, idempotency and timeouts.
-fn call_option_setters(method: &Method) -> TokenStream {
+/// The invocation of the runtime macro that gives the builder its per-call
+/// retry and timeout setters, `dry_run` and `IntoFuture`.
+fn common_items(method: &Method, response: &TokenStream) -> TokenStream {
+    let builder = ident(&method.builder);
     let verb = method.http_method.as_str();
-    let safe = matches!(verb, "GET" | "HEAD" | "OPTIONS" | "PUT" | "DELETE");
-    let idempotent_doc = doc(&if safe {
-        format!(
-            "Says whether this call may be sent more than once. A `{verb}` is \
-             retried by default; `false` stops that."
-        )
+    let retried = if crate::ir::is_idempotent_verb(method.http_method) {
+        quote!(retried)
     } else {
-        format!(
-            "Says that this call may be sent more than once, so failed \
-             attempts are retried under the retry policy. A `{verb}` is not \
-             retried by default: a retry after an attempt that reached the \
-             service could do the work twice."
-        )
-    });
+        quote!(not_retried)
+    };
     quote! {
-        /// Retries this call's failed attempts under `policy` instead of the client's.
-        pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        #idempotent_doc
-        pub fn idempotent(mut self, idempotent: bool) -> Self {
-            self.options.idempotent = Some(idempotent);
-            self
-        }
-
-        /// Fails an attempt of this call that takes longer than `timeout`
-        /// (instead of the client's attempt timeout).
-        pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.attempt_timeout = Some(timeout);
-            self
-        }
-
-        /// Fails this call when it has not succeeded after `timeout`, retries
-        /// and waits included (instead of the client's total timeout).
-        pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.total_timeout = Some(timeout);
-            self
-        }
+        crate::runtime::calls::call_builder_common!(#builder, #response, #verb, #retried);
     }
 }
 
@@ -431,9 +384,14 @@ fn path_block(method: &Method, template: &PathTemplate, absolute: bool) -> Token
                 let style_name = style_path(style.style);
                 let style_text = format!("{:?}", style.style).to_lowercase();
                 let explode = style.explode;
+                let value = if param.content.is_some() {
+                    quote!(serde_json::Value::String(serde_json::to_string(&self.#name).map_err(crate::Error::Encode)?))
+                } else {
+                    quote!(serde_json::to_value(&self.#name).map_err(crate::Error::Encode)?)
+                };
                 return quote! {
                     {
-                        let value = serde_json::to_value(&self.#name).map_err(crate::Error::Encode)?;
+                        let value = #value;
                         crate::runtime::style::push_path(&mut path, #wire, &value, #style_name, #explode)
                             .map_err(|reason| crate::Error::Binding(crate::runtime::path::style_error(#wire, #style_text, &value, reason)))?;
                     }
@@ -495,7 +453,12 @@ fn style_path(style: Style) -> TokenStream {
 /// expression of a reference) to `query`, `headers` or `cookies`.
 fn add_param(param: &Parameter, value: TokenStream) -> TokenStream {
     let wire = &param.wire_name;
-    let to_json = quote!(serde_json::to_value(#value).map_err(crate::Error::Encode)?);
+    let to_json = if param.content.is_some() {
+        // A `content` parameter: the value's JSON text, as one string.
+        quote!(serde_json::Value::String(serde_json::to_string(#value).map_err(crate::Error::Encode)?))
+    } else {
+        quote!(serde_json::to_value(#value).map_err(crate::Error::Encode)?)
+    };
     match (param.location, &param.style) {
         (Location::Query, None) => {
             if param.repeated {

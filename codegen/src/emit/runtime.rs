@@ -7,6 +7,7 @@
 pub const FILES: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../../runtime/auth.rs")),
     ("bytes.rs", include_str!("../../runtime/bytes.rs")),
+    ("calls.rs", include_str!("../../runtime/calls.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("date.rs", include_str!("../../runtime/date.rs")),
     ("dispatch.rs", include_str!("../../runtime/dispatch.rs")),

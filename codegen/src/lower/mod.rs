@@ -321,6 +321,7 @@ impl Lowering<'_> {
             // the bindings of the whole API.
             resource_name: None,
             style: None,
+            content: None,
         })
     }
 

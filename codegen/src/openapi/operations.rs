@@ -752,10 +752,43 @@ impl<'d> Lowering<'d> {
             }
         };
         let scalar_like = is_scalar(&ty, context);
-        let style = self.param_style(param, location, repeated, scalar_like, path)?;
+        let as_content = content_schema.is_some() && param.schema.is_none();
+        let content = as_content.then(|| {
+            param
+                .content
+                .as_ref()
+                .and_then(|c| c.keys().next().cloned())
+                .unwrap_or_default()
+        });
+        let (ty, repeated) = if as_content {
+            // The whole value is one piece of JSON text.
+            let ty = self.complex_param_type(schema, &path.join("content"), context)?;
+            let ty = if ty == Type::Any && scalar_like {
+                self.param_scalar(schema, &path.join("content"), context)?
+                    .unwrap_or(Type::Any)
+            } else {
+                ty
+            };
+            (ty, false)
+        } else {
+            (ty, repeated)
+        };
+        let style = if as_content {
+            let default_style = match location {
+                Location::Path | Location::Header => Style::Simple,
+                Location::Query | Location::Cookie => Style::Form,
+            };
+            Some(ParamStyle {
+                style: default_style,
+                explode: false,
+                allow_reserved: false,
+            })
+        } else {
+            self.param_style(param, location, repeated, scalar_like, path)?
+        };
         let mut description = param.description.clone().unwrap_or_default();
-        if content_schema.is_some() && param.schema.is_none() {
-            description = format!("{description}\n\nSent as JSON text.")
+        if let Some(media) = &content {
+            description = format!("{description}\n\nSent as `{media}` text.")
                 .trim_start()
                 .to_owned();
         }
@@ -774,6 +807,7 @@ impl<'d> Lowering<'d> {
             deprecated: param.deprecated.unwrap_or(false) || schema.deprecated,
             resource_name: None,
             style,
+            content,
         })
     }
 

@@ -12,12 +12,13 @@ use super::style::{Style, push_percent, query_pairs};
 /// `application/x-www-form-urlencoded` text of the object `value` (as
 /// `serde_json::to_value` of the typed body gives it).
 ///
-/// Each property is laid out with the OpenAPI defaults for form bodies,
-/// style `form` with explode (arrays repeat the name: `a=1&a=2`; an object
-/// property's members become pairs of their own: `R=100&G=200`), unless
-/// `encodings` names the property with another style and explode (its
-/// Encoding Object); the layouts are those of query parameters
-/// (`style::push_query`). Values nested below that render as compact JSON.
+/// Each property is laid out with the OpenAPI 3.1.1 defaults for form
+/// bodies: an array repeats the name (`a=1&a=2`, style `form` with
+/// explode), an object is one pair of its JSON text (its default content
+/// type is `application/json`), unless `encodings` names the property with
+/// a style and explode (its Encoding Object); the layouts are those of
+/// query parameters (`style::push_query`). Values nested below that render
+/// as compact JSON.
 /// Names and values are encoded as the form format has it: a space as `+`,
 /// every other byte outside `A-Z a-z 0-9 * - . _` as `%XX`; the `,` between
 /// the items of a non-exploded value stays raw, and the separator of
@@ -48,7 +49,8 @@ pub fn urlencoded(
             encode_form(&mut out, &member.to_string());
             continue;
         }
-        let (style, explode) = encoding.map_or((Style::Form, true), |&(_, style, explode)| (style, explode));
+        let (style, explode) =
+            encoding.map_or((Style::Form, true), |&(_, style, explode)| (style, explode));
         for pair in query_pairs(name, member, style, explode) {
             if !out.is_empty() {
                 out.push('&');

@@ -10,6 +10,7 @@
 
 pub mod auth;
 pub mod bytes;
+pub mod calls;
 pub mod client;
 pub mod date;
 #[cfg(feature = "dispatch")]

@@ -54,28 +54,6 @@ pub struct Accounts<'a> {
 impl<'a> Accounts<'a> {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
-    /// Retries this call's failed attempts under `policy` instead of the client's.
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
-    pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.options.idempotent = Some(idempotent);
-        self
-    }
-    /// Fails an attempt of this call that takes longer than `timeout`
-    /// (instead of the client's attempt timeout).
-    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.attempt_timeout = Some(timeout);
-        self
-    }
-    /// Fails this call when it has not succeeded after `timeout`, retries
-    /// and waits included (instead of the client's total timeout).
-    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.total_timeout = Some(timeout);
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -83,13 +61,6 @@ impl<'a> Accounts<'a> {
         let client = self.client;
         let request = self.into_request()?;
         client.execute(request).await
-    }
-    /// The HTTP request [`send`](Self::send) would make (method,
-    /// URL, headers, body), built without sending anything and
-    /// without asking for a token: for debugging and tests.
-    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = Clone::clone(self).into_request()?;
-        Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -116,13 +87,9 @@ impl<'a> Accounts<'a> {
         })
     }
 }
-impl<'a> std::future::IntoFuture for Accounts<'a> {
-    type Output = crate::Result<crate::models::FooBar>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::calls::call_builder_common!(
+    Accounts, crate ::models::FooBar, "GET", retried
+);
 /// Calls on the `accounts` resource.
 pub mod accounts_2 {
     /// The `accounts` resource. Get it from the client with `.users().accounts_2()`.
@@ -189,28 +156,6 @@ pub mod accounts_2 {
             self.account_id_2 = Some(value.into());
             self
         }
-        /// Retries this call's failed attempts under `policy` instead of the client's.
-        pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-        /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
-        pub fn idempotent(mut self, idempotent: bool) -> Self {
-            self.options.idempotent = Some(idempotent);
-            self
-        }
-        /// Fails an attempt of this call that takes longer than `timeout`
-        /// (instead of the client's attempt timeout).
-        pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.attempt_timeout = Some(timeout);
-            self
-        }
-        /// Fails this call when it has not succeeded after `timeout`, retries
-        /// and waits included (instead of the client's total timeout).
-        pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.total_timeout = Some(timeout);
-            self
-        }
         /// Sends the call and returns the response body.
         ///
         /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -218,13 +163,6 @@ pub mod accounts_2 {
             let client = self.client;
             let request = self.into_request()?;
             client.execute(request).await
-        }
-        /// The HTTP request [`send`](Self::send) would make (method,
-        /// URL, headers, body), built without sending anything and
-        /// without asking for a token: for debugging and tests.
-        pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-            let request = Clone::clone(self).into_request()?;
-            Ok(self.client.prepare(&request))
         }
         /// Binds and encodes the path, collects the query and serializes the body.
         fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -260,11 +198,7 @@ pub mod accounts_2 {
             })
         }
     }
-    impl<'a> std::future::IntoFuture for Get<'a> {
-        type Output = crate::Result<crate::models::FooBar2>;
-        type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    crate::runtime::calls::call_builder_common!(
+        Get, crate ::models::FooBar2, "GET", retried
+    );
 }

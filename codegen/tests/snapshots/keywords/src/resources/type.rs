@@ -108,28 +108,6 @@ impl<'a> Move<'a> {
         self.standard.fields = Some(value.into());
         self
     }
-    /// Retries this call's failed attempts under `policy` instead of the client's.
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Says whether this call may be sent more than once. A `DELETE` is retried by default; `false` stops that.
-    pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.options.idempotent = Some(idempotent);
-        self
-    }
-    /// Fails an attempt of this call that takes longer than `timeout`
-    /// (instead of the client's attempt timeout).
-    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.attempt_timeout = Some(timeout);
-        self
-    }
-    /// Fails this call when it has not succeeded after `timeout`, retries
-    /// and waits included (instead of the client's total timeout).
-    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.total_timeout = Some(timeout);
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -137,13 +115,6 @@ impl<'a> Move<'a> {
         let client = self.client;
         let request = self.into_request()?;
         client.execute_without_response(request).await
-    }
-    /// The HTTP request [`send`](Self::send) would make (method,
-    /// URL, headers, body), built without sending anything and
-    /// without asking for a token: for debugging and tests.
-    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = Clone::clone(self).into_request()?;
-        Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -183,13 +154,7 @@ impl<'a> Move<'a> {
         })
     }
 }
-impl<'a> std::future::IntoFuture for Move<'a> {
-    type Output = crate::Result<()>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::calls::call_builder_common!(Move, (), "DELETE", retried);
 /// A call to `keywords.type.return`, made by [`Type::return`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Return::send`]). Nothing is sent before that.
@@ -244,28 +209,6 @@ impl<'a> Return<'a> {
         self.standard.fields = Some(value.into());
         self
     }
-    /// Retries this call's failed attempts under `policy` instead of the client's.
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Says that this call may be sent more than once, so failed attempts are retried under the retry policy. A `POST` is not retried by default: a retry after an attempt that reached the service could do the work twice.
-    pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.options.idempotent = Some(idempotent);
-        self
-    }
-    /// Fails an attempt of this call that takes longer than `timeout`
-    /// (instead of the client's attempt timeout).
-    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.attempt_timeout = Some(timeout);
-        self
-    }
-    /// Fails this call when it has not succeeded after `timeout`, retries
-    /// and waits included (instead of the client's total timeout).
-    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.total_timeout = Some(timeout);
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -273,13 +216,6 @@ impl<'a> Return<'a> {
         let client = self.client;
         let request = self.into_request()?;
         client.execute(request).await
-    }
-    /// The HTTP request [`send`](Self::send) would make (method,
-    /// URL, headers, body), built without sending anything and
-    /// without asking for a token: for debugging and tests.
-    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = Clone::clone(self).into_request()?;
-        Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -321,10 +257,6 @@ impl<'a> Return<'a> {
         })
     }
 }
-impl<'a> std::future::IntoFuture for Return<'a> {
-    type Output = crate::Result<crate::models::Self2>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::calls::call_builder_common!(
+    Return, crate ::models::Self2, "POST", not_retried
+);

@@ -215,28 +215,6 @@ impl<'a> Delete<'a> {
         self.standard.key = Some(value.into());
         self
     }
-    /// Retries this call's failed attempts under `policy` instead of the client's.
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Says whether this call may be sent more than once. A `DELETE` is retried by default; `false` stops that.
-    pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.options.idempotent = Some(idempotent);
-        self
-    }
-    /// Fails an attempt of this call that takes longer than `timeout`
-    /// (instead of the client's attempt timeout).
-    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.attempt_timeout = Some(timeout);
-        self
-    }
-    /// Fails this call when it has not succeeded after `timeout`, retries
-    /// and waits included (instead of the client's total timeout).
-    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.total_timeout = Some(timeout);
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -244,13 +222,6 @@ impl<'a> Delete<'a> {
         let client = self.client;
         let request = self.into_request()?;
         client.execute_without_response(request).await
-    }
-    /// The HTTP request [`send`](Self::send) would make (method,
-    /// URL, headers, body), built without sending anything and
-    /// without asking for a token: for debugging and tests.
-    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = Clone::clone(self).into_request()?;
-        Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -278,13 +249,7 @@ impl<'a> Delete<'a> {
         })
     }
 }
-impl<'a> std::future::IntoFuture for Delete<'a> {
-    type Output = crate::Result<()>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::calls::call_builder_common!(Delete, (), "DELETE", retried);
 /// A call to `media.files.get`, made by [`Files::get`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Get::send`]). Nothing is sent before that.
@@ -315,28 +280,6 @@ impl<'a> Get<'a> {
         self.standard.key = Some(value.into());
         self
     }
-    /// Retries this call's failed attempts under `policy` instead of the client's.
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
-    pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.options.idempotent = Some(idempotent);
-        self
-    }
-    /// Fails an attempt of this call that takes longer than `timeout`
-    /// (instead of the client's attempt timeout).
-    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.attempt_timeout = Some(timeout);
-        self
-    }
-    /// Fails this call when it has not succeeded after `timeout`, retries
-    /// and waits included (instead of the client's total timeout).
-    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.total_timeout = Some(timeout);
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -344,13 +287,6 @@ impl<'a> Get<'a> {
         let client = self.client;
         let request = self.into_request()?;
         client.execute(request).await
-    }
-    /// The HTTP request [`send`](Self::send) would make (method,
-    /// URL, headers, body), built without sending anything and
-    /// without asking for a token: for debugging and tests.
-    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = Clone::clone(self).into_request()?;
-        Ok(self.client.prepare(&request))
     }
     /// Downloads the content itself (`alt=media`) instead of the JSON
     /// description, as a stream of chunks.
@@ -398,13 +334,7 @@ impl<'a> Get<'a> {
         })
     }
 }
-impl<'a> std::future::IntoFuture for Get<'a> {
-    type Output = crate::Result<crate::models::File>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::calls::call_builder_common!(Get, crate ::models::File, "GET", retried);
 /// A call to `media.files.insert`, made by [`Files::insert`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Insert::send`]). Nothing is sent before that.
@@ -436,28 +366,6 @@ impl<'a> Insert<'a> {
         self.standard.key = Some(value.into());
         self
     }
-    /// Retries this call's failed attempts under `policy` instead of the client's.
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Says that this call may be sent more than once, so failed attempts are retried under the retry policy. A `POST` is not retried by default: a retry after an attempt that reached the service could do the work twice.
-    pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.options.idempotent = Some(idempotent);
-        self
-    }
-    /// Fails an attempt of this call that takes longer than `timeout`
-    /// (instead of the client's attempt timeout).
-    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.attempt_timeout = Some(timeout);
-        self
-    }
-    /// Fails this call when it has not succeeded after `timeout`, retries
-    /// and waits included (instead of the client's total timeout).
-    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.total_timeout = Some(timeout);
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -465,13 +373,6 @@ impl<'a> Insert<'a> {
         let client = self.client;
         let request = self.into_request()?;
         client.execute(request).await
-    }
-    /// The HTTP request [`send`](Self::send) would make (method,
-    /// URL, headers, body), built without sending anything and
-    /// without asking for a token: for debugging and tests.
-    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = Clone::clone(self).into_request()?;
-        Ok(self.client.prepare(&request))
     }
     /// The largest upload this method accepts, in bytes, when the API says.
     pub const MAX_UPLOAD_BYTES: Option<u64> = Some(10485760u64);
@@ -550,13 +451,9 @@ impl<'a> Insert<'a> {
         })
     }
 }
-impl<'a> std::future::IntoFuture for Insert<'a> {
-    type Output = crate::Result<crate::models::File>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::calls::call_builder_common!(
+    Insert, crate ::models::File, "POST", not_retried
+);
 /// A call to `media.files.list`, made by [`Files::list`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`List::send`]). Nothing is sent before that.
@@ -618,28 +515,6 @@ impl<'a> List<'a> {
         self.standard.key = Some(value.into());
         self
     }
-    /// Retries this call's failed attempts under `policy` instead of the client's.
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
-    pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.options.idempotent = Some(idempotent);
-        self
-    }
-    /// Fails an attempt of this call that takes longer than `timeout`
-    /// (instead of the client's attempt timeout).
-    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.attempt_timeout = Some(timeout);
-        self
-    }
-    /// Fails this call when it has not succeeded after `timeout`, retries
-    /// and waits included (instead of the client's total timeout).
-    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.total_timeout = Some(timeout);
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -647,13 +522,6 @@ impl<'a> List<'a> {
         let client = self.client;
         let request = self.into_request()?;
         client.execute(request).await
-    }
-    /// The HTTP request [`send`](Self::send) would make (method,
-    /// URL, headers, body), built without sending anything and
-    /// without asking for a token: for debugging and tests.
-    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = Clone::clone(self).into_request()?;
-        Ok(self.client.prepare(&request))
     }
     /// The pages of the list, each fetched when asked for: the
     /// first (or the one `page_token` names), then one per
@@ -710,13 +578,9 @@ impl<'a> List<'a> {
         })
     }
 }
-impl<'a> std::future::IntoFuture for List<'a> {
-    type Output = crate::Result<crate::models::FileList>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::calls::call_builder_common!(
+    List, crate ::models::FileList, "GET", retried
+);
 /// The values of `ListOrderBy`.
 ///
 /// Values this version does not know are kept in [`ListOrderBy::UnknownValue`], so newer servers never break this client.
@@ -763,28 +627,6 @@ impl<'a> Touch<'a> {
         self.standard.key = Some(value.into());
         self
     }
-    /// Retries this call's failed attempts under `policy` instead of the client's.
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Says that this call may be sent more than once, so failed attempts are retried under the retry policy. A `POST` is not retried by default: a retry after an attempt that reached the service could do the work twice.
-    pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.options.idempotent = Some(idempotent);
-        self
-    }
-    /// Fails an attempt of this call that takes longer than `timeout`
-    /// (instead of the client's attempt timeout).
-    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.attempt_timeout = Some(timeout);
-        self
-    }
-    /// Fails this call when it has not succeeded after `timeout`, retries
-    /// and waits included (instead of the client's total timeout).
-    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.total_timeout = Some(timeout);
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -792,13 +634,6 @@ impl<'a> Touch<'a> {
         let client = self.client;
         let request = self.into_request()?;
         client.execute(request).await
-    }
-    /// The HTTP request [`send`](Self::send) would make (method,
-    /// URL, headers, body), built without sending anything and
-    /// without asking for a token: for debugging and tests.
-    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = Clone::clone(self).into_request()?;
-        Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -827,10 +662,6 @@ impl<'a> Touch<'a> {
         })
     }
 }
-impl<'a> std::future::IntoFuture for Touch<'a> {
-    type Output = crate::Result<crate::models::File>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::calls::call_builder_common!(
+    Touch, crate ::models::File, "POST", not_retried
+);

@@ -76,28 +76,6 @@ pub mod locations {
     impl<'a> Get<'a> {
         /// The method needs no OAuth scope.
         pub const SCOPES: &'static [crate::Scope] = &[];
-        /// Retries this call's failed attempts under `policy` instead of the client's.
-        pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-        /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
-        pub fn idempotent(mut self, idempotent: bool) -> Self {
-            self.options.idempotent = Some(idempotent);
-            self
-        }
-        /// Fails an attempt of this call that takes longer than `timeout`
-        /// (instead of the client's attempt timeout).
-        pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.attempt_timeout = Some(timeout);
-            self
-        }
-        /// Fails this call when it has not succeeded after `timeout`, retries
-        /// and waits included (instead of the client's total timeout).
-        pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.total_timeout = Some(timeout);
-            self
-        }
         /// Sends the call and returns the response body.
         ///
         /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -105,13 +83,6 @@ pub mod locations {
             let client = self.client;
             let request = self.into_request()?;
             client.execute(request).await
-        }
-        /// The HTTP request [`send`](Self::send) would make (method,
-        /// URL, headers, body), built without sending anything and
-        /// without asking for a token: for debugging and tests.
-        pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-            let request = Clone::clone(self).into_request()?;
-            Ok(self.client.prepare(&request))
         }
         /// Binds and encodes the path, collects the query and serializes the body.
         fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -156,13 +127,9 @@ pub mod locations {
             })
         }
     }
-    impl<'a> std::future::IntoFuture for Get<'a> {
-        type Output = crate::Result<crate::models::Empty>;
-        type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    crate::runtime::calls::call_builder_common!(
+        Get, crate ::models::Empty, "GET", retried
+    );
     /// Calls on the `instances` resource.
     pub mod instances {
         /// The `instances` resource. Get it from the client with `.projects().locations().instances()`.
@@ -267,28 +234,6 @@ pub mod locations {
                 self.instance_id = Some(value.into());
                 self
             }
-            /// Retries this call's failed attempts under `policy` instead of the client's.
-            pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-                self.options.retry = Some(policy);
-                self
-            }
-            /// Says that this call may be sent more than once, so failed attempts are retried under the retry policy. A `POST` is not retried by default: a retry after an attempt that reached the service could do the work twice.
-            pub fn idempotent(mut self, idempotent: bool) -> Self {
-                self.options.idempotent = Some(idempotent);
-                self
-            }
-            /// Fails an attempt of this call that takes longer than `timeout`
-            /// (instead of the client's attempt timeout).
-            pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.options.attempt_timeout = Some(timeout);
-                self
-            }
-            /// Fails this call when it has not succeeded after `timeout`, retries
-            /// and waits included (instead of the client's total timeout).
-            pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.options.total_timeout = Some(timeout);
-                self
-            }
             /// Sends the call and returns the response body.
             ///
             /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -296,13 +241,6 @@ pub mod locations {
                 let client = self.client;
                 let request = self.into_request()?;
                 client.execute(request).await
-            }
-            /// The HTTP request [`send`](Self::send) would make (method,
-            /// URL, headers, body), built without sending anything and
-            /// without asking for a token: for debugging and tests.
-            pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-                let request = Clone::clone(self).into_request()?;
-                Ok(self.client.prepare(&request))
             }
             /// Binds and encodes the path, collects the query and serializes the body.
             fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -352,13 +290,9 @@ pub mod locations {
                 })
             }
         }
-        impl<'a> std::future::IntoFuture for Create<'a> {
-            type Output = crate::Result<crate::models::Instance>;
-            type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
-            }
-        }
+        crate::runtime::calls::call_builder_common!(
+            Create, crate ::models::Instance, "POST", not_retried
+        );
         /// A call to `nested.projects.locations.instances.delete`, made by [`Instances::delete`].
         ///
         /// Set optional parameters with its methods, then `.await` it (or call [`Delete::send`]). Nothing is sent before that.
@@ -375,28 +309,6 @@ pub mod locations {
         impl<'a> Delete<'a> {
             /// The method needs no OAuth scope.
             pub const SCOPES: &'static [crate::Scope] = &[];
-            /// Retries this call's failed attempts under `policy` instead of the client's.
-            pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-                self.options.retry = Some(policy);
-                self
-            }
-            /// Says whether this call may be sent more than once. A `DELETE` is retried by default; `false` stops that.
-            pub fn idempotent(mut self, idempotent: bool) -> Self {
-                self.options.idempotent = Some(idempotent);
-                self
-            }
-            /// Fails an attempt of this call that takes longer than `timeout`
-            /// (instead of the client's attempt timeout).
-            pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.options.attempt_timeout = Some(timeout);
-                self
-            }
-            /// Fails this call when it has not succeeded after `timeout`, retries
-            /// and waits included (instead of the client's total timeout).
-            pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.options.total_timeout = Some(timeout);
-                self
-            }
             /// Sends the call and returns the response body.
             ///
             /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -404,13 +316,6 @@ pub mod locations {
                 let client = self.client;
                 let request = self.into_request()?;
                 client.execute_without_response(request).await
-            }
-            /// The HTTP request [`send`](Self::send) would make (method,
-            /// URL, headers, body), built without sending anything and
-            /// without asking for a token: for debugging and tests.
-            pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-                let request = Clone::clone(self).into_request()?;
-                Ok(self.client.prepare(&request))
             }
             /// Binds and encodes the path, collects the query and serializes the body.
             fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -457,12 +362,6 @@ pub mod locations {
                 })
             }
         }
-        impl<'a> std::future::IntoFuture for Delete<'a> {
-            type Output = crate::Result<()>;
-            type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
-            }
-        }
+        crate::runtime::calls::call_builder_common!(Delete, (), "DELETE", retried);
     }
 }

@@ -302,28 +302,6 @@ pub struct CreatePet<'a> {
 impl<'a> CreatePet<'a> {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
-    /// Retries this call's failed attempts under `policy` instead of the client's.
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Says that this call may be sent more than once, so failed attempts are retried under the retry policy. A `POST` is not retried by default: a retry after an attempt that reached the service could do the work twice.
-    pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.options.idempotent = Some(idempotent);
-        self
-    }
-    /// Fails an attempt of this call that takes longer than `timeout`
-    /// (instead of the client's attempt timeout).
-    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.attempt_timeout = Some(timeout);
-        self
-    }
-    /// Fails this call when it has not succeeded after `timeout`, retries
-    /// and waits included (instead of the client's total timeout).
-    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.total_timeout = Some(timeout);
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -331,13 +309,6 @@ impl<'a> CreatePet<'a> {
         let client = self.client;
         let request = self.into_request()?;
         client.execute(request).await
-    }
-    /// The HTTP request [`send`](Self::send) would make (method,
-    /// URL, headers, body), built without sending anything and
-    /// without asking for a token: for debugging and tests.
-    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = Clone::clone(self).into_request()?;
-        Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -365,13 +336,9 @@ impl<'a> CreatePet<'a> {
         })
     }
 }
-impl<'a> std::future::IntoFuture for CreatePet<'a> {
-    type Output = crate::Result<crate::models::Pet>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::calls::call_builder_common!(
+    CreatePet, crate ::models::Pet, "POST", not_retried
+);
 /// A call to `findInShelter`, made by [`Pets::find_in_shelter`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`FindInShelter::send`]). Nothing is sent before that.
@@ -388,28 +355,6 @@ pub struct FindInShelter<'a> {
 impl<'a> FindInShelter<'a> {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
-    /// Retries this call's failed attempts under `policy` instead of the client's.
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
-    pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.options.idempotent = Some(idempotent);
-        self
-    }
-    /// Fails an attempt of this call that takes longer than `timeout`
-    /// (instead of the client's attempt timeout).
-    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.attempt_timeout = Some(timeout);
-        self
-    }
-    /// Fails this call when it has not succeeded after `timeout`, retries
-    /// and waits included (instead of the client's total timeout).
-    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.total_timeout = Some(timeout);
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -417,13 +362,6 @@ impl<'a> FindInShelter<'a> {
         let client = self.client;
         let request = self.into_request()?;
         client.execute(request).await
-    }
-    /// The HTTP request [`send`](Self::send) would make (method,
-    /// URL, headers, body), built without sending anything and
-    /// without asking for a token: for debugging and tests.
-    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = Clone::clone(self).into_request()?;
-        Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -495,13 +433,9 @@ impl<'a> FindInShelter<'a> {
         })
     }
 }
-impl<'a> std::future::IntoFuture for FindInShelter<'a> {
-    type Output = crate::Result<Vec<crate::models::Pet>>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::calls::call_builder_common!(
+    FindInShelter, Vec < crate ::models::Pet >, "GET", retried
+);
 /// A call to `getNickname`, made by [`Pets::get_nickname`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`GetNickname::send`]). Nothing is sent before that.
@@ -516,28 +450,6 @@ pub struct GetNickname<'a> {
 impl<'a> GetNickname<'a> {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
-    /// Retries this call's failed attempts under `policy` instead of the client's.
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
-    pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.options.idempotent = Some(idempotent);
-        self
-    }
-    /// Fails an attempt of this call that takes longer than `timeout`
-    /// (instead of the client's attempt timeout).
-    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.attempt_timeout = Some(timeout);
-        self
-    }
-    /// Fails this call when it has not succeeded after `timeout`, retries
-    /// and waits included (instead of the client's total timeout).
-    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.total_timeout = Some(timeout);
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -545,13 +457,6 @@ impl<'a> GetNickname<'a> {
         let client = self.client;
         let request = self.into_request()?;
         client.execute(request).await
-    }
-    /// The HTTP request [`send`](Self::send) would make (method,
-    /// URL, headers, body), built without sending anything and
-    /// without asking for a token: for debugging and tests.
-    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = Clone::clone(self).into_request()?;
-        Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -580,13 +485,9 @@ impl<'a> GetNickname<'a> {
         })
     }
 }
-impl<'a> std::future::IntoFuture for GetNickname<'a> {
-    type Output = crate::Result<crate::models::Nickname>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::calls::call_builder_common!(
+    GetNickname, crate ::models::Nickname, "GET", retried
+);
 /// A call to `getOwner`, made by [`Pets::get_owner`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`GetOwner::send`]). Nothing is sent before that.
@@ -601,28 +502,6 @@ pub struct GetOwner<'a> {
 impl<'a> GetOwner<'a> {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
-    /// Retries this call's failed attempts under `policy` instead of the client's.
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
-    pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.options.idempotent = Some(idempotent);
-        self
-    }
-    /// Fails an attempt of this call that takes longer than `timeout`
-    /// (instead of the client's attempt timeout).
-    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.attempt_timeout = Some(timeout);
-        self
-    }
-    /// Fails this call when it has not succeeded after `timeout`, retries
-    /// and waits included (instead of the client's total timeout).
-    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.total_timeout = Some(timeout);
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -630,13 +509,6 @@ impl<'a> GetOwner<'a> {
         let client = self.client;
         let request = self.into_request()?;
         client.execute(request).await
-    }
-    /// The HTTP request [`send`](Self::send) would make (method,
-    /// URL, headers, body), built without sending anything and
-    /// without asking for a token: for debugging and tests.
-    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = Clone::clone(self).into_request()?;
-        Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -665,13 +537,9 @@ impl<'a> GetOwner<'a> {
         })
     }
 }
-impl<'a> std::future::IntoFuture for GetOwner<'a> {
-    type Output = crate::Result<crate::models::Owner>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::calls::call_builder_common!(
+    GetOwner, crate ::models::Owner, "GET", retried
+);
 /// A call to `getPet`, made by [`Pets::get_pet`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`GetPet::send`]). Nothing is sent before that.
@@ -702,28 +570,6 @@ impl<'a> GetPet<'a> {
         self.session = Some(value.into());
         self
     }
-    /// Retries this call's failed attempts under `policy` instead of the client's.
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
-    pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.options.idempotent = Some(idempotent);
-        self
-    }
-    /// Fails an attempt of this call that takes longer than `timeout`
-    /// (instead of the client's attempt timeout).
-    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.attempt_timeout = Some(timeout);
-        self
-    }
-    /// Fails this call when it has not succeeded after `timeout`, retries
-    /// and waits included (instead of the client's total timeout).
-    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.total_timeout = Some(timeout);
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -731,13 +577,6 @@ impl<'a> GetPet<'a> {
         let client = self.client;
         let request = self.into_request()?;
         client.execute(request).await
-    }
-    /// The HTTP request [`send`](Self::send) would make (method,
-    /// URL, headers, body), built without sending anything and
-    /// without asking for a token: for debugging and tests.
-    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = Clone::clone(self).into_request()?;
-        Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -793,13 +632,7 @@ impl<'a> GetPet<'a> {
         })
     }
 }
-impl<'a> std::future::IntoFuture for GetPet<'a> {
-    type Output = crate::Result<crate::models::Pet>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::calls::call_builder_common!(GetPet, crate ::models::Pet, "GET", retried);
 /// A call to `listPets`, made by [`Pets::list_pets`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`ListPets::send`]). Nothing is sent before that.
@@ -871,28 +704,6 @@ impl<'a> ListPets<'a> {
         self.order = Some(value);
         self
     }
-    /// Retries this call's failed attempts under `policy` instead of the client's.
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
-    pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.options.idempotent = Some(idempotent);
-        self
-    }
-    /// Fails an attempt of this call that takes longer than `timeout`
-    /// (instead of the client's attempt timeout).
-    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.attempt_timeout = Some(timeout);
-        self
-    }
-    /// Fails this call when it has not succeeded after `timeout`, retries
-    /// and waits included (instead of the client's total timeout).
-    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.total_timeout = Some(timeout);
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -900,13 +711,6 @@ impl<'a> ListPets<'a> {
         let client = self.client;
         let request = self.into_request()?;
         client.execute(request).await
-    }
-    /// The HTTP request [`send`](Self::send) would make (method,
-    /// URL, headers, body), built without sending anything and
-    /// without asking for a token: for debugging and tests.
-    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = Clone::clone(self).into_request()?;
-        Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -989,13 +793,9 @@ impl<'a> ListPets<'a> {
         })
     }
 }
-impl<'a> std::future::IntoFuture for ListPets<'a> {
-    type Output = crate::Result<Vec<crate::models::Pet>>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::calls::call_builder_common!(
+    ListPets, Vec < crate ::models::Pet >, "GET", retried
+);
 /// The values of `ListPetsOrder`.
 ///
 /// Values this version does not know are kept in [`ListPetsOrder::UnknownValue`], so newer servers never break this client.
@@ -1035,28 +835,6 @@ impl<'a> UpdatePet<'a> {
         self.options.content_type = Some(content_type);
         self
     }
-    /// Retries this call's failed attempts under `policy` instead of the client's.
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Says whether this call may be sent more than once. A `PUT` is retried by default; `false` stops that.
-    pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.options.idempotent = Some(idempotent);
-        self
-    }
-    /// Fails an attempt of this call that takes longer than `timeout`
-    /// (instead of the client's attempt timeout).
-    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.attempt_timeout = Some(timeout);
-        self
-    }
-    /// Fails this call when it has not succeeded after `timeout`, retries
-    /// and waits included (instead of the client's total timeout).
-    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.total_timeout = Some(timeout);
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -1064,13 +842,6 @@ impl<'a> UpdatePet<'a> {
         let client = self.client;
         let request = self.into_request()?;
         client.execute(request).await
-    }
-    /// The HTTP request [`send`](Self::send) would make (method,
-    /// URL, headers, body), built without sending anything and
-    /// without asking for a token: for debugging and tests.
-    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = Clone::clone(self).into_request()?;
-        Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -1143,10 +914,6 @@ impl<'a> UpdatePet<'a> {
         })
     }
 }
-impl<'a> std::future::IntoFuture for UpdatePet<'a> {
-    type Output = crate::Result<crate::models::Pet>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::calls::call_builder_common!(
+    UpdatePet, crate ::models::Pet, "PUT", retried
+);

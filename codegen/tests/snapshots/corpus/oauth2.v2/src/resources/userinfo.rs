@@ -93,28 +93,6 @@ impl<'a> Get<'a> {
         self.standard.user_ip = Some(value.into());
         self
     }
-    /// Retries this call's failed attempts under `policy` instead of the client's.
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
-    pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.options.idempotent = Some(idempotent);
-        self
-    }
-    /// Fails an attempt of this call that takes longer than `timeout`
-    /// (instead of the client's attempt timeout).
-    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.attempt_timeout = Some(timeout);
-        self
-    }
-    /// Fails this call when it has not succeeded after `timeout`, retries
-    /// and waits included (instead of the client's total timeout).
-    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.total_timeout = Some(timeout);
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -122,13 +100,6 @@ impl<'a> Get<'a> {
         let client = self.client;
         let request = self.into_request()?;
         client.execute(request).await
-    }
-    /// The HTTP request [`send`](Self::send) would make (method,
-    /// URL, headers, body), built without sending anything and
-    /// without asking for a token: for debugging and tests.
-    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = Clone::clone(self).into_request()?;
-        Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -155,13 +126,9 @@ impl<'a> Get<'a> {
         })
     }
 }
-impl<'a> std::future::IntoFuture for Get<'a> {
-    type Output = crate::Result<crate::models::Userinfo>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::calls::call_builder_common!(
+    Get, crate ::models::Userinfo, "GET", retried
+);
 /// Calls on the `v2` resource.
 pub mod v2 {
     /// The `v2` resource. Get it from the client with `.userinfo().v2()`.
@@ -268,28 +235,6 @@ pub mod v2 {
                 self.standard.user_ip = Some(value.into());
                 self
             }
-            /// Retries this call's failed attempts under `policy` instead of the client's.
-            pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-                self.options.retry = Some(policy);
-                self
-            }
-            /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
-            pub fn idempotent(mut self, idempotent: bool) -> Self {
-                self.options.idempotent = Some(idempotent);
-                self
-            }
-            /// Fails an attempt of this call that takes longer than `timeout`
-            /// (instead of the client's attempt timeout).
-            pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.options.attempt_timeout = Some(timeout);
-                self
-            }
-            /// Fails this call when it has not succeeded after `timeout`, retries
-            /// and waits included (instead of the client's total timeout).
-            pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.options.total_timeout = Some(timeout);
-                self
-            }
             /// Sends the call and returns the response body.
             ///
             /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -297,13 +242,6 @@ pub mod v2 {
                 let client = self.client;
                 let request = self.into_request()?;
                 client.execute(request).await
-            }
-            /// The HTTP request [`send`](Self::send) would make (method,
-            /// URL, headers, body), built without sending anything and
-            /// without asking for a token: for debugging and tests.
-            pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-                let request = Clone::clone(self).into_request()?;
-                Ok(self.client.prepare(&request))
             }
             /// Binds and encodes the path, collects the query and serializes the body.
             fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -330,12 +268,8 @@ pub mod v2 {
                 })
             }
         }
-        impl<'a> std::future::IntoFuture for Get<'a> {
-            type Output = crate::Result<crate::models::Userinfo>;
-            type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
-            }
-        }
+        crate::runtime::calls::call_builder_common!(
+            Get, crate ::models::Userinfo, "GET", retried
+        );
     }
 }

@@ -380,28 +380,6 @@ impl<'a> Clear<'a> {
         self.standard.quota_user = Some(value.into());
         self
     }
-    /// Retries this call's failed attempts under `policy` instead of the client's.
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Says that this call may be sent more than once, so failed attempts are retried under the retry policy. A `POST` is not retried by default: a retry after an attempt that reached the service could do the work twice.
-    pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.options.idempotent = Some(idempotent);
-        self
-    }
-    /// Fails an attempt of this call that takes longer than `timeout`
-    /// (instead of the client's attempt timeout).
-    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.attempt_timeout = Some(timeout);
-        self
-    }
-    /// Fails this call when it has not succeeded after `timeout`, retries
-    /// and waits included (instead of the client's total timeout).
-    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.total_timeout = Some(timeout);
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -409,13 +387,6 @@ impl<'a> Clear<'a> {
         let client = self.client;
         let request = self.into_request()?;
         client.execute_without_response(request).await
-    }
-    /// The HTTP request [`send`](Self::send) would make (method,
-    /// URL, headers, body), built without sending anything and
-    /// without asking for a token: for debugging and tests.
-    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = Clone::clone(self).into_request()?;
-        Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -449,13 +420,7 @@ impl<'a> Clear<'a> {
         })
     }
 }
-impl<'a> std::future::IntoFuture for Clear<'a> {
-    type Output = crate::Result<()>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::calls::call_builder_common!(Clear, (), "POST", not_retried);
 /// A call to `tasks.tasks.delete`, made by [`Tasks::delete`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Delete::send`]). Nothing is sent before that.
@@ -508,28 +473,6 @@ impl<'a> Delete<'a> {
         self.standard.quota_user = Some(value.into());
         self
     }
-    /// Retries this call's failed attempts under `policy` instead of the client's.
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Says whether this call may be sent more than once. A `DELETE` is retried by default; `false` stops that.
-    pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.options.idempotent = Some(idempotent);
-        self
-    }
-    /// Fails an attempt of this call that takes longer than `timeout`
-    /// (instead of the client's attempt timeout).
-    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.attempt_timeout = Some(timeout);
-        self
-    }
-    /// Fails this call when it has not succeeded after `timeout`, retries
-    /// and waits included (instead of the client's total timeout).
-    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.total_timeout = Some(timeout);
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -537,13 +480,6 @@ impl<'a> Delete<'a> {
         let client = self.client;
         let request = self.into_request()?;
         client.execute_without_response(request).await
-    }
-    /// The HTTP request [`send`](Self::send) would make (method,
-    /// URL, headers, body), built without sending anything and
-    /// without asking for a token: for debugging and tests.
-    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = Clone::clone(self).into_request()?;
-        Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -578,13 +514,7 @@ impl<'a> Delete<'a> {
         })
     }
 }
-impl<'a> std::future::IntoFuture for Delete<'a> {
-    type Output = crate::Result<()>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::calls::call_builder_common!(Delete, (), "DELETE", retried);
 /// A call to `tasks.tasks.get`, made by [`Tasks::get`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Get::send`]). Nothing is sent before that.
@@ -635,28 +565,6 @@ impl<'a> Get<'a> {
         self.standard.quota_user = Some(value.into());
         self
     }
-    /// Retries this call's failed attempts under `policy` instead of the client's.
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
-    pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.options.idempotent = Some(idempotent);
-        self
-    }
-    /// Fails an attempt of this call that takes longer than `timeout`
-    /// (instead of the client's attempt timeout).
-    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.attempt_timeout = Some(timeout);
-        self
-    }
-    /// Fails this call when it has not succeeded after `timeout`, retries
-    /// and waits included (instead of the client's total timeout).
-    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.total_timeout = Some(timeout);
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -664,13 +572,6 @@ impl<'a> Get<'a> {
         let client = self.client;
         let request = self.into_request()?;
         client.execute(request).await
-    }
-    /// The HTTP request [`send`](Self::send) would make (method,
-    /// URL, headers, body), built without sending anything and
-    /// without asking for a token: for debugging and tests.
-    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = Clone::clone(self).into_request()?;
-        Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -705,13 +606,7 @@ impl<'a> Get<'a> {
         })
     }
 }
-impl<'a> std::future::IntoFuture for Get<'a> {
-    type Output = crate::Result<crate::models::Task>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::calls::call_builder_common!(Get, crate ::models::Task, "GET", retried);
 /// A call to `tasks.tasks.insert`, made by [`Tasks::insert`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Insert::send`]). Nothing is sent before that.
@@ -780,28 +675,6 @@ impl<'a> Insert<'a> {
         self.standard.quota_user = Some(value.into());
         self
     }
-    /// Retries this call's failed attempts under `policy` instead of the client's.
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Says that this call may be sent more than once, so failed attempts are retried under the retry policy. A `POST` is not retried by default: a retry after an attempt that reached the service could do the work twice.
-    pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.options.idempotent = Some(idempotent);
-        self
-    }
-    /// Fails an attempt of this call that takes longer than `timeout`
-    /// (instead of the client's attempt timeout).
-    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.attempt_timeout = Some(timeout);
-        self
-    }
-    /// Fails this call when it has not succeeded after `timeout`, retries
-    /// and waits included (instead of the client's total timeout).
-    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.total_timeout = Some(timeout);
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -809,13 +682,6 @@ impl<'a> Insert<'a> {
         let client = self.client;
         let request = self.into_request()?;
         client.execute(request).await
-    }
-    /// The HTTP request [`send`](Self::send) would make (method,
-    /// URL, headers, body), built without sending anything and
-    /// without asking for a token: for debugging and tests.
-    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = Clone::clone(self).into_request()?;
-        Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -856,13 +722,9 @@ impl<'a> Insert<'a> {
         })
     }
 }
-impl<'a> std::future::IntoFuture for Insert<'a> {
-    type Output = crate::Result<crate::models::Task>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::calls::call_builder_common!(
+    Insert, crate ::models::Task, "POST", not_retried
+);
 /// A call to `tasks.tasks.list`, made by [`Tasks::list`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`List::send`]). Nothing is sent before that.
@@ -1000,28 +862,6 @@ impl<'a> List<'a> {
         self.standard.quota_user = Some(value.into());
         self
     }
-    /// Retries this call's failed attempts under `policy` instead of the client's.
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Says whether this call may be sent more than once. A `GET` is retried by default; `false` stops that.
-    pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.options.idempotent = Some(idempotent);
-        self
-    }
-    /// Fails an attempt of this call that takes longer than `timeout`
-    /// (instead of the client's attempt timeout).
-    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.attempt_timeout = Some(timeout);
-        self
-    }
-    /// Fails this call when it has not succeeded after `timeout`, retries
-    /// and waits included (instead of the client's total timeout).
-    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.total_timeout = Some(timeout);
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -1029,13 +869,6 @@ impl<'a> List<'a> {
         let client = self.client;
         let request = self.into_request()?;
         client.execute(request).await
-    }
-    /// The HTTP request [`send`](Self::send) would make (method,
-    /// URL, headers, body), built without sending anything and
-    /// without asking for a token: for debugging and tests.
-    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = Clone::clone(self).into_request()?;
-        Ok(self.client.prepare(&request))
     }
     /// The pages of the list, each fetched when asked for: the
     /// first (or the one `page_token` names), then one per
@@ -1117,13 +950,7 @@ impl<'a> List<'a> {
         })
     }
 }
-impl<'a> std::future::IntoFuture for List<'a> {
-    type Output = crate::Result<crate::models::Tasks>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::calls::call_builder_common!(List, crate ::models::Tasks, "GET", retried);
 /// A call to `tasks.tasks.move`, made by [`Tasks::move`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Move::send`]). Nothing is sent before that.
@@ -1200,28 +1027,6 @@ impl<'a> Move<'a> {
         self.standard.quota_user = Some(value.into());
         self
     }
-    /// Retries this call's failed attempts under `policy` instead of the client's.
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Says that this call may be sent more than once, so failed attempts are retried under the retry policy. A `POST` is not retried by default: a retry after an attempt that reached the service could do the work twice.
-    pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.options.idempotent = Some(idempotent);
-        self
-    }
-    /// Fails an attempt of this call that takes longer than `timeout`
-    /// (instead of the client's attempt timeout).
-    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.attempt_timeout = Some(timeout);
-        self
-    }
-    /// Fails this call when it has not succeeded after `timeout`, retries
-    /// and waits included (instead of the client's total timeout).
-    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.total_timeout = Some(timeout);
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -1229,13 +1034,6 @@ impl<'a> Move<'a> {
         let client = self.client;
         let request = self.into_request()?;
         client.execute(request).await
-    }
-    /// The HTTP request [`send`](Self::send) would make (method,
-    /// URL, headers, body), built without sending anything and
-    /// without asking for a token: for debugging and tests.
-    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = Clone::clone(self).into_request()?;
-        Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -1280,13 +1078,9 @@ impl<'a> Move<'a> {
         })
     }
 }
-impl<'a> std::future::IntoFuture for Move<'a> {
-    type Output = crate::Result<crate::models::Task>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::calls::call_builder_common!(
+    Move, crate ::models::Task, "POST", not_retried
+);
 /// A call to `tasks.tasks.patch`, made by [`Tasks::patch`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Patch::send`]). Nothing is sent before that.
@@ -1340,28 +1134,6 @@ impl<'a> Patch<'a> {
         self.standard.quota_user = Some(value.into());
         self
     }
-    /// Retries this call's failed attempts under `policy` instead of the client's.
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Says that this call may be sent more than once, so failed attempts are retried under the retry policy. A `PATCH` is not retried by default: a retry after an attempt that reached the service could do the work twice.
-    pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.options.idempotent = Some(idempotent);
-        self
-    }
-    /// Fails an attempt of this call that takes longer than `timeout`
-    /// (instead of the client's attempt timeout).
-    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.attempt_timeout = Some(timeout);
-        self
-    }
-    /// Fails this call when it has not succeeded after `timeout`, retries
-    /// and waits included (instead of the client's total timeout).
-    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.total_timeout = Some(timeout);
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -1369,13 +1141,6 @@ impl<'a> Patch<'a> {
         let client = self.client;
         let request = self.into_request()?;
         client.execute(request).await
-    }
-    /// The HTTP request [`send`](Self::send) would make (method,
-    /// URL, headers, body), built without sending anything and
-    /// without asking for a token: for debugging and tests.
-    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = Clone::clone(self).into_request()?;
-        Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -1411,13 +1176,9 @@ impl<'a> Patch<'a> {
         })
     }
 }
-impl<'a> std::future::IntoFuture for Patch<'a> {
-    type Output = crate::Result<crate::models::Task>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::calls::call_builder_common!(
+    Patch, crate ::models::Task, "PATCH", not_retried
+);
 /// A call to `tasks.tasks.update`, made by [`Tasks::update`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Update::send`]). Nothing is sent before that.
@@ -1471,28 +1232,6 @@ impl<'a> Update<'a> {
         self.standard.quota_user = Some(value.into());
         self
     }
-    /// Retries this call's failed attempts under `policy` instead of the client's.
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Says whether this call may be sent more than once. A `PUT` is retried by default; `false` stops that.
-    pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.options.idempotent = Some(idempotent);
-        self
-    }
-    /// Fails an attempt of this call that takes longer than `timeout`
-    /// (instead of the client's attempt timeout).
-    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.attempt_timeout = Some(timeout);
-        self
-    }
-    /// Fails this call when it has not succeeded after `timeout`, retries
-    /// and waits included (instead of the client's total timeout).
-    pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.total_timeout = Some(timeout);
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -1500,13 +1239,6 @@ impl<'a> Update<'a> {
         let client = self.client;
         let request = self.into_request()?;
         client.execute(request).await
-    }
-    /// The HTTP request [`send`](Self::send) would make (method,
-    /// URL, headers, body), built without sending anything and
-    /// without asking for a token: for debugging and tests.
-    pub fn dry_run(&self) -> crate::Result<crate::HttpRequest> {
-        let request = Clone::clone(self).into_request()?;
-        Ok(self.client.prepare(&request))
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -1542,10 +1274,6 @@ impl<'a> Update<'a> {
         })
     }
 }
-impl<'a> std::future::IntoFuture for Update<'a> {
-    type Output = crate::Result<crate::models::Task>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::calls::call_builder_common!(
+    Update, crate ::models::Task, "PUT", retried
+);

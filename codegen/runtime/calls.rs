@@ -1,0 +1,74 @@
+//! What every generated call builder has in common, written once: its
+//! per-call retry and timeout setters, `dry_run`, and `.await`.
+//!
+//! The generated code invokes [`call_builder_common!`] for each builder
+//! instead of repeating the same items in full, which keeps crates with
+//! thousands of methods small and quick to build; rustdoc shows the
+//! methods on each builder all the same.
+
+/// The shared methods of the call builder `$builder<'a>` (which has
+/// `options: CallOptions` and `into_request`), whose `send` returns
+/// `$response`; `$verb` and whether the verb is retried by default
+/// (`retried`/`not_retried`) choose the words of `idempotent`'s docs.
+macro_rules! call_builder_common {
+    ($builder:ident, $response:ty, $verb:literal, retried) => {
+        $crate::runtime::calls::call_builder_common!(@items $builder, $response,
+            concat!("Says whether this call may be sent more than once. A `", $verb,
+                    "` is retried by default; `false` stops that."));
+    };
+    ($builder:ident, $response:ty, $verb:literal, not_retried) => {
+        $crate::runtime::calls::call_builder_common!(@items $builder, $response,
+            concat!("Says that this call may be sent more than once, so failed attempts are \
+                     retried under the retry policy. A `", $verb, "` is not retried by default: \
+                     a retry after an attempt that reached the service could do the work twice."));
+    };
+    (@items $builder:ident, $response:ty, $idempotent_doc:expr) => {
+        impl<'a> $builder<'a> {
+            /// Retries this call's failed attempts under `policy` instead of the client's.
+            pub fn retry_policy(mut self, policy: $crate::RetryPolicy) -> Self {
+                self.options.retry = Some(policy);
+                self
+            }
+
+            #[doc = $idempotent_doc]
+            pub fn idempotent(mut self, idempotent: bool) -> Self {
+                self.options.idempotent = Some(idempotent);
+                self
+            }
+
+            /// Fails an attempt of this call that takes longer than `timeout`
+            /// (instead of the client's attempt timeout).
+            pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.attempt_timeout = Some(timeout);
+                self
+            }
+
+            /// Fails this call when it has not succeeded after `timeout`, retries
+            /// and waits included (instead of the client's total timeout).
+            pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.total_timeout = Some(timeout);
+                self
+            }
+
+            /// The HTTP request [`send`](Self::send) would make (method,
+            /// URL, headers, body), built without sending anything and
+            /// without asking for a token: for debugging and tests.
+            pub fn dry_run(&self) -> $crate::Result<$crate::HttpRequest> {
+                let request = Clone::clone(self).into_request()?;
+                Ok(self.client.prepare(&request))
+            }
+        }
+
+        impl<'a> std::future::IntoFuture for $builder<'a> {
+            type Output = $crate::Result<$response>;
+            type IntoFuture = $crate::BoxFuture<'a, Self::Output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    };
+}
+
+#[allow(unused_imports)] // An API may have no method.
+pub(crate) use call_builder_common;
