@@ -10,6 +10,7 @@
 /// `options: CallOptions` and `into_request`), whose `send` returns
 /// `$response`; `$verb` and whether the verb is retried by default
 /// (`retried`/`not_retried`) choose the words of `idempotent`'s docs.
+#[allow(unused_macros)] // An API may have no method.
 macro_rules! call_builder_common {
     ($builder:ident, $response:ty, $verb:literal, retried) => {
         $crate::runtime::calls::call_builder_common!(@items $builder, $response,

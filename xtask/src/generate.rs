@@ -85,7 +85,7 @@ pub fn run(
     let spec = spec::read(spec_path)?;
     let crate_name = match crate_name {
         Some(name) => name.to_owned(),
-        None => default_crate_name(&spec.name, &spec.version),
+        None => spec_crate_name(&spec),
     };
     let files = spec.generate(&settings(&spec, &crate_name, true))?;
     refuse_foreign_crate(out)?;
@@ -112,8 +112,31 @@ pub fn settings(spec: &Spec, crate_name: &str, standalone: bool) -> CrateSetting
 /// `google-<name>-<version>`, lowercased, with anything but ASCII letters,
 /// digits and `-` turned into `-`.
 pub fn default_crate_name(name: &str, version: &str) -> String {
-    format!("google-{name}-{version}")
-        .to_lowercase()
+    sanitize(&format!("google-{name}-{version}"))
+}
+
+/// The default package name of a spec's crate: `google-<name>-<version>`
+/// for a Discovery document, `<name>-<version>` for an OpenAPI one (whose
+/// API need not be Google's; its name is `x-serviceName` or its title).
+pub fn spec_crate_name(spec: &Spec) -> String {
+    match spec.format {
+        codegen::input::Format::Discovery => default_crate_name(&spec.name, &spec.version),
+        _ => {
+            let name = sanitize(&format!("{}-{}", spec.name, spec.version));
+            let name = name.trim_matches('-');
+            // A package name may not start with a digit.
+            if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                name.to_owned()
+            } else {
+                format!("api-{name}").trim_end_matches('-').to_owned()
+            }
+        }
+    }
+}
+
+/// Lower-case, with anything but ASCII letters, digits and `-` as `-`.
+fn sanitize(name: &str) -> String {
+    name.to_lowercase()
         .chars()
         .map(|c| {
             if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' {

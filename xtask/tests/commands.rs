@@ -360,3 +360,67 @@ fn regen_summarizes_what_an_update_changes_in_api_terms() {
     assert!(text(&third.stdout).contains("out: up to date"));
     assert!(!text(&third.stdout).contains("API:"));
 }
+
+#[test]
+fn generate_reads_openapi_yaml_with_references_to_other_files() {
+    let dir = scratch("generate-openapi");
+    std::fs::create_dir_all(dir.join("spec/shared")).unwrap();
+    std::fs::write(
+        dir.join("spec/api.yaml"),
+        "openapi: 3.1.0\ninfo: {title: Tiny Shop, version: 2.1.0}\nservers: [{url: 'https://shop.example.com/v2'}]\n\
+         paths:\n  /items/{id}:\n    get:\n      operationId: getItem\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      \
+         responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: 'shared/item.yaml#/Item'}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("spec/shared/item.yaml"),
+        "Item:\n  type: object\n  properties:\n    id: {type: string}\n",
+    )
+    .unwrap();
+    let out = dir.join("crate");
+    let spec = dir.join("spec/api.yaml");
+    let output = xtask_in(
+        &dir,
+        &[
+            "generate",
+            spec.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains("name = \"tiny-shop-2-1-0\""),
+        "{manifest}"
+    );
+    let models = std::fs::read_to_string(out.join("src/models.rs")).unwrap();
+    assert!(
+        models.contains("pub struct Item"),
+        "the schema of the other file is a model"
+    );
+    let lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
+    assert!(
+        lib.contains("\"https://shop.example.com/v2/\""),
+        "the server is the default endpoint"
+    );
+
+    // Swagger 2.0 is refused, saying what it is and what is supported.
+    std::fs::write(dir.join("old.json"), r#"{"swagger": "2.0", "info": {}}"#).unwrap();
+    let old = dir.join("old.json");
+    let output = xtask_in(
+        &dir,
+        &[
+            "generate",
+            old.to_str().unwrap(),
+            "--out",
+            dir.join("old").to_str().unwrap(),
+        ],
+    );
+    assert!(!output.status.success());
+    let error = text(&output.stderr);
+    assert!(
+        error.contains("Swagger 2.0") && error.contains("OpenAPI 3.0.x or 3.1.x"),
+        "{error}"
+    );
+}

@@ -1242,8 +1242,8 @@ fn known_encoding(content_type: &str) -> Option<BodyEncoding> {
         "application/x-www-form-urlencoded" => BodyEncoding::Form,
         "multipart/form-data" | "multipart/mixed" => BodyEncoding::Multipart,
         e if e.starts_with("text/") && e != "text/xml" && e != "text/html" => BodyEncoding::Text,
-        "application/xml" | "text/xml" | "text/html" => return None,
-        e if e.ends_with("+xml") => return None,
+        // XML (no serializer here) travels as the bytes the caller wrote.
+        "application/xml" | "text/xml" | "text/html" => BodyEncoding::Binary,
         _ => BodyEncoding::Binary,
     })
 }

@@ -217,10 +217,7 @@ fn prepare(suites: &[Suite]) -> Result<Vec<Prepared>, ConformanceError> {
         let vectors = vectors::load(&suite.vectors)?;
         // Two suites may be two revisions of one document: each needs its
         // own package name in the workspace.
-        let crate_name = unique_name(
-            &mut taken,
-            generate::default_crate_name(&spec.name, &spec.version),
-        );
+        let crate_name = unique_name(&mut taken, generate::spec_crate_name(&spec));
         read.push((suite, spec, vectors, crate_name));
     }
     let generated = parallel::map(&read, |(_, spec, _, crate_name)| {
