@@ -150,88 +150,183 @@ fn parse_json(file: &str, text: &str) -> Result<Value, Error> {
 }
 
 /// YAML to a JSON value: keys that are numbers or booleans (`200:` as a
-/// response code) become their text; merge keys (`<<`) are applied.
+/// response code) become their text; merge keys (`<<`) are applied;
+/// integers beyond 64 bits (`minimum: -9223372036854776000`, as real specs
+/// write) become floating-point numbers instead of failing; tags are
+/// dropped.
 fn parse_yaml(file: &str, text: &str) -> Result<Value, Error> {
-    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let at = e.location().map_or(String::new(), |l| {
-            format!(" at line {}, column {}", l.line(), l.column())
-        });
-        Error::Parse {
-            file: file.to_owned(),
-            path: ".".to_owned(),
-            message: format!("not valid YAML{at}: {e}"),
-        }
-    })?;
-    yaml.apply_merge().map_err(|e| Error::Parse {
-        file: file.to_owned(),
-        path: ".".to_owned(),
-        message: format!("a YAML merge key (`<<`) could not be applied: {e}"),
-    })?;
-    yaml_to_json(yaml, &mut Vec::new()).map_err(|(path, message)| Error::Parse {
-        file: file.to_owned(),
-        path: if path.is_empty() {
-            ".".to_owned()
-        } else {
-            path.join(".")
-        },
-        message,
-    })
+    serde_yaml::from_str::<FromYaml>(text)
+        .map(|v| v.0)
+        .map_err(|e| {
+            let at = e.location().map_or(String::new(), |l| {
+                format!(" at line {}, column {}", l.line(), l.column())
+            });
+            Error::Parse {
+                file: file.to_owned(),
+                path: ".".to_owned(),
+                message: format!("not valid YAML{at}: {e}"),
+            }
+        })
 }
 
-fn yaml_to_json(
-    value: serde_yaml::Value,
-    path: &mut Vec<String>,
-) -> Result<Value, (Vec<String>, String)> {
-    use serde_yaml::Value as Y;
-    Ok(match value {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
+/// A JSON value read from YAML (see [`parse_yaml`]).
+struct FromYaml(Value);
+
+impl<'de> serde::Deserialize<'de> for FromYaml {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(YamlVisitor).map(FromYaml)
+    }
+}
+
+struct YamlVisitor;
+
+impl<'de> serde::de::Visitor<'de> for YamlVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a YAML value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(i64::try_from(v).map_or_else(|_| float(v as f64), Value::from))
+    }
+
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(u64::try_from(v).map_or_else(|_| float(v as f64), Value::from))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(float(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(FromYaml(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        let mut merged: Vec<Value> = Vec::new();
+        while let Some(YamlKey(key)) = map.next_key()? {
+            let FromYaml(value) = map.next_value()?;
+            if key == "<<" {
+                // Merged later: the mapping's own keys win.
+                merged.push(value);
             } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f)
-                    .map(Value::Number)
-                    .ok_or_else(|| (path.clone(), format!("the number {n} has no JSON form")))?
+                out.insert(key, value);
             }
         }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for (i, item) in items.into_iter().enumerate() {
-                path.push(i.to_string());
-                out.push(yaml_to_json(item, path)?);
-                path.pop();
-            }
-            Value::Array(out)
-        }
-        Y::Mapping(map) => {
-            let mut out = serde_json::Map::new();
-            for (key, item) in map {
-                let key = match key {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    Y::Null => "null".to_owned(),
-                    other => {
-                        return Err((
-                            path.clone(),
-                            format!("a mapping key must be a string, found {other:?}"),
-                        ));
+        for source in merged {
+            let sources = match source {
+                Value::Array(items) => items,
+                other => vec![other],
+            };
+            for source in sources {
+                if let Value::Object(entries) = source {
+                    for (key, value) in entries {
+                        out.entry(key).or_insert(value);
                     }
-                };
-                path.push(key.clone());
-                let item = yaml_to_json(item, path)?;
-                path.pop();
-                out.insert(key, item);
+                }
             }
-            Value::Object(out)
         }
-        Y::Tagged(tagged) => yaml_to_json(tagged.value, path)?,
-    })
+        Ok(Value::Object(out))
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        // A tagged value (`!Tag value`): the value, without its tag.
+        use serde::de::VariantAccess;
+        let (_, variant): (serde::de::IgnoredAny, _) = data.variant()?;
+        variant.newtype_variant::<FromYaml>().map(|v| v.0)
+    }
+}
+
+/// A JSON number from a float; one JSON cannot hold (NaN, infinity) is `null`.
+fn float(v: f64) -> Value {
+    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
+}
+
+/// A mapping key as text: strings, and numbers or booleans as written.
+struct YamlKey(String);
+
+impl<'de> serde::Deserialize<'de> for YamlKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl serde::de::Visitor<'_> for KeyVisitor {
+            type Value = String;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string, number or boolean as a mapping key")
+            }
+
+            fn visit_str<E>(self, v: &str) -> Result<String, E> {
+                Ok(v.to_owned())
+            }
+
+            fn visit_bool<E>(self, v: bool) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+
+            fn visit_i64<E>(self, v: i64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+
+            fn visit_u64<E>(self, v: u64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+
+            fn visit_i128<E>(self, v: i128) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+
+            fn visit_u128<E>(self, v: u128) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+
+            fn visit_f64<E>(self, v: f64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+
+            fn visit_unit<E>(self) -> Result<String, E> {
+                Ok("null".to_owned())
+            }
+        }
+        deserializer.deserialize_any(KeyVisitor).map(YamlKey)
+    }
 }
 
 /// `object`, `array`, `string`, ... for messages.
@@ -291,6 +386,17 @@ mod tests {
         )
         .unwrap();
         assert_eq!(parsed.value["responses"]["200"]["description"], "ok");
+    }
+
+    #[test]
+    fn yaml_merge_keys_huge_integers_and_tags_are_read() {
+        let text = "base: &b {a: 1, b: 2}\nderived:\n  <<: *b\n  b: 3\nhuge: -9223372036854776000\ntagged: !x 5\n";
+        let value = parse("spec", text).map(|p| p.value);
+        // Not an OpenAPI document: read it without telling the format.
+        let value = value.unwrap_or_else(|_| parse_any("spec", text).unwrap());
+        assert_eq!(value["derived"], serde_json::json!({"a": 1, "b": 3}));
+        assert_eq!(value["huge"].as_f64(), Some(-9.223372036854776e18));
+        assert_eq!(value["tagged"], 5);
     }
 
     #[test]

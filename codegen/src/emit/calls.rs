@@ -147,7 +147,7 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
     let upload = method
         .upload
         .as_ref()
-        .map(|upload| upload_methods(method, upload, &response));
+        .map(|upload| upload_methods(api, method, upload, &response));
     let deprecated_note = method.deprecated.then(|| {
         quote! {
             #[doc = ""]
@@ -223,7 +223,12 @@ fn response_type(method: &Method) -> TokenStream {
 }
 
 /// `upload` and `upload_resumable`, for the protocols the method has.
-fn upload_methods(method: &Method, upload: &Upload, response: &TokenStream) -> TokenStream {
+fn upload_methods(
+    api: &Api,
+    method: &Method,
+    upload: &Upload,
+    response: &TokenStream,
+) -> TokenStream {
     let accept = &upload.accept;
     let max_size = match upload.max_size {
         Some(max) => quote!(Some(#max)),
@@ -295,7 +300,7 @@ fn upload_methods(method: &Method, upload: &Upload, response: &TokenStream) -> T
             "{summary}\n\n{metadata} {accepted} {max_doc} Content outside \
              these limits is refused before anything is sent.\n\n`{verb} {template}`"
         ));
-        let path = path_block(method, template, true);
+        let path = path_block(api, method, template, true);
         out.extend(quote! {
             #text
             pub async fn #name(self, media: crate::Media) -> crate::Result<#response> {
@@ -358,7 +363,7 @@ fn scopes_constant(api: &Api, method: &Method) -> (TokenStream, TokenStream) {
 /// arguments, evaluating to the path (`?` on a value that does not fit).
 /// `absolute` templates (upload paths) lose their leading `/`: the client's
 /// endpoint ends in one.
-fn path_block(method: &Method, template: &PathTemplate, absolute: bool) -> TokenStream {
+fn path_block(api: &Api, method: &Method, template: &PathTemplate, absolute: bool) -> TokenStream {
     let statements = template.parts.iter().enumerate().map(|(i, part)| match part {
         PathPart::Literal(text) => {
             let text = if absolute && i == 0 {
@@ -397,10 +402,10 @@ fn path_block(method: &Method, template: &PathTemplate, absolute: bool) -> Token
                     }
                 };
             }
-            let value = if param.ty == Type::String {
-                quote!(&self.#name)
-            } else {
-                quote!(&self.#name.to_string())
+            let value = match text_kind(api, &param.ty) {
+                TextKind::Str => quote!(&self.#name),
+                TextKind::AsStr => quote!(self.#name.as_str()),
+                TextKind::Display => quote!(&self.#name.to_string()),
             };
             let (push, binding) = match &variable.expansion {
                 Expansion::Simple(binding) => (quote!(push_simple), binding.as_ref()),
@@ -499,7 +504,7 @@ fn add_param(param: &Parameter, value: TokenStream) -> TokenStream {
 
 /// The body of `into_request`: path, query, headers, body, in that order.
 fn into_request(api: &Api, method: &Method) -> TokenStream {
-    let path = path_block(method, &method.path, false);
+    let path = path_block(api, method, &method.path, false);
     let required = method
         .args
         .iter()
@@ -510,9 +515,9 @@ fn into_request(api: &Api, method: &Method) -> TokenStream {
                 p.ty,
                 Type::Bool | Type::I32 | Type::U32 | Type::I64 | Type::U64 | Type::F32 | Type::F64
             );
-            if copy && p.location == Location::Query && p.style.is_none() && !p.repeated {
-                let wire = &p.wire_name;
-                quote! { query.push(#wire, self.#name); }
+            // Copy values go by value (clippy: needless borrows).
+            if copy && !p.repeated {
+                add_param(p, quote!(self.#name))
             } else {
                 add_param(p, quote!(&self.#name))
             }
@@ -562,7 +567,7 @@ fn into_request(api: &Api, method: &Method) -> TokenStream {
             let default_type = media[0].content_type.as_str();
             let encode_arms = media.iter().map(|m| {
                 let content_type = m.content_type.as_str();
-                let encode = encode_body(m.encoding);
+                let encode = encode_body(api, &body.ty, m.encoding);
                 quote! { #content_type => #encode, }
             });
             let allowed: Vec<&str> = media.iter().map(|m| m.content_type.as_str()).collect();
@@ -671,11 +676,25 @@ fn into_request(api: &Api, method: &Method) -> TokenStream {
 
 /// The expression that encodes `value` (a reference to the body) as
 /// `encoding`, giving the bytes and the `Content-Type`.
-fn encode_body(encoding: BodyEncoding) -> TokenStream {
+fn encode_body(api: &Api, body_type: &Type, encoding: BodyEncoding) -> TokenStream {
     if encoding == BodyEncoding::Multipart {
+        // Raw-bytes properties are file parts, not JSON text.
+        let files = binary_fields(api, body_type)
+            .into_iter()
+            .map(|(wire, field)| {
+                let field = ident(&field);
+                quote! {
+                    if let Some(bytes) = &value.#field {
+                        files.push((#wire, #wire, "application/octet-stream", bytes.as_slice()));
+                    }
+                }
+            });
         return quote! {
             {
-                let (content_type, bytes) = crate::runtime::form::multipart(&serde_json::to_value(value).map_err(crate::Error::Encode)?, &[])
+                #[allow(unused_mut)]
+                let mut files: Vec<(&str, &str, &str, &[u8])> = Vec::new();
+                #( #files )*
+                let (content_type, bytes) = crate::runtime::form::multipart(&serde_json::to_value(value).map_err(crate::Error::Encode)?, &files)
                     .map_err(|reason| crate::Error::Config(crate::ConfigError::new("body", "<multipart body>", reason)))?;
                 (Some(bytes), std::borrow::Cow::Owned(content_type))
             }
@@ -701,4 +720,52 @@ fn encode_bytes(encoding: BodyEncoding) -> TokenStream {
         BodyEncoding::Binary => quote!(AsRef::<[u8]>::as_ref(value).to_vec()),
         BodyEncoding::Text => quote!(value.to_string().into_bytes()),
     }
+}
+
+/// How a path value of some type becomes text.
+enum TextKind {
+    /// It is a `String` already.
+    Str,
+    /// An enum: `as_str()`.
+    AsStr,
+    /// Anything else: `to_string()`.
+    Display,
+}
+
+/// How a value of `ty` (following named aliases) becomes path text.
+fn text_kind(api: &Api, ty: &Type) -> TextKind {
+    match ty {
+        Type::String => TextKind::Str,
+        Type::Enum(_) => TextKind::AsStr,
+        Type::Named(name) => match api
+            .schemas
+            .iter()
+            .find(|s| s.rust_name == *name)
+            .map(|s| &s.kind)
+        {
+            Some(crate::ir::SchemaKind::Alias(inner)) => text_kind(api, inner),
+            _ => TextKind::Display,
+        },
+        _ => TextKind::Display,
+    }
+}
+
+/// The (wire name, field name) of each raw-bytes field of a struct body.
+fn binary_fields(api: &Api, ty: &Type) -> Vec<(String, String)> {
+    let Type::Named(name) = ty else {
+        return Vec::new();
+    };
+    let Some(crate::ir::SchemaKind::Struct { fields }) = api
+        .schemas
+        .iter()
+        .find(|s| s.rust_name == *name)
+        .map(|s| &s.kind)
+    else {
+        return Vec::new();
+    };
+    fields
+        .iter()
+        .filter(|f| f.ty == Type::Binary && !f.boxed && !f.flatten)
+        .map(|f| (f.wire_name.clone(), f.rust_name.clone()))
+        .collect()
 }

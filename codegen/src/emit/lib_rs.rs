@@ -177,7 +177,7 @@ fn example(api: &Api, krate: &str) -> String {
             })
         })
         .map(|(chain, method)| {
-            let call = call_expression(krate, method, &chain);
+            let call = call_expression(api, krate, method, &chain);
             if method.response.is_some() {
                 format!("    let response = {call}.await?;\n    println!(\"{{response:?}}\");\n")
             } else {

@@ -18,6 +18,10 @@ pub fn emit(api: &Api) -> TokenStream {
         //! Every field is optional, because services leave out empty fields,
         //! and fields this version does not know are ignored on input.
 
+        // A schema's inner types live in a module named after it, which may
+        // share the name of a type's own module one level up.
+        #![allow(clippy::module_inception)]
+
         #( #schemas )*
     }
 }
@@ -129,49 +133,57 @@ fn union(
         let docs = doc(&text);
         quote! { #docs #variant_name(#ty), }
     });
-    let reads = match discriminator {
-        Some(property) => {
-            let arms = variants
-                .iter()
-                .filter(|v| !v.tags.is_empty())
-                .map(|variant| {
-                    let variant_name = ident(&variant.rust_name);
-                    let tags = &variant.tags;
-                    let ty = held(variant);
-                    quote! {
-                        Some(#( #tags )|*) => {
-                            return <#ty as serde::Deserialize>::deserialize(&value)
-                                .map(Self::#variant_name)
-                                .map_err(serde::de::Error::custom);
-                        }
+    // Shapes named by a tag value are looked up by it; the others (all of
+    // them without a discriminator) are tried in order.
+    let tagged: Vec<&UnionVariant> = match discriminator {
+        Some(_) => variants.iter().filter(|v| !v.tags.is_empty()).collect(),
+        None => Vec::new(),
+    };
+    let by_tag = discriminator
+        .filter(|_| !tagged.is_empty())
+        .map(|property| {
+            let arms = tagged.iter().map(|variant| {
+                let variant_name = ident(&variant.rust_name);
+                let tags = &variant.tags;
+                let ty = held(variant);
+                quote! {
+                    Some(#( #tags )|*) => {
+                        return <#ty as serde::Deserialize>::deserialize(&value)
+                            .map(Self::#variant_name)
+                            .map_err(serde::de::Error::custom);
                     }
-                });
+                }
+            });
             quote! {
+                #[allow(clippy::single_match)]
                 match value.get(#property).and_then(serde_json::Value::as_str) {
                     #( #arms )*
                     _ => {}
                 }
             }
-        }
-        None => {
-            let tries = variants.iter().map(|variant| {
-                let variant_name = ident(&variant.rust_name);
-                let ty = held(variant);
-                quote! {
-                    if let Ok(inner) = <#ty as serde::Deserialize>::deserialize(&value) {
-                        return Ok(Self::#variant_name(inner));
-                    }
+        });
+    let tries = variants
+        .iter()
+        .filter(|v| discriminator.is_none() || v.tags.is_empty())
+        .map(|variant| {
+            let variant_name = ident(&variant.rust_name);
+            let ty = held(variant);
+            quote! {
+                if let Ok(inner) = <#ty as serde::Deserialize>::deserialize(&value) {
+                    return Ok(Self::#variant_name(inner));
                 }
-            });
-            quote! { #( #tries )* }
-        }
-    };
+            }
+        });
+    let reads = quote! { #by_tag #( #tries )* };
     quote! {
         #docs
         #deprecated
         #[derive(Clone, Debug, PartialEq, serde::Serialize)]
         #[serde(untagged)]
         #[non_exhaustive]
+        // The shapes are the spec's; boxing the large ones would cost every
+        // value an allocation.
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #( #declarations )*
             /// A value of none of the known shapes, kept as it was sent.
@@ -261,7 +273,12 @@ fn format_note(ty: &Type, int64_as_string: bool) -> Option<&'static str> {
 fn setter(type_name: &str, field: &Field) -> TokenStream {
     let name = ident(&field.rust_name);
     let bare = field.rust_name.trim_start_matches("r#");
-    let setter = format_ident!("set_{}", bare);
+    // `_1_clicks` (a name that began with a digit) gives `set_1_clicks`;
+    // no other field's name starts with a digit, so setters stay distinct.
+    let digits_first = bare
+        .strip_prefix('_')
+        .filter(|rest| rest.starts_with(|c: char| c.is_ascii_digit()));
+    let setter = format_ident!("set_{}", digits_first.unwrap_or(bare));
     let docs = doc(&format!("Sets [`{type_name}::{bare}`]."));
     let deprecated = deprecated_attribute(field.deprecated);
     if field.flatten {

@@ -239,7 +239,7 @@ fn method_fn(
         method.builder
     ));
     let docs = doc_paragraphs(&paragraphs);
-    let example = doc_verbatim(&format!("\n{}", example(settings, method, chain)));
+    let example = doc_verbatim(&format!("\n{}", example(api, settings, method, chain)));
     let deprecated = deprecated_attribute(method.deprecated);
     let (lifetime, client) = match receiver {
         Receiver::Resource => (quote!('a), quote!(self.client)),
@@ -352,9 +352,9 @@ fn scope_text(api: &Api, method: &Method) -> String {
 }
 
 /// A `no_run` doctest that calls the method with sample arguments.
-fn example(settings: &CrateSettings, method: &Method, chain: &[String]) -> String {
+fn example(api: &Api, settings: &CrateSettings, method: &Method, chain: &[String]) -> String {
     let krate = settings.crate_name.replace('-', "_");
-    let call = call_expression(&krate, method, chain);
+    let call = call_expression(api, &krate, method, chain);
     let (binding, use_result) = if method.response.is_some() {
         ("let response = ", "\nprintln!(\"{response:?}\");")
     } else {
@@ -370,11 +370,11 @@ fn example(settings: &CrateSettings, method: &Method, chain: &[String]) -> Strin
 }
 
 /// `client.<accessors>.<method>(<sample arguments>)`, without `.await`.
-pub(super) fn call_expression(krate: &str, method: &Method, chain: &[String]) -> String {
+pub(super) fn call_expression(api: &Api, krate: &str, method: &Method, chain: &[String]) -> String {
     let mut args: Vec<String> = method
         .args
         .iter()
-        .map(|p| sample_argument(method, p, krate))
+        .map(|p| sample_argument(api, method, p, krate))
         .collect();
     if let Some(body) = method.request.as_ref().filter(|b| !b.empty && b.required) {
         args.push(match &body.ty {
@@ -386,7 +386,7 @@ pub(super) fn call_expression(krate: &str, method: &Method, chain: &[String]) ->
     format!("client{accessors}.{}({})", method.fn_name, args.join(", "))
 }
 
-fn sample_argument(method: &Method, param: &Parameter, krate: &str) -> String {
+fn sample_argument(api: &Api, method: &Method, param: &Parameter, krate: &str) -> String {
     let sample = match (&param.ty, binding_of(method, param)) {
         (Type::String, Some(binding)) => format!("{:?}", sample_value(binding)),
         (Type::String, None) => format!("{:?}", format!("example-{}", param.wire_name)),
@@ -407,7 +407,12 @@ fn sample_argument(method: &Method, param: &Parameter, krate: &str) -> String {
                 .and_then(|d| d.variants.first());
             format!("{:?}.parse()?", first.map_or("", |v| v.wire_name.as_str()))
         }
-        // Parameters are scalars; nothing else reaches here.
+        // A named alias of an enum parses its first value too.
+        (Type::Named(name), _) => match named_enum(api, name) {
+            Some(first) => format!("{first:?}.parse()?"),
+            None => "Default::default()".to_owned(),
+        },
+        // Everything else has a `Default`.
         _ => "Default::default()".to_owned(),
     };
     if param.repeated {
@@ -436,4 +441,17 @@ pub(super) fn sample_value(binding: &Binding) -> String {
         })
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// The first value of the enum a named schema is an alias of, if it is one.
+fn named_enum(api: &Api, name: &str) -> Option<String> {
+    let schema = api.schemas.iter().find(|s| s.rust_name == name)?;
+    let crate::ir::SchemaKind::Alias(Type::Enum(reference)) = &schema.kind else {
+        return None;
+    };
+    let definition = schema
+        .enums
+        .iter()
+        .find(|e| e.rust_name == reference.name)?;
+    Some(definition.variants.first()?.wire_name.clone())
 }

@@ -42,6 +42,17 @@ impl SpecReader for NoFiles {
 /// `#/components/parameters/<name>`, holding the name.
 pub const COMPONENT_KEY: &str = "x-codegen-component";
 
+/// What stands where a value is being walked.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    /// A schema.
+    Schema,
+    /// A list or map of schemas (`allOf`, `properties`, `components/schemas`).
+    Each,
+    /// Anything else.
+    Other,
+}
+
 /// Where schema contexts begin and continue: values under these keys are schemas.
 const SCHEMA_CHILD_KEYS: &[&str] = &[
     "items",
@@ -78,14 +89,14 @@ pub fn bundle(file: &str, root: Value, reader: &dyn SpecReader) -> Result<Value,
     // Shared, not copied: the walk reads it while building the result.
     let root = Rc::new(root);
     bundler.documents.insert(String::new(), Rc::clone(&root));
-    let mut out = bundler.walk(&root, "", &mut Vec::new(), false)?;
+    let mut out = bundler.walk(&root, "", &mut Vec::new(), Ctx::Other)?;
     // Schemas copied from other files join the main document's components.
     while !bundler.new_schemas.is_empty() {
         let batch = std::mem::take(&mut bundler.new_schemas);
         for (name, source, pointer) in batch {
             let target = bundler.target(&source, &pointer, std::slice::from_ref(&name))?;
             let mut path = vec!["components".to_owned(), "schemas".to_owned(), name.clone()];
-            let walked = bundler.walk(&target, &source, &mut path, true)?;
+            let walked = bundler.walk(&target, &source, &mut path, Ctx::Schema)?;
             let components = out.as_object_mut().map(|root| {
                 root.entry("components")
                     .or_insert_with(|| Value::Object(Map::new()))
@@ -132,13 +143,13 @@ impl Bundler<'_> {
     }
 
     /// `value` (from the document `doc`) with its references resolved;
-    /// `schema` says whether it stands where a schema does.
+    /// `ctx` says what stands there.
     fn walk(
         &mut self,
         value: &Value,
         doc: &str,
         path: &mut Vec<String>,
-        schema: bool,
+        ctx: Ctx,
     ) -> Result<Value, Error> {
         match value {
             Value::Object(map) => {
@@ -149,32 +160,33 @@ impl Bundler<'_> {
                         path.pop();
                         return Err(error);
                     };
-                    return self.reference(map, reference, doc, path, schema);
+                    return self.reference(map, reference, doc, path, ctx);
                 }
+                let schema = ctx == Ctx::Schema;
                 let mut out = Map::new();
                 for (key, child) in map {
                     path.push(key.clone());
                     let walked = match key.as_str() {
+                        _ if ctx == Ctx::Each => self.walk(child, doc, path, Ctx::Schema)?,
                         // Examples are data, not specs: their `$ref`-looking
                         // keys are left alone.
                         "example" | "examples" => child.clone(),
                         // In a schema these are values; elsewhere `default`
                         // is a response code.
                         "default" | "const" | "enum" if schema => child.clone(),
-                        "schema" => self.walk(child, doc, path, true)?,
+                        "schema" => self.walk(child, doc, path, Ctx::Schema)?,
                         k if schema && SCHEMA_CHILD_KEYS.contains(&k) => {
-                            self.walk(child, doc, path, true)?
+                            self.walk(child, doc, path, Ctx::Schema)?
                         }
-                        k if schema && SCHEMA_LIST_KEYS.contains(&k) => {
-                            self.walk_each(child, doc, path)?
-                        }
-                        k if schema && SCHEMA_MAP_KEYS.contains(&k) => {
-                            self.walk_each(child, doc, path)?
+                        k if schema
+                            && (SCHEMA_LIST_KEYS.contains(&k) || SCHEMA_MAP_KEYS.contains(&k)) =>
+                        {
+                            self.walk(child, doc, path, Ctx::Each)?
                         }
                         "schemas" if path.len() == 2 && path[0] == "components" => {
-                            self.walk_each(child, doc, path)?
+                            self.walk(child, doc, path, Ctx::Each)?
                         }
-                        _ => self.walk(child, doc, path, false)?,
+                        _ => self.walk(child, doc, path, Ctx::Other)?,
                     };
                     path.pop();
                     out.insert(key.clone(), walked);
@@ -182,40 +194,15 @@ impl Bundler<'_> {
                 Ok(Value::Object(out))
             }
             Value::Array(items) => {
+                let item_ctx = if ctx == Ctx::Each {
+                    Ctx::Schema
+                } else {
+                    Ctx::Other
+                };
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
                     path.push(i.to_string());
-                    out.push(self.walk(item, doc, path, false)?);
-                    path.pop();
-                }
-                Ok(Value::Array(out))
-            }
-            other => Ok(other.clone()),
-        }
-    }
-
-    /// Each item of a list or map of schemas.
-    fn walk_each(
-        &mut self,
-        value: &Value,
-        doc: &str,
-        path: &mut Vec<String>,
-    ) -> Result<Value, Error> {
-        match value {
-            Value::Object(map) => {
-                let mut out = Map::new();
-                for (key, child) in map {
-                    path.push(key.clone());
-                    out.insert(key.clone(), self.walk(child, doc, path, true)?);
-                    path.pop();
-                }
-                Ok(Value::Object(out))
-            }
-            Value::Array(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for (i, item) in items.iter().enumerate() {
-                    path.push(i.to_string());
-                    out.push(self.walk(item, doc, path, true)?);
+                    out.push(self.walk(item, doc, path, item_ctx)?);
                     path.pop();
                 }
                 Ok(Value::Array(out))
@@ -230,9 +217,9 @@ impl Bundler<'_> {
         reference: &str,
         doc: &str,
         path: &mut Vec<String>,
-        schema: bool,
+        ctx: Ctx,
     ) -> Result<Value, Error> {
-        self.resolve(map, reference, doc, path, schema)
+        self.resolve(map, reference, doc, path, ctx)
     }
 
     /// `path` is where the reference object stands: errors name its `$ref`,
@@ -243,8 +230,9 @@ impl Bundler<'_> {
         reference: &str,
         doc: &str,
         path: &mut Vec<String>,
-        schema: bool,
+        ctx: Ctx,
     ) -> Result<Value, Error> {
+        let schema = ctx == Ctx::Schema;
         let mut at_ref = path.clone();
         at_ref.push("$ref".to_owned());
         let at_ref = &at_ref;
@@ -323,7 +311,7 @@ impl Bundler<'_> {
         }
         let target = self.target(&target_doc, &pointer, at_ref)?;
         self.inlining.push(key);
-        let walked = self.walk(&target, &target_doc, path, schema);
+        let walked = self.walk(&target, &target_doc, path, ctx);
         self.inlining.pop();
         let mut walked = walked?;
         if let Value::Object(object) = &mut walked {

@@ -454,14 +454,24 @@ impl Lowering<'_> {
             .additional_properties
             .as_deref()
             .map(|values| (values, "additionalProperties"));
+        // A property name with no letter or digit (`""`, `$`) still needs a
+        // field: it is named after its position.
+        let spoken_fields: Vec<(Option<String>, String)> = schema
+            .properties
+            .keys()
+            .enumerate()
+            .map(|(i, k)| {
+                let spoken = if crate::naming::bare(k, Case::Snake).is_some() {
+                    k.clone()
+                } else {
+                    format!("field {i}")
+                };
+                (Some(k.clone()), spoken)
+            })
+            .chain(extra.map(|(_, n)| (None, n.to_owned())))
+            .collect();
         let field_names = Namespace::new(Case::Snake, format!("field of schema {spec_name}"))
-            .assign_keyed(
-                schema
-                    .properties
-                    .keys()
-                    .map(|k| (Some(k.clone()), k.as_str()))
-                    .chain(extra.map(|(_, n)| (None, n))),
-            )
+            .assign_keyed(spoken_fields.iter().map(|(k, n)| (k.clone(), n.as_str())))
             .map_err(|e| self.naming_error(e, &properties_path))?;
         let declaring: Vec<(Option<String>, Declared)> = schema
             .properties

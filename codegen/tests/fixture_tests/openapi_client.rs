@@ -167,6 +167,8 @@ fn parse_multipart(body: &[u8], boundary: &str) -> Vec<Part> {
                 let rest = value
                     .strip_prefix("form-data; name=\"")
                     .expect("form-data with a name");
+                // `name="x"`, or `name="x"; filename="x"` for a file part.
+                let rest = rest.split("\"; filename=").next().unwrap_or(rest);
                 name = Some(rest.trim_end_matches('"').to_owned());
             } else {
                 headers.push((header, value.to_owned()));
@@ -477,11 +479,12 @@ async fn a_form_body_sends_arrays_as_repeated_pairs_and_objects_as_json() {
 }
 
 #[tokio::test]
-async fn a_multipart_body_has_one_text_part_per_property() {
+async fn a_multipart_body_has_one_text_part_per_property_and_a_file_part() {
     let server = Server::start(|_, _| Reply::json(204, ""));
     let document = UploadDocumentRequest::new()
         .set_title("Report \u{e9}t\u{e9}")
-        .set_summary("Two\r\nlines, --dashes--");
+        .set_summary("Two\r\nlines, --dashes--")
+        .set_scan(vec![0u8, 159, 255, b'\r', b'\n']);
     client(&server)
         .uploads()
         .upload_document(document)
@@ -499,6 +502,15 @@ async fn a_multipart_body_has_one_text_part_per_property() {
     let mut parts = parse_multipart(&request.body, boundary);
     parts.sort_by(|a, b| a.name.cmp(&b.name));
     let expected = vec![
+        Part {
+            // A raw-bytes property is a file part with its bytes as they are.
+            name: "scan".into(),
+            headers: vec![(
+                "content-type".to_owned(),
+                "application/octet-stream".to_owned(),
+            )],
+            body: vec![0u8, 159, 255, b'\r', b'\n'],
+        },
         Part {
             name: "summary".into(),
             headers: Vec::new(),

@@ -4,6 +4,7 @@
 //!
 //! Every field is optional, because services leave out empty fields,
 //! and fields this version does not know are ignored on input.
+#![allow(clippy::module_inception)]
 /// The `Account` schema.
 ///
 /// Build one with [`Account::new`] and the `set_` methods.
@@ -97,6 +98,7 @@ impl NewPet {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum Nickname {
     /// A value of type `String`.
     String(String),
@@ -193,6 +195,7 @@ impl NotFound {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum Owner {
     /// A value whose `kind` is `person`.
     Person(crate::models::Person),
@@ -214,6 +217,7 @@ impl<'de> serde::Deserialize<'de> for Owner {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
+        #[allow(clippy::single_match)]
         match value.get("kind").and_then(serde_json::Value::as_str) {
             Some("person") => {
                 return <crate::models::Person as serde::Deserialize>::deserialize(&value)
@@ -467,6 +471,11 @@ pub mod submit_form_request {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UploadDocumentRequest {
+    /// The `scan` field.
+    ///
+    /// Raw bytes.
+    #[serde(rename = "scan", skip_serializing_if = "Option::is_none")]
+    pub scan: Option<Vec<u8>>,
     /// The `summary` field.
     #[serde(rename = "summary", skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
@@ -478,6 +487,11 @@ impl UploadDocumentRequest {
     /// A value with every field unset.
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets [`UploadDocumentRequest::scan`].
+    pub fn set_scan(mut self, value: impl Into<Vec<u8>>) -> Self {
+        self.scan = Some(value.into());
+        self
     }
     /// Sets [`UploadDocumentRequest::summary`].
     pub fn set_summary(mut self, value: impl Into<String>) -> Self {

@@ -4,6 +4,7 @@
 //!
 //! Every field is optional, because services leave out empty fields,
 //! and fields this version does not know are ignored on input.
+#![allow(clippy::module_inception)]
 /// The `Animal` schema.
 ///
 /// Build one with [`Animal::new`] and the `set_` methods.
@@ -420,6 +421,7 @@ pub mod dog {
     #[derive(Clone, Debug, PartialEq, serde::Serialize)]
     #[serde(untagged)]
     #[non_exhaustive]
+    #[allow(clippy::large_enum_variant)]
     pub enum Toy {
         /// A value of type `String`.
         String(String),
@@ -505,6 +507,7 @@ impl Owner {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum Pet {
     /// A value whose `petType` is `cat`.
     Cat(crate::models::Cat),
@@ -526,6 +529,7 @@ impl<'de> serde::Deserialize<'de> for Pet {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
+        #[allow(clippy::single_match)]
         match value.get("petType").and_then(serde_json::Value::as_str) {
             Some("cat") => {
                 return <crate::models::Cat as serde::Deserialize>::deserialize(&value)

@@ -4,6 +4,7 @@
 //!
 //! Every field is optional, because services leave out empty fields,
 //! and fields this version does not know are ignored on input.
+#![allow(clippy::module_inception)]
 /// The `Tokeninfo` schema.
 ///
 /// Build one with [`Tokeninfo::new`] and the `set_` methods.

@@ -443,9 +443,20 @@ impl<'a> UploadDocument<'a> {
             Some(value) => {
                 match content_type {
                     "multipart/form-data" => {
+                        #[allow(unused_mut)]
+                        let mut files: Vec<(&str, &str, &str, &[u8])> = Vec::new();
+                        if let Some(bytes) = &value.scan {
+                            files
+                                .push((
+                                    "scan",
+                                    "scan",
+                                    "application/octet-stream",
+                                    bytes.as_slice(),
+                                ));
+                        }
                         let (content_type, bytes) = crate::runtime::form::multipart(
                                 &serde_json::to_value(value).map_err(crate::Error::Encode)?,
-                                &[],
+                                &files,
                             )
                             .map_err(|reason| crate::Error::Config(
                                 crate::ConfigError::new("body", "<multipart body>", reason),
