@@ -153,7 +153,11 @@ impl Bundler<'_> {
     ) -> Result<Value, Error> {
         match value {
             Value::Object(map) => {
-                if let Some(reference) = map.get("$ref") {
+                // In a map of schemas, `$ref` may also be a property's name
+                // (its value is then a schema, not a string).
+                let property_named_ref =
+                    ctx == Ctx::Each && map.get("$ref").is_some_and(|r| !r.is_string());
+                if let Some(reference) = map.get("$ref").filter(|_| !property_named_ref) {
                     let Value::String(reference) = reference else {
                         path.push("$ref".to_owned());
                         let error = self.error(path, "a `$ref` must be a string");
@@ -249,6 +253,12 @@ impl Bundler<'_> {
             join(doc, file_part).ok_or_else(|| {
                 self.error(at_ref, format!("`{reference}` leaves the file system root"))
             })?
+        };
+        // Another file may name the main one, by its path relative to it.
+        let target_doc = if target_doc == self.main_name() {
+            String::new()
+        } else {
+            target_doc
         };
         let pointer = decode_pointer(fragment);
         if !target_doc.is_empty() && !self.documents.contains_key(&target_doc) {
@@ -359,6 +369,11 @@ impl Bundler<'_> {
                 format!("the reference target `#{pointer}` does not exist in {place}"),
             )
         })
+    }
+
+    /// The main document's path relative to its own folder: its file name.
+    fn main_name(&self) -> &str {
+        self.file.rsplit(['/', '\\']).next().unwrap_or(self.file)
     }
 
     fn free_name(&mut self, base: &str) -> String {
@@ -559,6 +574,28 @@ mod tests {
         let across = json!({"paths": {"/x": {"get": {"parameters": [{"$ref": "a.yaml#/P"}]}}}});
         let error = bundle("spec", across, &files).unwrap_err().to_string();
         assert!(error.contains("cycle"), "{error}");
+    }
+
+    #[test]
+    fn a_map_of_schemas_may_be_a_reference_or_hold_a_property_named_ref() {
+        let files = Files(BTreeMap::from([(
+            "attributes.yaml",
+            "props:\n  id: {type: string}\n  owner: {$ref: 'main.yaml#/components/schemas/Owner'}\n",
+        )]));
+        let doc = json!({"components": {"schemas": {
+            "Owner": {"type": "object"},
+            "Thing": {"type": "object", "properties": {"$ref": "attributes.yaml#/props"}},
+            "Odd": {"type": "object", "properties": {"$ref": {"type": "string"}}}
+        }}});
+        let out = bundle("main.yaml", doc, &files).unwrap();
+        let schemas = &out["components"]["schemas"];
+        assert_eq!(schemas["Thing"]["properties"]["id"]["type"], "string");
+        // The other file names the main one: its own schema, not a copy.
+        assert_eq!(
+            schemas["Thing"]["properties"]["owner"]["$ref"],
+            "#/components/schemas/Owner"
+        );
+        assert_eq!(schemas["Odd"]["properties"]["$ref"]["type"], "string");
     }
 
     #[test]
