@@ -183,6 +183,20 @@ fn operations_group_by_tag_and_keep_paging_errors_and_servers() {
         create.response,
         Some(Type::Named("CreatePetResponse".into()))
     );
+    // Success responses of two schemas: a union of them, in status order.
+    let replace = pets.methods.iter().find(|m| m.id == "replacePet").unwrap();
+    assert_eq!(
+        replace.response,
+        Some(Type::Named("ReplacePetResponse".into()))
+    );
+    let SchemaKind::Union { variants, .. } = &schema(&api, "ReplacePetResponse").kind else {
+        panic!("ReplacePetResponse is not a union");
+    };
+    let shapes: Vec<&Type> = variants.iter().map(|v| &v.ty).collect();
+    assert_eq!(
+        shapes,
+        [&Type::Named("Cat".into()), &Type::Named("Labels".into())]
+    );
     assert_eq!(api.root_url, "https://eu.shapes.example.com/v1/");
     assert_eq!(api.servers[0].variables[0].values, ["eu", "us"]);
 }

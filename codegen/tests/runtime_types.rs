@@ -7,6 +7,9 @@ mod bytes;
 mod date;
 #[path = "../runtime/duration.rs"]
 mod duration;
+#[path = "../runtime/enums.rs"]
+#[allow(dead_code, unused_macros, unused_imports)]
+mod enums;
 #[path = "../runtime/field_mask.rs"]
 mod field_mask;
 
@@ -641,4 +644,24 @@ fn random_strings_are_answered_without_panicking() {
             }
         }
     }
+}
+
+/// Untagged union shapes: an object tries the struct shapes that know most
+/// of its keys first (every field being optional, any struct would accept
+/// it), ties and non-objects in the spec's order.
+#[test]
+fn union_shapes_are_tried_by_the_keys_they_know() {
+    let person: &[&str] = &["name", "born"];
+    let company: &[&str] = &["legalName", "vat", "name"];
+    let text: &[&str] = &[];
+    let shapes = [person, company, text];
+    let order = |json: &str| enums::shape_order(&serde_json::from_str(json).unwrap(), &shapes);
+    assert_eq!(order(r#"{"legalName": "ACME", "vat": "x"}"#), [1, 0, 2]);
+    assert_eq!(order(r#"{"name": "Ann", "born": "1990"}"#), [0, 1, 2]);
+    assert_eq!(
+        order(r#"{"name": "tie"}"#),
+        [0, 1, 2],
+        "a tie keeps the spec's order"
+    );
+    assert_eq!(order(r#""a string""#), [0, 1, 2]);
 }

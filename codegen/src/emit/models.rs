@@ -11,7 +11,7 @@ use quote::{format_ident, quote};
 /// The models module.
 pub fn emit(api: &Api) -> TokenStream {
     let int64_as_string = api.int64_encoding == Int64Encoding::String;
-    let schemas = api.schemas.iter().map(|s| schema(s, int64_as_string));
+    let schemas = api.schemas.iter().map(|s| schema(api, s, int64_as_string));
     quote! {
         //! Request and response bodies: one type per schema of the API.
         //!
@@ -26,7 +26,7 @@ pub fn emit(api: &Api) -> TokenStream {
     }
 }
 
-fn schema(schema: &Schema, int64_as_string: bool) -> TokenStream {
+fn schema(api: &Api, schema: &Schema, int64_as_string: bool) -> TokenStream {
     let name = ident(&schema.rust_name);
     let description = if schema.description.trim().is_empty() {
         format!("The `{}` schema.", schema.name)
@@ -69,7 +69,13 @@ fn schema(schema: &Schema, int64_as_string: bool) -> TokenStream {
         SchemaKind::Union {
             variants,
             discriminator,
-        } => union(schema, &description, variants, discriminator.as_deref()),
+        } => union(
+            api,
+            schema,
+            &description,
+            variants,
+            discriminator.as_deref(),
+        ),
     };
     // Inner types (field enums, objects declared inline) live in a module
     // named after the schema, nested as deep as the declarations are.
@@ -82,7 +88,7 @@ fn schema(schema: &Schema, int64_as_string: bool) -> TokenStream {
         let nested = schema
             .nested
             .iter()
-            .map(|s| self::schema(s, int64_as_string));
+            .map(|s| self::schema(api, s, int64_as_string));
         quote! {
             #module_doc
             pub mod #module {
@@ -98,6 +104,7 @@ fn schema(schema: &Schema, int64_as_string: bool) -> TokenStream {
 /// read by tag when there is a discriminator, else by trying each shape in
 /// order; a value of no known shape is kept in `UnknownValue`.
 fn union(
+    api: &Api,
     schema: &Schema,
     description: &str,
     variants: &[UnionVariant],
@@ -162,19 +169,39 @@ fn union(
                 }
             }
         });
-    let tries = variants
+    // Every field is optional, so an object fits any struct shape: the
+    // shapes that know most of the value's keys are tried first.
+    let untagged: Vec<&UnionVariant> = variants
         .iter()
         .filter(|v| discriminator.is_none() || v.tags.is_empty())
-        .map(|variant| {
-            let variant_name = ident(&variant.rust_name);
-            let ty = held(variant);
-            quote! {
+        .collect();
+    let known_keys = untagged.iter().map(|variant| {
+        let keys = struct_fields(api, &variant.ty);
+        quote!(&[ #( #keys ),* ])
+    });
+    let arms = untagged.iter().enumerate().map(|(index, variant)| {
+        let variant_name = ident(&variant.rust_name);
+        let ty = held(variant);
+        quote! {
+            #index => {
                 if let Ok(inner) = <#ty as serde::Deserialize>::deserialize(&value) {
                     return Ok(Self::#variant_name(inner));
                 }
             }
-        });
-    let reads = quote! { #by_tag #( #tries )* };
+        }
+    });
+    let tries = (!untagged.is_empty()).then(|| {
+        quote! {
+            for index in crate::runtime::enums::shape_order(&value, &[ #( #known_keys ),* ]) {
+                #[allow(clippy::single_match)]
+                match index {
+                    #( #arms )*
+                    _ => {}
+                }
+            }
+        }
+    });
+    let reads = quote! { #by_tag #tries };
     quote! {
         #docs
         #deprecated
@@ -330,5 +357,36 @@ fn setter(type_name: &str, field: &Field) -> TokenStream {
                 }
             }
         }
+    }
+}
+
+/// The wire names of the fields of the struct `ty` names (empty for any
+/// other type), to tell union shapes apart by the keys a value has.
+fn struct_fields<'a>(api: &'a Api, ty: &Type) -> Vec<&'a str> {
+    let Type::Named(path) = ty else {
+        return Vec::new();
+    };
+    // `a::b::C`: schema with module `a`, its nested one with module `b`, then `C`.
+    let mut segments: Vec<&str> = path.split("::").collect();
+    let Some(last) = segments.pop() else {
+        return Vec::new();
+    };
+    let mut scope: &[Schema] = &api.schemas;
+    for module in segments {
+        match scope
+            .iter()
+            .find(|s| s.module.trim_start_matches("r#") == module.trim_start_matches("r#"))
+        {
+            Some(parent) => scope = &parent.nested,
+            None => return Vec::new(),
+        }
+    }
+    match scope.iter().find(|s| s.rust_name == last).map(|s| &s.kind) {
+        Some(SchemaKind::Struct { fields }) => fields
+            .iter()
+            .filter(|f| !f.flatten)
+            .map(|f| f.wire_name.as_str())
+            .collect(),
+        _ => Vec::new(),
     }
 }

@@ -206,17 +206,7 @@ impl Lowering<'_> {
         let Some(oauth2) = self.document.auth.as_ref().and_then(|a| a.oauth2.as_ref()) else {
             return Ok(Vec::new());
         };
-        let api_prefix = format!("{}.", self.document.name);
-        let short = |url: &str| -> String {
-            let rest = url.strip_prefix(SCOPE_URL_PREFIX).unwrap_or(url);
-            rest.strip_prefix(api_prefix.as_str())
-                .unwrap_or(rest)
-                .to_owned()
-        };
-        let shortened: Vec<(&String, String)> =
-            oauth2.scopes.keys().map(|url| (url, short(url))).collect();
-        let variants = Namespace::new(Case::UpperCamel, "OAuth scope")
-            .assign_keyed(shortened.iter().map(|(url, s)| (*url, s.as_str())))
+        let variants = scope_variants(&self.document.name, oauth2.scopes.keys())
             .map_err(|e| self.naming_error(e, &JsonPath::root().join("auth")))?;
         Ok(oauth2
             .scopes
@@ -452,6 +442,30 @@ pub(crate) fn build_enum(
         description: description.to_owned(),
         variants,
     })
+}
+
+/// The `Scope` variant of each scope URL: the URL without Google's prefix
+/// and the API's name (`dataportability.myactivity.youtube` →
+/// `MyactivityYoutube`), collisions numbered.
+pub(crate) fn scope_variants<'u>(
+    api_name: &str,
+    urls: impl IntoIterator<Item = &'u String>,
+) -> Result<BTreeMap<&'u String, String>, NamingError> {
+    let api_prefix = format!("{api_name}.");
+    let shortened: Vec<(&String, String)> = urls
+        .into_iter()
+        .map(|url| {
+            let rest = url.strip_prefix(SCOPE_URL_PREFIX).unwrap_or(url);
+            (
+                url,
+                rest.strip_prefix(api_prefix.as_str())
+                    .unwrap_or(rest)
+                    .to_owned(),
+            )
+        })
+        .collect();
+    Namespace::new(Case::UpperCamel, "OAuth scope")
+        .assign_keyed(shortened.iter().map(|(url, s)| (*url, s.as_str())))
 }
 
 pub(crate) fn reserve_all(mut namespace: Namespace, names: &[&str]) -> Namespace {

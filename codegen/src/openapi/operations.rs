@@ -119,8 +119,15 @@ impl<'d> Lowering<'d> {
             .collect();
         let mut hoisted = BTreeMap::new();
         let mut taken: BTreeSet<String> = named.iter().map(|n| n.spec_name.clone()).collect();
+        // Operations whose success responses have bodies of several
+        // schemas return a union of them.
+        let success_unions: BTreeMap<usize, Schema> = ops
+            .iter()
+            .enumerate()
+            .filter_map(|(index, op)| success_union(op.operation).map(|u| (index, u)))
+            .collect();
         for (index, op) in ops.iter().enumerate() {
-            for (role, schema, path) in self.inline_schemas(op) {
+            for (role, schema, path) in self.inline_schemas(op, success_unions.get(&index)) {
                 if !self.declares(schema) {
                     continue;
                 }
@@ -259,7 +266,11 @@ impl<'d> Lowering<'d> {
 
     /// The schemas of an operation that may declare types: body, success
     /// response, error responses, parameters.
-    fn inline_schemas<'o>(&self, op: &'o Op<'d>) -> Vec<(Role, &'o Schema, JsonPath)> {
+    fn inline_schemas<'o>(
+        &self,
+        op: &'o Op<'d>,
+        success_union: Option<&'o Schema>,
+    ) -> Vec<(Role, &'o Schema, JsonPath)> {
         let mut out = Vec::new();
         if let Some(body) = &op.operation.request_body {
             if let Some((media, media_type)) = preferred_media(&body.content) {
@@ -276,7 +287,9 @@ impl<'d> Lowering<'d> {
                 }
             }
         }
-        if let Some((status, response)) = success_response(op.operation) {
+        if let Some(union) = success_union {
+            out.push((Role::Response, union, op.path.join("responses")));
+        } else if let Some((status, response)) = success_response(op.operation) {
             if let Some((media, media_type)) = preferred_media(&response.content) {
                 if let Some(schema) = &media_type.schema {
                     out.push((
@@ -1226,6 +1239,45 @@ fn success_response(operation: &Operation) -> Option<(&str, &super::model::Respo
     // `200` before `201` before `2XX`.
     successes.sort_by_key(|(status, _)| (status.contains(['X', 'x']), (*status).clone()));
     successes.first().map(|(s, r)| (s.as_str(), *r))
+}
+
+/// A `oneOf` of the JSON bodies of an operation's success responses, when
+/// they have more than one schema (by reference; inline ones count apart),
+/// in status order.
+fn success_union(operation: &Operation) -> Option<Schema> {
+    let mut statuses: Vec<(&String, &super::model::Response)> = operation
+        .responses
+        .iter()
+        .filter(|(status, _)| is_success(status))
+        .collect();
+    statuses.sort_by_key(|(status, _)| (status.contains(['X', 'x']), (*status).clone()));
+    let mut members: Vec<Schema> = Vec::new();
+    let mut described = Vec::new();
+    for (status, response) in statuses {
+        let Some((media, media_type)) = preferred_media(&response.content) else {
+            continue;
+        };
+        let Some(schema) = &media_type.schema else {
+            continue;
+        };
+        if encoding_of(media) != BodyEncoding::Json {
+            continue;
+        }
+        let seen =
+            schema.reference.is_some() && members.iter().any(|m| m.reference == schema.reference);
+        if !seen {
+            members.push(schema.clone());
+            described.push(format!("`{status}`"));
+        }
+    }
+    (members.len() > 1).then(|| Schema {
+        description: Some(format!(
+            "The body of any of the success responses ({}), read as the shape it fits.",
+            described.join(", ")
+        )),
+        one_of: members,
+        ..Schema::default()
+    })
 }
 
 /// How a media type's bodies are written, if this client can write them.

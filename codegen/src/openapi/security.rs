@@ -11,7 +11,6 @@
 use super::Lowering;
 use crate::error::{Error, JsonPath};
 use crate::ir::{Location, Scope, SecurityKind, SecurityScheme, Server, ServerVariable};
-use crate::lower::SCOPE_URL_PREFIX;
 use crate::naming::{Case, Namespace};
 use std::collections::BTreeMap;
 
@@ -96,29 +95,19 @@ impl Lowering<'_> {
                 }
             }
         }
-        let api_prefix = format!("{api_name}.");
-        let short = |url: &str| -> String {
-            let rest = url.strip_prefix(SCOPE_URL_PREFIX).unwrap_or(url);
-            rest.strip_prefix(api_prefix.as_str())
-                .unwrap_or(rest)
-                .to_owned()
-        };
-        let shortened: Vec<(&str, String)> =
-            described.keys().map(|url| (*url, short(url))).collect();
-        let variants = Namespace::new(Case::UpperCamel, "OAuth scope")
-            .assign_keyed(shortened.iter().map(|(url, s)| (*url, s.as_str())))
-            .map_err(|e| {
-                self.naming_error(
-                    e,
-                    &JsonPath::root().join("components").join("securitySchemes"),
-                )
-            })?;
+        let urls: Vec<String> = described.keys().map(|url| (*url).to_owned()).collect();
+        let variants = crate::lower::scope_variants(api_name, &urls).map_err(|e| {
+            self.naming_error(
+                e,
+                &JsonPath::root().join("components").join("securitySchemes"),
+            )
+        })?;
         Ok(described
             .iter()
             .map(|(url, description)| Scope {
                 url: (*url).to_owned(),
                 description: (*description).to_owned(),
-                variant: variants[url].clone(),
+                variant: variants[&(*url).to_owned()].clone(),
             })
             .collect())
     }

@@ -94,3 +94,18 @@ macro_rules! open_enum_impls {
 
 #[allow(unused_imports)]
 pub(crate) use open_enum_impls;
+
+/// The order in which to try the untagged shapes of a union for `value`:
+/// for an object, the shapes that know most of its keys first (`known_keys`
+/// holds each shape's field names; a shape that is no struct knows none),
+/// ties in the spec's order; for anything else, the spec's order.
+#[allow(dead_code)] // Only crates with unions use it.
+pub(crate) fn shape_order(value: &serde_json::Value, known_keys: &[&[&str]]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..known_keys.len()).collect();
+    if let Some(object) = value.as_object() {
+        let score = |keys: &[&str]| object.keys().filter(|k| keys.contains(&k.as_str())).count();
+        // A stable sort keeps the spec's order among equals.
+        order.sort_by_key(|&i| std::cmp::Reverse(score(known_keys[i])));
+    }
+    order
+}

@@ -120,13 +120,28 @@ impl<'de> serde::Deserialize<'de> for Nickname {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Ok(inner) = <String as serde::Deserialize>::deserialize(&value) {
-            return Ok(Self::String(inner));
-        }
-        if let Ok(inner) = <crate::models::NicknameDetail as serde::Deserialize>::deserialize(
+        for index in crate::runtime::enums::shape_order(
             &value,
+            &[&[], &["givenBy", "nickname"]],
         ) {
-            return Ok(Self::NicknameDetail(inner));
+            #[allow(clippy::single_match)]
+            match index {
+                0usize => {
+                    if let Ok(inner) = <String as serde::Deserialize>::deserialize(
+                        &value,
+                    ) {
+                        return Ok(Self::String(inner));
+                    }
+                }
+                1usize => {
+                    if let Ok(inner) = <crate::models::NicknameDetail as serde::Deserialize>::deserialize(
+                        &value,
+                    ) {
+                        return Ok(Self::NicknameDetail(inner));
+                    }
+                }
+                _ => {}
+            }
         }
         Ok(Self::UnknownValue(value))
     }

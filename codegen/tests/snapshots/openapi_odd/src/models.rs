@@ -226,7 +226,7 @@ impl CrerFormeRequest {
         self
     }
 }
-/// The `créerForme response` schema.
+/// The body of any of the success responses (`201`, `202`), read as the shape it fits.
 ///
 /// A value is read as the first of these shapes that fits it, in this order.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -234,14 +234,10 @@ impl CrerFormeRequest {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum CrerFormeResponse {
+    /// A value of type `Variant0`.
+    Variant0(crate::models::crer_forme_response::Variant0),
     /// A value of type `Object`.
     Object(crate::models::crer_forme_response::Object),
-    /// A value of type `Vec<i64>`.
-    Array(Vec<i64>),
-    /// A value of type `String`.
-    String(String),
-    /// A value of type `Node`.
-    Node(crate::models::Node),
     /// A value of none of the known shapes, kept as it was sent.
     UnknownValue(serde_json::Value),
 }
@@ -258,72 +254,181 @@ impl<'de> serde::Deserialize<'de> for CrerFormeResponse {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Ok(inner) = <crate::models::crer_forme_response::Object as serde::Deserialize>::deserialize(
-            &value,
-        ) {
-            return Ok(Self::Object(inner));
-        }
-        if let Ok(inner) = <Vec<i64> as serde::Deserialize>::deserialize(&value) {
-            return Ok(Self::Array(inner));
-        }
-        if let Ok(inner) = <String as serde::Deserialize>::deserialize(&value) {
-            return Ok(Self::String(inner));
-        }
-        if let Ok(inner) = <crate::models::Node as serde::Deserialize>::deserialize(
-            &value,
-        ) {
-            return Ok(Self::Node(inner));
+        for index in crate::runtime::enums::shape_order(&value, &[&[], &["queued"]]) {
+            #[allow(clippy::single_match)]
+            match index {
+                0usize => {
+                    if let Ok(inner) = <crate::models::crer_forme_response::Variant0 as serde::Deserialize>::deserialize(
+                        &value,
+                    ) {
+                        return Ok(Self::Variant0(inner));
+                    }
+                }
+                1usize => {
+                    if let Ok(inner) = <crate::models::crer_forme_response::Object as serde::Deserialize>::deserialize(
+                        &value,
+                    ) {
+                        return Ok(Self::Object(inner));
+                    }
+                }
+                _ => {}
+            }
         }
         Ok(Self::UnknownValue(value))
     }
 }
 /// Types declared inside [`CrerFormeResponse`].
 pub mod crer_forme_response {
+    /// The `créerForme response.Variant0` schema.
+    ///
+    /// A value is read as the first of these shapes that fits it, in this order.
+    #[derive(Clone, Debug, PartialEq, serde::Serialize)]
+    #[serde(untagged)]
+    #[non_exhaustive]
+    #[allow(clippy::large_enum_variant)]
+    pub enum Variant0 {
+        /// A value of type `Object`.
+        Object(crate::models::crer_forme_response::variant_0::Object),
+        /// A value of type `Vec<i64>`.
+        Array(Vec<i64>),
+        /// A value of type `String`.
+        String(String),
+        /// A value of type `Node`.
+        Node(crate::models::Node),
+        /// A value of none of the known shapes, kept as it was sent.
+        UnknownValue(serde_json::Value),
+    }
+    impl Default for Variant0 {
+        /// `null`, of no known shape.
+        fn default() -> Self {
+            Self::UnknownValue(serde_json::Value::Null)
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Variant0 {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = <serde_json::Value as serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            for index in crate::runtime::enums::shape_order(
+                &value,
+                &[
+                    &["kind", "r"],
+                    &[],
+                    &[],
+                    &["children", "levels", "mixed", "nothing", "parent", "tuple", "x"],
+                ],
+            ) {
+                #[allow(clippy::single_match)]
+                match index {
+                    0usize => {
+                        if let Ok(inner) = <crate::models::crer_forme_response::variant_0::Object as serde::Deserialize>::deserialize(
+                            &value,
+                        ) {
+                            return Ok(Self::Object(inner));
+                        }
+                    }
+                    1usize => {
+                        if let Ok(inner) = <Vec<
+                            i64,
+                        > as serde::Deserialize>::deserialize(&value) {
+                            return Ok(Self::Array(inner));
+                        }
+                    }
+                    2usize => {
+                        if let Ok(inner) = <String as serde::Deserialize>::deserialize(
+                            &value,
+                        ) {
+                            return Ok(Self::String(inner));
+                        }
+                    }
+                    3usize => {
+                        if let Ok(inner) = <crate::models::Node as serde::Deserialize>::deserialize(
+                            &value,
+                        ) {
+                            return Ok(Self::Node(inner));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Ok(Self::UnknownValue(value))
+        }
+    }
+    /// Types declared inside [`Variant0`].
+    pub mod variant_0 {
+        /// The `créerForme response.Variant0.Object` schema.
+        ///
+        /// Build one with [`Object::new`] and the `set_` methods.
+        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
+        pub struct Object {
+            /// The `kind` field.
+            #[serde(rename = "kind", skip_serializing_if = "Option::is_none")]
+            pub kind: Option<
+                crate::models::crer_forme_response::variant_0::object::Kind,
+            >,
+            /// The `r` field.
+            #[serde(rename = "r", skip_serializing_if = "Option::is_none")]
+            pub r: Option<f64>,
+        }
+        impl Object {
+            /// A value with every field unset.
+            pub fn new() -> Self {
+                Self::default()
+            }
+            /// Sets [`Object::kind`].
+            pub fn set_kind(
+                mut self,
+                value: impl Into<
+                    crate::models::crer_forme_response::variant_0::object::Kind,
+                >,
+            ) -> Self {
+                self.kind = Some(value.into());
+                self
+            }
+            /// Sets [`Object::r`].
+            pub fn set_r(mut self, value: impl Into<f64>) -> Self {
+                self.r = Some(value.into());
+                self
+            }
+        }
+        /// Types declared inside [`Object`].
+        pub mod object {
+            /// The values of `Kind`.
+            ///
+            /// Values this version does not know are kept in [`Kind::UnknownValue`], so newer servers never break this client.
+            #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+            #[non_exhaustive]
+            pub enum Kind {
+                /// `circle`
+                Circle,
+                /// A value this version of the crate does not know, kept as sent.
+                UnknownValue(crate::UnknownValue),
+            }
+            crate::runtime::enums::open_enum_impls!(Kind { Circle => "circle" });
+        }
+    }
     /// The `créerForme response.Object` schema.
     ///
     /// Build one with [`Object::new`] and the `set_` methods.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct Object {
-        /// The `kind` field.
-        #[serde(rename = "kind", skip_serializing_if = "Option::is_none")]
-        pub kind: Option<crate::models::crer_forme_response::object::Kind>,
-        /// The `r` field.
-        #[serde(rename = "r", skip_serializing_if = "Option::is_none")]
-        pub r: Option<f64>,
+        /// The `queued` field.
+        #[serde(rename = "queued", skip_serializing_if = "Option::is_none")]
+        pub queued: Option<bool>,
     }
     impl Object {
         /// A value with every field unset.
         pub fn new() -> Self {
             Self::default()
         }
-        /// Sets [`Object::kind`].
-        pub fn set_kind(
-            mut self,
-            value: impl Into<crate::models::crer_forme_response::object::Kind>,
-        ) -> Self {
-            self.kind = Some(value.into());
+        /// Sets [`Object::queued`].
+        pub fn set_queued(mut self, value: impl Into<bool>) -> Self {
+            self.queued = Some(value.into());
             self
         }
-        /// Sets [`Object::r`].
-        pub fn set_r(mut self, value: impl Into<f64>) -> Self {
-            self.r = Some(value.into());
-            self
-        }
-    }
-    /// Types declared inside [`Object`].
-    pub mod object {
-        /// The values of `Kind`.
-        ///
-        /// Values this version does not know are kept in [`Kind::UnknownValue`], so newer servers never break this client.
-        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum Kind {
-            /// `circle`
-            Circle,
-            /// A value this version of the crate does not know, kept as sent.
-            UnknownValue(crate::UnknownValue),
-        }
-        crate::runtime::enums::open_enum_impls!(Kind { Circle => "circle" });
     }
 }

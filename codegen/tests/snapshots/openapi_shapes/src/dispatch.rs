@@ -6,7 +6,7 @@
 //! here is the one the typed API makes.
 pub use crate::runtime::dispatch::DispatchError;
 /// Every method id, sorted.
-pub const METHOD_IDS: &[&str] = &["createPet", "listPets"];
+pub const METHOD_IDS: &[&str] = &["createPet", "listPets", "replacePet"];
 /// Builds, without sending, the request of the method with
 /// Discovery id `method_id`.
 ///
@@ -55,6 +55,23 @@ pub fn request(
                 .optional::<crate::resources::pets::ListPetsKind>("kind")?
             {
                 call = call.kind(value);
+            }
+            call.dry_run().map_err(DispatchError::Build)
+        }
+        "replacePet" => {
+            let params = crate::runtime::dispatch::Params::new(params, &["id"])?;
+            #[allow(unused_mut)]
+            let mut call = client
+                .pets()
+                .replace_pet(
+                    params.required::<String>("id")?,
+                    crate::runtime::dispatch::body::<crate::models::Pet>(body)?,
+                );
+            if let Some(other) = content_type.filter(|c| *c != "application/json") {
+                return Err(DispatchError::Param {
+                    name: "(content type)".to_owned(),
+                    message: format!("{other:?} is not a media type of the body"),
+                });
             }
             call.dry_run().map_err(DispatchError::Build)
         }

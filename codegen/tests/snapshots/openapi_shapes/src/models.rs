@@ -443,13 +443,28 @@ pub mod dog {
             let value = <serde_json::Value as serde::Deserialize>::deserialize(
                 deserializer,
             )?;
-            if let Ok(inner) = <String as serde::Deserialize>::deserialize(&value) {
-                return Ok(Self::String(inner));
-            }
-            if let Ok(inner) = <crate::models::Toy as serde::Deserialize>::deserialize(
+            for index in crate::runtime::enums::shape_order(
                 &value,
+                &[&[], &["inner", "name"]],
             ) {
-                return Ok(Self::Toy(inner));
+                #[allow(clippy::single_match)]
+                match index {
+                    0usize => {
+                        if let Ok(inner) = <String as serde::Deserialize>::deserialize(
+                            &value,
+                        ) {
+                            return Ok(Self::String(inner));
+                        }
+                    }
+                    1usize => {
+                        if let Ok(inner) = <crate::models::Toy as serde::Deserialize>::deserialize(
+                            &value,
+                        ) {
+                            return Ok(Self::Toy(inner));
+                        }
+                    }
+                    _ => {}
+                }
             }
             Ok(Self::UnknownValue(value))
         }
@@ -676,5 +691,76 @@ impl CreatePetResponse {
     {
         self.warnings = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+}
+/// The body of any of the success responses (`200`, `202`), read as the shape it fits.
+///
+/// A value is read as the first of these shapes that fits it, in this order.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ReplacePetResponse {
+    /// A value of type `Cat`.
+    Cat(crate::models::Cat),
+    /// A value of type `Labels`.
+    Labels(crate::models::Labels),
+    /// A value of none of the known shapes, kept as it was sent.
+    UnknownValue(serde_json::Value),
+}
+impl Default for ReplacePetResponse {
+    /// `null`, of no known shape.
+    fn default() -> Self {
+        Self::UnknownValue(serde_json::Value::Null)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReplacePetResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::runtime::enums::shape_order(
+            &value,
+            &[
+                &[
+                    "born",
+                    "id",
+                    "kind",
+                    "legacy",
+                    "lives",
+                    "name",
+                    "nickname",
+                    "odd",
+                    "petType",
+                    "photo",
+                    "secret",
+                    "seen",
+                    "weight",
+                ],
+                &[],
+            ],
+        ) {
+            #[allow(clippy::single_match)]
+            match index {
+                0usize => {
+                    if let Ok(inner) = <crate::models::Cat as serde::Deserialize>::deserialize(
+                        &value,
+                    ) {
+                        return Ok(Self::Cat(inner));
+                    }
+                }
+                1usize => {
+                    if let Ok(inner) = <crate::models::Labels as serde::Deserialize>::deserialize(
+                        &value,
+                    ) {
+                        return Ok(Self::Labels(inner));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(Self::UnknownValue(value))
     }
 }

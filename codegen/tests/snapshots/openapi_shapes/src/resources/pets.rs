@@ -75,6 +75,43 @@ impl<'a> Pets<'a> {
             options: Default::default(),
         }
     }
+    /// Calls `replacePet`.
+    ///
+    /// `PUT pets/{id}`
+    ///
+    /// # Arguments
+    ///
+    /// * `id`: (no description)
+    /// * `request`: the request body, [`crate::models::Pet`].
+    ///
+    /// # Authorization
+    ///
+    /// The method needs no OAuth scope.
+    ///
+    /// Optional parameters are set on the returned [`ReplacePet`]; `.await` it to send the call.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_openapi_shapes::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pets().replace_pet("example-id", fixture_openapi_shapes::models::Pet::default()).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn replace_pet(
+        &self,
+        id: impl Into<String>,
+        request: crate::models::Pet,
+    ) -> ReplacePet<'a> {
+        ReplacePet {
+            client: self.client,
+            id: id.into(),
+            request,
+            standard: Default::default(),
+            options: Default::default(),
+        }
+    }
 }
 /// A call to `createPet`, made by [`Pets::create_pet`].
 ///
@@ -223,3 +260,56 @@ pub enum ListPetsKind {
     UnknownValue(crate::UnknownValue),
 }
 crate::runtime::enums::open_enum_impls!(ListPetsKind { Cat => "cat", Dog => "dog" });
+/// A call to `replacePet`, made by [`Pets::replace_pet`].
+///
+/// Set optional parameters with its methods, then `.await` it (or call [`ReplacePet::send`]). Nothing is sent before that.
+#[derive(Clone, Debug)]
+#[must_use = "a call does nothing until it is awaited"]
+pub struct ReplacePet<'a> {
+    client: &'a crate::Client,
+    id: String,
+    request: crate::models::Pet,
+    standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
+}
+impl<'a> ReplacePet<'a> {
+    /// The method needs no OAuth scope.
+    pub const SCOPES: &'static [crate::Scope] = &[];
+    /// Sends the call and returns the response body.
+    ///
+    /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
+    pub async fn send(self) -> crate::Result<crate::models::ReplacePetResponse> {
+        let client = self.client;
+        let request = self.into_request()?;
+        client.execute(request).await
+    }
+    /// Binds and encodes the path, collects the query and serializes the body.
+    fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
+        let path = {
+            let mut path = String::new();
+            path.push_str("pets/");
+            crate::runtime::path::push_simple(&mut path, "id", &self.id, None)?;
+            path
+        };
+        let mut query = crate::runtime::query::Query::new();
+        self.standard.append_to(&mut query);
+        let body = crate::runtime::client::json_body(&self.request)?;
+        Ok(crate::runtime::client::Request {
+            method_id: "replacePet",
+            http_method: reqwest::Method::PUT,
+            prefix: "",
+            base: crate::runtime::client::Base::Service,
+            path,
+            query,
+            headers: Vec::new(),
+            body,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
+            scopes: Self::SCOPES,
+            options: self.options,
+        })
+    }
+}
+crate::runtime::calls::call_builder_common!(
+    ReplacePet, crate ::models::ReplacePetResponse, "PUT", retried
+);
