@@ -295,6 +295,7 @@ impl Body {
             vec![BodyMedia {
                 content_type: "application/json".to_owned(),
                 encoding: BodyEncoding::Json,
+                properties: Vec::new(),
             }]
         } else {
             self.media.clone()
@@ -309,6 +310,21 @@ pub struct BodyMedia {
     pub content_type: String,
     /// How the value becomes bytes.
     pub encoding: BodyEncoding,
+    /// How single properties of a form or multipart body are written, when
+    /// the spec says (its Encoding Object), by property name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub properties: Vec<PropertyEncoding>,
+}
+
+/// How one property of a form or multipart body is written.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PropertyEncoding {
+    /// The property's wire name.
+    pub property: String,
+    /// Its style in a form body, when the spec sets one.
+    pub style: Option<ParamStyle>,
+    /// Its content type in a multipart body (a file part's), when the spec sets one.
+    pub content_type: Option<String>,
 }
 
 /// How a body value becomes bytes.

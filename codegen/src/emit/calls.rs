@@ -7,7 +7,7 @@ use super::enums;
 use super::params::{setter, stored_type};
 use super::types::{ident, rust_type};
 use crate::ir::{
-    Api, BodyEncoding, Location, Method, Parameter, SecurityKind, Style, Type, Upload,
+    Api, BodyEncoding, BodyMedia, Location, Method, Parameter, SecurityKind, Style, Type, Upload,
 };
 use crate::path_template::{BindingSegment, Expansion, PathPart, PathTemplate};
 use proc_macro2::TokenStream;
@@ -567,7 +567,7 @@ fn into_request(api: &Api, method: &Method) -> TokenStream {
             let default_type = media[0].content_type.as_str();
             let encode_arms = media.iter().map(|m| {
                 let content_type = m.content_type.as_str();
-                let encode = encode_body(api, &body.ty, m.encoding);
+                let encode = encode_body(api, &body.ty, m);
                 quote! { #content_type => #encode, }
             });
             let allowed: Vec<&str> = media.iter().map(|m| m.content_type.as_str()).collect();
@@ -603,7 +603,7 @@ fn into_request(api: &Api, method: &Method) -> TokenStream {
                 )
             } else if single && body.required {
                 // One media type: no choice to make.
-                let bytes = encode_bytes(media[0].encoding);
+                let bytes = encode_bytes(&media[0]);
                 (
                     quote! {
                         let value = &self.request;
@@ -676,16 +676,23 @@ fn into_request(api: &Api, method: &Method) -> TokenStream {
 
 /// The expression that encodes `value` (a reference to the body) as
 /// `encoding`, giving the bytes and the `Content-Type`.
-fn encode_body(api: &Api, body_type: &Type, encoding: BodyEncoding) -> TokenStream {
-    if encoding == BodyEncoding::Multipart {
-        // Raw-bytes properties are file parts, not JSON text.
+fn encode_body(api: &Api, body_type: &Type, media: &BodyMedia) -> TokenStream {
+    if media.encoding == BodyEncoding::Multipart {
+        // Raw-bytes properties are file parts, not JSON text, of the
+        // content type the Encoding Object gives.
         let files = binary_fields(api, body_type)
             .into_iter()
             .map(|(wire, field)| {
                 let field = ident(&field);
+                let content_type = media
+                    .properties
+                    .iter()
+                    .find(|p| p.property == wire)
+                    .and_then(|p| p.content_type.clone())
+                    .unwrap_or_else(|| "application/octet-stream".to_owned());
                 quote! {
                     if let Some(bytes) = &value.#field {
-                        files.push((#wire, #wire, "application/octet-stream", bytes.as_slice()));
+                        files.push((#wire, #wire, #content_type, bytes.as_slice()));
                     }
                 }
             });
@@ -700,17 +707,25 @@ fn encode_body(api: &Api, body_type: &Type, encoding: BodyEncoding) -> TokenStre
             }
         };
     }
-    let bytes = encode_bytes(encoding);
+    let bytes = encode_bytes(media);
     quote!((Some(#bytes), std::borrow::Cow::Borrowed(content_type)))
 }
 
 /// The expression that encodes `value` (a reference to the body) as the
 /// bytes of `encoding` (not multipart, whose content type is made with them).
-fn encode_bytes(encoding: BodyEncoding) -> TokenStream {
-    match encoding {
+fn encode_bytes(media: &BodyMedia) -> TokenStream {
+    // Form properties the Encoding Object gives a style.
+    let styled = media.properties.iter().filter_map(|p| {
+        let style = p.style?;
+        let property = &p.property;
+        let name = style_path(style.style);
+        let explode = style.explode;
+        Some(quote!((#property, #name, #explode)))
+    });
+    match media.encoding {
         BodyEncoding::Json => quote!(serde_json::to_vec(value).map_err(crate::Error::Encode)?),
         BodyEncoding::Form => quote! {
-            crate::runtime::form::urlencoded(&serde_json::to_value(value).map_err(crate::Error::Encode)?, &[])
+            crate::runtime::form::urlencoded(&serde_json::to_value(value).map_err(crate::Error::Encode)?, &[ #( #styled ),* ])
                 .map_err(|reason| crate::Error::Config(crate::ConfigError::new("body", "<form body>", reason)))?
                 .into_bytes()
         },

@@ -21,7 +21,8 @@ use super::schemas::Named;
 use crate::error::{Error, JsonPath};
 use crate::ir::{
     self, Body, BodyEncoding, BodyMedia, EnumRef, ErrorBody, HttpMethod, Location, Method, Paging,
-    ParamStyle, Parameter, Resource, SchemaKind, Scope, SecurityScheme, Style, Type,
+    ParamStyle, Parameter, PropertyEncoding, Resource, SchemaKind, Scope, SecurityScheme, Style,
+    Type,
 };
 use crate::lower::methods::{BUILDER_FIELDS, BUILDER_METHODS};
 use crate::lower::{CLIENT_METHODS, CRATE_NAMES, PRELUDE_TYPES, reserve_all};
@@ -979,6 +980,8 @@ impl<'d> Lowering<'d> {
         let mut media = vec![BodyMedia {
             content_type: preferred.to_owned(),
             encoding,
+            properties: self
+                .property_encodings(media_type, &path.join("content").join(preferred))?,
         }];
         for (content_type, other) in &body.content {
             if content_type == preferred {
@@ -1003,6 +1006,10 @@ impl<'d> Lowering<'d> {
                 media.push(BodyMedia {
                     content_type: content_type.clone(),
                     encoding: other_encoding,
+                    properties: self.property_encodings(
+                        other,
+                        &path.join("content").join(content_type.as_str()),
+                    )?,
                 });
             }
         }
@@ -1020,6 +1027,52 @@ impl<'d> Lowering<'d> {
             media: if json_only { Vec::new() } else { media },
             required: body.required.unwrap_or(false),
         }))
+    }
+
+    /// The Encoding Object of a form or multipart media type, by property.
+    fn property_encodings(
+        &self,
+        media_type: &MediaType,
+        path: &JsonPath,
+    ) -> Result<Vec<PropertyEncoding>, Error> {
+        let mut out = Vec::new();
+        for (property, encoding) in &media_type.encoding {
+            let at = path.join("encoding").join(property.as_str());
+            let style = if encoding.style.is_some() || encoding.explode.is_some() {
+                let style = match encoding.style.as_deref().unwrap_or("form") {
+                    "form" => Style::Form,
+                    "spaceDelimited" => Style::SpaceDelimited,
+                    "pipeDelimited" => Style::PipeDelimited,
+                    "deepObject" => Style::DeepObject,
+                    other => {
+                        return Err(self.spec_error(
+                            &at.join("style"),
+                            format!("expected `form`, `spaceDelimited`, `pipeDelimited` or `deepObject`, found `{other}`"),
+                        ));
+                    }
+                };
+                Some(ParamStyle {
+                    style,
+                    explode: encoding.explode.unwrap_or(style == Style::Form),
+                    allow_reserved: false,
+                })
+            } else {
+                None
+            };
+            // The first of a list (`image/png, image/jpeg`) is what is sent.
+            let content_type = encoding
+                .content_type
+                .as_deref()
+                .and_then(|c| c.split(',').next())
+                .map(|c| c.trim().to_owned())
+                .filter(|c| !c.is_empty());
+            out.push(PropertyEncoding {
+                property: property.clone(),
+                style,
+                content_type,
+            });
+        }
+        Ok(out)
     }
 
     /// The type of a body or response of one media type.

@@ -13,6 +13,7 @@ mod server;
 use fixture_openapi_client::models::{
     Company, ListPetsFilter, NewPet, Nickname, NicknameDetail, NotFound, Owner, Person, Pet, Point,
     Problem, SubmitFormRequest, UploadDocumentRequest, submit_form_request::Size,
+    submit_form_request::Where,
 };
 use fixture_openapi_client::resources::pets::ListPetsOrder;
 use fixture_openapi_client::servers::{self, Server0Version, TheHostedClinicRegion};
@@ -450,7 +451,8 @@ async fn a_form_body_sends_arrays_as_repeated_pairs_and_objects_as_json() {
     let form = SubmitFormRequest::new()
         .set_title("Hi there")
         .set_labels(["a", "b&c"])
-        .set_size(Size::new().set_width(3).set_height(4));
+        .set_size(Size::new().set_width(3).set_height(4))
+        .set_where(Where::new().set_city("Köln"));
     client(&server).uploads().submit_form(form).await.unwrap();
     let request = only(&server);
     assert_eq!(
@@ -474,6 +476,8 @@ async fn a_form_body_sends_arrays_as_repeated_pairs_and_objects_as_json() {
         ("labels", "b&c"),
         ("size", r#"{"height":4,"width":3}"#),
         ("title", "Hi there"),
+        // Its Encoding Object says `style: deepObject`.
+        ("where[city]", "Köln"),
     ]);
     assert_eq!(decoded, expected, "{text}");
 }
@@ -505,10 +509,8 @@ async fn a_multipart_body_has_one_text_part_per_property_and_a_file_part() {
         Part {
             // A raw-bytes property is a file part with its bytes as they are.
             name: "scan".into(),
-            headers: vec![(
-                "content-type".to_owned(),
-                "application/octet-stream".to_owned(),
-            )],
+            // The Encoding Object gives the file's content type.
+            headers: vec![("content-type".to_owned(), "image/png".to_owned())],
             body: vec![0u8, 159, 255, b'\r', b'\n'],
         },
         Part {

@@ -419,6 +419,9 @@ pub struct SubmitFormRequest {
     /// The `title` field.
     #[serde(rename = "title", skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The `where` field.
+    #[serde(rename = "where", skip_serializing_if = "Option::is_none")]
+    pub r#where: Option<crate::models::submit_form_request::Where>,
 }
 impl SubmitFormRequest {
     /// A value with every field unset.
@@ -445,6 +448,14 @@ impl SubmitFormRequest {
     /// Sets [`SubmitFormRequest::title`].
     pub fn set_title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
+        self
+    }
+    /// Sets [`SubmitFormRequest::where`].
+    pub fn set_where(
+        mut self,
+        value: impl Into<crate::models::submit_form_request::Where>,
+    ) -> Self {
+        self.r#where = Some(value.into());
         self
     }
 }
@@ -476,6 +487,27 @@ pub mod submit_form_request {
         /// Sets [`Size::width`].
         pub fn set_width(mut self, value: impl Into<i32>) -> Self {
             self.width = Some(value.into());
+            self
+        }
+    }
+    /// The `submitForm request.where` schema.
+    ///
+    /// Build one with [`Where::new`] and the `set_` methods.
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Where {
+        /// The `city` field.
+        #[serde(rename = "city", skip_serializing_if = "Option::is_none")]
+        pub city: Option<String>,
+    }
+    impl Where {
+        /// A value with every field unset.
+        pub fn new() -> Self {
+            Self::default()
+        }
+        /// Sets [`Where::city`].
+        pub fn set_city(mut self, value: impl Into<String>) -> Self {
+            self.city = Some(value.into());
             self
         }
     }

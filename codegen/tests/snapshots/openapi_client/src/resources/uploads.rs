@@ -377,7 +377,7 @@ impl<'a> SubmitForm<'a> {
         let body = Some(
             crate::runtime::form::urlencoded(
                     &serde_json::to_value(value).map_err(crate::Error::Encode)?,
-                    &[],
+                    &[("where", crate::runtime::style::Style::DeepObject, true)],
                 )
                 .map_err(|reason| crate::Error::Config(
                     crate::ConfigError::new("body", "<form body>", reason),
@@ -446,13 +446,7 @@ impl<'a> UploadDocument<'a> {
                         #[allow(unused_mut)]
                         let mut files: Vec<(&str, &str, &str, &[u8])> = Vec::new();
                         if let Some(bytes) = &value.scan {
-                            files
-                                .push((
-                                    "scan",
-                                    "scan",
-                                    "application/octet-stream",
-                                    bytes.as_slice(),
-                                ));
+                            files.push(("scan", "scan", "image/png", bytes.as_slice()));
                         }
                         let (content_type, bytes) = crate::runtime::form::multipart(
                                 &serde_json::to_value(value).map_err(crate::Error::Encode)?,
