@@ -102,8 +102,18 @@ impl Error {
 ///
 /// Lowering errors carry it so a maintainer can find the offending value in a
 /// document of several megabytes.
+///
+/// Paths are made for every value lowered and printed only for errors, so
+/// a path shares its parent instead of copying it: `join` costs one small
+/// allocation whatever the depth.
 #[derive(Clone, Default)]
-pub struct JsonPath(Vec<String>);
+pub struct JsonPath(Option<std::rc::Rc<Segment>>);
+
+/// One key of a [`JsonPath`], below its parent's.
+struct Segment {
+    parent: JsonPath,
+    key: String,
+}
 
 impl JsonPath {
     /// The document root.
@@ -113,17 +123,25 @@ impl JsonPath {
 
     /// This path extended by one key.
     pub fn join(&self, key: impl Into<String>) -> Self {
-        let mut keys = self.0.clone();
-        keys.push(key.into());
-        Self(keys)
+        Self(Some(std::rc::Rc::new(Segment {
+            parent: self.clone(),
+            key: key.into(),
+        })))
     }
 }
 
 impl fmt::Display for JsonPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.is_empty() {
+        let mut keys = Vec::new();
+        let mut at = &self.0;
+        while let Some(segment) = at {
+            keys.push(segment.key.as_str());
+            at = &segment.parent.0;
+        }
+        if keys.is_empty() {
             return f.write_str(".");
         }
-        f.write_str(&self.0.join("."))
+        keys.reverse();
+        f.write_str(&keys.join("."))
     }
 }
