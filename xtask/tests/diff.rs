@@ -289,3 +289,61 @@ fn since_compares_each_spec_with_a_git_revision() {
     );
     assert!(unknown.stdout.is_empty());
 }
+
+/// Two OpenAPI specs in YAML compare like two Discovery documents: a new
+/// operation is minor, a removed field and a required parameter are major.
+#[test]
+fn openapi_specs_are_diffed_in_api_terms() {
+    let dir = scratch("openapi");
+    let old = "openapi: 3.0.3\ninfo: {title: Shop, version: '1'}\nservers: [{url: 'https://shop.example.com'}]\n\
+paths:\n  /items:\n    get:\n      operationId: items.list\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Item'}\n\
+components:\n  schemas:\n    Item:\n      type: object\n      properties:\n        id: {type: string}\n        price: {type: integer, format: int64}\n";
+    let new = old
+        .replace(
+            "        price: {type: integer, format: int64}\n",
+            "",
+        )
+        .replace(
+            "      operationId: items.list\n",
+            "      operationId: items.list\n      parameters:\n        - {name: shop, in: query, required: true, schema: {type: string}}\n",
+        )
+        .replace(
+            "components:\n",
+            "  /items/{id}:\n    delete:\n      operationId: items.delete\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses: {'204': {description: gone}}\ncomponents:\n",
+        );
+    fs::write(dir.join("old.yaml"), old).unwrap();
+    fs::write(dir.join("new.yaml"), new).unwrap();
+    let output = xtask(&[
+        "diff",
+        path(&dir.join("old.yaml")),
+        path(&dir.join("new.yaml")),
+        "--format",
+        "json",
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["semver"], "major");
+    let kinds: Vec<(String, String)> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["kind"].as_str().unwrap().to_owned(),
+                c["item"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    for expected in [
+        ("method_added", "items.delete"),
+        ("field_removed", "Item.price"),
+        ("required_parameter_added", "items.list.shop"),
+    ] {
+        assert!(
+            kinds
+                .iter()
+                .any(|(k, i)| k == expected.0 && i == expected.1),
+            "{expected:?} in {kinds:?}"
+        );
+    }
+}
