@@ -86,7 +86,9 @@ fn path_matrix() {
 fn path_label() {
     use Style::Label;
     for explode in [false, true] {
-        assert_eq!(path(&json!(""), Label, explode).unwrap(), ".");
+        // The table's `.` for an empty value is a dot segment when it stands
+        // alone: refused, like every `.` and `..` segment.
+        assert!(path(&json!(""), Label, explode).is_err());
         assert_eq!(path(&blue(), Label, explode).unwrap(), ".blue");
     }
     assert_eq!(path(&colors(), Label, false).unwrap(), ".blue,black,brown");
@@ -614,4 +616,20 @@ fn multipart_without_parts_is_a_closing_delimiter() {
     let (boundary, parts) = parse_multipart(&content_type, &body);
     assert!(parts.is_empty());
     assert_eq!(body, format!("--{boundary}--\r\n").into_bytes());
+}
+
+#[test]
+fn a_label_value_may_not_make_a_dot_segment() {
+    // `.` + `.` would be `..`, and `.` + `` would be `.`: URL normalisation
+    // would change the route, so both are refused like simple dot values.
+    for value in [json!("."), json!(""), json!(["", ""])] {
+        let mut path = String::new();
+        assert!(
+            push_path(&mut path, "x", &value, Style::Label, true).is_err(),
+            "{value}"
+        );
+    }
+    let mut path = String::new();
+    push_path(&mut path, "x", &json!("a.b"), Style::Label, false).unwrap();
+    assert_eq!(path, ".a.b");
 }

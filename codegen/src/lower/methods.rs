@@ -31,6 +31,9 @@ pub(crate) const BUILDER_METHODS: &[&str] = &[
     "upload_resumable",
     "SCOPES",
     "MAX_UPLOAD_BYTES",
+    // Setters of OpenAPI calls: an optional body, a body's media type.
+    "body",
+    "content_type",
     "retry_policy",
     "idempotent",
     "attempt_timeout",

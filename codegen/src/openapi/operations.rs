@@ -30,8 +30,27 @@ use crate::naming::{Case, Namespace};
 use crate::path_template::PathTemplate;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Header parameters OpenAPI says to ignore: the client sets them itself.
-const IGNORED_HEADERS: &[&str] = &["accept", "content-type", "authorization"];
+/// Header parameters that are ignored: the three OpenAPI says to ignore, and
+/// those the HTTP client writes itself (or, for `Cookie`, that cookie
+/// parameters make).
+const IGNORED_HEADERS: &[&str] = &[
+    "accept",
+    "content-type",
+    "authorization",
+    "cookie",
+    "host",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+];
+
+/// Whether `name` can be an HTTP header name (an RFC 9110 token).
+pub(super) fn is_header_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
 
 /// What the operations lower to.
 pub(super) struct Lowered {
@@ -710,6 +729,12 @@ impl<'d> Lowering<'d> {
                 ));
             }
         };
+        if location == Location::Header && !is_header_name(&name) {
+            return Err(self.spec_error(
+                &path.join("name"),
+                format!("`{name}` cannot be an HTTP header name (letters, digits and `!#$%&'*+-.^_`|~` only)"),
+            ));
+        }
         if location == Location::Path && param.required == Some(false) {
             return Err(
                 self.spec_error(&path.join("required"), "a path parameter must be required")

@@ -148,6 +148,12 @@ impl Lowering<'_> {
                     let param = scheme.name.clone().filter(|n| !n.is_empty()).ok_or_else(|| {
                         self.spec_error(&at.join("name"), "an `apiKey` scheme needs the `name` of its header, parameter or cookie")
                     })?;
+                    if location == Location::Header && !super::operations::is_header_name(&param) {
+                        return Err(self.spec_error(
+                            &at.join("name"),
+                            format!("`{param}` cannot be an HTTP header name"),
+                        ));
+                    }
                     SecurityKind::ApiKey {
                         location,
                         name: param,

@@ -943,3 +943,39 @@ fn credentials_never_appear_in_dry_runs_nor_in_debug_output() {
             .any(|(n, v)| n == "cookie" && v == "session=s-1")
     );
 }
+
+#[tokio::test]
+async fn a_redirect_to_another_host_is_not_followed_with_the_credentials() {
+    let elsewhere = Server::start(|_, _| Reply::json(200, r#"{"user": "mallory"}"#));
+    let location = format!("{}stolen", elsewhere.url);
+    let server = Server::start(move |_, _| Reply::json(302, "").with_header("location", &location));
+    let client = builder(&server)
+        .credential(security::api_key_header("key-h").unwrap())
+        .build()
+        .unwrap();
+    // reqwest's own policy would follow with every header but
+    // `Authorization` and `Cookie`: the API key among them.
+    let error = client.accounts().who_am_i().await.unwrap_err();
+    assert_eq!(error.http_status(), Some(302), "{error}");
+    assert_eq!(server.received().len(), 1);
+    assert!(elsewhere.received().is_empty(), "nothing reached the other host");
+}
+
+#[tokio::test]
+async fn a_redirect_on_the_same_host_is_followed() {
+    let server = Server::start(|request, _| {
+        if request.path().ends_with("/accounts/me") {
+            Reply::json(307, "").with_header("location", "/clinic/v1/accounts/me2")
+        } else {
+            Reply::json(200, r#"{"user": "ann"}"#)
+        }
+    });
+    let client = builder(&server)
+        .credential(security::api_key_header("key-h").unwrap())
+        .build()
+        .unwrap();
+    client.accounts().who_am_i().await.unwrap();
+    let received = server.received();
+    assert_eq!(received.len(), 2);
+    assert_eq!(received[1].header("x-api-key"), Some("key-h"));
+}

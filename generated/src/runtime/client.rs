@@ -385,6 +385,23 @@ impl Client {
     }
 }
 
+/// The redirect policy of the client's default `reqwest` client: redirects
+/// are followed (up to 10) only while they stay on the same origin (scheme,
+/// host and port), so credentials in any header never reach another host;
+/// a redirect elsewhere is returned as the response it is.
+pub fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let origin = attempt.previous().first().map(|url| url.origin());
+        if attempt.previous().len() > 10 {
+            attempt.error("more than 10 redirects")
+        } else if origin.as_ref() == Some(&attempt.url().origin()) {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
+}
+
 /// How far the attempts of a call got, for the error of a total timeout
 /// (which drops them mid-way).
 #[derive(Default)]
@@ -667,6 +684,11 @@ impl ClientBuilder {
     }
 
     /// Uses an existing `reqwest` client (its proxy, TLS and pool settings).
+    ///
+    /// Give it [`same_origin_redirects`] as its redirect policy (the
+    /// default client's): reqwest's own policy follows redirects to other
+    /// hosts with every header but `Authorization` and `Cookie`, so an API
+    /// key in another header would go there too.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -717,6 +739,7 @@ impl ClientBuilder {
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
+                .redirect(same_origin_redirects())
                 .build()
                 .map_err(Error::Transport)?,
         };

@@ -171,8 +171,9 @@ pub fn push_path(
                 }
                 Shape::Undefined => unreachable!("handled above"),
             }
+            // A label's own `.` can make `..` of a value `.` (or `.` of an
+            // empty one): refused like any dot segment.
             match expansion.as_str() {
-                _ if style == Style::Label => {}
                 "" => return Err("would be an empty path segment"),
                 "." | ".." => {
                     return Err(

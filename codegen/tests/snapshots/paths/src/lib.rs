@@ -66,7 +66,7 @@ pub use runtime::BoxFuture;
 pub use runtime::auth::{AccessToken, Credential, StaticToken, TokenError, TokenProvider};
 pub use runtime::bytes::{Bytes, BytesError};
 pub use runtime::client::DEFAULT_MAX_RESPONSE_BYTES;
-pub use runtime::client::{Client, ClientBuilder, HttpRequest};
+pub use runtime::client::{Client, ClientBuilder, HttpRequest, same_origin_redirects};
 pub use runtime::date::{Date, DateError};
 pub use runtime::duration::{Duration, DurationError};
 pub use runtime::enums::UnknownValue;
