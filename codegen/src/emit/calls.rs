@@ -682,7 +682,7 @@ fn encode_body(api: &Api, body_type: &Type, media: &BodyMedia) -> TokenStream {
         // content type the Encoding Object gives.
         let files = binary_fields(api, body_type)
             .into_iter()
-            .map(|(wire, field)| {
+            .map(|(wire, field, many)| {
                 let field = ident(&field);
                 let content_type = media
                     .properties
@@ -690,9 +690,17 @@ fn encode_body(api: &Api, body_type: &Type, media: &BodyMedia) -> TokenStream {
                     .find(|p| p.property == wire)
                     .and_then(|p| p.content_type.clone())
                     .unwrap_or_else(|| "application/octet-stream".to_owned());
-                quote! {
-                    if let Some(bytes) = &value.#field {
-                        files.push((#wire, #wire, #content_type, bytes.as_slice()));
+                if many {
+                    quote! {
+                        for bytes in value.#field.iter().flatten() {
+                            files.push((#wire, #wire, #content_type, bytes.as_slice()));
+                        }
+                    }
+                } else {
+                    quote! {
+                        if let Some(bytes) = &value.#field {
+                            files.push((#wire, #wire, #content_type, bytes.as_slice()));
+                        }
                     }
                 }
             });
@@ -765,8 +773,9 @@ fn text_kind(api: &Api, ty: &Type) -> TextKind {
     }
 }
 
-/// The (wire name, field name) of each raw-bytes field of a struct body.
-fn binary_fields(api: &Api, ty: &Type) -> Vec<(String, String)> {
+/// The (wire name, field name, whether a list) of each raw-bytes field (or
+/// list of them) of a struct body.
+fn binary_fields(api: &Api, ty: &Type) -> Vec<(String, String, bool)> {
     let Type::Named(name) = ty else {
         return Vec::new();
     };
@@ -778,9 +787,16 @@ fn binary_fields(api: &Api, ty: &Type) -> Vec<(String, String)> {
     else {
         return Vec::new();
     };
+    let list_of_bytes = Type::Array(Box::new(Type::Binary));
     fields
         .iter()
-        .filter(|f| f.ty == Type::Binary && !f.boxed && !f.flatten)
-        .map(|f| (f.wire_name.clone(), f.rust_name.clone()))
+        .filter(|f| (f.ty == Type::Binary || f.ty == list_of_bytes) && !f.boxed && !f.flatten)
+        .map(|f| {
+            (
+                f.wire_name.clone(),
+                f.rust_name.clone(),
+                f.ty == list_of_bytes,
+            )
+        })
         .collect()
 }

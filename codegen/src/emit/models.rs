@@ -236,7 +236,7 @@ fn union(
 
 fn field(field: &Field, int64_as_string: bool) -> TokenStream {
     let name = ident(&field.rust_name);
-    let ty = rust_type(&field.ty);
+    let ty = field_type(&field.ty);
     let wire = &field.wire_name;
     let mut text = if field.description.trim().is_empty() {
         format!("The `{wire}` field.")
@@ -292,7 +292,9 @@ fn format_note(ty: &Type, int64_as_string: bool) -> Option<&'static str> {
         Type::FieldMask => "Field paths separated by commas, such as `name,labels`.",
         Type::Bytes => "Bytes, sent as base64.",
         Type::I64 | Type::U64 if int64_as_string => "A 64-bit integer, sent as a decimal string.",
-        Type::Binary => "Raw bytes.",
+        Type::Binary => {
+            "Raw bytes, sent as base64 in JSON bodies and as a file part in multipart ones."
+        }
         _ => return None,
     })
 }
@@ -309,7 +311,7 @@ fn setter(type_name: &str, field: &Field) -> TokenStream {
     let docs = doc(&format!("Sets [`{type_name}::{bare}`]."));
     let deprecated = deprecated_attribute(field.deprecated);
     if field.flatten {
-        let ty = rust_type(&field.ty);
+        let ty = field_type(&field.ty);
         return quote! {
             #docs
             #deprecated
@@ -320,7 +322,7 @@ fn setter(type_name: &str, field: &Field) -> TokenStream {
         };
     }
     if field.boxed {
-        let ty = rust_type(&field.ty);
+        let ty = field_type(&field.ty);
         return quote! {
             #docs
             #deprecated
@@ -332,7 +334,7 @@ fn setter(type_name: &str, field: &Field) -> TokenStream {
     }
     match &field.ty {
         Type::Array(item) => {
-            let item = rust_type(item);
+            let item = field_type(item);
             quote! {
                 #docs
                 #deprecated
@@ -347,7 +349,7 @@ fn setter(type_name: &str, field: &Field) -> TokenStream {
             }
         }
         ty => {
-            let ty = rust_type(ty);
+            let ty = field_type(ty);
             quote! {
                 #docs
                 #deprecated
@@ -388,5 +390,22 @@ fn struct_fields<'a>(api: &'a Api, ty: &Type) -> Vec<&'a str> {
             .map(|f| f.wire_name.as_str())
             .collect(),
         _ => Vec::new(),
+    }
+}
+
+/// The Rust type of a field: raw bytes are [`crate::Bytes`] there (base64
+/// in JSON), not a list of numbers; everything else as everywhere.
+fn field_type(ty: &Type) -> TokenStream {
+    match ty {
+        Type::Binary => quote!(crate::Bytes),
+        Type::Array(item) => {
+            let item = field_type(item);
+            quote!(Vec<#item>)
+        }
+        Type::Map(value) => {
+            let value = field_type(value);
+            quote!(std::collections::BTreeMap<String, #value>)
+        }
+        other => rust_type(other),
     }
 }

@@ -488,7 +488,8 @@ async fn a_multipart_body_has_one_text_part_per_property_and_a_file_part() {
     let document = UploadDocumentRequest::new()
         .set_title("Report \u{e9}t\u{e9}")
         .set_summary("Two\r\nlines, --dashes--")
-        .set_scan(vec![0u8, 159, 255, b'\r', b'\n']);
+        .set_scan(vec![0u8, 159, 255, b'\r', b'\n'])
+        .set_pages([vec![1u8], vec![2u8, 3]]);
     client(&server)
         .uploads()
         .upload_document(document)
@@ -506,6 +507,23 @@ async fn a_multipart_body_has_one_text_part_per_property_and_a_file_part() {
     let mut parts = parse_multipart(&request.body, boundary);
     parts.sort_by(|a, b| a.name.cmp(&b.name));
     let expected = vec![
+        // A list of raw-bytes values is a file part per item.
+        Part {
+            name: "pages".into(),
+            headers: vec![(
+                "content-type".to_owned(),
+                "application/octet-stream".to_owned(),
+            )],
+            body: vec![1u8],
+        },
+        Part {
+            name: "pages".into(),
+            headers: vec![(
+                "content-type".to_owned(),
+                "application/octet-stream".to_owned(),
+            )],
+            body: vec![2u8, 3],
+        },
         Part {
             // A raw-bytes property is a file part with its bytes as they are.
             name: "scan".into(),

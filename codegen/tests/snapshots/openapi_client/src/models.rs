@@ -518,11 +518,14 @@ pub mod submit_form_request {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UploadDocumentRequest {
+    /// The `pages` field.
+    #[serde(rename = "pages", skip_serializing_if = "Option::is_none")]
+    pub pages: Option<Vec<crate::Bytes>>,
     /// The `scan` field.
     ///
-    /// Raw bytes.
+    /// Raw bytes, sent as base64 in JSON bodies and as a file part in multipart ones.
     #[serde(rename = "scan", skip_serializing_if = "Option::is_none")]
-    pub scan: Option<Vec<u8>>,
+    pub scan: Option<crate::Bytes>,
     /// The `summary` field.
     #[serde(rename = "summary", skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
@@ -535,8 +538,17 @@ impl UploadDocumentRequest {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`UploadDocumentRequest::pages`].
+    pub fn set_pages<I, V>(mut self, values: I) -> Self
+    where
+        I: IntoIterator<Item = V>,
+        V: Into<crate::Bytes>,
+    {
+        self.pages = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
     /// Sets [`UploadDocumentRequest::scan`].
-    pub fn set_scan(mut self, value: impl Into<Vec<u8>>) -> Self {
+    pub fn set_scan(mut self, value: impl Into<crate::Bytes>) -> Self {
         self.scan = Some(value.into());
         self
     }

@@ -206,9 +206,9 @@ pub struct CrerFormeRequest {
     pub caption: Option<String>,
     /// The `file` field.
     ///
-    /// Raw bytes.
+    /// Raw bytes, sent as base64 in JSON bodies and as a file part in multipart ones.
     #[serde(rename = "file", skip_serializing_if = "Option::is_none")]
-    pub file: Option<Vec<u8>>,
+    pub file: Option<crate::Bytes>,
 }
 impl CrerFormeRequest {
     /// A value with every field unset.
@@ -221,7 +221,7 @@ impl CrerFormeRequest {
         self
     }
     /// Sets [`CrerFormeRequest::file`].
-    pub fn set_file(mut self, value: impl Into<Vec<u8>>) -> Self {
+    pub fn set_file(mut self, value: impl Into<crate::Bytes>) -> Self {
         self.file = Some(value.into());
         self
     }

@@ -445,6 +445,15 @@ impl<'a> UploadDocument<'a> {
                     "multipart/form-data" => {
                         #[allow(unused_mut)]
                         let mut files: Vec<(&str, &str, &str, &[u8])> = Vec::new();
+                        for bytes in value.pages.iter().flatten() {
+                            files
+                                .push((
+                                    "pages",
+                                    "pages",
+                                    "application/octet-stream",
+                                    bytes.as_slice(),
+                                ));
+                        }
                         if let Some(bytes) = &value.scan {
                             files.push(("scan", "scan", "image/png", bytes.as_slice()));
                         }
