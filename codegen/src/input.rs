@@ -36,8 +36,6 @@ pub struct Parsed {
     pub value: Value,
     /// What it is.
     pub format: Format,
-    /// Whether the text was YAML (errors then also give lines).
-    pub yaml: bool,
 }
 
 /// Whether `text` looks like JSON (its first non-blank character opens an
@@ -50,18 +48,9 @@ pub fn is_json(text: &str) -> bool {
 
 /// Parses `text` (JSON or YAML) and tells its format. `file` names it in errors.
 pub fn parse(file: &str, text: &str) -> Result<Parsed, Error> {
-    let yaml = !is_json(text);
-    let value = if yaml {
-        parse_yaml(file, text)?
-    } else {
-        parse_json(file, text)?
-    };
+    let value = parse_any(file, text)?;
     let format = detect(file, &value)?;
-    Ok(Parsed {
-        value,
-        format,
-        yaml,
-    })
+    Ok(Parsed { value, format })
 }
 
 /// Parses `text` as JSON or YAML, whatever it describes (a file another

@@ -130,7 +130,28 @@ pub enum SecurityKind {
     Basic,
 }
 
+/// The schema `Type::Named` names, by its path under `models` (`Pet`, or
+/// `dog::Toy` for one declared inline: module `dog`'s nested `Toy`).
+pub fn find_schema<'s>(schemas: &'s [Schema], path: &str) -> Option<&'s Schema> {
+    let mut segments: Vec<&str> = path.split("::").collect();
+    let last = segments.pop()?;
+    let mut scope = schemas;
+    for module in segments {
+        let bare = module.trim_start_matches("r#");
+        scope = &scope
+            .iter()
+            .find(|s| s.module.trim_start_matches("r#") == bare)?
+            .nested;
+    }
+    scope.iter().find(|s| s.rust_name == last)
+}
+
 impl Api {
+    /// The schema a `Type::Named` path names; see [`find_schema`].
+    pub fn schema(&self, path: &str) -> Option<&Schema> {
+        find_schema(&self.schemas, path)
+    }
+
     /// Every method: the client's own, then each resource's, depth first.
     pub fn all_methods(&self) -> Vec<&Method> {
         fn walk<'a>(resources: &'a [Resource], out: &mut Vec<&'a Method>) {

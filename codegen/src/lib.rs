@@ -62,7 +62,9 @@ pub fn lower_any(
     let parsed = input::parse(file, text).map_err(with_line)?;
     let result = match parsed.format {
         input::Format::Discovery => lower::lower(file, text),
-        format => openapi::lower(file, parsed.value, format, reader),
+        input::Format::OpenApi30 | input::Format::OpenApi31 => {
+            openapi::lower(file, parsed.value, reader)
+        }
     };
     // In YAML the line says more than the path: `spec.yaml:42: at ...`.
     result.map_err(with_line)

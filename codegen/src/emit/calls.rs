@@ -760,12 +760,7 @@ fn text_kind(api: &Api, ty: &Type) -> TextKind {
     match ty {
         Type::String => TextKind::Str,
         Type::Enum(_) => TextKind::AsStr,
-        Type::Named(name) => match api
-            .schemas
-            .iter()
-            .find(|s| s.rust_name == *name)
-            .map(|s| &s.kind)
-        {
+        Type::Named(name) => match api.schema(name).map(|s| &s.kind) {
             Some(crate::ir::SchemaKind::Alias(inner)) => text_kind(api, inner),
             _ => TextKind::Display,
         },
@@ -779,12 +774,7 @@ fn binary_fields(api: &Api, ty: &Type) -> Vec<(String, String, bool)> {
     let Type::Named(name) = ty else {
         return Vec::new();
     };
-    let Some(crate::ir::SchemaKind::Struct { fields }) = api
-        .schemas
-        .iter()
-        .find(|s| s.rust_name == *name)
-        .map(|s| &s.kind)
-    else {
+    let Some(crate::ir::SchemaKind::Struct { fields }) = api.schema(name).map(|s| &s.kind) else {
         return Vec::new();
     };
     let list_of_bytes = Type::Array(Box::new(Type::Binary));

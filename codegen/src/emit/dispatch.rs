@@ -240,9 +240,8 @@ fn from_json(api: &Api, param: &Parameter) -> bool {
     }
     match &param.ty {
         Type::Any | Type::Map(_) | Type::Array(_) => true,
-        Type::Named(name) => !api.schemas.iter().any(|s| {
-            s.rust_name == *name
-                && matches!(&s.kind, SchemaKind::Alias(inner) if !matches!(inner, Type::Any | Type::Map(_) | Type::Array(_) | Type::Named(_)))
+        Type::Named(name) => !api.schema(name).is_some_and(|s| {
+            matches!(&s.kind, SchemaKind::Alias(inner) if !matches!(inner, Type::Any | Type::Map(_) | Type::Array(_) | Type::Named(_)))
         }),
         _ => false,
     }

@@ -368,22 +368,7 @@ fn struct_fields<'a>(api: &'a Api, ty: &Type) -> Vec<&'a str> {
     let Type::Named(path) = ty else {
         return Vec::new();
     };
-    // `a::b::C`: schema with module `a`, its nested one with module `b`, then `C`.
-    let mut segments: Vec<&str> = path.split("::").collect();
-    let Some(last) = segments.pop() else {
-        return Vec::new();
-    };
-    let mut scope: &[Schema] = &api.schemas;
-    for module in segments {
-        match scope
-            .iter()
-            .find(|s| s.module.trim_start_matches("r#") == module.trim_start_matches("r#"))
-        {
-            Some(parent) => scope = &parent.nested,
-            None => return Vec::new(),
-        }
-    }
-    match scope.iter().find(|s| s.rust_name == last).map(|s| &s.kind) {
+    match api.schema(path).map(|s| &s.kind) {
         Some(SchemaKind::Struct { fields }) => fields
             .iter()
             .filter(|f| !f.flatten)

@@ -445,7 +445,7 @@ pub(super) fn sample_value(binding: &Binding) -> String {
 
 /// The first value of the enum a named schema is an alias of, if it is one.
 fn named_enum(api: &Api, name: &str) -> Option<String> {
-    let schema = api.schemas.iter().find(|s| s.rust_name == name)?;
+    let schema = api.schema(name)?;
     let crate::ir::SchemaKind::Alias(Type::Enum(reference)) = &schema.kind else {
         return None;
     };

@@ -16,7 +16,6 @@ mod schemas;
 mod security;
 
 use crate::error::{Error, JsonPath};
-use crate::input::Format;
 use crate::ir::{Api, Int64Encoding};
 use crate::naming::NamingError;
 use model::Document;
@@ -24,12 +23,7 @@ use serde_json::Value;
 
 /// Lowers the OpenAPI document `value` (read from `file`; `reader` reads
 /// the files its references name).
-pub fn lower(
-    file: &str,
-    value: Value,
-    format: Format,
-    reader: &dyn refs::SpecReader,
-) -> Result<Api, Error> {
+pub fn lower(file: &str, value: Value, reader: &dyn refs::SpecReader) -> Result<Api, Error> {
     let bundled = refs::bundle(file, value, reader)?;
     let document: Document = serde_path_to_error::deserialize(bundled).map_err(|err| {
         let path = err.path().to_string();
@@ -42,7 +36,6 @@ pub fn lower(
     Lowering {
         file,
         document: &document,
-        format,
     }
     .api()
 }
@@ -68,12 +61,7 @@ pub fn identity(value: &Value) -> Identity {
             .unwrap_or_default()
             .to_owned()
     };
-    let service = text("/info/x-serviceName");
-    let name = if service.trim().is_empty() {
-        slug(&text("/info/title"))
-    } else {
-        service
-    };
+    let name = api_name(&text("/info/x-serviceName"), &text("/info/title"));
     let mut root_url = text("/servers/0/url");
     if let Some(Value::Object(variables)) = value.pointer("/servers/0/variables") {
         for (variable, spec) in variables {
@@ -107,8 +95,6 @@ pub fn identity(value: &Value) -> Identity {
 struct Lowering<'a> {
     file: &'a str,
     document: &'a Document,
-    #[allow(dead_code)]
-    format: Format,
 }
 
 impl Lowering<'_> {
@@ -142,16 +128,10 @@ impl Lowering<'_> {
     fn api(&self) -> Result<Api, Error> {
         let doc = self.document;
         let info = &doc.info;
-        let name = info
-            .service_name
-            .clone()
-            .filter(|s| !s.trim().is_empty())
-            .unwrap_or_else(|| slug(&info.title));
-        let name = if name.is_empty() {
-            "api".to_owned()
-        } else {
-            name
-        };
+        let name = api_name(
+            info.service_name.as_deref().unwrap_or_default(),
+            &info.title,
+        );
         let (servers, root_url) = self.servers()?;
         let scopes = self.scopes(&name)?;
         let security_schemes = self.security_schemes()?;
@@ -185,6 +165,21 @@ impl Lowering<'_> {
         };
         crate::lower::names::assign(&mut api);
         Ok(api)
+    }
+}
+
+/// The API's name: Google's `x-serviceName`, else its title as a slug,
+/// else `api`.
+fn api_name(service_name: &str, title: &str) -> String {
+    let name = if service_name.trim().is_empty() {
+        slug(title)
+    } else {
+        service_name.to_owned()
+    };
+    if name.is_empty() {
+        "api".to_owned()
+    } else {
+        name
     }
 }
 

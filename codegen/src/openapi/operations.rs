@@ -1039,10 +1039,9 @@ impl<'d> Lowering<'d> {
             }
         }
         let empty = match &ty {
-            Type::Named(name) => context.schemas.iter().any(|s| {
-                s.rust_name == *name
-                    && matches!(&s.kind, SchemaKind::Struct { fields } if fields.is_empty())
-            }),
+            Type::Named(name) => ir::find_schema(context.schemas, name).is_some_and(
+                |s| matches!(&s.kind, SchemaKind::Struct { fields } if fields.is_empty()),
+            ),
             _ => false,
         };
         let json_only = media.len() == 1 && media[0].content_type == "application/json";
@@ -1274,11 +1273,18 @@ impl<'d> Lowering<'d> {
 /// alias of one) can be written with `Display`.
 fn is_scalar(ty: &Type, context: &Context<'_>) -> bool {
     match ty {
-        Type::String | Type::Bool | Type::I32 | Type::U32 | Type::I64 | Type::U64 | Type::F32 | Type::F64 | Type::Enum(_) => true,
-        Type::Named(name) => context.schemas.iter().any(|s| {
-            s.rust_name == *name
-                && matches!(&s.kind, SchemaKind::Alias(inner) if matches!(inner, Type::String | Type::Bool | Type::I32 | Type::U32 | Type::I64 | Type::U64 | Type::F32 | Type::F64 | Type::Enum(_)))
-        }),
+        Type::String
+        | Type::Bool
+        | Type::I32
+        | Type::U32
+        | Type::I64
+        | Type::U64
+        | Type::F32
+        | Type::F64
+        | Type::Enum(_) => true,
+        Type::Named(name) => ir::find_schema(context.schemas, name).is_some_and(
+            |s| matches!(&s.kind, SchemaKind::Alias(inner) if is_scalar(inner, context)),
+        ),
         _ => false,
     }
 }
@@ -1412,7 +1418,7 @@ fn paging(
     let Some(Type::Named(name)) = response else {
         return None;
     };
-    let schema = context.schemas.iter().find(|s| s.rust_name == *name)?;
+    let schema = ir::find_schema(context.schemas, name)?;
     let SchemaKind::Struct { fields } = &schema.kind else {
         return None;
     };

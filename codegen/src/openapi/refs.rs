@@ -164,7 +164,7 @@ impl Bundler<'_> {
                         path.pop();
                         return Err(error);
                     };
-                    return self.reference(map, reference, doc, path, ctx);
+                    return self.resolve(map, reference, doc, path, ctx);
                 }
                 let schema = ctx == Ctx::Schema;
                 let mut out = Map::new();
@@ -213,17 +213,6 @@ impl Bundler<'_> {
             }
             other => Ok(other.clone()),
         }
-    }
-
-    fn reference(
-        &mut self,
-        map: &Map<String, Value>,
-        reference: &str,
-        doc: &str,
-        path: &mut Vec<String>,
-        ctx: Ctx,
-    ) -> Result<Value, Error> {
-        self.resolve(map, reference, doc, path, ctx)
     }
 
     /// `path` is where the reference object stands: errors name its `$ref`,
@@ -275,10 +264,7 @@ impl Bundler<'_> {
             // A named schema of the main document stays a reference.
             if target_doc.is_empty() && named_schema.is_some() {
                 self.check_target(&target_doc, &pointer, at_ref)?;
-                return Ok(with_siblings(
-                    Value::String(format!("#{}", encode_pointer(&pointer))),
-                    map,
-                ));
+                return Ok(with_siblings(Value::String(format!("#{pointer}")), map));
             }
             // A schema of another file is copied in and referred to.
             if !target_doc.is_empty() {
@@ -424,10 +410,6 @@ fn decode_pointer(fragment: &str) -> String {
         i += 1;
     }
     String::from_utf8(out).unwrap_or_else(|_| fragment.to_owned())
-}
-
-fn encode_pointer(pointer: &str) -> String {
-    pointer.to_owned()
 }
 
 fn unescape_segment(segment: &str) -> String {
