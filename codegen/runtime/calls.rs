@@ -6,7 +6,7 @@
 //! thousands of methods small and quick to build; rustdoc shows the
 //! methods on each builder all the same.
 
-/// The shared methods of the call builder `$builder<'a>` (which has
+/// The shared methods of the call builder `$builder` (which has
 /// `options: CallOptions` and `into_request`), whose `send` returns
 /// `$response`; `$verb` and whether the verb is retried by default
 /// (`retried`/`not_retried`) choose the words of `idempotent`'s docs.
@@ -24,7 +24,7 @@ macro_rules! call_builder_common {
                      a retry after an attempt that reached the service could do the work twice."));
     };
     (@items $builder:ident, $response:ty, $idempotent_doc:expr) => {
-        impl<'a> $builder<'a> {
+        impl $builder {
             /// Retries this call's failed attempts under `policy` instead of the client's.
             pub fn retry_policy(mut self, policy: $crate::RetryPolicy) -> Self {
                 self.options.retry = Some(policy);
@@ -60,9 +60,9 @@ macro_rules! call_builder_common {
             }
         }
 
-        impl<'a> std::future::IntoFuture for $builder<'a> {
+        impl std::future::IntoFuture for $builder {
             type Output = $crate::Result<$response>;
-            type IntoFuture = $crate::BoxFuture<'a, Self::Output>;
+            type IntoFuture = $crate::BoxFuture<'static, Self::Output>;
 
             fn into_future(self) -> Self::IntoFuture {
                 Box::pin(self.send())

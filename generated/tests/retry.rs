@@ -60,7 +60,7 @@ async fn get_state(client: &Client) -> Result<(), Error> {
 /// `initiate`: a `POST`, so not retried unless the call says it may be.
 fn initiate(
     client: &Client,
-) -> google_dataportability_v1::resources::portability_archive::Initiate<'_> {
+) -> google_dataportability_v1::resources::portability_archive::Initiate {
     client
         .portability_archive()
         .initiate(InitiatePortabilityArchiveRequest::new().set_resources([NEW_GROUP]))

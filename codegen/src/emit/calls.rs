@@ -113,7 +113,7 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
             /// The pages of the list, each fetched when asked for: the
             /// first (or the one `page_token` names), then one per
             /// `nextPageToken`, until a page has none.
-            pub fn pages(self) -> crate::Pages<'a, #response> {
+            pub fn pages(self) -> crate::Pages<#response> {
                 let first = self.#token.clone();
                 crate::Pages::new(
                     first,
@@ -137,7 +137,7 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
             /// Downloads the content itself (`alt=media`) instead of the JSON
             /// description, as a stream of chunks.
             pub async fn download(self) -> crate::Result<crate::Download> {
-                let client = self.client;
+                let client = self.client.clone();
                 let mut request = self.into_request()?;
                 request.prefix = #prefix;
                 client.download(request).await
@@ -159,8 +159,8 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
         #deprecated_note
         #[derive(Clone, Debug)]
         #[must_use = "a call does nothing until it is awaited"]
-        pub struct #builder<'a> {
-            client: &'a crate::Client,
+        pub struct #builder {
+            client: crate::Client,
             #( #arg_fields )*
             #( #optional_fields )*
             #request_field
@@ -168,7 +168,7 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
             options: crate::runtime::client::CallOptions,
         }
 
-        impl<'a> #builder<'a> {
+        impl #builder {
             #scopes_doc
             pub const SCOPES: &'static [crate::Scope] = #scopes_value;
 
@@ -178,7 +178,7 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
 
             #send_doc
             pub async fn send(self) -> crate::Result<#response> {
-                let client = self.client;
+                let client = self.client.clone();
                 let request = self.into_request()?;
                 #execute
             }
@@ -304,7 +304,7 @@ fn upload_methods(
         out.extend(quote! {
             #text
             pub async fn #name(self, media: crate::Media) -> crate::Result<#response> {
-                let client = self.client;
+                let client = self.client.clone();
                 let path = #path;
                 let mut request = self.into_request()?;
                 request.base = crate::runtime::client::Base::Root;

@@ -241,16 +241,18 @@ fn method_fn(
     let docs = doc_paragraphs(&paragraphs);
     let example = doc_verbatim(&format!("\n{}", example(api, settings, method, chain)));
     let deprecated = deprecated_attribute(method.deprecated);
-    let (lifetime, client) = match receiver {
-        Receiver::Resource => (quote!('a), quote!(self.client)),
-        Receiver::Client => (quote!('_), quote!(self)),
+    // The builder owns a handle on the client (an `Arc`), so a call can be
+    // sent from a spawned task without borrowing anything.
+    let client = match receiver {
+        Receiver::Resource => quote!(self.client.clone()),
+        Receiver::Client => quote!(self.clone()),
     };
     quote! {
         #docs
         #example
         #deprecated
         #many
-        pub fn #fn_name(&self, #( #arguments ),*) -> #builder<#lifetime> {
+        pub fn #fn_name(&self, #( #arguments ),*) -> #builder {
             #builder {
                 client: #client,
                 #( #inits, )*

@@ -29,9 +29,9 @@ impl<'a> AccessType<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn check(&self) -> Check<'a> {
+    pub fn check(&self) -> Check {
         Check {
-            client: self.client,
+            client: self.client.clone(),
             request: Default::default(),
             standard: Default::default(),
             options: Default::default(),
@@ -43,13 +43,13 @@ impl<'a> AccessType<'a> {
 /// Set optional parameters with its methods, then `.await` it (or call [`Check::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Check<'a> {
-    client: &'a crate::Client,
+pub struct Check {
+    client: crate::Client,
     request: crate::models::CheckAccessTypeRequest,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Check<'a> {
+impl Check {
     /// Any one of the API's 66 scopes authorizes the call: this is [`crate::Scope::ALL`].
     pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
     /// Which version of the error format to use in responses.
@@ -91,7 +91,7 @@ impl<'a> Check<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::CheckAccessTypeResponse> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }

@@ -33,9 +33,9 @@ impl<'a> ArchiveJobs<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel(&self, name: impl Into<String>) -> Cancel<'a> {
+    pub fn cancel(&self, name: impl Into<String>) -> Cancel {
         Cancel {
-            client: self.client,
+            client: self.client.clone(),
             name: name.into(),
             request: Default::default(),
             standard: Default::default(),
@@ -68,9 +68,9 @@ impl<'a> ArchiveJobs<'a> {
     pub fn get_portability_archive_state(
         &self,
         name: impl Into<String>,
-    ) -> GetPortabilityArchiveState<'a> {
+    ) -> GetPortabilityArchiveState {
         GetPortabilityArchiveState {
-            client: self.client,
+            client: self.client.clone(),
             name: name.into(),
             standard: Default::default(),
             options: Default::default(),
@@ -99,9 +99,9 @@ impl<'a> ArchiveJobs<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn retry(&self, name: impl Into<String>) -> Retry<'a> {
+    pub fn retry(&self, name: impl Into<String>) -> Retry {
         Retry {
-            client: self.client,
+            client: self.client.clone(),
             name: name.into(),
             request: Default::default(),
             standard: Default::default(),
@@ -114,14 +114,14 @@ impl<'a> ArchiveJobs<'a> {
 /// Set optional parameters with its methods, then `.await` it (or call [`Cancel::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Cancel<'a> {
-    client: &'a crate::Client,
+pub struct Cancel {
+    client: crate::Client,
     name: String,
     request: crate::models::CancelPortabilityArchiveRequest,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Cancel<'a> {
+impl Cancel {
     /// Any one of the API's 66 scopes authorizes the call: this is [`crate::Scope::ALL`].
     pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
     /// Which version of the error format to use in responses.
@@ -165,7 +165,7 @@ impl<'a> Cancel<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::models::CancelPortabilityArchiveResponse> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -217,13 +217,13 @@ crate::runtime::calls::call_builder_common!(
 /// Set optional parameters with its methods, then `.await` it (or call [`GetPortabilityArchiveState::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct GetPortabilityArchiveState<'a> {
-    client: &'a crate::Client,
+pub struct GetPortabilityArchiveState {
+    client: crate::Client,
     name: String,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> GetPortabilityArchiveState<'a> {
+impl GetPortabilityArchiveState {
     /// Any one of the API's 66 scopes authorizes the call: this is [`crate::Scope::ALL`].
     pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
     /// Which version of the error format to use in responses.
@@ -265,7 +265,7 @@ impl<'a> GetPortabilityArchiveState<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::PortabilityArchiveState> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -319,14 +319,14 @@ crate::runtime::calls::call_builder_common!(
 /// Set optional parameters with its methods, then `.await` it (or call [`Retry::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Retry<'a> {
-    client: &'a crate::Client,
+pub struct Retry {
+    client: crate::Client,
     name: String,
     request: crate::models::RetryPortabilityArchiveRequest,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Retry<'a> {
+impl Retry {
     /// Any one of the API's 66 scopes authorizes the call: this is [`crate::Scope::ALL`].
     pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
     /// Which version of the error format to use in responses.
@@ -370,7 +370,7 @@ impl<'a> Retry<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::models::RetryPortabilityArchiveResponse> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }

@@ -36,9 +36,9 @@ impl<'a> PortabilityArchive<'a> {
     pub fn initiate(
         &self,
         request: crate::models::InitiatePortabilityArchiveRequest,
-    ) -> Initiate<'a> {
+    ) -> Initiate {
         Initiate {
-            client: self.client,
+            client: self.client.clone(),
             request,
             standard: Default::default(),
             options: Default::default(),
@@ -50,13 +50,13 @@ impl<'a> PortabilityArchive<'a> {
 /// Set optional parameters with its methods, then `.await` it (or call [`Initiate::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Initiate<'a> {
-    client: &'a crate::Client,
+pub struct Initiate {
+    client: crate::Client,
     request: crate::models::InitiatePortabilityArchiveRequest,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Initiate<'a> {
+impl Initiate {
     /// Any one of the API's 66 scopes authorizes the call: this is [`crate::Scope::ALL`].
     pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
     /// Which version of the error format to use in responses.
@@ -100,7 +100,7 @@ impl<'a> Initiate<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::models::InitiatePortabilityArchiveResponse> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }

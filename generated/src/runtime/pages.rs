@@ -17,17 +17,17 @@ use std::task::{Context, Poll};
 /// to retry, with the call's `page_token`. A page whose `nextPageToken` was
 /// already followed also ends the stream: following it again would fetch
 /// the same pages forever.
-pub struct Pages<'a, T> {
-    fetch: Box<dyn Fn(Option<String>) -> BoxFuture<'a, Result<T>> + Send + Sync + 'a>,
+pub struct Pages<T> {
+    fetch: Box<dyn Fn(Option<String>) -> BoxFuture<'static, Result<T>> + Send + Sync>,
     next_token: fn(&T) -> Option<&str>,
     /// The token of the next page; `None` once the last page is in.
     pending: Option<Option<String>>,
-    in_flight: Option<BoxFuture<'a, Result<T>>>,
+    in_flight: Option<BoxFuture<'static, Result<T>>>,
     /// Every token followed so far.
     seen: BTreeSet<String>,
 }
 
-impl<T> fmt::Debug for Pages<'_, T> {
+impl<T> fmt::Debug for Pages<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pages")
             .field(
@@ -38,12 +38,12 @@ impl<T> fmt::Debug for Pages<'_, T> {
     }
 }
 
-impl<'a, T> Pages<'a, T> {
+impl<T> Pages<T> {
     /// Pages starting at `first_token` (`None`: the first page), fetched by
     /// `fetch`, followed through `next_token`.
     pub(crate) fn new(
         first_token: Option<String>,
-        fetch: impl Fn(Option<String>) -> BoxFuture<'a, Result<T>> + Send + Sync + 'a,
+        fetch: impl Fn(Option<String>) -> BoxFuture<'static, Result<T>> + Send + Sync + 'static,
         next_token: fn(&T) -> Option<&str>,
     ) -> Self {
         Self {
@@ -88,7 +88,7 @@ impl<'a, T> Pages<'a, T> {
     }
 }
 
-impl<T> futures_core::Stream for Pages<'_, T> {
+impl<T> futures_core::Stream for Pages<T> {
     type Item = Result<T>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {

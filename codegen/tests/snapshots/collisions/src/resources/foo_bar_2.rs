@@ -29,9 +29,9 @@ impl<'a> FooBar2<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> List<'a> {
+    pub fn list(&self) -> List {
         List {
-            client: self.client,
+            client: self.client.clone(),
             standard: Default::default(),
             options: Default::default(),
         }
@@ -42,19 +42,19 @@ impl<'a> FooBar2<'a> {
 /// Set optional parameters with its methods, then `.await` it (or call [`List::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct List<'a> {
-    client: &'a crate::Client,
+pub struct List {
+    client: crate::Client,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> List<'a> {
+impl List {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::Option2> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }

@@ -28,9 +28,9 @@ impl<'a> Mod<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self) -> Get<'a> {
+    pub fn get(&self) -> Get {
         Get {
-            client: self.client,
+            client: self.client.clone(),
             standard: Default::default(),
             options: Default::default(),
         }
@@ -54,9 +54,9 @@ impl<'a> Mod<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn new_2(&self) -> New<'a> {
+    pub fn new_2(&self) -> New {
         New {
-            client: self.client,
+            client: self.client.clone(),
             standard: Default::default(),
             options: Default::default(),
         }
@@ -67,19 +67,19 @@ impl<'a> Mod<'a> {
 /// Set optional parameters with its methods, then `.await` it (or call [`Get::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Get<'a> {
-    client: &'a crate::Client,
+pub struct Get {
+    client: crate::Client,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Get<'a> {
+impl Get {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<()> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute_without_response(request).await
     }
@@ -114,19 +114,19 @@ crate::runtime::calls::call_builder_common!(Get, (), "POST", not_retried);
 /// Set optional parameters with its methods, then `.await` it (or call [`New::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct New<'a> {
-    client: &'a crate::Client,
+pub struct New {
+    client: crate::Client,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> New<'a> {
+impl New {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::Option2> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }

@@ -29,9 +29,9 @@ impl<'a> Users<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn accounts(&self) -> Accounts<'a> {
+    pub fn accounts(&self) -> Accounts {
         Accounts {
-            client: self.client,
+            client: self.client.clone(),
             standard: Default::default(),
             options: Default::default(),
         }
@@ -46,19 +46,19 @@ impl<'a> Users<'a> {
 /// Set optional parameters with its methods, then `.await` it (or call [`Accounts::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Accounts<'a> {
-    client: &'a crate::Client,
+pub struct Accounts {
+    client: crate::Client,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Accounts<'a> {
+impl Accounts {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::FooBar> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -124,9 +124,9 @@ pub mod accounts_2 {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, account_id: impl Into<String>) -> Get<'a> {
+        pub fn get(&self, account_id: impl Into<String>) -> Get {
             Get {
-                client: self.client,
+                client: self.client.clone(),
                 account_id: account_id.into(),
                 account_id_2: Default::default(),
                 standard: Default::default(),
@@ -139,14 +139,14 @@ pub mod accounts_2 {
     /// Set optional parameters with its methods, then `.await` it (or call [`Get::send`]). Nothing is sent before that.
     #[derive(Clone, Debug)]
     #[must_use = "a call does nothing until it is awaited"]
-    pub struct Get<'a> {
-        client: &'a crate::Client,
+    pub struct Get {
+        client: crate::Client,
         account_id: String,
         account_id_2: Option<String>,
         standard: crate::params::StandardParams,
         options: crate::runtime::client::CallOptions,
     }
-    impl<'a> Get<'a> {
+    impl Get {
         /// The method needs no OAuth scope.
         pub const SCOPES: &'static [crate::Scope] = &[];
         /// Collides with the path parameter after conversion.
@@ -160,7 +160,7 @@ pub mod accounts_2 {
         ///
         /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
         pub async fn send(self) -> crate::Result<crate::models::FooBar2> {
-            let client = self.client;
+            let client = self.client.clone();
             let request = self.into_request()?;
             client.execute(request).await
         }

@@ -35,9 +35,9 @@ impl<'a> Type<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn r#move(&self, name: impl Into<String>) -> Move<'a> {
+    pub fn r#move(&self, name: impl Into<String>) -> Move {
         Move {
-            client: self.client,
+            client: self.client.clone(),
             name: name.into(),
             standard: Default::default(),
             options: Default::default(),
@@ -73,9 +73,9 @@ impl<'a> Type<'a> {
         &self,
         r#type: impl Into<String>,
         request: crate::models::Self2,
-    ) -> Return<'a> {
+    ) -> Return {
         Return {
-            client: self.client,
+            client: self.client.clone(),
             r#type: r#type.into(),
             fields_2: Default::default(),
             idempotent_2: Default::default(),
@@ -92,13 +92,13 @@ impl<'a> Type<'a> {
 /// Set optional parameters with its methods, then `.await` it (or call [`Move::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Move<'a> {
-    client: &'a crate::Client,
+pub struct Move {
+    client: crate::Client,
     name: String,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Move<'a> {
+impl Move {
     /// Any one of the API's 2 scopes authorizes the call: this is [`crate::Scope::ALL`].
     pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
     /// Partial response selector.
@@ -112,7 +112,7 @@ impl<'a> Move<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<()> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute_without_response(request).await
     }
@@ -160,8 +160,8 @@ crate::runtime::calls::call_builder_common!(Move, (), "DELETE", retried);
 /// Set optional parameters with its methods, then `.await` it (or call [`Return::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Return<'a> {
-    client: &'a crate::Client,
+pub struct Return {
+    client: crate::Client,
     r#type: String,
     fields_2: Option<String>,
     idempotent_2: Option<bool>,
@@ -171,7 +171,7 @@ pub struct Return<'a> {
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Return<'a> {
+impl Return {
     /// Any one of these scopes authorizes the call:
     ///
     /// - `https://www.googleapis.com/auth/keywords`
@@ -213,7 +213,7 @@ impl<'a> Return<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::Self2> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }

@@ -34,9 +34,9 @@ impl<'a> Files<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, file_id: impl Into<String>) -> Delete<'a> {
+    pub fn delete(&self, file_id: impl Into<String>) -> Delete {
         Delete {
-            client: self.client,
+            client: self.client.clone(),
             file_id: file_id.into(),
             standard: Default::default(),
             options: Default::default(),
@@ -67,9 +67,9 @@ impl<'a> Files<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, file_id: impl Into<String>) -> Get<'a> {
+    pub fn get(&self, file_id: impl Into<String>) -> Get {
         Get {
-            client: self.client,
+            client: self.client.clone(),
             file_id: file_id.into(),
             standard: Default::default(),
             options: Default::default(),
@@ -105,9 +105,9 @@ impl<'a> Files<'a> {
         &self,
         folder: impl Into<String>,
         request: crate::models::File,
-    ) -> Insert<'a> {
+    ) -> Insert {
         Insert {
-            client: self.client,
+            client: self.client.clone(),
             folder: folder.into(),
             request,
             standard: Default::default(),
@@ -136,9 +136,9 @@ impl<'a> Files<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> List<'a> {
+    pub fn list(&self) -> List {
         List {
-            client: self.client,
+            client: self.client.clone(),
             modified_after: Default::default(),
             order_by: Default::default(),
             page_size: Default::default(),
@@ -176,9 +176,9 @@ impl<'a> Files<'a> {
     /// # }
     /// ```
     #[deprecated = "deprecated by the API"]
-    pub fn touch(&self, file_id: impl Into<String>) -> Touch<'a> {
+    pub fn touch(&self, file_id: impl Into<String>) -> Touch {
         Touch {
-            client: self.client,
+            client: self.client.clone(),
             file_id: file_id.into(),
             standard: Default::default(),
             options: Default::default(),
@@ -190,13 +190,13 @@ impl<'a> Files<'a> {
 /// Set optional parameters with its methods, then `.await` it (or call [`Delete::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Delete<'a> {
-    client: &'a crate::Client,
+pub struct Delete {
+    client: crate::Client,
     file_id: String,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Delete<'a> {
+impl Delete {
     /// Any one of these scopes authorizes the call:
     ///
     /// - `https://www.googleapis.com/auth/media`
@@ -219,7 +219,7 @@ impl<'a> Delete<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<()> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute_without_response(request).await
     }
@@ -255,13 +255,13 @@ crate::runtime::calls::call_builder_common!(Delete, (), "DELETE", retried);
 /// Set optional parameters with its methods, then `.await` it (or call [`Get::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Get<'a> {
-    client: &'a crate::Client,
+pub struct Get {
+    client: crate::Client,
     file_id: String,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Get<'a> {
+impl Get {
     /// Any one of these scopes authorizes the call:
     ///
     /// - `https://www.googleapis.com/auth/media.readonly`
@@ -284,14 +284,14 @@ impl<'a> Get<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::File> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
     /// Downloads the content itself (`alt=media`) instead of the JSON
     /// description, as a stream of chunks.
     pub async fn download(self) -> crate::Result<crate::Download> {
-        let client = self.client;
+        let client = self.client.clone();
         let mut request = self.into_request()?;
         request.prefix = "download/";
         client.download(request).await
@@ -340,14 +340,14 @@ crate::runtime::calls::call_builder_common!(Get, crate ::models::File, "GET", re
 /// Set optional parameters with its methods, then `.await` it (or call [`Insert::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Insert<'a> {
-    client: &'a crate::Client,
+pub struct Insert {
+    client: crate::Client,
     folder: String,
     request: crate::models::File,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Insert<'a> {
+impl Insert {
     /// Any one of these scopes authorizes the call:
     ///
     /// - `https://www.googleapis.com/auth/media`
@@ -370,7 +370,7 @@ impl<'a> Insert<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::File> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -389,7 +389,7 @@ impl<'a> Insert<'a> {
         self,
         media: crate::Media,
     ) -> crate::Result<crate::models::File> {
-        let client = self.client;
+        let client = self.client.clone();
         let path = {
             let mut path = String::new();
             path.push_str("upload/media/v1/files");
@@ -411,7 +411,7 @@ impl<'a> Insert<'a> {
         self,
         media: crate::Media,
     ) -> crate::Result<crate::models::File> {
-        let client = self.client;
+        let client = self.client.clone();
         let path = {
             let mut path = String::new();
             path.push_str("upload/media/v1/files");
@@ -459,8 +459,8 @@ crate::runtime::calls::call_builder_common!(
 /// Set optional parameters with its methods, then `.await` it (or call [`List::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct List<'a> {
-    client: &'a crate::Client,
+pub struct List {
+    client: crate::Client,
     modified_after: Option<crate::Timestamp>,
     order_by: Option<ListOrderBy>,
     page_size: Option<i32>,
@@ -469,7 +469,7 @@ pub struct List<'a> {
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> List<'a> {
+impl List {
     /// Any one of the API's 2 scopes authorizes the call: this is [`crate::Scope::ALL`].
     pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
     /// Sets the `modifiedAfter` parameter.
@@ -519,14 +519,14 @@ impl<'a> List<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::FileList> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
     /// The pages of the list, each fetched when asked for: the
     /// first (or the one `page_token` names), then one per
     /// `nextPageToken`, until a page has none.
-    pub fn pages(self) -> crate::Pages<'a, crate::models::FileList> {
+    pub fn pages(self) -> crate::Pages<crate::models::FileList> {
         let first = self.page_token.clone();
         crate::Pages::new(
             first,
@@ -602,13 +602,13 @@ crate::runtime::enums::open_enum_impls!(ListOrderBy { Name => "NAME", Size => "S
 /// **Deprecated** by the API.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Touch<'a> {
-    client: &'a crate::Client,
+pub struct Touch {
+    client: crate::Client,
     file_id: String,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Touch<'a> {
+impl Touch {
     /// Any one of these scopes authorizes the call:
     ///
     /// - `https://www.googleapis.com/auth/media`
@@ -631,7 +631,7 @@ impl<'a> Touch<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::File> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }

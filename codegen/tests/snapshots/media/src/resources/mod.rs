@@ -29,9 +29,9 @@ impl crate::Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn about(&self) -> About<'_> {
+    pub fn about(&self) -> About {
         About {
-            client: self,
+            client: self.clone(),
             standard: Default::default(),
             options: Default::default(),
         }
@@ -42,12 +42,12 @@ impl crate::Client {
 /// Set optional parameters with its methods, then `.await` it (or call [`About::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct About<'a> {
-    client: &'a crate::Client,
+pub struct About {
+    client: crate::Client,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> About<'a> {
+impl About {
     /// Any one of these scopes authorizes the call:
     ///
     /// - `https://www.googleapis.com/auth/media.readonly`
@@ -70,7 +70,7 @@ impl<'a> About<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::About> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }

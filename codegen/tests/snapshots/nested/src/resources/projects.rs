@@ -49,9 +49,9 @@ pub mod locations {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl Into<String>) -> Get<'a> {
+        pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
-                client: self.client,
+                client: self.client.clone(),
                 name: name.into(),
                 standard: Default::default(),
                 options: Default::default(),
@@ -67,20 +67,20 @@ pub mod locations {
     /// Set optional parameters with its methods, then `.await` it (or call [`Get::send`]). Nothing is sent before that.
     #[derive(Clone, Debug)]
     #[must_use = "a call does nothing until it is awaited"]
-    pub struct Get<'a> {
-        client: &'a crate::Client,
+    pub struct Get {
+        client: crate::Client,
         name: String,
         standard: crate::params::StandardParams,
         options: crate::runtime::client::CallOptions,
     }
-    impl<'a> Get<'a> {
+    impl Get {
         /// The method needs no OAuth scope.
         pub const SCOPES: &'static [crate::Scope] = &[];
         /// Sends the call and returns the response body.
         ///
         /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
         pub async fn send(self) -> crate::Result<crate::models::Empty> {
-            let client = self.client;
+            let client = self.client.clone();
             let request = self.into_request()?;
             client.execute(request).await
         }
@@ -169,9 +169,9 @@ pub mod locations {
                 &self,
                 parent: impl Into<String>,
                 request: crate::models::Instance,
-            ) -> Create<'a> {
+            ) -> Create {
                 Create {
-                    client: self.client,
+                    client: self.client.clone(),
                     parent: parent.into(),
                     instance_id: Default::default(),
                     request,
@@ -204,9 +204,9 @@ pub mod locations {
             /// # }
             /// ```
             #[deprecated = "deprecated by the API"]
-            pub fn delete(&self, name: impl Into<String>) -> Delete<'a> {
+            pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
-                    client: self.client,
+                    client: self.client.clone(),
                     name: name.into(),
                     standard: Default::default(),
                     options: Default::default(),
@@ -218,15 +218,15 @@ pub mod locations {
         /// Set optional parameters with its methods, then `.await` it (or call [`Create::send`]). Nothing is sent before that.
         #[derive(Clone, Debug)]
         #[must_use = "a call does nothing until it is awaited"]
-        pub struct Create<'a> {
-            client: &'a crate::Client,
+        pub struct Create {
+            client: crate::Client,
             parent: String,
             instance_id: Option<String>,
             request: crate::models::Instance,
             standard: crate::params::StandardParams,
             options: crate::runtime::client::CallOptions,
         }
-        impl<'a> Create<'a> {
+        impl Create {
             /// The method needs no OAuth scope.
             pub const SCOPES: &'static [crate::Scope] = &[];
             /// Sets the `instanceId` parameter.
@@ -238,7 +238,7 @@ pub mod locations {
             ///
             /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
             pub async fn send(self) -> crate::Result<crate::models::Instance> {
-                let client = self.client;
+                let client = self.client.clone();
                 let request = self.into_request()?;
                 client.execute(request).await
             }
@@ -300,20 +300,20 @@ pub mod locations {
         /// **Deprecated** by the API.
         #[derive(Clone, Debug)]
         #[must_use = "a call does nothing until it is awaited"]
-        pub struct Delete<'a> {
-            client: &'a crate::Client,
+        pub struct Delete {
+            client: crate::Client,
             name: String,
             standard: crate::params::StandardParams,
             options: crate::runtime::client::CallOptions,
         }
-        impl<'a> Delete<'a> {
+        impl Delete {
             /// The method needs no OAuth scope.
             pub const SCOPES: &'static [crate::Scope] = &[];
             /// Sends the call and returns the response body.
             ///
             /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
             pub async fn send(self) -> crate::Result<()> {
-                let client = self.client;
+                let client = self.client.clone();
                 let request = self.into_request()?;
                 client.execute_without_response(request).await
             }

@@ -31,9 +31,9 @@ impl<'a> Accounts<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_status(&self) -> GetStatus<'a> {
+    pub fn get_status(&self) -> GetStatus {
         GetStatus {
-            client: self.client,
+            client: self.client.clone(),
             standard: Default::default(),
             options: Default::default(),
         }
@@ -62,9 +62,9 @@ impl<'a> Accounts<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_keys(&self) -> ListKeys<'a> {
+    pub fn list_keys(&self) -> ListKeys {
         ListKeys {
-            client: self.client,
+            client: self.client.clone(),
             standard: Default::default(),
             options: Default::default(),
         }
@@ -96,9 +96,9 @@ impl<'a> Accounts<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn who_am_i(&self) -> WhoAmI<'a> {
+    pub fn who_am_i(&self) -> WhoAmI {
         WhoAmI {
-            client: self.client,
+            client: self.client.clone(),
             standard: Default::default(),
             options: Default::default(),
         }
@@ -109,19 +109,19 @@ impl<'a> Accounts<'a> {
 /// Set optional parameters with its methods, then `.await` it (or call [`GetStatus::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct GetStatus<'a> {
-    client: &'a crate::Client,
+pub struct GetStatus {
+    client: crate::Client,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> GetStatus<'a> {
+impl GetStatus {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<String> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute_text(request).await
     }
@@ -156,19 +156,19 @@ crate::runtime::calls::call_builder_common!(GetStatus, String, "GET", retried);
 /// Set optional parameters with its methods, then `.await` it (or call [`ListKeys::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct ListKeys<'a> {
-    client: &'a crate::Client,
+pub struct ListKeys {
+    client: crate::Client,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> ListKeys<'a> {
+impl ListKeys {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<Vec<String>> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -208,19 +208,19 @@ crate::runtime::calls::call_builder_common!(ListKeys, Vec < String >, "GET", ret
 /// Set optional parameters with its methods, then `.await` it (or call [`WhoAmI::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct WhoAmI<'a> {
-    client: &'a crate::Client,
+pub struct WhoAmI {
+    client: crate::Client,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> WhoAmI<'a> {
+impl WhoAmI {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::Account> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }

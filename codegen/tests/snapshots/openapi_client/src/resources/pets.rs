@@ -43,9 +43,9 @@ impl<'a> Pets<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_pet(&self, request: crate::models::NewPet) -> CreatePet<'a> {
+    pub fn create_pet(&self, request: crate::models::NewPet) -> CreatePet {
         CreatePet {
-            client: self.client,
+            client: self.client.clone(),
             request,
             standard: Default::default(),
             options: Default::default(),
@@ -85,9 +85,9 @@ impl<'a> Pets<'a> {
         shelter_id: impl Into<String>,
         colors: impl IntoIterator<Item = impl Into<String>>,
         near: crate::models::Point,
-    ) -> FindInShelter<'a> {
+    ) -> FindInShelter {
         FindInShelter {
-            client: self.client,
+            client: self.client.clone(),
             shelter_id: shelter_id.into(),
             colors: colors.into_iter().map(Into::into).collect(),
             near,
@@ -122,9 +122,9 @@ impl<'a> Pets<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_nickname(&self, pet_id: impl Into<String>) -> GetNickname<'a> {
+    pub fn get_nickname(&self, pet_id: impl Into<String>) -> GetNickname {
         GetNickname {
-            client: self.client,
+            client: self.client.clone(),
             pet_id: pet_id.into(),
             standard: Default::default(),
             options: Default::default(),
@@ -157,9 +157,9 @@ impl<'a> Pets<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_owner(&self, pet_id: impl Into<String>) -> GetOwner<'a> {
+    pub fn get_owner(&self, pet_id: impl Into<String>) -> GetOwner {
         GetOwner {
-            client: self.client,
+            client: self.client.clone(),
             pet_id: pet_id.into(),
             standard: Default::default(),
             options: Default::default(),
@@ -199,9 +199,9 @@ impl<'a> Pets<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_pet(&self, pet_id: impl Into<String>) -> GetPet<'a> {
+    pub fn get_pet(&self, pet_id: impl Into<String>) -> GetPet {
         GetPet {
-            client: self.client,
+            client: self.client.clone(),
             pet_id: pet_id.into(),
             x_trace_ids: Default::default(),
             session: Default::default(),
@@ -232,9 +232,9 @@ impl<'a> Pets<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_pets(&self) -> ListPets<'a> {
+    pub fn list_pets(&self) -> ListPets {
         ListPets {
-            client: self.client,
+            client: self.client.clone(),
             tag: Default::default(),
             ids: Default::default(),
             names: Default::default(),
@@ -278,9 +278,9 @@ impl<'a> Pets<'a> {
         &self,
         pet_id: impl Into<String>,
         request: crate::models::NewPet,
-    ) -> UpdatePet<'a> {
+    ) -> UpdatePet {
         UpdatePet {
-            client: self.client,
+            client: self.client.clone(),
             pet_id: pet_id.into(),
             request,
             standard: Default::default(),
@@ -293,20 +293,20 @@ impl<'a> Pets<'a> {
 /// Set optional parameters with its methods, then `.await` it (or call [`CreatePet::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct CreatePet<'a> {
-    client: &'a crate::Client,
+pub struct CreatePet {
+    client: crate::Client,
     request: crate::models::NewPet,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> CreatePet<'a> {
+impl CreatePet {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::Pet> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -344,22 +344,22 @@ crate::runtime::calls::call_builder_common!(
 /// Set optional parameters with its methods, then `.await` it (or call [`FindInShelter::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct FindInShelter<'a> {
-    client: &'a crate::Client,
+pub struct FindInShelter {
+    client: crate::Client,
     shelter_id: String,
     colors: Vec<String>,
     near: crate::models::Point,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> FindInShelter<'a> {
+impl FindInShelter {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<Vec<crate::models::Pet>> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -441,20 +441,20 @@ crate::runtime::calls::call_builder_common!(
 /// Set optional parameters with its methods, then `.await` it (or call [`GetNickname::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct GetNickname<'a> {
-    client: &'a crate::Client,
+pub struct GetNickname {
+    client: crate::Client,
     pet_id: String,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> GetNickname<'a> {
+impl GetNickname {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::Nickname> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -493,20 +493,20 @@ crate::runtime::calls::call_builder_common!(
 /// Set optional parameters with its methods, then `.await` it (or call [`GetOwner::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct GetOwner<'a> {
-    client: &'a crate::Client,
+pub struct GetOwner {
+    client: crate::Client,
     pet_id: String,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> GetOwner<'a> {
+impl GetOwner {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::Owner> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -545,15 +545,15 @@ crate::runtime::calls::call_builder_common!(
 /// Set optional parameters with its methods, then `.await` it (or call [`GetPet::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct GetPet<'a> {
-    client: &'a crate::Client,
+pub struct GetPet {
+    client: crate::Client,
     pet_id: String,
     x_trace_ids: Vec<String>,
     session: Option<String>,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> GetPet<'a> {
+impl GetPet {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sets the `X-Trace-Ids` parameter.
@@ -574,7 +574,7 @@ impl<'a> GetPet<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::Pet> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -638,8 +638,8 @@ crate::runtime::calls::call_builder_common!(GetPet, crate ::models::Pet, "GET", 
 /// Set optional parameters with its methods, then `.await` it (or call [`ListPets::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct ListPets<'a> {
-    client: &'a crate::Client,
+pub struct ListPets {
+    client: crate::Client,
     tag: Vec<String>,
     ids: Vec<i32>,
     names: Vec<String>,
@@ -650,7 +650,7 @@ pub struct ListPets<'a> {
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> ListPets<'a> {
+impl ListPets {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sets the `tag` parameter.
@@ -708,7 +708,7 @@ impl<'a> ListPets<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<Vec<crate::models::Pet>> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -815,14 +815,14 @@ crate::runtime::enums::open_enum_impls!(ListPetsOrder { Name => "name", Age => "
 /// Set optional parameters with its methods, then `.await` it (or call [`UpdatePet::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct UpdatePet<'a> {
-    client: &'a crate::Client,
+pub struct UpdatePet {
+    client: crate::Client,
     pet_id: String,
     request: crate::models::NewPet,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> UpdatePet<'a> {
+impl UpdatePet {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sends the body as `content_type`, one of (the first is the default):
@@ -839,7 +839,7 @@ impl<'a> UpdatePet<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::Pet> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }

@@ -37,9 +37,9 @@ impl<'a> Uploads<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn add_note(&self, request: String) -> AddNote<'a> {
+    pub fn add_note(&self, request: String) -> AddNote {
         AddNote {
-            client: self.client,
+            client: self.client.clone(),
             request,
             standard: Default::default(),
             options: Default::default(),
@@ -72,9 +72,9 @@ impl<'a> Uploads<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_blob(&self, blob_id: impl Into<String>) -> GetBlob<'a> {
+    pub fn get_blob(&self, blob_id: impl Into<String>) -> GetBlob {
         GetBlob {
-            client: self.client,
+            client: self.client.clone(),
             blob_id: blob_id.into(),
             standard: Default::default(),
             options: Default::default(),
@@ -107,9 +107,9 @@ impl<'a> Uploads<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn put_blob(&self, blob_id: impl Into<String>, request: Vec<u8>) -> PutBlob<'a> {
+    pub fn put_blob(&self, blob_id: impl Into<String>, request: Vec<u8>) -> PutBlob {
         PutBlob {
-            client: self.client,
+            client: self.client.clone(),
             blob_id: blob_id.into(),
             request,
             standard: Default::default(),
@@ -142,12 +142,9 @@ impl<'a> Uploads<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn submit_form(
-        &self,
-        request: crate::models::SubmitFormRequest,
-    ) -> SubmitForm<'a> {
+    pub fn submit_form(&self, request: crate::models::SubmitFormRequest) -> SubmitForm {
         SubmitForm {
-            client: self.client,
+            client: self.client.clone(),
             request,
             standard: Default::default(),
             options: Default::default(),
@@ -182,9 +179,9 @@ impl<'a> Uploads<'a> {
     pub fn upload_document(
         &self,
         request: crate::models::UploadDocumentRequest,
-    ) -> UploadDocument<'a> {
+    ) -> UploadDocument {
         UploadDocument {
-            client: self.client,
+            client: self.client.clone(),
             request,
             standard: Default::default(),
             options: Default::default(),
@@ -196,20 +193,20 @@ impl<'a> Uploads<'a> {
 /// Set optional parameters with its methods, then `.await` it (or call [`AddNote::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct AddNote<'a> {
-    client: &'a crate::Client,
+pub struct AddNote {
+    client: crate::Client,
     request: String,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> AddNote<'a> {
+impl AddNote {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<String> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute_text(request).await
     }
@@ -246,20 +243,20 @@ crate::runtime::calls::call_builder_common!(AddNote, String, "POST", not_retried
 /// Set optional parameters with its methods, then `.await` it (or call [`GetBlob::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct GetBlob<'a> {
-    client: &'a crate::Client,
+pub struct GetBlob {
+    client: crate::Client,
     blob_id: String,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> GetBlob<'a> {
+impl GetBlob {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<Vec<u8>> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute_bytes(request).await
     }
@@ -295,21 +292,21 @@ crate::runtime::calls::call_builder_common!(GetBlob, Vec < u8 >, "GET", retried)
 /// Set optional parameters with its methods, then `.await` it (or call [`PutBlob::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct PutBlob<'a> {
-    client: &'a crate::Client,
+pub struct PutBlob {
+    client: crate::Client,
     blob_id: String,
     request: Vec<u8>,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> PutBlob<'a> {
+impl PutBlob {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<()> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute_without_response(request).await
     }
@@ -347,20 +344,20 @@ crate::runtime::calls::call_builder_common!(PutBlob, (), "PUT", retried);
 /// Set optional parameters with its methods, then `.await` it (or call [`SubmitForm::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct SubmitForm<'a> {
-    client: &'a crate::Client,
+pub struct SubmitForm {
+    client: crate::Client,
     request: crate::models::SubmitFormRequest,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> SubmitForm<'a> {
+impl SubmitForm {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<()> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute_without_response(request).await
     }
@@ -408,20 +405,20 @@ crate::runtime::calls::call_builder_common!(SubmitForm, (), "POST", not_retried)
 /// Set optional parameters with its methods, then `.await` it (or call [`UploadDocument::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct UploadDocument<'a> {
-    client: &'a crate::Client,
+pub struct UploadDocument {
+    client: crate::Client,
     request: crate::models::UploadDocumentRequest,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> UploadDocument<'a> {
+impl UploadDocument {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<()> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute_without_response(request).await
     }

@@ -33,9 +33,9 @@ impl<'a> PetStore<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn crer_forme(&self, request: crate::models::CrerFormeRequest) -> CrerForme<'a> {
+    pub fn crer_forme(&self, request: crate::models::CrerFormeRequest) -> CrerForme {
         CrerForme {
-            client: self.client,
+            client: self.client.clone(),
             request,
             standard: Default::default(),
             options: Default::default(),
@@ -79,9 +79,9 @@ impl<'a> PetStore<'a> {
         ext: crate::models::Ext,
         ids: impl IntoIterator<Item = impl Into<i64>>,
         x_request_id: impl Into<String>,
-    ) -> GetFile<'a> {
+    ) -> GetFile {
         GetFile {
-            client: self.client,
+            client: self.client.clone(),
             name: name.into(),
             ext,
             ids: ids.into_iter().map(Into::into).collect(),
@@ -97,20 +97,20 @@ impl<'a> PetStore<'a> {
 /// Set optional parameters with its methods, then `.await` it (or call [`CrerForme::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct CrerForme<'a> {
-    client: &'a crate::Client,
+pub struct CrerForme {
+    client: crate::Client,
     request: crate::models::CrerFormeRequest,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> CrerForme<'a> {
+impl CrerForme {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::CrerFormeResponse> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -190,8 +190,8 @@ crate::runtime::calls::call_builder_common!(
 /// Set optional parameters with its methods, then `.await` it (or call [`GetFile::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct GetFile<'a> {
-    client: &'a crate::Client,
+pub struct GetFile {
+    client: crate::Client,
     name: String,
     ext: crate::models::Ext,
     ids: Vec<i64>,
@@ -200,7 +200,7 @@ pub struct GetFile<'a> {
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> GetFile<'a> {
+impl GetFile {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sets the `level` parameter.
@@ -212,7 +212,7 @@ impl<'a> GetFile<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<Vec<u8>> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }

@@ -33,9 +33,9 @@ impl<'a> Pets<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_pet(&self, request: crate::models::Pet) -> CreatePet<'a> {
+    pub fn create_pet(&self, request: crate::models::Pet) -> CreatePet {
         CreatePet {
-            client: self.client,
+            client: self.client.clone(),
             request,
             standard: Default::default(),
             options: Default::default(),
@@ -66,9 +66,9 @@ impl<'a> Pets<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_pets(&self) -> ListPets<'a> {
+    pub fn list_pets(&self) -> ListPets {
         ListPets {
-            client: self.client,
+            client: self.client.clone(),
             page_token: Default::default(),
             kind: Default::default(),
             standard: Default::default(),
@@ -103,9 +103,9 @@ impl<'a> Pets<'a> {
         &self,
         id: impl Into<String>,
         request: crate::models::Pet,
-    ) -> ReplacePet<'a> {
+    ) -> ReplacePet {
         ReplacePet {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
             request,
             standard: Default::default(),
@@ -118,20 +118,20 @@ impl<'a> Pets<'a> {
 /// Set optional parameters with its methods, then `.await` it (or call [`CreatePet::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct CreatePet<'a> {
-    client: &'a crate::Client,
+pub struct CreatePet {
+    client: crate::Client,
     request: crate::models::Pet,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> CreatePet<'a> {
+impl CreatePet {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::CreatePetResponse> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -169,14 +169,14 @@ crate::runtime::calls::call_builder_common!(
 /// Set optional parameters with its methods, then `.await` it (or call [`ListPets::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct ListPets<'a> {
-    client: &'a crate::Client,
+pub struct ListPets {
+    client: crate::Client,
     page_token: Option<String>,
     kind: Option<ListPetsKind>,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> ListPets<'a> {
+impl ListPets {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sets the `pageToken` parameter.
@@ -193,14 +193,14 @@ impl<'a> ListPets<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::PetPage> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
     /// The pages of the list, each fetched when asked for: the
     /// first (or the one `page_token` names), then one per
     /// `nextPageToken`, until a page has none.
-    pub fn pages(self) -> crate::Pages<'a, crate::models::PetPage> {
+    pub fn pages(self) -> crate::Pages<crate::models::PetPage> {
         let first = self.page_token.clone();
         crate::Pages::new(
             first,
@@ -265,21 +265,21 @@ crate::runtime::enums::open_enum_impls!(ListPetsKind { Cat => "cat", Dog => "dog
 /// Set optional parameters with its methods, then `.await` it (or call [`ReplacePet::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct ReplacePet<'a> {
-    client: &'a crate::Client,
+pub struct ReplacePet {
+    client: crate::Client,
     id: String,
     request: crate::models::Pet,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> ReplacePet<'a> {
+impl ReplacePet {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::ReplacePetResponse> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }

@@ -33,9 +33,9 @@ impl<'a> Items<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn numbered(&self, item_id: i32, request: crate::models::Item) -> Numbered<'a> {
+    pub fn numbered(&self, item_id: i32, request: crate::models::Item) -> Numbered {
         Numbered {
-            client: self.client,
+            client: self.client.clone(),
             item_id,
             request,
             standard: Default::default(),
@@ -70,9 +70,9 @@ impl<'a> Items<'a> {
         &self,
         q: impl Into<String>,
         ids: impl IntoIterator<Item = impl Into<i64>>,
-    ) -> Query<'a> {
+    ) -> Query {
         Query {
-            client: self.client,
+            client: self.client.clone(),
             q: q.into(),
             ids: ids.into_iter().map(Into::into).collect(),
             order: Default::default(),
@@ -106,9 +106,9 @@ impl<'a> Items<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn reserved_flat(&self, name: impl Into<String>) -> ReservedFlat<'a> {
+    pub fn reserved_flat(&self, name: impl Into<String>) -> ReservedFlat {
         ReservedFlat {
-            client: self.client,
+            client: self.client.clone(),
             name: name.into(),
             standard: Default::default(),
             options: Default::default(),
@@ -137,9 +137,9 @@ impl<'a> Items<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn reserved_free(&self, resource: impl Into<String>) -> ReservedFree<'a> {
+    pub fn reserved_free(&self, resource: impl Into<String>) -> ReservedFree {
         ReservedFree {
-            client: self.client,
+            client: self.client.clone(),
             resource: resource.into(),
             standard: Default::default(),
             options: Default::default(),
@@ -168,9 +168,9 @@ impl<'a> Items<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn reserved_pattern(&self, name: impl Into<String>) -> ReservedPattern<'a> {
+    pub fn reserved_pattern(&self, name: impl Into<String>) -> ReservedPattern {
         ReservedPattern {
-            client: self.client,
+            client: self.client.clone(),
             name: name.into(),
             standard: Default::default(),
             options: Default::default(),
@@ -204,9 +204,9 @@ impl<'a> Items<'a> {
         &self,
         bucket: impl Into<String>,
         object: impl Into<String>,
-    ) -> Simple<'a> {
+    ) -> Simple {
         Simple {
-            client: self.client,
+            client: self.client.clone(),
             bucket: bucket.into(),
             object: object.into(),
             standard: Default::default(),
@@ -241,9 +241,9 @@ impl<'a> Items<'a> {
         &self,
         name: impl Into<String>,
         request: crate::models::Item,
-    ) -> Transcoding<'a> {
+    ) -> Transcoding {
         Transcoding {
-            client: self.client,
+            client: self.client.clone(),
             name: name.into(),
             request,
             standard: Default::default(),
@@ -273,9 +273,9 @@ impl<'a> Items<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wildcard(&self, path: impl Into<String>) -> Wildcard<'a> {
+    pub fn wildcard(&self, path: impl Into<String>) -> Wildcard {
         Wildcard {
-            client: self.client,
+            client: self.client.clone(),
             path: path.into(),
             standard: Default::default(),
             options: Default::default(),
@@ -287,21 +287,21 @@ impl<'a> Items<'a> {
 /// Set optional parameters with its methods, then `.await` it (or call [`Numbered::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Numbered<'a> {
-    client: &'a crate::Client,
+pub struct Numbered {
+    client: crate::Client,
     item_id: i32,
     request: crate::models::Item,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Numbered<'a> {
+impl Numbered {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<()> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute_without_response(request).await
     }
@@ -343,8 +343,8 @@ crate::runtime::calls::call_builder_common!(Numbered, (), "PUT", retried);
 /// Set optional parameters with its methods, then `.await` it (or call [`Query::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Query<'a> {
-    client: &'a crate::Client,
+pub struct Query {
+    client: crate::Client,
     q: String,
     ids: Vec<i64>,
     order: Option<QueryOrder>,
@@ -354,7 +354,7 @@ pub struct Query<'a> {
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Query<'a> {
+impl Query {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sets the `order` parameter.
@@ -385,7 +385,7 @@ impl<'a> Query<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::Item> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -450,20 +450,20 @@ crate::runtime::enums::open_enum_impls!(QueryOrder { Asc => "ASC", Desc => "DESC
 /// Set optional parameters with its methods, then `.await` it (or call [`ReservedFlat::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct ReservedFlat<'a> {
-    client: &'a crate::Client,
+pub struct ReservedFlat {
+    client: crate::Client,
     name: String,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> ReservedFlat<'a> {
+impl ReservedFlat {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::Item> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -517,20 +517,20 @@ crate::runtime::calls::call_builder_common!(
 /// Set optional parameters with its methods, then `.await` it (or call [`ReservedFree::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct ReservedFree<'a> {
-    client: &'a crate::Client,
+pub struct ReservedFree {
+    client: crate::Client,
     resource: String,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> ReservedFree<'a> {
+impl ReservedFree {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::Item> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -573,20 +573,20 @@ crate::runtime::calls::call_builder_common!(
 /// Set optional parameters with its methods, then `.await` it (or call [`ReservedPattern::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct ReservedPattern<'a> {
-    client: &'a crate::Client,
+pub struct ReservedPattern {
+    client: crate::Client,
     name: String,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> ReservedPattern<'a> {
+impl ReservedPattern {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::Item> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -637,21 +637,21 @@ crate::runtime::calls::call_builder_common!(
 /// Set optional parameters with its methods, then `.await` it (or call [`Simple::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Simple<'a> {
-    client: &'a crate::Client,
+pub struct Simple {
+    client: crate::Client,
     bucket: String,
     object: String,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Simple<'a> {
+impl Simple {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::Item> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -691,21 +691,21 @@ crate::runtime::calls::call_builder_common!(
 /// Set optional parameters with its methods, then `.await` it (or call [`Transcoding::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Transcoding<'a> {
-    client: &'a crate::Client,
+pub struct Transcoding {
+    client: crate::Client,
     name: String,
     request: crate::models::Item,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Transcoding<'a> {
+impl Transcoding {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::Item> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -762,20 +762,20 @@ crate::runtime::calls::call_builder_common!(
 /// Set optional parameters with its methods, then `.await` it (or call [`Wildcard::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Wildcard<'a> {
-    client: &'a crate::Client,
+pub struct Wildcard {
+    client: crate::Client,
     path: String,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Wildcard<'a> {
+impl Wildcard {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::Item> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }

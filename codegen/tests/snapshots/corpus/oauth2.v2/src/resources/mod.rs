@@ -27,9 +27,9 @@ impl crate::Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn tokeninfo(&self) -> Tokeninfo<'_> {
+    pub fn tokeninfo(&self) -> Tokeninfo {
         Tokeninfo {
-            client: self,
+            client: self.clone(),
             access_token: Default::default(),
             id_token: Default::default(),
             standard: Default::default(),
@@ -42,14 +42,14 @@ impl crate::Client {
 /// Set optional parameters with its methods, then `.await` it (or call [`Tokeninfo::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Tokeninfo<'a> {
-    client: &'a crate::Client,
+pub struct Tokeninfo {
+    client: crate::Client,
     access_token: Option<String>,
     id_token: Option<String>,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Tokeninfo<'a> {
+impl Tokeninfo {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [crate::Scope] = &[];
     /// Sets the `access_token` parameter.
@@ -101,7 +101,7 @@ impl<'a> Tokeninfo<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::Tokeninfo> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }

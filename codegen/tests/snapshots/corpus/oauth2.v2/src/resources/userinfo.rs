@@ -33,9 +33,9 @@ impl<'a> Userinfo<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self) -> Get<'a> {
+    pub fn get(&self) -> Get {
         Get {
-            client: self.client,
+            client: self.client.clone(),
             standard: Default::default(),
             options: Default::default(),
         }
@@ -50,12 +50,12 @@ impl<'a> Userinfo<'a> {
 /// Set optional parameters with its methods, then `.await` it (or call [`Get::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Get<'a> {
-    client: &'a crate::Client,
+pub struct Get {
+    client: crate::Client,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Get<'a> {
+impl Get {
     /// Any one of the API's 3 scopes authorizes the call: this is [`crate::Scope::ALL`].
     pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
     /// Selector specifying which fields to include in a partial response.
@@ -97,7 +97,7 @@ impl<'a> Get<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::Userinfo> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -179,9 +179,9 @@ pub mod v2 {
             /// # Ok(())
             /// # }
             /// ```
-            pub fn get(&self) -> Get<'a> {
+            pub fn get(&self) -> Get {
                 Get {
-                    client: self.client,
+                    client: self.client.clone(),
                     standard: Default::default(),
                     options: Default::default(),
                 }
@@ -192,12 +192,12 @@ pub mod v2 {
         /// Set optional parameters with its methods, then `.await` it (or call [`Get::send`]). Nothing is sent before that.
         #[derive(Clone, Debug)]
         #[must_use = "a call does nothing until it is awaited"]
-        pub struct Get<'a> {
-            client: &'a crate::Client,
+        pub struct Get {
+            client: crate::Client,
             standard: crate::params::StandardParams,
             options: crate::runtime::client::CallOptions,
         }
-        impl<'a> Get<'a> {
+        impl Get {
             /// Any one of the API's 3 scopes authorizes the call: this is [`crate::Scope::ALL`].
             pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
             /// Selector specifying which fields to include in a partial response.
@@ -239,7 +239,7 @@ pub mod v2 {
             ///
             /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
             pub async fn send(self) -> crate::Result<crate::models::Userinfo> {
-                let client = self.client;
+                let client = self.client.clone();
                 let request = self.into_request()?;
                 client.execute(request).await
             }

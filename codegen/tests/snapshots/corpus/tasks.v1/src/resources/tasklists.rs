@@ -34,9 +34,9 @@ impl<'a> Tasklists<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, tasklist: impl Into<String>) -> Delete<'a> {
+    pub fn delete(&self, tasklist: impl Into<String>) -> Delete {
         Delete {
-            client: self.client,
+            client: self.client.clone(),
             tasklist: tasklist.into(),
             standard: Default::default(),
             options: Default::default(),
@@ -68,9 +68,9 @@ impl<'a> Tasklists<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, tasklist: impl Into<String>) -> Get<'a> {
+    pub fn get(&self, tasklist: impl Into<String>) -> Get {
         Get {
-            client: self.client,
+            client: self.client.clone(),
             tasklist: tasklist.into(),
             standard: Default::default(),
             options: Default::default(),
@@ -101,9 +101,9 @@ impl<'a> Tasklists<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn insert(&self, request: crate::models::TaskList) -> Insert<'a> {
+    pub fn insert(&self, request: crate::models::TaskList) -> Insert {
         Insert {
-            client: self.client,
+            client: self.client.clone(),
             request,
             standard: Default::default(),
             options: Default::default(),
@@ -131,9 +131,9 @@ impl<'a> Tasklists<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> List<'a> {
+    pub fn list(&self) -> List {
         List {
-            client: self.client,
+            client: self.client.clone(),
             max_results: Default::default(),
             page_token: Default::default(),
             standard: Default::default(),
@@ -170,9 +170,9 @@ impl<'a> Tasklists<'a> {
         &self,
         tasklist: impl Into<String>,
         request: crate::models::TaskList,
-    ) -> Patch<'a> {
+    ) -> Patch {
         Patch {
-            client: self.client,
+            client: self.client.clone(),
             tasklist: tasklist.into(),
             request,
             standard: Default::default(),
@@ -209,9 +209,9 @@ impl<'a> Tasklists<'a> {
         &self,
         tasklist: impl Into<String>,
         request: crate::models::TaskList,
-    ) -> Update<'a> {
+    ) -> Update {
         Update {
-            client: self.client,
+            client: self.client.clone(),
             tasklist: tasklist.into(),
             request,
             standard: Default::default(),
@@ -224,13 +224,13 @@ impl<'a> Tasklists<'a> {
 /// Set optional parameters with its methods, then `.await` it (or call [`Delete::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Delete<'a> {
-    client: &'a crate::Client,
+pub struct Delete {
+    client: crate::Client,
     tasklist: String,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Delete<'a> {
+impl Delete {
     /// Any one of these scopes authorizes the call:
     ///
     /// - `https://www.googleapis.com/auth/tasks`
@@ -274,7 +274,7 @@ impl<'a> Delete<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<()> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute_without_response(request).await
     }
@@ -315,13 +315,13 @@ crate::runtime::calls::call_builder_common!(Delete, (), "DELETE", retried);
 /// Set optional parameters with its methods, then `.await` it (or call [`Get::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Get<'a> {
-    client: &'a crate::Client,
+pub struct Get {
+    client: crate::Client,
     tasklist: String,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Get<'a> {
+impl Get {
     /// Any one of the API's 2 scopes authorizes the call: this is [`crate::Scope::ALL`].
     pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
     /// V1 error format.
@@ -363,7 +363,7 @@ impl<'a> Get<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::TaskList> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -406,13 +406,13 @@ crate::runtime::calls::call_builder_common!(
 /// Set optional parameters with its methods, then `.await` it (or call [`Insert::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Insert<'a> {
-    client: &'a crate::Client,
+pub struct Insert {
+    client: crate::Client,
     request: crate::models::TaskList,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Insert<'a> {
+impl Insert {
     /// Any one of these scopes authorizes the call:
     ///
     /// - `https://www.googleapis.com/auth/tasks`
@@ -456,7 +456,7 @@ impl<'a> Insert<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::TaskList> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -494,14 +494,14 @@ crate::runtime::calls::call_builder_common!(
 /// Set optional parameters with its methods, then `.await` it (or call [`List::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct List<'a> {
-    client: &'a crate::Client,
+pub struct List {
+    client: crate::Client,
     max_results: Option<i32>,
     page_token: Option<String>,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> List<'a> {
+impl List {
     /// Any one of the API's 2 scopes authorizes the call: this is [`crate::Scope::ALL`].
     pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
     /// Maximum number of task lists returned on one page. Optional. The default is 20 (max allowed: 100).
@@ -557,14 +557,14 @@ impl<'a> List<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::TaskLists> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
     /// The pages of the list, each fetched when asked for: the
     /// first (or the one `page_token` names), then one per
     /// `nextPageToken`, until a page has none.
-    pub fn pages(self) -> crate::Pages<'a, crate::models::TaskLists> {
+    pub fn pages(self) -> crate::Pages<crate::models::TaskLists> {
         let first = self.page_token.clone();
         crate::Pages::new(
             first,
@@ -615,14 +615,14 @@ crate::runtime::calls::call_builder_common!(
 /// Set optional parameters with its methods, then `.await` it (or call [`Patch::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Patch<'a> {
-    client: &'a crate::Client,
+pub struct Patch {
+    client: crate::Client,
     tasklist: String,
     request: crate::models::TaskList,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Patch<'a> {
+impl Patch {
     /// Any one of these scopes authorizes the call:
     ///
     /// - `https://www.googleapis.com/auth/tasks`
@@ -666,7 +666,7 @@ impl<'a> Patch<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::TaskList> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -710,14 +710,14 @@ crate::runtime::calls::call_builder_common!(
 /// Set optional parameters with its methods, then `.await` it (or call [`Update::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Update<'a> {
-    client: &'a crate::Client,
+pub struct Update {
+    client: crate::Client,
     tasklist: String,
     request: crate::models::TaskList,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Update<'a> {
+impl Update {
     /// Any one of these scopes authorizes the call:
     ///
     /// - `https://www.googleapis.com/auth/tasks`
@@ -761,7 +761,7 @@ impl<'a> Update<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::TaskList> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }

@@ -34,9 +34,9 @@ impl<'a> Tasks<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn clear(&self, tasklist: impl Into<String>) -> Clear<'a> {
+    pub fn clear(&self, tasklist: impl Into<String>) -> Clear {
         Clear {
-            client: self.client,
+            client: self.client.clone(),
             tasklist: tasklist.into(),
             standard: Default::default(),
             options: Default::default(),
@@ -71,9 +71,9 @@ impl<'a> Tasks<'a> {
         &self,
         tasklist: impl Into<String>,
         task: impl Into<String>,
-    ) -> Delete<'a> {
+    ) -> Delete {
         Delete {
-            client: self.client,
+            client: self.client.clone(),
             tasklist: tasklist.into(),
             task: task.into(),
             standard: Default::default(),
@@ -107,9 +107,9 @@ impl<'a> Tasks<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, tasklist: impl Into<String>, task: impl Into<String>) -> Get<'a> {
+    pub fn get(&self, tasklist: impl Into<String>, task: impl Into<String>) -> Get {
         Get {
-            client: self.client,
+            client: self.client.clone(),
             tasklist: tasklist.into(),
             task: task.into(),
             standard: Default::default(),
@@ -146,9 +146,9 @@ impl<'a> Tasks<'a> {
         &self,
         tasklist: impl Into<String>,
         request: crate::models::Task,
-    ) -> Insert<'a> {
+    ) -> Insert {
         Insert {
-            client: self.client,
+            client: self.client.clone(),
             tasklist: tasklist.into(),
             parent: Default::default(),
             previous: Default::default(),
@@ -183,9 +183,9 @@ impl<'a> Tasks<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, tasklist: impl Into<String>) -> List<'a> {
+    pub fn list(&self, tasklist: impl Into<String>) -> List {
         List {
-            client: self.client,
+            client: self.client.clone(),
             tasklist: tasklist.into(),
             completed_max: Default::default(),
             completed_min: Default::default(),
@@ -228,13 +228,9 @@ impl<'a> Tasks<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn r#move(
-        &self,
-        tasklist: impl Into<String>,
-        task: impl Into<String>,
-    ) -> Move<'a> {
+    pub fn r#move(&self, tasklist: impl Into<String>, task: impl Into<String>) -> Move {
         Move {
-            client: self.client,
+            client: self.client.clone(),
             tasklist: tasklist.into(),
             task: task.into(),
             destination_tasklist: Default::default(),
@@ -276,9 +272,9 @@ impl<'a> Tasks<'a> {
         tasklist: impl Into<String>,
         task: impl Into<String>,
         request: crate::models::Task,
-    ) -> Patch<'a> {
+    ) -> Patch {
         Patch {
-            client: self.client,
+            client: self.client.clone(),
             tasklist: tasklist.into(),
             task: task.into(),
             request,
@@ -318,9 +314,9 @@ impl<'a> Tasks<'a> {
         tasklist: impl Into<String>,
         task: impl Into<String>,
         request: crate::models::Task,
-    ) -> Update<'a> {
+    ) -> Update {
         Update {
-            client: self.client,
+            client: self.client.clone(),
             tasklist: tasklist.into(),
             task: task.into(),
             request,
@@ -334,13 +330,13 @@ impl<'a> Tasks<'a> {
 /// Set optional parameters with its methods, then `.await` it (or call [`Clear::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Clear<'a> {
-    client: &'a crate::Client,
+pub struct Clear {
+    client: crate::Client,
     tasklist: String,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Clear<'a> {
+impl Clear {
     /// Any one of these scopes authorizes the call:
     ///
     /// - `https://www.googleapis.com/auth/tasks`
@@ -384,7 +380,7 @@ impl<'a> Clear<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<()> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute_without_response(request).await
     }
@@ -426,14 +422,14 @@ crate::runtime::calls::call_builder_common!(Clear, (), "POST", not_retried);
 /// Set optional parameters with its methods, then `.await` it (or call [`Delete::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Delete<'a> {
-    client: &'a crate::Client,
+pub struct Delete {
+    client: crate::Client,
     tasklist: String,
     task: String,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Delete<'a> {
+impl Delete {
     /// Any one of these scopes authorizes the call:
     ///
     /// - `https://www.googleapis.com/auth/tasks`
@@ -477,7 +473,7 @@ impl<'a> Delete<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<()> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute_without_response(request).await
     }
@@ -520,14 +516,14 @@ crate::runtime::calls::call_builder_common!(Delete, (), "DELETE", retried);
 /// Set optional parameters with its methods, then `.await` it (or call [`Get::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Get<'a> {
-    client: &'a crate::Client,
+pub struct Get {
+    client: crate::Client,
     tasklist: String,
     task: String,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Get<'a> {
+impl Get {
     /// Any one of the API's 2 scopes authorizes the call: this is [`crate::Scope::ALL`].
     pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
     /// V1 error format.
@@ -569,7 +565,7 @@ impl<'a> Get<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::Task> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -612,8 +608,8 @@ crate::runtime::calls::call_builder_common!(Get, crate ::models::Task, "GET", re
 /// Set optional parameters with its methods, then `.await` it (or call [`Insert::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Insert<'a> {
-    client: &'a crate::Client,
+pub struct Insert {
+    client: crate::Client,
     tasklist: String,
     parent: Option<String>,
     previous: Option<String>,
@@ -621,7 +617,7 @@ pub struct Insert<'a> {
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Insert<'a> {
+impl Insert {
     /// Any one of these scopes authorizes the call:
     ///
     /// - `https://www.googleapis.com/auth/tasks`
@@ -679,7 +675,7 @@ impl<'a> Insert<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::Task> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -730,8 +726,8 @@ crate::runtime::calls::call_builder_common!(
 /// Set optional parameters with its methods, then `.await` it (or call [`List::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct List<'a> {
-    client: &'a crate::Client,
+pub struct List {
+    client: crate::Client,
     tasklist: String,
     completed_max: Option<String>,
     completed_min: Option<String>,
@@ -747,7 +743,7 @@ pub struct List<'a> {
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> List<'a> {
+impl List {
     /// Any one of the API's 2 scopes authorizes the call: this is [`crate::Scope::ALL`].
     pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
     /// Upper bound for a task's completion date (as a RFC 3339 timestamp) to filter by. Optional. The default is not to filter by completion date.
@@ -866,14 +862,14 @@ impl<'a> List<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::Tasks> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
     /// The pages of the list, each fetched when asked for: the
     /// first (or the one `page_token` names), then one per
     /// `nextPageToken`, until a page has none.
-    pub fn pages(self) -> crate::Pages<'a, crate::models::Tasks> {
+    pub fn pages(self) -> crate::Pages<crate::models::Tasks> {
         let first = self.page_token.clone();
         crate::Pages::new(
             first,
@@ -956,8 +952,8 @@ crate::runtime::calls::call_builder_common!(List, crate ::models::Tasks, "GET", 
 /// Set optional parameters with its methods, then `.await` it (or call [`Move::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Move<'a> {
-    client: &'a crate::Client,
+pub struct Move {
+    client: crate::Client,
     tasklist: String,
     task: String,
     destination_tasklist: Option<String>,
@@ -966,7 +962,7 @@ pub struct Move<'a> {
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Move<'a> {
+impl Move {
     /// Any one of these scopes authorizes the call:
     ///
     /// - `https://www.googleapis.com/auth/tasks`
@@ -1031,7 +1027,7 @@ impl<'a> Move<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::Task> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -1086,15 +1082,15 @@ crate::runtime::calls::call_builder_common!(
 /// Set optional parameters with its methods, then `.await` it (or call [`Patch::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Patch<'a> {
-    client: &'a crate::Client,
+pub struct Patch {
+    client: crate::Client,
     tasklist: String,
     task: String,
     request: crate::models::Task,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Patch<'a> {
+impl Patch {
     /// Any one of these scopes authorizes the call:
     ///
     /// - `https://www.googleapis.com/auth/tasks`
@@ -1138,7 +1134,7 @@ impl<'a> Patch<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::Task> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -1184,15 +1180,15 @@ crate::runtime::calls::call_builder_common!(
 /// Set optional parameters with its methods, then `.await` it (or call [`Update::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Update<'a> {
-    client: &'a crate::Client,
+pub struct Update {
+    client: crate::Client,
     tasklist: String,
     task: String,
     request: crate::models::Task,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Update<'a> {
+impl Update {
     /// Any one of these scopes authorizes the call:
     ///
     /// - `https://www.googleapis.com/auth/tasks`
@@ -1236,7 +1232,7 @@ impl<'a> Update<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::Task> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }

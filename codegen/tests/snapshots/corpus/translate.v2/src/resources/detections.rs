@@ -36,9 +36,9 @@ impl<'a> Detections<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn detect(&self, request: crate::models::DetectLanguageRequest) -> Detect<'a> {
+    pub fn detect(&self, request: crate::models::DetectLanguageRequest) -> Detect {
         Detect {
-            client: self.client,
+            client: self.client.clone(),
             request,
             standard: Default::default(),
             options: Default::default(),
@@ -70,9 +70,9 @@ impl<'a> Detections<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, q: impl IntoIterator<Item = impl Into<String>>) -> List<'a> {
+    pub fn list(&self, q: impl IntoIterator<Item = impl Into<String>>) -> List {
         List {
-            client: self.client,
+            client: self.client.clone(),
             q: q.into_iter().map(Into::into).collect(),
             standard: Default::default(),
             options: Default::default(),
@@ -84,13 +84,13 @@ impl<'a> Detections<'a> {
 /// Set optional parameters with its methods, then `.await` it (or call [`Detect::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Detect<'a> {
-    client: &'a crate::Client,
+pub struct Detect {
+    client: crate::Client,
     request: crate::models::DetectLanguageRequest,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Detect<'a> {
+impl Detect {
     /// Any one of the API's 2 scopes authorizes the call: this is [`crate::Scope::ALL`].
     pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
     /// V1 error format.
@@ -146,7 +146,7 @@ impl<'a> Detect<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::DetectionsListResponse> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -184,13 +184,13 @@ crate::runtime::calls::call_builder_common!(
 /// Set optional parameters with its methods, then `.await` it (or call [`List::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct List<'a> {
-    client: &'a crate::Client,
+pub struct List {
+    client: crate::Client,
     q: Vec<String>,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> List<'a> {
+impl List {
     /// Any one of the API's 2 scopes authorizes the call: this is [`crate::Scope::ALL`].
     pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
     /// V1 error format.
@@ -246,7 +246,7 @@ impl<'a> List<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::DetectionsListResponse> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }

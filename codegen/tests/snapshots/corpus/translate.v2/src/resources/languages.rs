@@ -32,9 +32,9 @@ impl<'a> Languages<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> List<'a> {
+    pub fn list(&self) -> List {
         List {
-            client: self.client,
+            client: self.client.clone(),
             model: Default::default(),
             target: Default::default(),
             standard: Default::default(),
@@ -47,14 +47,14 @@ impl<'a> Languages<'a> {
 /// Set optional parameters with its methods, then `.await` it (or call [`List::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct List<'a> {
-    client: &'a crate::Client,
+pub struct List {
+    client: crate::Client,
     model: Option<String>,
     target: Option<String>,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> List<'a> {
+impl List {
     /// Any one of the API's 2 scopes authorizes the call: this is [`crate::Scope::ALL`].
     pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
     /// The model type for which supported languages should be returned.
@@ -125,7 +125,7 @@ impl<'a> List<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::LanguagesListResponse> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }

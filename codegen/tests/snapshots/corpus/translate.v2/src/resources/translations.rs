@@ -41,9 +41,9 @@ impl<'a> Translations<'a> {
         &self,
         q: impl IntoIterator<Item = impl Into<String>>,
         target: impl Into<String>,
-    ) -> List<'a> {
+    ) -> List {
         List {
-            client: self.client,
+            client: self.client.clone(),
             q: q.into_iter().map(Into::into).collect(),
             target: target.into(),
             cid: Default::default(),
@@ -80,12 +80,9 @@ impl<'a> Translations<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn translate(
-        &self,
-        request: crate::models::TranslateTextRequest,
-    ) -> Translate<'a> {
+    pub fn translate(&self, request: crate::models::TranslateTextRequest) -> Translate {
         Translate {
-            client: self.client,
+            client: self.client.clone(),
             request,
             standard: Default::default(),
             options: Default::default(),
@@ -97,8 +94,8 @@ impl<'a> Translations<'a> {
 /// Set optional parameters with its methods, then `.await` it (or call [`List::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct List<'a> {
-    client: &'a crate::Client,
+pub struct List {
+    client: crate::Client,
     q: Vec<String>,
     target: String,
     cid: Vec<String>,
@@ -108,7 +105,7 @@ pub struct List<'a> {
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> List<'a> {
+impl List {
     /// Any one of the API's 2 scopes authorizes the call: this is [`crate::Scope::ALL`].
     pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
     /// The customization id for translate
@@ -201,7 +198,7 @@ impl<'a> List<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::TranslationsListResponse> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
@@ -269,13 +266,13 @@ crate::runtime::enums::open_enum_impls!(ListFormat { Html => "html", Text => "te
 /// Set optional parameters with its methods, then `.await` it (or call [`Translate::send`]). Nothing is sent before that.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Translate<'a> {
-    client: &'a crate::Client,
+pub struct Translate {
+    client: crate::Client,
     request: crate::models::TranslateTextRequest,
     standard: crate::params::StandardParams,
     options: crate::runtime::client::CallOptions,
 }
-impl<'a> Translate<'a> {
+impl Translate {
     /// Any one of the API's 2 scopes authorizes the call: this is [`crate::Scope::ALL`].
     pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
     /// V1 error format.
@@ -331,7 +328,7 @@ impl<'a> Translate<'a> {
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
     pub async fn send(self) -> crate::Result<crate::models::TranslationsListResponse> {
-        let client = self.client;
+        let client = self.client.clone();
         let request = self.into_request()?;
         client.execute(request).await
     }
