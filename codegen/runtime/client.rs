@@ -33,6 +33,7 @@ struct Inner {
     auth: Option<Arc<dyn TokenProvider>>,
     credentials: Vec<Credential>,
     retry: RetryPolicy,
+    polling: RetryPolicy,
     attempt_timeout: Option<Duration>,
     total_timeout: Option<Duration>,
     max_response_bytes: usize,
@@ -60,10 +61,17 @@ impl Client {
             credentials: Vec::new(),
             http: None,
             retry: RetryPolicy::default(),
+            polling: RetryPolicy::polling(),
             attempt_timeout: None,
             total_timeout: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
+    }
+
+    /// How pollers of long-running operations wait between polls.
+    #[allow(dead_code)] // Only APIs with long-running operations use it.
+    pub(crate) fn polling_policy(&self) -> &RetryPolicy {
+        &self.inner.polling
     }
 
     /// The root URL requests go to, ending in `/`.
@@ -640,6 +648,7 @@ pub struct ClientBuilder {
     credentials: Vec<Credential>,
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
+    polling: RetryPolicy,
     attempt_timeout: Option<Duration>,
     total_timeout: Option<Duration>,
     max_response_bytes: usize,
@@ -699,6 +708,15 @@ impl ClientBuilder {
         self
     }
 
+    /// How pollers of long-running operations (a call's `poller()`) wait
+    /// between polls: the policy's delays are the waits, its attempt limit
+    /// the most polls, its time limit the longest wait for an operation.
+    /// [`RetryPolicy::polling`] by default; each poller can set its own.
+    pub fn polling_policy(mut self, policy: RetryPolicy) -> Self {
+        self.polling = policy;
+        self
+    }
+
     /// Fails an attempt whose response has not fully arrived after
     /// `timeout`; the attempt can then be retried. For downloads it covers
     /// reading the whole stream. No limit by default.
@@ -748,6 +766,7 @@ impl ClientBuilder {
                 auth: self.auth,
                 credentials: self.credentials,
                 retry: self.retry,
+                polling: self.polling,
                 attempt_timeout: self.attempt_timeout,
                 total_timeout: self.total_timeout,
                 max_response_bytes: self.max_response_bytes,

@@ -17,6 +17,9 @@ pub mod duration;
 pub mod enums;
 pub mod error;
 pub mod field_mask;
+// Only crates of APIs with long-running operations use most of it.
+#[allow(dead_code)]
+pub mod lro;
 // Only crates from OpenAPI specs with `multipart/form-data` or
 // `application/x-www-form-urlencoded` request bodies use this module.
 #[allow(dead_code)]

@@ -1,21 +1,24 @@
 //! Paging: a list call's pages as a stream, each request carrying the
-//! `nextPageToken` of the page before it, until a page has none.
+//! `nextPageToken` of the page before it, until a page has none; and the
+//! items of those pages as a stream of their own.
 
 use super::BoxFuture;
-use super::error::Result;
+use super::error::{self, Result};
 use std::collections::BTreeSet;
 use std::fmt;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 /// The pages of a list call, fetched one at a time as they are asked for:
-/// with [`Pages::next`], or as a `futures_core::Stream`.
+/// with [`Pages::next`], or as a `futures_core::Stream`. `'static` and
+/// `Send`: it owns its call, so it can be moved into a spawned task.
 ///
 /// After an error the stream ends; start again from the failed page's token
 /// to retry, with the call's `page_token`. A page whose `nextPageToken` was
-/// already followed also ends the stream: following it again would fetch
-/// the same pages forever.
+/// already followed is an [`Error::Decode`](crate::Error::Decode) and ends
+/// the stream: following it again would fetch the same pages forever.
 pub struct Pages<T> {
+    method: &'static str,
     fetch: Box<dyn Fn(Option<String>) -> BoxFuture<'static, Result<T>> + Send + Sync>,
     next_token: fn(&T) -> Option<&str>,
     /// The token of the next page; `None` once the last page is in.
@@ -28,6 +31,7 @@ pub struct Pages<T> {
 impl<T> fmt::Debug for Pages<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pages")
+            .field("method", &self.method)
             .field(
                 "finished",
                 &(self.pending.is_none() && self.in_flight.is_none()),
@@ -37,14 +41,16 @@ impl<T> fmt::Debug for Pages<T> {
 }
 
 impl<T> Pages<T> {
-    /// Pages starting at `first_token` (`None`: the first page), fetched by
-    /// `fetch`, followed through `next_token`.
+    /// Pages of the call to `method` starting at `first_token` (`None`:
+    /// the first page), fetched by `fetch`, followed through `next_token`.
     pub(crate) fn new(
+        method: &'static str,
         first_token: Option<String>,
         fetch: impl Fn(Option<String>) -> BoxFuture<'static, Result<T>> + Send + Sync + 'static,
         next_token: fn(&T) -> Option<&str>,
     ) -> Self {
         Self {
+            method,
             fetch: Box::new(fetch),
             next_token,
             pending: Some(first_token),
@@ -76,11 +82,23 @@ impl<T> Pages<T> {
             Poll::Ready(result) => result,
         };
         self.in_flight = None;
-        if let Ok(page) = &result {
-            // An empty token means the same as none: this was the last page.
-            self.pending = (self.next_token)(page)
-                .filter(|t| !t.is_empty() && !self.seen.contains(*t))
-                .map(|t| Some(t.to_owned()));
+        let Ok(page) = &result else {
+            return Poll::Ready(Some(result));
+        };
+        // An empty token means the same as none: this was the last page.
+        match (self.next_token)(page).filter(|t| !t.is_empty()) {
+            None => {}
+            Some(token) if self.seen.contains(token) => {
+                let message = format!(
+                    "`nextPageToken` {token:?} repeats the token of an earlier page, \
+                     so following it would fetch the same pages forever"
+                );
+                return Poll::Ready(Some(Err(error::decode(
+                    self.method,
+                    <serde_json::Error as serde::de::Error>::custom(message),
+                ))));
+            }
+            Some(token) => self.pending = Some(Some(token.to_owned())),
         }
         Poll::Ready(Some(result))
     }
@@ -93,3 +111,64 @@ impl<T> futures_core::Stream for Pages<T> {
         self.get_mut().poll_page(cx)
     }
 }
+
+/// The items of a list call across all its pages, fetched a page at a time
+/// as they are asked for: with [`Items::next`], or as a
+/// `futures_core::Stream`. Like [`Pages`], `'static` and `Send`, and it
+/// ends after an error (a repeated page token among them).
+pub struct Items<P, I> {
+    pages: Pages<P>,
+    take: fn(P) -> Vec<I>,
+    buffered: std::vec::IntoIter<I>,
+}
+
+impl<P, I> fmt::Debug for Items<P, I> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Items")
+            .field("pages", &self.pages)
+            .field("buffered", &self.buffered.len())
+            .finish()
+    }
+}
+
+impl<P, I> Items<P, I> {
+    /// The items `take` finds in each of `pages`.
+    pub(crate) fn new(pages: Pages<P>, take: fn(P) -> Vec<I>) -> Self {
+        Self {
+            pages,
+            take,
+            buffered: Vec::new().into_iter(),
+        }
+    }
+
+    /// The next item, or `None` after the last one.
+    pub async fn next(&mut self) -> Option<Result<I>> {
+        std::future::poll_fn(|cx| self.poll_item(cx)).await
+    }
+
+    fn poll_item(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<I>>> {
+        loop {
+            if let Some(item) = self.buffered.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            // Empty pages are skipped: a server may send one mid-list.
+            match self.pages.poll_page(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error))),
+                Poll::Ready(Some(Ok(page))) => self.buffered = (self.take)(page).into_iter(),
+            }
+        }
+    }
+}
+
+impl<P, I> futures_core::Stream for Items<P, I> {
+    type Item = Result<I>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().poll_item(cx)
+    }
+}
+
+// `Items` holds no self-references: moving it is fine whatever its items are.
+impl<P, I> Unpin for Items<P, I> {}

@@ -51,6 +51,10 @@ pub struct Api {
     /// How 64-bit integers travel in JSON bodies.
     #[serde(default, skip_serializing_if = "Int64Encoding::is_string")]
     pub int64_encoding: Int64Encoding,
+    /// Pollers of long-running operations fetched by name, one per
+    /// operation type, sorted by type.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operation_pollers: Vec<OperationPoller>,
 }
 
 /// How 64-bit integers travel in JSON bodies.
@@ -253,6 +257,82 @@ pub struct Method {
     pub download: Option<Download>,
     /// How media is uploaded, when the method accepts it.
     pub upload: Option<Upload>,
+    /// The long-running operation the method starts, when it returns one
+    /// and the API has a method to poll it with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub long_running: Option<LongRunning>,
+}
+
+/// A method that starts a long-running operation: how to poll it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LongRunning {
+    /// Which convention the operation follows.
+    pub style: OperationStyle,
+    /// The operation's type (the method's response).
+    pub operation: Type,
+    /// How the operation is fetched again.
+    pub poll: Poll,
+}
+
+/// How a long-running operation is fetched again.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum Poll {
+    /// By its full name, with the API's poller for the operation type
+    /// (`Api::operation_pollers`): the first `operations.get` whose path
+    /// accepts the name.
+    ByName,
+    /// With this call, in the scope the starting call names (Compute's
+    /// project and zone, App Engine's app, a Storage bucket).
+    InScope(PollCall),
+}
+
+/// The convention a long-running operation follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum OperationStyle {
+    /// `google.longrunning.Operation` (google.aip.dev/151): `name`, `done`,
+    /// `error`, `metadata`, `response`.
+    Google,
+    /// Compute Engine's `Operation`: `status` is `DONE` when finished,
+    /// failures in `error.errors[]`.
+    Compute,
+}
+
+/// The calls that fetch operations of one type by name, shared by every
+/// method that starts one.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct OperationPoller {
+    /// The operation type.
+    pub operation: Type,
+    /// The crate-internal function in `resources` that polls it.
+    pub fn_name: String,
+    /// The `get` methods that take a full name, most specific path first.
+    pub calls: Vec<PollCall>,
+}
+
+/// A call that fetches an operation again.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PollCall {
+    /// The method's id, for docs.
+    pub method_id: String,
+    /// The accessors from the client to the method's resource, such as
+    /// `["projects", "locations", "operations"]`.
+    pub accessors: Vec<String>,
+    /// The method's function.
+    pub fn_name: String,
+    /// Its positional arguments, in order.
+    pub args: Vec<PollArg>,
+}
+
+/// Where a poll call's argument comes from.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum PollArg {
+    /// The operation's `name`.
+    OperationName,
+    /// The last segment of the operation's `name` (its id).
+    OperationId,
+    /// The argument of the starting call with this Rust name (its project,
+    /// zone or region), cloned before the call is sent.
+    CallArgument(String),
 }
 
 /// A list method's paging: a `pageToken` parameter and a `nextPageToken`
@@ -263,6 +343,31 @@ pub struct Paging {
     pub token_field: String,
     /// The response field holding the next token, such as `next_page_token`.
     pub next_token_field: String,
+    /// The list the pages carry (google.aip.dev/158), when one field of the
+    /// response is clearly it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<PageItems>,
+    /// The wire names of the response's lists that could each be the
+    /// items, when there are several (for docs: which was chosen, or why
+    /// none was).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<String>,
+}
+
+/// The field of a list response that holds its items.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PageItems {
+    /// Its Rust field name.
+    pub field: String,
+    /// Its wire name.
+    pub wire_name: String,
+    /// The type of one item; for a map, of one value (items are then
+    /// `(key, value)` pairs, as Compute's `aggregatedList` returns them).
+    pub ty: Type,
+    /// Whether the field is a map rather than a list.
+    pub keyed: bool,
+    /// Whether the field is boxed.
+    pub boxed: bool,
 }
 
 /// A method whose content can be downloaded with `alt=media`.

@@ -7,7 +7,8 @@ use super::enums;
 use super::params::{setter, stored_type};
 use super::types::{ident, rust_type};
 use crate::ir::{
-    Api, BodyEncoding, BodyMedia, Location, Method, Parameter, SecurityKind, Style, Type, Upload,
+    Api, BodyEncoding, BodyMedia, Location, Method, PageItems, Paging, Parameter, SecurityKind,
+    Style, Type, Upload,
 };
 use crate::path_template::{BindingSegment, Expansion, PathPart, PathTemplate};
 use proc_macro2::TokenStream;
@@ -109,13 +110,19 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
     let pages = method.paging.as_ref().map(|paging| {
         let token = ident(&paging.token_field);
         let next = ident(&paging.next_token_field);
+        let items = paging
+            .items
+            .as_ref()
+            .map(|items| items_method(paging, items, &response));
         quote! {
             /// The pages of the list, each fetched when asked for: the
             /// first (or the one `page_token` names), then one per
-            /// `nextPageToken`, until a page has none.
+            /// `nextPageToken`, until a page has none. A token the server
+            /// repeats is an error, not an endless loop.
             pub fn pages(self) -> crate::Pages<#response> {
                 let first = self.#token.clone();
                 crate::Pages::new(
+                    #id,
                     first,
                     move |token| {
                         let mut call = Clone::clone(&self);
@@ -125,8 +132,14 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
                     |page| page.#next.as_deref(),
                 )
             }
+
+            #items
         }
     });
+    let poller = method
+        .long_running
+        .as_ref()
+        .map(|lro| super::lro::poller_method(api, lro));
     let download = method.download.as_ref().map(|download| {
         let prefix = if download.use_download_service {
             "download/"
@@ -184,6 +197,7 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
             }
 
             #pages
+            #poller
             #download
             #upload
 
@@ -196,6 +210,56 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
         #common
 
         #( #method_enums )*
+    }
+}
+
+/// `items()`: the list's items across pages.
+fn items_method(paging: &Paging, items: &PageItems, response: &TokenStream) -> TokenStream {
+    let field = ident(&items.field);
+    let item = rust_type(&items.ty);
+    let wire = &items.wire_name;
+    let value = if items.boxed {
+        quote!(page.#field.map(|list| *list))
+    } else {
+        quote!(page.#field)
+    };
+    let (item, take, shape) = if items.keyed {
+        (
+            quote!((String, #item)),
+            quote!(#value.map(|map| map.into_iter().collect()).unwrap_or_default()),
+            "each a `(key, value)` pair of the `{wire}` map",
+        )
+    } else {
+        (
+            quote!(#item),
+            quote!(#value.unwrap_or_default()),
+            "the `{wire}` list",
+        )
+    };
+    let chosen = if paging.candidates.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " The response has several lists ({}); `{wire}` is taken as the items \
+             because of its name (google.aip.dev/158).",
+            paging
+                .candidates
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let text = doc(&format!(
+        "The items of every page, {}, fetched a page at a time as they are asked for \
+         (see [`pages`](Self::pages)).{chosen}",
+        shape.replace("{wire}", wire)
+    ));
+    quote! {
+        #text
+        pub fn items(self) -> crate::Items<#response, #item> {
+            crate::Items::new(self.pages(), |page| #take)
+        }
     }
 }
 

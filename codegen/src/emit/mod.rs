@@ -9,6 +9,7 @@ mod dispatch;
 mod docs;
 mod enums;
 mod lib_rs;
+mod lro;
 mod models;
 mod names;
 mod params;

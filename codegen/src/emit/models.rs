@@ -12,6 +12,7 @@ use quote::{format_ident, quote};
 pub fn emit(api: &Api) -> TokenStream {
     let int64_as_string = api.int64_encoding == Int64Encoding::String;
     let schemas = api.schemas.iter().map(|s| schema(api, s, int64_as_string));
+    let operations = operation_impls(api);
     quote! {
         //! Request and response bodies: one type per schema of the API.
         //!
@@ -23,7 +24,33 @@ pub fn emit(api: &Api) -> TokenStream {
         #![allow(clippy::module_inception)]
 
         #( #schemas )*
+
+        #( #operations )*
     }
+}
+
+/// The runtime's operation impls for each type that long-running methods
+/// return, once per type.
+fn operation_impls(api: &Api) -> Vec<TokenStream> {
+    let mut seen = std::collections::BTreeMap::new();
+    for lro in api
+        .all_methods()
+        .into_iter()
+        .filter_map(|m| m.long_running.as_ref())
+    {
+        if let Type::Named(name) = &lro.operation {
+            seen.entry(name.clone()).or_insert(lro.style);
+        }
+    }
+    seen.into_iter()
+        .map(|(name, style)| {
+            // Named relative to `models`, where the invocation stands.
+            let segments = name.split("::").map(ident);
+            let ty = quote!(#( #segments )::*);
+            let style = format_ident!("{}", format!("{style:?}"));
+            quote!(crate::runtime::lro::operation_impls!(#ty, #style);)
+        })
+        .collect()
 }
 
 fn schema(api: &Api, schema: &Schema, int64_as_string: bool) -> TokenStream {

@@ -47,6 +47,7 @@ pub fn emit_index(api: &Api, settings: &CrateSettings) -> TokenStream {
         let made_by = format!("crate::Client::{}", m.fn_name.trim_start_matches("r#"));
         builder(api, &made_by, m)
     });
+    let pollers = super::lro::poller_fns(api);
     quote! {
         //! The API's resources: one module each, reached from [`crate::Client`].
 
@@ -58,6 +59,8 @@ pub fn emit_index(api: &Api, settings: &CrateSettings) -> TokenStream {
         }
 
         #( #builders )*
+
+        #pollers
     }
 }
 
@@ -142,6 +145,33 @@ fn resource_items(
     }
 }
 
+/// The paragraph on a list call's pages and items.
+fn paging_docs(method: &Method) -> Option<String> {
+    let paging = method.paging.as_ref()?;
+    let builder = &method.builder;
+    let lists = || {
+        paging
+            .candidates
+            .iter()
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Some(match &paging.items {
+        Some(items) => format!(
+            "# Paging\n\n[`{builder}::items`] streams the `{}` of every page; \
+             [`{builder}::pages`] streams the pages themselves.",
+            items.wire_name
+        ),
+        None if !paging.candidates.is_empty() => format!(
+            "# Paging\n\n[`{builder}::pages`] streams the pages. The response has several \
+             lists ({}), none of them clearly the items, so there is no item stream.",
+            lists()
+        ),
+        None => format!("# Paging\n\n[`{builder}::pages`] streams the pages."),
+    })
+}
+
 /// The function on the resource type (or the client) that starts a call.
 fn method_fn(
     api: &Api,
@@ -214,6 +244,17 @@ fn method_fn(
         paragraphs.push(format!("# Arguments\n\n{}", arg_docs.join("\n")));
     }
     paragraphs.push(format!("# Authorization\n\n{scope_text}"));
+    paragraphs.extend(paging_docs(method));
+    if let Some(lro) = &method.long_running {
+        let ty = super::types::rust_type(&lro.operation)
+            .to_string()
+            .replace(' ', "");
+        paragraphs.push(format!(
+            "# Long-running operation\n\nThe call returns an operation ([`{ty}`]) at \
+             once; [`{}::poller`] polls it until it is done.",
+            method.builder
+        ));
+    }
     if !method.errors.is_empty() {
         let lines: Vec<String> = method
             .errors

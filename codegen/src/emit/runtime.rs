@@ -16,6 +16,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("field_mask.rs", include_str!("../../runtime/field_mask.rs")),
     ("form.rs", include_str!("../../runtime/form.rs")),
+    ("lro.rs", include_str!("../../runtime/lro.rs")),
     ("media.rs", include_str!("../../runtime/media.rs")),
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("oauth.rs", include_str!("../../runtime/oauth.rs")),

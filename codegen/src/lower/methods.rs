@@ -26,6 +26,8 @@ pub(crate) const BUILDER_METHODS: &[&str] = &[
     "dry_run",
     "clone",
     "pages",
+    "items",
+    "poller",
     "download",
     "upload",
     "upload_resumable",
@@ -320,6 +322,7 @@ impl Lowering<'_> {
                     use_download_service: method.use_media_download_service.unwrap_or(false),
                 }),
             upload,
+            long_running: None,
         })
     }
 
@@ -405,6 +408,8 @@ impl Lowering<'_> {
         Some(Paging {
             token_field: token.rust_name.clone(),
             next_token_field: next.clone(),
+            items: None,
+            candidates: Vec::new(),
         })
     }
 

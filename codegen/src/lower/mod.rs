@@ -5,6 +5,7 @@
 //! bound, and every identifier (through `naming`). Anything the generator
 //! cannot express is an error naming the JSON path of the value at fault.
 
+pub(crate) mod conventions;
 pub(crate) mod methods;
 pub(crate) mod names;
 pub(crate) mod recursion;
@@ -197,8 +198,10 @@ impl Lowering<'_> {
             servers: Vec::new(),
             security_schemes: Vec::new(),
             int64_encoding: crate::ir::Int64Encoding::String,
+            operation_pollers: Vec::new(),
         };
         names::assign(&mut api);
+        conventions::apply(&mut api);
         Ok(api)
     }
 

@@ -162,8 +162,10 @@ impl Lowering<'_> {
             servers,
             security_schemes,
             int64_encoding: Int64Encoding::Number,
+            operation_pollers: Vec::new(),
         };
         crate::lower::names::assign(&mut api);
+        crate::lower::conventions::apply(&mut api);
         Ok(api)
     }
 }

@@ -702,6 +702,7 @@ impl<'d> Lowering<'d> {
             errors,
             download: None,
             upload: None,
+            long_running: None,
         })
     }
 
@@ -1428,5 +1429,7 @@ fn paging(
     Some(Paging {
         token_field: token.rust_name.clone(),
         next_token_field: next.rust_name.clone(),
+        items: None,
+        candidates: Vec::new(),
     })
 }

@@ -49,7 +49,7 @@ async fn pages_follow_next_page_token_until_it_is_absent() {
 }
 
 #[tokio::test]
-async fn a_next_page_token_that_repeats_ends_the_stream() {
+async fn a_next_page_token_that_repeats_is_an_error() {
     // A broken server whose tokens go round in a circle: t1, t2, t1, ...
     let server = Server::start(|request, _| {
         let next = match request.query_value("pageToken").as_deref() {
@@ -61,12 +61,17 @@ async fn a_next_page_token_that_repeats_ends_the_stream() {
     let client = client(&server);
     let mut pages = client.files().list().pages();
     let mut count = 0;
-    while let Some(page) = pages.next().await {
-        page.unwrap();
-        count += 1;
+    let error = loop {
+        match pages.next().await {
+            Some(Ok(_)) => count += 1,
+            Some(Err(error)) => break error,
+            None => panic!("a repeated token must be an error, not a silent end"),
+        }
         assert!(count < 10, "the stream must end");
-    }
-    assert_eq!(count, 3, "pages for none, t1 and t2; t1 again is not followed");
+    };
+    assert_eq!(count, 2, "pages for none and t1; t2's page names t1 again");
+    assert!(matches!(error, Error::Decode(_)), "{error:?}");
+    assert!(pages.next().await.is_none());
 }
 
 #[tokio::test]

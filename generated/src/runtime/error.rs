@@ -377,6 +377,8 @@ pub enum TimeoutKind {
     Attempt,
     /// The call, retries and waits included, took longer than the total timeout.
     Total,
+    /// A long-running operation was not done within its polling policy's limits.
+    Polling,
 }
 
 impl TimeoutError {
@@ -421,6 +423,7 @@ impl fmt::Display for TimeoutError {
         let which = match self.kind {
             TimeoutKind::Attempt => "attempt",
             TimeoutKind::Total => "call",
+            TimeoutKind::Polling => "polling",
         };
         write!(
             f,

@@ -57,6 +57,28 @@ impl RetryPolicy {
         }
     }
 
+    /// The default policy of pollers of long-running operations: waits of
+    /// 1 s growing by half each time up to 60 s (with jitter), with no
+    /// limit on polls or time, since operations may take hours; set a time
+    /// limit to give up sooner.
+    pub fn polling() -> Self {
+        Self {
+            max_attempts: u32::MAX,
+            initial_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(60),
+            multiplier: 1.5,
+            jitter: true,
+            time_limit: None,
+        }
+    }
+
+    /// A builder starting from the [polling](Self::polling) policy.
+    pub fn polling_builder() -> RetryPolicyBuilder {
+        RetryPolicyBuilder {
+            policy: Self::polling(),
+        }
+    }
+
     /// A policy that never retries: every call makes one attempt.
     pub fn disabled() -> Self {
         Self {

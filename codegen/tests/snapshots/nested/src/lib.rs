@@ -74,7 +74,8 @@ pub use runtime::field_mask::FieldMask;
 pub use runtime::media::{Download, Media, MediaError, RESUMABLE_CHUNK_BYTES};
 #[cfg(feature = "yup-oauth2")]
 pub use runtime::oauth::YupTokenProvider;
-pub use runtime::pages::Pages;
+pub use runtime::lro::{Operation, OperationStyle, Poller, PollingPolicy};
+pub use runtime::pages::{Items, Pages};
 pub use runtime::path::BindingError;
 pub use runtime::retry::{RetryPolicy, RetryPolicyBuilder, is_idempotent};
 pub use runtime::timestamp::{Timestamp, TimestampError};

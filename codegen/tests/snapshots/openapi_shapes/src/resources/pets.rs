@@ -49,6 +49,10 @@ impl<'a> Pets<'a> {
     ///
     /// The method needs no OAuth scope.
     ///
+    /// # Paging
+    ///
+    /// [`ListPets::items`] streams the `pets` of every page; [`ListPets::pages`] streams the pages themselves.
+    ///
     /// # Errors
     ///
     /// Failure responses the API documents, with the type their body reads as through [`crate::Error::body_as`]:
@@ -199,10 +203,12 @@ impl ListPets {
     }
     /// The pages of the list, each fetched when asked for: the
     /// first (or the one `page_token` names), then one per
-    /// `nextPageToken`, until a page has none.
+    /// `nextPageToken`, until a page has none. A token the server
+    /// repeats is an error, not an endless loop.
     pub fn pages(self) -> crate::Pages<crate::models::PetPage> {
         let first = self.page_token.clone();
         crate::Pages::new(
+            "listPets",
             first,
             move |token| {
                 let mut call = Clone::clone(&self);
@@ -211,6 +217,10 @@ impl ListPets {
             },
             |page| page.next_page_token.as_deref(),
         )
+    }
+    /// The items of every page, the `pets` list, fetched a page at a time as they are asked for (see [`pages`](Self::pages)).
+    pub fn items(self) -> crate::Items<crate::models::PetPage, crate::models::Pet> {
+        crate::Items::new(self.pages(), |page| page.pets.unwrap_or_default())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {

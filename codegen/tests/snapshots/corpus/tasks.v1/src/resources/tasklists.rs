@@ -120,6 +120,10 @@ impl<'a> Tasklists<'a> {
     /// - `https://www.googleapis.com/auth/tasks`
     /// - `https://www.googleapis.com/auth/tasks.readonly`
     ///
+    /// # Paging
+    ///
+    /// [`List::items`] streams the `items` of every page; [`List::pages`] streams the pages themselves.
+    ///
     /// Optional parameters are set on the returned [`List`]; `.await` it to send the call.
     ///
     /// # Example
@@ -563,10 +567,12 @@ impl List {
     }
     /// The pages of the list, each fetched when asked for: the
     /// first (or the one `page_token` names), then one per
-    /// `nextPageToken`, until a page has none.
+    /// `nextPageToken`, until a page has none. A token the server
+    /// repeats is an error, not an endless loop.
     pub fn pages(self) -> crate::Pages<crate::models::TaskLists> {
         let first = self.page_token.clone();
         crate::Pages::new(
+            "tasks.tasklists.list",
             first,
             move |token| {
                 let mut call = Clone::clone(&self);
@@ -575,6 +581,12 @@ impl List {
             },
             |page| page.next_page_token.as_deref(),
         )
+    }
+    /// The items of every page, the `items` list, fetched a page at a time as they are asked for (see [`pages`](Self::pages)).
+    pub fn items(
+        self,
+    ) -> crate::Items<crate::models::TaskLists, crate::models::TaskList> {
+        crate::Items::new(self.pages(), |page| page.items.unwrap_or_default())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
