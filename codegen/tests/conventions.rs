@@ -262,3 +262,55 @@ components:
     assert_eq!(items.wire_name, "things");
     assert_eq!(items.ty, Type::String);
 }
+
+/// The (kind, item, breaking) of every change between two lowerings.
+fn changes(old: &Api, new: &Api) -> Vec<(String, String, bool)> {
+    codegen::diff::diff(old, new)
+        .changes
+        .into_iter()
+        .map(|c| (c.kind.as_str().to_owned(), c.item, c.kind.breaking()))
+        .collect()
+}
+
+#[test]
+fn losing_a_poller_or_an_item_stream_is_a_breaking_change() {
+    let old = lower(&fixture());
+    let mut document = fixture();
+    let resources = document["resources"].as_object_mut().unwrap();
+    resources.remove("zoneOperations");
+    resources.remove("globalOperations");
+    // Two lists, neither named after the resource: no items any more.
+    let properties = document["schemas"]["ListInstancesResponse"]["properties"]
+        .as_object_mut()
+        .unwrap();
+    let instances = properties.remove("instances").unwrap();
+    properties.insert("machines".into(), instances);
+    properties.insert(
+        "others".into(),
+        json!({"type": "array", "items": {"type": "string"}}),
+    );
+    let new = lower(&document);
+    let found = changes(&old, &new);
+    for expected in [
+        ("long_running_removed", "cloud.disks.insert"),
+        ("items_removed", "cloud.projects.locations.instances.list"),
+    ] {
+        assert!(
+            found
+                .iter()
+                .any(|(k, i, breaking)| (k.as_str(), i.as_str()) == expected && *breaking),
+            "{expected:?} not among {found:?}"
+        );
+    }
+    let back = changes(&new, &old);
+    for expected in [
+        ("long_running_added", "cloud.disks.insert"),
+        ("items_added", "cloud.projects.locations.instances.list"),
+    ] {
+        assert!(
+            back.iter()
+                .any(|(k, i, breaking)| (k.as_str(), i.as_str()) == expected && !*breaking),
+            "{expected:?} not among {back:?}"
+        );
+    }
+}

@@ -606,6 +606,12 @@ fn compare_method(old_api: &Api, new_api: &Api, old: &Method, new: &Method, out:
             _ => {}
         }
     }
+    compare_items(id, old, new, out);
+    match (&old.long_running, &new.long_running) {
+        (None, Some(_)) => out.push(Kind::LongRunningAdded, id, "`poller()`"),
+        (Some(_), None) => out.push(Kind::LongRunningRemoved, id, "`poller()`"),
+        _ => {}
+    }
     let params = |m: &Method| -> Vec<(Parameter, bool)> {
         m.args
             .iter()
@@ -614,6 +620,27 @@ fn compare_method(old_api: &Api, new_api: &Api, old: &Method, new: &Method, out:
             .collect()
     };
     compare_method_parameters(id, &params(old), &params(new), out);
+}
+
+/// A list call's item stream: gained, lost, or now over another field
+/// (which changes what `items()` yields).
+fn compare_items(id: &str, old: &Method, new: &Method, out: &mut Changes) {
+    let items = |m: &Method| {
+        m.paging
+            .as_ref()
+            .and_then(|p| p.items.as_ref())
+            .map(|i| (i.wire_name.clone(), i.ty.clone(), i.keyed))
+    };
+    match (items(old), items(new)) {
+        (None, Some(_)) => out.push(Kind::ItemsAdded, id, "`items()`"),
+        (Some(_), None) => out.push(Kind::ItemsRemoved, id, "`items()`"),
+        (Some(was), Some(is)) if was != is => out.push(
+            Kind::ItemsRemoved,
+            id,
+            format!("`items()` now streams `{}` instead of `{}`", is.0, was.0),
+        ),
+        _ => {}
+    }
 }
 
 fn shown(value: Option<String>) -> String {

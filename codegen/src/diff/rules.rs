@@ -42,6 +42,16 @@ pub enum Kind {
     PagingRemoved,
     /// A method gained paging.
     PagingAdded,
+    /// A list call lost its item stream (`items()`), or its items are now
+    /// another field: code that read them breaks.
+    ItemsRemoved,
+    /// A list call gained an item stream.
+    ItemsAdded,
+    /// A method no longer starts a pollable long-running operation
+    /// (`poller()` goes away).
+    LongRunningRemoved,
+    /// A method now starts a pollable long-running operation (`poller()`).
+    LongRunningAdded,
     /// A method lost media download.
     MediaDownloadRemoved,
     /// A method gained media download.
@@ -115,6 +125,8 @@ impl Kind {
             | ResponseChanged
             | MethodScopeRemoved
             | PagingRemoved
+            | ItemsRemoved
+            | LongRunningRemoved
             | MediaDownloadRemoved
             | MediaUploadRemoved
             | ParameterRemoved
@@ -131,9 +143,10 @@ impl Kind {
             | ResourceNameRemoved
             | RenamedInRust => true,
             ScopeAdded | MethodAdded | MethodScopeAdded | MethodDeprecated | PagingAdded
-            | MediaDownloadAdded | MediaUploadAdded | ParameterAdded | ParameterDeprecated
-            | SchemaAdded | SchemaDeprecated | FieldAdded | FieldDeprecated | EnumValueAdded
-            | EnumValueDeprecated | ResourceNameAdded | DescriptionChanged => false,
+            | ItemsAdded | LongRunningAdded | MediaDownloadAdded | MediaUploadAdded
+            | ParameterAdded | ParameterDeprecated | SchemaAdded | SchemaDeprecated
+            | FieldAdded | FieldDeprecated | EnumValueAdded | EnumValueDeprecated
+            | ResourceNameAdded | DescriptionChanged => false,
         }
     }
 
@@ -162,6 +175,10 @@ impl Kind {
             MethodDeprecated => "method_deprecated",
             PagingRemoved => "paging_removed",
             PagingAdded => "paging_added",
+            ItemsRemoved => "items_removed",
+            ItemsAdded => "items_added",
+            LongRunningRemoved => "long_running_removed",
+            LongRunningAdded => "long_running_added",
             MediaDownloadRemoved => "media_download_removed",
             MediaDownloadAdded => "media_download_added",
             MediaUploadRemoved => "media_upload_removed",
