@@ -17,7 +17,7 @@ use std::process::Command;
 
 /// Hand-written tests copied into a fixture crate's `tests/` folder.
 const FIXTURE_TESTS: &[(&str, &[&str])] = &[
-    ("cloud", &["cloud.rs", "server/mod.rs"]),
+    ("cloud", &["cloud.rs", "cloud_example.rs", "server/mod.rs"]),
     ("media", &["media.rs", "server/mod.rs"]),
     (
         "openapi_client",
