@@ -363,13 +363,14 @@ impl Client {
         }
     }
 
-    /// The error a failure response means, from its status, `Retry-After`
-    /// and body (read up to the client's limit).
+    /// The error a failure response means, from its status, headers
+    /// (`Retry-After` among them) and body (read up to the client's limit).
     pub(crate) async fn read_error(&self, response: reqwest::Response) -> Error {
         let status = response.status().as_u16();
         let retry_after = retry_after(&response);
+        let headers = error::kept_headers(response.headers());
         match self.read_limited(response).await {
-            Ok(body) => error::from_status(status, retry_after, &body),
+            Ok(body) => error::from_status(status, retry_after, headers, &body),
             Err(error) => error,
         }
     }

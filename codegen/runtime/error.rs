@@ -4,6 +4,7 @@
 use super::auth::TokenError;
 use super::media::MediaError;
 use super::path::BindingError;
+use super::rpc::{self, BadRequest, Code, ErrorInfo, Help, QuotaFailure, RetryInfo};
 use serde::Deserialize;
 use std::fmt;
 use std::time::Duration;
@@ -47,10 +48,17 @@ pub enum Error {
 impl Error {
     /// Whether trying the same call again later might succeed: a service
     /// that is overloaded or briefly down (HTTP 408, 429, 500, 502, 503,
-    /// 504), a connection that failed or broke, an attempt that timed out.
+    /// 504), a rate limit that an older API (Drive, Gmail, Calendar,
+    /// YouTube, Storage, BigQuery) reports as 403, a connection that failed
+    /// or broke, an attempt that timed out.
     ///
-    /// A 429 whose `ErrorInfo` reason is something other than a rate limit
-    /// (`RATE_LIMIT_EXCEEDED`), such as a spent quota, is not: it stays
+    /// A 403 or 429 is judged by its reasons: the `ErrorInfo` reason and
+    /// the first `errors[]` item's. A 403 is retryable only when one of
+    /// them is a rate limit (`rateLimitExceeded`, `userRateLimitExceeded`,
+    /// or `RATE_LIMIT_EXCEEDED`), as Google's Python client does; a spent
+    /// quota (`quotaExceeded`, `dailyLimitExceeded`) or a refusal is final.
+    /// A 429 is retryable when it gives no reason or a rate-limit one; with
+    /// other reasons (a spent quota, `RESOURCE_EXHAUSTED_ONE_TIME`) it stays
     /// until something else changes. Calls retry only idempotent requests
     /// by default, whatever this says; see [`crate::RetryPolicy`].
     pub fn is_retryable(&self) -> bool {
@@ -92,13 +100,69 @@ impl Error {
         }
     }
 
+    /// The `google.rpc.Code` of the response that failed the call: the
+    /// envelope's `status`, or else the code its HTTP status stands for
+    /// ([`Code::from_http_status`]), also for a response without Google's
+    /// envelope. `None` when the call failed without a response.
+    pub fn rpc_code(&self) -> Option<Code> {
+        match self {
+            Self::Api(e) => Some(e.rpc_code()),
+            Self::Http(e) => Some(Code::from_http_status(e.status)),
+            _ => None,
+        }
+    }
+
+    /// Whether the service answered `NOT_FOUND`, or HTTP 404 without Google's envelope.
+    pub fn is_not_found(&self) -> bool {
+        self.rpc_code() == Some(Code::NotFound)
+    }
+
+    /// Whether the service answered `ALREADY_EXISTS`. A bare HTTP 409 is not
+    /// enough: it stands for `ABORTED` as often (see [`Code::from_http_status`]).
+    pub fn is_already_exists(&self) -> bool {
+        self.rpc_code() == Some(Code::AlreadyExists)
+    }
+
+    /// Whether the service answered `PERMISSION_DENIED`, or HTTP 403 without
+    /// Google's envelope. A 403 rate limit of an older API is one too (its
+    /// status is 403); [`Error::is_retryable`] tells it apart.
+    pub fn is_permission_denied(&self) -> bool {
+        self.rpc_code() == Some(Code::PermissionDenied)
+    }
+
+    /// Whether the service answered `UNAUTHENTICATED`, or HTTP 401 without
+    /// Google's envelope. A token the provider could not get is
+    /// [`Error::Auth`] instead, since nothing was sent.
+    pub fn is_unauthenticated(&self) -> bool {
+        self.rpc_code() == Some(Code::Unauthenticated)
+    }
+
+    /// Whether the service answered `RESOURCE_EXHAUSTED` (a quota or rate
+    /// limit), or HTTP 429 without Google's envelope.
+    pub fn is_resource_exhausted(&self) -> bool {
+        self.rpc_code() == Some(Code::ResourceExhausted)
+    }
+
+    /// Whether the service answered `FAILED_PRECONDITION`. Never for a
+    /// response without Google's envelope: its 400 reads as `INVALID_ARGUMENT`.
+    pub fn is_failed_precondition(&self) -> bool {
+        self.rpc_code() == Some(Code::FailedPrecondition)
+    }
+
+    /// Whether the service answered `INVALID_ARGUMENT`, or HTTP 400 without
+    /// a `status` saying otherwise. A path parameter refused before sending
+    /// is [`Error::Binding`] instead.
+    pub fn is_invalid_argument(&self) -> bool {
+        self.rpc_code() == Some(Code::InvalidArgument)
+    }
+
     /// The failure response's body read as `T`, such as the error schema a
     /// method documents for the status: `None` for other errors, or when
     /// the body is not a `T` (a Google error envelope is an [`ApiError`]).
     pub fn body_as<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
         match self {
             Self::Http(e) => e.body_as(),
-            Self::Api(e) => serde_json::from_slice(&e.raw).ok(),
+            Self::Api(e) => serde_json::from_slice(&e.parts.raw).ok(),
             _ => None,
         }
     }
@@ -170,16 +234,28 @@ impl From<BindingError> for Error {
     }
 }
 
-/// An error the service reported in Google's envelope,
-/// `{"error": {"code", "message", "status", "details"}}`.
+/// An error the service reported in Google's envelope: the current form,
+/// `{"error": {"code", "message", "status", "details"}}`, or the older one
+/// of Drive, Gmail, Calendar, YouTube, Storage and BigQuery,
+/// `{"error": {"code", "message", "errors": [{"domain", "reason", ...}]}}`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ApiError {
     http_status: u16,
     code: i32,
     message: String,
     status: String,
-    details: Vec<serde_json::Value>,
     retry_after: Option<Duration>,
+    /// Boxed because every `Result` of a call carries an [`Error`], whose
+    /// size is that of its largest variant: this one.
+    parts: Box<ApiErrorParts>,
+}
+
+/// The larger, less used parts of an [`ApiError`].
+#[derive(Clone, Debug, PartialEq)]
+struct ApiErrorParts {
+    details: Vec<serde_json::Value>,
+    errors: Vec<ErrorItem>,
+    headers: Vec<(String, String)>,
     raw: Vec<u8>,
 }
 
@@ -199,30 +275,70 @@ impl ApiError {
         &self.message
     }
 
-    /// The `google.rpc.Code` name, such as `FAILED_PRECONDITION`; empty if not sent.
+    /// The `google.rpc.Code` name, such as `FAILED_PRECONDITION`, as sent;
+    /// empty if not sent (older APIs never send it). [`ApiError::rpc_code`]
+    /// gives a code either way.
     pub fn status(&self) -> &str {
         &self.status
     }
 
-    /// The `details` objects as sent, each with its `@type`.
-    pub fn details(&self) -> &[serde_json::Value] {
-        &self.details
+    /// The `google.rpc.Code`: from `status` when the service sent one (an
+    /// unknown name is [`Code::Other`]), else from the HTTP status
+    /// ([`Code::from_http_status`]).
+    pub fn rpc_code(&self) -> Code {
+        if self.status.is_empty() {
+            Code::from_http_status(self.http_status)
+        } else {
+            Code::from_name(&self.status)
+        }
     }
 
-    /// The `reason` of the first `google.rpc.ErrorInfo` detail, if any.
+    /// The `details` objects as sent, each with its `@type`.
+    pub fn details(&self) -> &[serde_json::Value] {
+        &self.parts.details
+    }
+
+    /// The items of the older envelope's `errors` list, in the order sent;
+    /// empty for errors in the current form.
+    pub fn errors(&self) -> &[ErrorItem] {
+        &self.parts.errors
+    }
+
+    /// The response headers, with lower-case names, values of one name
+    /// together; `set-cookie` values are replaced by `[redacted]`.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.parts.headers
+    }
+
+    /// The first value of the response header `name` (any case), such as
+    /// `x-goog-request-id`.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.parts.headers, name)
+    }
+
+    /// Why the call failed, machine-readably: the `reason` of the first
+    /// `google.rpc.ErrorInfo` detail, or else that of the first `errors`
+    /// item (such as `userRateLimitExceeded`); `None` when neither was sent.
     pub fn reason(&self) -> Option<&str> {
-        self.error_info()?.get("reason")?.as_str()
+        let given = |r: &&str| !r.is_empty();
+        self.info_reason()
+            .filter(given)
+            .or_else(|| self.classic_reason().filter(given))
     }
 
     /// The `metadata` value under `key` of the first `google.rpc.ErrorInfo` detail.
     pub fn metadata(&self, key: &str) -> Option<&str> {
-        self.error_info()?.get("metadata")?.get(key)?.as_str()
+        self.detail(rpc::ERROR_INFO)?
+            .get("metadata")?
+            .get(key)?
+            .as_str()
     }
 
     /// The `metadata` of the first `google.rpc.ErrorInfo` detail, in key order.
     pub fn metadata_entries(&self) -> Vec<(&str, &str)> {
-        let Some(serde_json::Value::Object(map)) =
-            self.error_info().and_then(|info| info.get("metadata"))
+        let Some(serde_json::Value::Object(map)) = self
+            .detail(rpc::ERROR_INFO)
+            .and_then(|info| info.get("metadata"))
         else {
             return Vec::new();
         };
@@ -234,6 +350,31 @@ impl ApiError {
         entries
     }
 
+    /// The first `google.rpc.ErrorInfo` detail.
+    pub fn error_info(&self) -> Option<ErrorInfo> {
+        self.detail(rpc::ERROR_INFO).map(ErrorInfo::from_json)
+    }
+
+    /// The first `google.rpc.RetryInfo` detail.
+    pub fn retry_info(&self) -> Option<RetryInfo> {
+        self.detail(rpc::RETRY_INFO).map(RetryInfo::from_json)
+    }
+
+    /// The first `google.rpc.QuotaFailure` detail.
+    pub fn quota_failure(&self) -> Option<QuotaFailure> {
+        self.detail(rpc::QUOTA_FAILURE).map(QuotaFailure::from_json)
+    }
+
+    /// The first `google.rpc.BadRequest` detail.
+    pub fn bad_request(&self) -> Option<BadRequest> {
+        self.detail(rpc::BAD_REQUEST).map(BadRequest::from_json)
+    }
+
+    /// The first `google.rpc.Help` detail.
+    pub fn help(&self) -> Option<Help> {
+        self.detail(rpc::HELP).map(Help::from_json)
+    }
+
     /// How long the service asked to wait before trying again: its
     /// `Retry-After` header, or else its `google.rpc.RetryInfo` detail.
     pub fn retry_after(&self) -> Option<Duration> {
@@ -242,27 +383,154 @@ impl ApiError {
 
     /// Whether trying again later might succeed; see [`Error::is_retryable`].
     pub fn is_retryable(&self) -> bool {
-        if !retryable_status(self.http_status) {
-            return false;
+        match self.http_status {
+            // Older APIs say "slow down" with a 403 and `rateLimitExceeded`
+            // or `userRateLimitExceeded`, and refuse for good with a 403 and
+            // another reason (google-api-python-client's
+            // `_should_retry_response` reads `errors[0].reason` the same way).
+            403 => self.rate_limited(),
+            // Google marks rate limiting with `RATE_LIMIT_EXCEEDED`
+            // (google.aip.dev/193), older APIs with the two reasons above;
+            // other reasons of a 429 (a spent quota, a one-time allowance used)
+            // do not go away by waiting a few seconds, whatever `Retry-After` a
+            // proxy on the way added.
+            429 => self.rate_limited() || self.reason().is_none(),
+            status => retryable_status(status),
         }
-        // Google marks rate limiting with this reason (google.aip.dev/193);
-        // other reasons of a 429 (a spent quota, a one-time allowance used)
-        // do not go away by waiting a few seconds, whatever `Retry-After` a
-        // proxy on the way added.
-        self.http_status != 429
-            || self
-                .reason()
-                .is_none_or(|r| r.eq_ignore_ascii_case("RATE_LIMIT_EXCEEDED"))
+    }
+
+    /// Whether the service answered `NOT_FOUND` (or 404 without a `status`).
+    pub fn is_not_found(&self) -> bool {
+        self.rpc_code() == Code::NotFound
+    }
+
+    /// Whether the service answered `ALREADY_EXISTS`; a 409 without a
+    /// `status` is not enough (see [`Code::from_http_status`]).
+    pub fn is_already_exists(&self) -> bool {
+        self.rpc_code() == Code::AlreadyExists
+    }
+
+    /// Whether the service answered `PERMISSION_DENIED` (or 403 without a
+    /// `status`, which includes older APIs' 403 rate limits).
+    pub fn is_permission_denied(&self) -> bool {
+        self.rpc_code() == Code::PermissionDenied
+    }
+
+    /// Whether the service answered `UNAUTHENTICATED` (or 401 without a `status`).
+    pub fn is_unauthenticated(&self) -> bool {
+        self.rpc_code() == Code::Unauthenticated
+    }
+
+    /// Whether the service answered `RESOURCE_EXHAUSTED` (or 429 without a `status`).
+    pub fn is_resource_exhausted(&self) -> bool {
+        self.rpc_code() == Code::ResourceExhausted
+    }
+
+    /// Whether the service answered `FAILED_PRECONDITION`; a 400 without a
+    /// `status` reads as `INVALID_ARGUMENT`.
+    pub fn is_failed_precondition(&self) -> bool {
+        self.rpc_code() == Code::FailedPrecondition
+    }
+
+    /// Whether the service answered `INVALID_ARGUMENT` (or 400 without a `status`).
+    pub fn is_invalid_argument(&self) -> bool {
+        self.rpc_code() == Code::InvalidArgument
+    }
+
+    /// Whether the ErrorInfo reason or the first `errors` item's is a rate
+    /// limit. Both are asked because a service may send either, or both
+    /// (and they need not agree).
+    fn rate_limited(&self) -> bool {
+        [self.info_reason(), self.classic_reason()]
+            .into_iter()
+            .flatten()
+            .any(is_rate_limit_reason)
+    }
+
+    fn info_reason(&self) -> Option<&str> {
+        self.detail(rpc::ERROR_INFO)?.get("reason")?.as_str()
+    }
+
+    fn classic_reason(&self) -> Option<&str> {
+        self.parts.errors.first().map(ErrorItem::reason)
     }
 
     fn detail(&self, type_name: &str) -> Option<&serde_json::Value> {
-        self.details
+        self.parts
+            .details
             .iter()
             .find(|d| d.get("@type").and_then(|t| t.as_str()) == Some(type_name))
     }
+}
 
-    fn error_info(&self) -> Option<&serde_json::Value> {
-        self.detail("type.googleapis.com/google.rpc.ErrorInfo")
+/// The reasons that mean "too many requests, slow down": the current
+/// `ErrorInfo` one and the two of the older `errors[]` items.
+fn is_rate_limit_reason(reason: &str) -> bool {
+    [
+        "RATE_LIMIT_EXCEEDED",
+        "rateLimitExceeded",
+        "userRateLimitExceeded",
+    ]
+    .iter()
+    .any(|known| known.eq_ignore_ascii_case(reason))
+}
+
+/// One item of the older envelope's `errors` list:
+/// `{"domain", "reason", "message", "location", "locationType"}`.
+/// A field that is missing (or not a string) reads as empty.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ErrorItem {
+    domain: String,
+    reason: String,
+    message: String,
+    location: String,
+    location_type: String,
+}
+
+impl ErrorItem {
+    /// The items of an `errors` value; none when it is not a list, and
+    /// items that are not objects are skipped, so an odd list never turns
+    /// the envelope into an [`HttpError`].
+    fn list(errors: &serde_json::Value) -> Vec<ErrorItem> {
+        let Some(items) = errors.as_array() else {
+            return Vec::new();
+        };
+        items
+            .iter()
+            .filter(|item| item.is_object())
+            .map(|item| ErrorItem {
+                domain: rpc::text(item, "domain"),
+                reason: rpc::text(item, "reason"),
+                message: rpc::text(item, "message"),
+                location: rpc::text(item, "location"),
+                location_type: rpc::text(item, "locationType"),
+            })
+            .collect()
+    }
+
+    /// The scope of the reason, such as `global` or `usageLimits`.
+    pub fn domain(&self) -> &str {
+        &self.domain
+    }
+
+    /// The reason, such as `userRateLimitExceeded`, `notFound` or `required`.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+
+    /// The message of this item, for people.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Where in the request the error is, such as a parameter name.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// What [`ErrorItem::location`] names, such as `parameter` or `header`.
+    pub fn location_type(&self) -> &str {
+        &self.location_type
     }
 }
 
@@ -295,6 +563,7 @@ pub struct HttpError {
     body: String,
     raw: Vec<u8>,
     retry_after: Option<Duration>,
+    headers: Vec<(String, String)>,
 }
 
 impl HttpError {
@@ -317,6 +586,17 @@ impl HttpError {
     /// The wait its `Retry-After` header asked for, if any.
     pub fn retry_after(&self) -> Option<Duration> {
         self.retry_after
+    }
+
+    /// The response headers, with lower-case names, values of one name
+    /// together; `set-cookie` values are replaced by `[redacted]`.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
+    /// The first value of the response header `name` (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
     }
 }
 
@@ -488,11 +768,47 @@ struct EnvelopeBody {
     status: String,
     #[serde(default)]
     details: Vec<serde_json::Value>,
+    /// Read leniently by [`ErrorItem::list`], whatever its shape.
+    #[serde(default)]
+    errors: serde_json::Value,
+}
+
+/// What an error keeps of a response's headers: every header, lower-case
+/// names (as the HTTP library gives them), values read lossily.
+///
+/// `set-cookie` values are redacted: a session cookie is a credential,
+/// errors end up in logs, `Debug` output and error reports, and this
+/// client never sends cookies back, so nobody needs the value.
+pub(crate) fn kept_headers(headers: &reqwest::header::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let value = if name == reqwest::header::SET_COOKIE {
+                "[redacted]".to_owned()
+            } else {
+                String::from_utf8_lossy(value.as_bytes()).into_owned()
+            };
+            (name.as_str().to_owned(), value)
+        })
+        .collect()
+}
+
+fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }
 
 /// The error for a non-success response; `retry_after` is its
-/// `Retry-After` header, already read.
-pub(crate) fn from_status(http_status: u16, retry_after: Option<Duration>, body: &[u8]) -> Error {
+/// `Retry-After` header, already read, and `headers` what
+/// [`kept_headers`] keeps of them.
+pub(crate) fn from_status(
+    http_status: u16,
+    retry_after: Option<Duration>,
+    headers: Vec<(String, String)>,
+    body: &[u8],
+) -> Error {
     match serde_json::from_slice::<Envelope>(body) {
         Ok(Envelope { error }) => {
             let mut api = ApiError {
@@ -500,15 +816,16 @@ pub(crate) fn from_status(http_status: u16, retry_after: Option<Duration>, body:
                 code: error.code.unwrap_or(i32::from(http_status)),
                 message: error.message,
                 status: error.status,
-                details: error.details,
                 retry_after,
-                raw: body.to_vec(),
+                parts: Box::new(ApiErrorParts {
+                    details: error.details,
+                    errors: ErrorItem::list(&error.errors),
+                    headers,
+                    raw: body.to_vec(),
+                }),
             };
             if api.retry_after.is_none() {
-                api.retry_after = api
-                    .detail("type.googleapis.com/google.rpc.RetryInfo")
-                    .and_then(|info| info.get("retryDelay")?.as_str())
-                    .and_then(|text| super::duration::Duration::parse(text).ok()?.to_std());
+                api.retry_after = api.retry_info().and_then(|info| info.retry_delay());
             }
             Error::Api(api)
         }
@@ -519,6 +836,7 @@ pub(crate) fn from_status(http_status: u16, retry_after: Option<Duration>, body:
                 body: String::from_utf8_lossy(excerpt).into_owned(),
                 raw: body.to_vec(),
                 retry_after,
+                headers,
             })
         }
     }

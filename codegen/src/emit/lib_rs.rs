@@ -77,8 +77,8 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> TokenStream {
         pub use runtime::date::{Date, DateError};
         pub use runtime::duration::{Duration, DurationError};
         pub use runtime::enums::UnknownValue;
-        pub use runtime::error::{ApiError, ConfigError, DecodeError, Error, HttpError, Result};
-        pub use runtime::error::{TimeoutError, TimeoutKind};
+        pub use runtime::error::{ApiError, ConfigError, DecodeError, Error, ErrorItem};
+        pub use runtime::error::{HttpError, Result, TimeoutError, TimeoutKind};
         pub use runtime::field_mask::FieldMask;
         pub use runtime::media::{Download, Media, MediaError, RESUMABLE_CHUNK_BYTES};
         #[cfg(feature = "yup-oauth2")]
@@ -87,6 +87,8 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> TokenStream {
         pub use runtime::pages::{Items, Pages};
         pub use runtime::path::BindingError;
         pub use runtime::retry::{RetryPolicy, RetryPolicyBuilder, is_idempotent};
+        pub use runtime::rpc::{BadRequest, Code, ErrorInfo, FieldViolation, Help, HelpLink};
+        pub use runtime::rpc::{QuotaFailure, QuotaViolation, RetryInfo};
         pub use runtime::timestamp::{Timestamp, TimestampError};
         pub use scopes::{Scope, UnknownScope};
         // The yup-oauth2 this crate was built with, so applications name its

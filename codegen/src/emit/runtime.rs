@@ -24,6 +24,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("path.rs", include_str!("../../runtime/path.rs")),
     ("query.rs", include_str!("../../runtime/query.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
+    ("rpc.rs", include_str!("../../runtime/rpc.rs")),
     ("style.rs", include_str!("../../runtime/style.rs")),
     ("timestamp.rs", include_str!("../../runtime/timestamp.rs")),
     ("wire.rs", include_str!("../../runtime/wire.rs")),

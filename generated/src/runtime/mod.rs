@@ -33,6 +33,7 @@ pub mod pages;
 pub mod path;
 pub mod query;
 pub mod retry;
+pub mod rpc;
 // Only crates from OpenAPI specs with parameters that have a `style` (path,
 // query, header and cookie parameters) use this module.
 #[allow(dead_code)]

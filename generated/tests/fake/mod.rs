@@ -371,6 +371,23 @@ impl FakeServer {
             .push_back(Reply::new(status, content_type, body.into()));
     }
 
+    /// Like [`FakeServer::respond_next_raw`], with further headers (name,
+    /// value), sent in this order after `Content-Type`.
+    pub fn respond_next_with_headers(
+        &self,
+        status: u16,
+        content_type: &str,
+        headers: &[(&str, &str)],
+        body: impl Into<Vec<u8>>,
+    ) {
+        let mut reply = Reply::new(status, content_type, body.into());
+        reply.headers = headers
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+            .collect();
+        self.lock().canned.push_back(reply);
+    }
+
     /// Every request received so far, oldest first.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.lock().requests.clone()
