@@ -246,6 +246,9 @@ async fn a_failed_compute_operation_is_an_api_error_with_its_errors() {
     };
     assert_eq!(api.http_status(), 403);
     assert_eq!(api.message(), "Quota 'DISKS_TOTAL_GB' exceeded.");
+    assert_eq!(api.reason(), Some("QUOTA_EXCEEDED"), "the first error's code");
+    assert_eq!(api.errors()[0].location(), "sizeGb");
+    assert!(error.is_permission_denied());
     assert!(error.to_string().contains("DISKS_TOTAL_GB"), "{error}");
 }
 
@@ -442,4 +445,68 @@ fn long_running_methods_say_so_in_their_docs() {
     let source = include_str!("../src/resources/disks.rs");
     assert!(source.contains("# Long-running operation"));
     assert!(source.contains("`cloud.zoneOperations.get`"));
+}
+
+/// A server that answers every request with `status` and a classic (v1)
+/// error body of `reason`, counting the requests.
+fn classic_error_server(status: u16, reason: &'static str) -> (Server, Arc<AtomicUsize>) {
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    let server = Server::start(move |_, _| {
+        seen.fetch_add(1, Ordering::SeqCst);
+        Reply::json(
+            status,
+            &format!(
+                r#"{{"error": {{"code": {status}, "message": "Rate or quota: {reason}",
+                    "errors": [{{"domain": "usageLimits", "reason": "{reason}", "message": "Rate or quota: {reason}",
+                                 "location": "q", "locationType": "parameter"}}]}}}}"#
+            ),
+        )
+        .with_header("x-goog-request-id", "req-7")
+    });
+    (server, count)
+}
+
+fn retrying_client(server: &Server) -> Client {
+    Client::builder()
+        .endpoint(&server.url)
+        .retry_policy(
+            RetryPolicy::builder()
+                .initial_delay(Duration::from_millis(1))
+                .max_delay(Duration::from_millis(2))
+                .max_attempts(3)
+                .build()
+                .unwrap(),
+        )
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_403_user_rate_limit_is_retried_and_its_errors_are_readable() {
+    let (server, count) = classic_error_server(403, "userRateLimitExceeded");
+    let client = retrying_client(&server);
+    let error = client.disks().list("p", "z").await.unwrap_err();
+    assert_eq!(count.load(Ordering::SeqCst), 3, "every attempt the policy allows");
+    assert!(error.is_retryable());
+    let Error::Api(api) = &error else {
+        panic!("expected an API error, got {error:?}");
+    };
+    assert_eq!(api.reason(), Some("userRateLimitExceeded"));
+    let item = &api.errors()[0];
+    assert_eq!(
+        (item.domain(), item.reason(), item.location(), item.location_type()),
+        ("usageLimits", "userRateLimitExceeded", "q", "parameter")
+    );
+    assert_eq!(api.header("x-goog-request-id"), Some("req-7"));
+}
+
+#[tokio::test]
+async fn a_403_quota_exceeded_is_final() {
+    let (server, count) = classic_error_server(403, "quotaExceeded");
+    let client = retrying_client(&server);
+    let error = client.disks().list("p", "z").await.unwrap_err();
+    assert_eq!(count.load(Ordering::SeqCst), 1, "a spent quota is not retried");
+    assert!(!error.is_retryable());
+    assert!(matches!(&error, Error::Api(api) if api.reason() == Some("quotaExceeded")));
 }

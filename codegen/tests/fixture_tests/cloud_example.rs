@@ -4,7 +4,7 @@
 mod server;
 
 use fixture_cloud::models::{Instance, Operation};
-use fixture_cloud::{Client, Error};
+use fixture_cloud::{Client, Code, Error};
 
 /// Creates an instance and lists every instance of the location.
 async fn create_and_list(client: &Client, parent: &str) -> Result<Vec<String>, Error> {
@@ -28,6 +28,29 @@ async fn create_and_list(client: &Client, parent: &str) -> Result<Vec<String>, E
         names.extend(instance?.name);
     }
     Ok(names)
+}
+
+/// What to do about a failed call.
+fn advice(error: &Error) -> String {
+    match error {
+        e if e.is_not_found() => "no such instance".to_owned(),
+        // Rate limits are retried already (idempotent calls); a spent quota is final.
+        Error::Api(api) if api.reason() == Some("quotaExceeded") => {
+            format!("out of quota; request id {:?}", api.header("x-goog-request-id"))
+        }
+        Error::Api(api) if api.rpc_code() == Code::InvalidArgument => {
+            let fields = api.bad_request().map(|b| b.field_violations().to_vec());
+            format!("fix the request: {fields:?}")
+        }
+        // `errors[]` of the older error format (Drive, Gmail, YouTube, ...).
+        Error::Api(api) => api
+            .errors()
+            .iter()
+            .map(|item| format!("{}/{} at {}", item.domain(), item.reason(), item.location()))
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    }
 }
 
 #[tokio::test]
@@ -57,4 +80,41 @@ async fn the_readme_example_runs() {
         .unwrap();
     let names = create_and_list(&client, "projects/p/locations/l").await.unwrap();
     assert_eq!(names, ["a", "web-1"]);
+}
+
+#[tokio::test]
+async fn the_readme_error_advice_reads_both_error_formats() {
+    use server::{Reply, Server};
+    let server = Server::start(|request, _| match request.query_value("pageToken").as_deref() {
+        Some("404") => Reply::json(404, r#"{"error": {"code": 404, "message": "gone", "status": "NOT_FOUND"}}"#),
+        Some("quota") => Reply::json(
+            403,
+            r#"{"error": {"code": 403, "message": "q", "errors": [{"domain": "usageLimits", "reason": "quotaExceeded"}]}}"#,
+        )
+        .with_header("x-goog-request-id", "r-1"),
+        Some("bad") => Reply::json(
+            400,
+            r#"{"error": {"code": 400, "message": "bad", "status": "INVALID_ARGUMENT", "details": [
+                {"@type": "type.googleapis.com/google.rpc.BadRequest",
+                 "fieldViolations": [{"field": "pageSize", "description": "too big"}]}]}}"#,
+        ),
+        _ => Reply::json(
+            409,
+            r#"{"error": {"code": 409, "message": "busy", "errors": [{"domain": "global", "reason": "conflict", "location": "name"}]}}"#,
+        ),
+    });
+    let client = Client::builder().endpoint(&server.url).build().unwrap();
+    let list = |token: &str| {
+        client
+            .projects()
+            .locations()
+            .instances()
+            .list("projects/p/locations/l")
+            .page_token(token)
+    };
+    let advice_for = |result: Result<_, Error>| advice(&result.unwrap_err());
+    assert_eq!(advice_for(list("404").await), "no such instance");
+    assert_eq!(advice_for(list("quota").await), r#"out of quota; request id Some("r-1")"#);
+    assert!(advice_for(list("bad").await).contains("pageSize"));
+    assert_eq!(advice_for(list("other").await), "global/conflict at name");
 }

@@ -13,6 +13,7 @@
 use super::BoxFuture;
 use super::error::{self, Error, Result, TimeoutError, TimeoutKind};
 use super::retry::RetryPolicy;
+use super::rpc::Code;
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -75,11 +76,13 @@ fn read<O: Operation>(operation: &O) -> Reading {
 /// the HTTP status its code maps to (so `is_not_found()` and friends work).
 /// A status whose code is 0 (`OK`) is no error.
 fn status_error(status: &serde_json::Value) -> Option<Error> {
-    let code = status.get("code").and_then(|c| c.as_i64()).unwrap_or(2);
-    if code == 0 {
+    // A status without a code is `UNKNOWN` (2), as the proto's default
+    // would make an error that names no code.
+    let code = Code::from_number(status.get("code").and_then(|c| c.as_i64()).unwrap_or(2));
+    if code == Code::Ok {
         return None;
     }
-    let (name, http) = grpc_code(code);
+    let (name, http) = (code.as_str(), code.http_status());
     let envelope = serde_json::json!({
         "error": {
             "code": http,
@@ -132,30 +135,7 @@ fn compute_error(operation: &serde_json::Value) -> Option<Error> {
 
 fn envelope_error(http: u16, envelope: &serde_json::Value) -> Error {
     let body = serde_json::to_vec(envelope).unwrap_or_default();
-    error::from_status(http, None, &body)
-}
-
-/// The name and HTTP status of a `google.rpc.Code` (google/rpc/code.proto
-/// gives each code its HTTP mapping).
-fn grpc_code(code: i64) -> (&'static str, u16) {
-    match code {
-        1 => ("CANCELLED", 499),
-        3 => ("INVALID_ARGUMENT", 400),
-        4 => ("DEADLINE_EXCEEDED", 504),
-        5 => ("NOT_FOUND", 404),
-        6 => ("ALREADY_EXISTS", 409),
-        7 => ("PERMISSION_DENIED", 403),
-        8 => ("RESOURCE_EXHAUSTED", 429),
-        9 => ("FAILED_PRECONDITION", 400),
-        10 => ("ABORTED", 409),
-        11 => ("OUT_OF_RANGE", 400),
-        12 => ("UNIMPLEMENTED", 501),
-        13 => ("INTERNAL", 500),
-        14 => ("UNAVAILABLE", 503),
-        15 => ("DATA_LOSS", 500),
-        16 => ("UNAUTHENTICATED", 401),
-        _ => ("UNKNOWN", 500),
-    }
+    error::from_status(http, None, Vec::new(), &body)
 }
 
 /// The id of the operation named `name`: its last segment, which is what

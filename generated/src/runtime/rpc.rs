@@ -110,6 +110,34 @@ impl Code {
             .map_or_else(|| Code::Other(name.to_owned()), |(code, _)| code.clone())
     }
 
+    /// The code with this number, as a `google.rpc.Status` carries it
+    /// (a long-running operation's `error.code`): `NAMES` is in number order.
+    pub fn from_number(number: i64) -> Code {
+        usize::try_from(number)
+            .ok()
+            .and_then(|i| NAMES.get(i))
+            .map_or_else(|| Code::Other(number.to_string()), |(code, _)| code.clone())
+    }
+
+    /// The HTTP status `google/rpc/code.proto` maps the code to (500 for
+    /// a code it does not know).
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Code::Ok => 200,
+            Code::Cancelled => 499,
+            Code::InvalidArgument | Code::FailedPrecondition | Code::OutOfRange => 400,
+            Code::DeadlineExceeded => 504,
+            Code::NotFound => 404,
+            Code::AlreadyExists | Code::Aborted => 409,
+            Code::PermissionDenied => 403,
+            Code::ResourceExhausted => 429,
+            Code::Unimplemented => 501,
+            Code::Unavailable => 503,
+            Code::Unauthenticated => 401,
+            Code::Unknown | Code::Internal | Code::DataLoss | Code::Other(_) => 500,
+        }
+    }
+
     /// The code an HTTP status stands for, for errors that name none.
     ///
     /// This inverts the "HTTP Mapping" that `google/rpc/code.proto` gives

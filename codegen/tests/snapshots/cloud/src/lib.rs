@@ -70,8 +70,8 @@ pub use runtime::client::{Client, ClientBuilder, HttpRequest, same_origin_redire
 pub use runtime::date::{Date, DateError};
 pub use runtime::duration::{Duration, DurationError};
 pub use runtime::enums::UnknownValue;
-pub use runtime::error::{ApiError, ConfigError, DecodeError, Error, HttpError, Result};
-pub use runtime::error::{TimeoutError, TimeoutKind};
+pub use runtime::error::{ApiError, ConfigError, DecodeError, Error, ErrorItem};
+pub use runtime::error::{HttpError, Result, TimeoutError, TimeoutKind};
 pub use runtime::field_mask::FieldMask;
 pub use runtime::media::{Download, Media, MediaError, RESUMABLE_CHUNK_BYTES};
 #[cfg(feature = "yup-oauth2")]
@@ -80,6 +80,8 @@ pub use runtime::lro::{Operation, OperationStyle, Poller, PollingPolicy};
 pub use runtime::pages::{Items, Pages};
 pub use runtime::path::BindingError;
 pub use runtime::retry::{RetryPolicy, RetryPolicyBuilder, is_idempotent};
+pub use runtime::rpc::{BadRequest, Code, ErrorInfo, FieldViolation, Help, HelpLink};
+pub use runtime::rpc::{QuotaFailure, QuotaViolation, RetryInfo};
 pub use runtime::timestamp::{Timestamp, TimestampError};
 pub use scopes::{Scope, UnknownScope};
 #[cfg(feature = "yup-oauth2")]
