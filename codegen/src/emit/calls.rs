@@ -2,7 +2,7 @@
 //! for optional parameters, `send` (and `.await`), `dry_run`, and where the
 //! method supports them `pages`, `download`, `upload` and `upload_resumable`.
 
-use super::docs::doc;
+use super::docs::{code_list, doc};
 use super::enums;
 use super::params::{setter, stored_type};
 use super::types::{ident, rust_type};
@@ -242,12 +242,7 @@ fn items_method(paging: &Paging, items: &PageItems, response: &TokenStream) -> T
         format!(
             " The response has several lists ({}); `{wire}` is taken as the items \
              because of its name (google.aip.dev/158).",
-            paging
-                .candidates
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            code_list(paging.candidates.iter().map(String::as_str), ", ")
         )
     };
     let text = doc(&format!(

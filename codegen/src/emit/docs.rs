@@ -104,3 +104,12 @@ mod tests {
         assert_eq!(unclosed, [" ```text", " {}", " ```"]);
     }
 }
+
+/// Names as inline code, joined by `separator`: "`a`, `b`".
+pub fn code_list<'a>(names: impl IntoIterator<Item = &'a str>, separator: &str) -> String {
+    names
+        .into_iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(separator)
+}

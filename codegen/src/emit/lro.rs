@@ -2,7 +2,7 @@
 //! crate-internal functions (in `resources`) that fetch an operation by
 //! name with the first `operations.get` whose path accepts it.
 
-use super::docs::doc;
+use super::docs::{code_list, doc};
 use super::types::{ident, rust_type};
 use crate::ir::{Api, LongRunning, OperationPoller, Poll, PollArg, PollCall};
 use proc_macro2::TokenStream;
@@ -53,14 +53,9 @@ fn poller_fn(poller: &OperationPoller) -> TokenStream {
             }
         }
     });
-    let ids: Vec<String> = poller
-        .calls
-        .iter()
-        .map(|c| format!("`{}`", c.method_id))
-        .collect();
+    let ids = code_list(poller.calls.iter().map(|c| c.method_id.as_str()), ", ");
     let text = doc(&format!(
-        "Fetches the operation named `operation` with the first of {} whose path accepts it.",
-        ids.join(", ")
+        "Fetches the operation named `operation` with the first of {ids} whose path accepts it."
     ));
     quote! {
         #text
@@ -86,15 +81,11 @@ pub fn poller_method(api: &Api, lro: &LongRunning) -> TokenStream {
                 return quote!(compile_error!("a long-running operation without a poller"););
             };
             let function = ident(&poller.fn_name);
-            let ids: Vec<String> = poller
-                .calls
-                .iter()
-                .map(|c| format!("`{}`", c.method_id))
-                .collect();
+            let ids = code_list(poller.calls.iter().map(|c| c.method_id.as_str()), " or ");
             (
                 Vec::new(),
                 quote!(move |operation: String| crate::resources::#function(&poll_client, operation)),
-                ids.join(" or "),
+                ids,
             )
         }
         Poll::InScope(call) => {

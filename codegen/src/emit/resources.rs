@@ -3,7 +3,7 @@
 
 use super::CrateSettings;
 use super::calls::{builder, scope_list};
-use super::docs::{deprecated_attribute, doc, doc_paragraphs, doc_verbatim};
+use super::docs::{code_list, deprecated_attribute, doc, doc_paragraphs, doc_verbatim};
 use super::types::{ident, rust_type};
 use crate::ir::{Api, Method, Parameter, Resource, Type};
 use crate::path_template::{Binding, BindingSegment, Expansion};
@@ -149,14 +149,7 @@ fn resource_items(
 fn paging_docs(method: &Method) -> Option<String> {
     let paging = method.paging.as_ref()?;
     let builder = &method.builder;
-    let lists = || {
-        paging
-            .candidates
-            .iter()
-            .map(|c| format!("`{c}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let lists = || code_list(paging.candidates.iter().map(String::as_str), ", ");
     Some(match &paging.items {
         Some(items) => format!(
             "# Paging\n\n[`{builder}::items`] streams the `{}` of every page; \
