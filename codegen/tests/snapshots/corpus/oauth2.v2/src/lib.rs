@@ -72,10 +72,10 @@ pub use runtime::enums::UnknownValue;
 pub use runtime::error::{ApiError, ConfigError, DecodeError, Error, ErrorItem};
 pub use runtime::error::{HttpError, Result, TimeoutError, TimeoutKind};
 pub use runtime::field_mask::FieldMask;
+pub use runtime::lro::{Operation, OperationStyle, Poller, PollingPolicy};
 pub use runtime::media::{Download, Media, MediaError, RESUMABLE_CHUNK_BYTES};
 #[cfg(feature = "yup-oauth2")]
 pub use runtime::oauth::YupTokenProvider;
-pub use runtime::lro::{Operation, OperationStyle, Poller, PollingPolicy};
 pub use runtime::pages::{Items, Pages};
 pub use runtime::path::BindingError;
 pub use runtime::retry::{RetryPolicy, RetryPolicyBuilder, is_idempotent};
