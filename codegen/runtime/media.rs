@@ -7,12 +7,15 @@
 //! the first request, then the content in chunks, resuming where the
 //! server says it stopped).
 
-use super::client::{Client, HttpRequest, Request};
+use super::client::{
+    Attempt, CallPlan, Client, HttpRequest, Progress, Request, attempt_timeout_error, wait_to_retry,
+};
 use super::error::{Error, Result};
 use crate::Scope;
 use std::fmt;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 /// Content to upload, with its MIME type.
 #[derive(Clone)]
@@ -119,7 +122,8 @@ pub const RESUMABLE_CHUNK_BYTES: usize = 8 * 1024 * 1024;
 
 impl Client {
     /// Uploads in one request: the content alone, or with the JSON metadata
-    /// of `request.body` as a `multipart/related` body.
+    /// of `request.body` as a `multipart/related` body. Retried like any
+    /// call: only when it may be sent twice (its verb, or `.idempotent()`).
     pub(crate) async fn upload_simple(
         &self,
         mut request: Request,
@@ -134,6 +138,7 @@ impl Client {
             "media"
         };
         request.query.push("uploadType", upload_type);
+        let plan = self.call_plan(&request, None)?;
         let mut http = self.prepare(&request);
         match metadata {
             Some(json) => {
@@ -146,17 +151,28 @@ impl Client {
             }
             None => {
                 http.push_header("content-type", media.content_type.clone());
-                http.set_body(media.data.to_vec());
+                http.set_body(media.data.clone());
             }
         }
-        let response = self.send_http(http, request.scopes, request.security).await?;
-        self.read_success(response).await
+        let request = &request;
+        self.send_retried(&plan, |attempt| {
+            // The body is `Bytes`: each attempt shares it, none copies it.
+            let http = http.clone();
+            async move {
+                let response = self
+                    .dispatch(http, request.scopes, request.security, None)
+                    .await?;
+                attempt.record_status(&response);
+                self.read_success(response).await
+            }
+        })
+        .await
     }
 
     /// Uploads in a resumable session: the first request sends the metadata
     /// and gets the session URL, then the content goes in chunks of
     /// [`RESUMABLE_CHUNK_BYTES`], each resuming where the server says the
-    /// previous one ended.
+    /// previous one ended. The total timeout covers the whole upload.
     pub(crate) async fn upload_resumable(
         &self,
         mut request: Request,
@@ -165,110 +181,240 @@ impl Client {
     ) -> Result<Vec<u8>> {
         limits.check(&media)?;
         request.query.push("uploadType", "resumable");
-        let mut start = self.prepare(&request);
+        // Opening a session stores nothing (an unused one expires), so it
+        // may be sent twice whatever the verb, unless the call says not.
+        let plan = self.call_plan(&request, Some(true))?;
+        let progress = Progress::default();
+        let upload = async {
+            let session = self
+                .open_session(&plan, &progress, &request, &media)
+                .await?;
+            let upload = Session {
+                url: session.as_str(),
+                scopes: request.scopes,
+                media: &media,
+            };
+            self.send_chunks(&plan, &progress, &upload).await
+        };
+        self.run_call(&plan, &progress, upload).await
+    }
+
+    /// Opens the upload session, retried as the plan allows: its URL.
+    async fn open_session(
+        &self,
+        plan: &CallPlan,
+        progress: &Progress,
+        request: &Request,
+        media: &Media,
+    ) -> Result<reqwest::Url> {
+        let mut start = self.prepare(request);
         let start_url = start.url().to_owned();
         start.push_header("x-upload-content-type", media.content_type.clone());
         start.push_header("x-upload-content-length", media.data.len().to_string());
         if request.body.is_none() {
             start.set_body(Vec::new());
         }
-        let response = self.send_http(start, request.scopes, request.security).await?;
-        let location = response
-            .headers()
-            .get(reqwest::header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        self.read_success(response).await?;
-        let session = location.ok_or_else(|| {
-            Error::Media(MediaError {
-                message: "the server started no upload session (no Location header)".to_owned(),
+        let location = self
+            .retry_attempts(plan, progress, plan.idempotent, |attempt| {
+                let start = start.clone();
+                async move {
+                    let response = self
+                        .dispatch(start, request.scopes, request.security, None)
+                        .await?;
+                    attempt.record_status(&response);
+                    let location = response
+                        .headers()
+                        .get(reqwest::header::LOCATION)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned);
+                    self.read_success(response).await?;
+                    Ok(location)
+                }
             })
+            .await?;
+        let session = location.ok_or_else(|| {
+            media_error("the server started no upload session (no Location header)")
         })?;
         // A relative `Location` is relative to the URL that answered.
-        let session = reqwest::Url::parse(&start_url)
+        reqwest::Url::parse(&start_url)
             .and_then(|base| base.join(&session))
             .ok()
             .filter(|url| matches!(url.scheme(), "http" | "https"))
-            .ok_or_else(|| {
-                Error::Media(MediaError {
-                    message: "the server's upload session URL is not an http(s) URL".to_owned(),
-                })
-            })?;
-        self.send_chunks(session.as_str(), request.scopes, &media)
-            .await
+            .ok_or_else(|| media_error("the server's upload session URL is not an http(s) URL"))
     }
 
+    /// Sends the content to the session, chunk after chunk from wherever
+    /// the server says it stands, until it answers with the final response.
     async fn send_chunks(
         &self,
-        session: &str,
-        scopes: &'static [Scope],
-        media: &Media,
+        plan: &CallPlan,
+        progress: &Progress,
+        session: &Session<'_>,
     ) -> Result<Vec<u8>> {
-        let total = media.data.len();
+        let total = session.media.data.len();
         let mut offset = 0;
         // Every chunk twice, and a few status queries, is as far as a
         // server that keeps moving the offset back is followed.
         let rounds = 2 * total.div_ceil(RESUMABLE_CHUNK_BYTES) + 8;
         for _ in 0..rounds {
-            let end = (offset + RESUMABLE_CHUNK_BYTES).min(total);
-            // With nothing left to send, `*/total` asks the server to finish.
-            let range = if offset == total {
-                format!("bytes */{total}")
-            } else {
-                format!("bytes {offset}-{}/{total}", end - 1)
-            };
-            let chunk = HttpRequest::new(
-                reqwest::Method::PUT,
-                session.to_owned(),
-                vec![("content-range".to_owned(), range)],
-                Some(media.data.slice(offset..end).to_vec()),
-            );
-            let response = self.send_http(chunk, scopes, None).await?;
-            // 308 "Resume Incomplete": the server has a prefix of the content.
-            if response.status().as_u16() != 308 {
-                return self.read_success(response).await;
+            match self.send_chunk(plan, progress, session, offset).await? {
+                Sent::Finished(body) => return Ok(body),
+                Sent::Resume(received) => offset = received,
             }
-            let received = response
-                .headers()
-                .get(reqwest::header::RANGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(received_bytes)
-                .unwrap_or(0);
-            self.read_limited(response).await?;
-            if received > total {
-                return Err(Error::Media(MediaError {
-                    message: format!("the server says it received {received} bytes of {total}"),
-                }));
-            }
-            offset = received;
         }
-        Err(Error::Media(MediaError {
-            message: format!(
-                "the upload session did not finish after {rounds} requests (at byte {offset} of {total})"
-            ),
-        }))
+        Err(media_error(&format!(
+            "the upload session did not finish after {rounds} answers asking for more \
+             (at byte {offset} of {total})"
+        )))
     }
 
-    /// Sends a download request (`alt=media`) and returns the content as a
-    /// stream, or the error its status means.
-    pub(crate) async fn download(&self, mut request: Request) -> Result<Download> {
-        request.query.push("alt", "media");
-        let response = self
-            .send_http(self.prepare(&request), request.scopes, request.security)
-            .await?;
-        if !response.status().is_success() {
-            return Err(self.read_error(response).await);
+    /// Sends the chunk at `offset` (with nothing left to send, asks the
+    /// server to finish). After a retryable failure it waits as the policy
+    /// says, then asks the server where it stands (`bytes */total`), again
+    /// until it answers: the protocol's way to resume, safe whatever the
+    /// verb, since the server keeps the content by offset.
+    async fn send_chunk(
+        &self,
+        plan: &CallPlan,
+        progress: &Progress,
+        session: &Session<'_>,
+        offset: usize,
+    ) -> Result<Sent> {
+        let started = Instant::now();
+        let mut tries = 1;
+        let mut chunk = session.chunk(offset);
+        loop {
+            let error = match self
+                .attempt(plan, progress, |attempt| {
+                    self.put_chunk(session, chunk.clone(), attempt)
+                })
+                .await
+            {
+                Ok(sent) => return Ok(sent),
+                Err(error) => error,
+            };
+            let Some(delay) = plan.retry_delay(&error, true, tries, started) else {
+                return Err(error);
+            };
+            wait_to_retry(progress, delay, &error).await;
+            chunk = session.status_query();
+            tries += 1;
         }
-        Ok(Download {
-            content_type: response
-                .headers()
-                .get(reqwest::header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned),
-            content_length: response.content_length(),
-            state: State::Idle(response),
-        })
     }
+
+    /// One request to the session, and what its answer means.
+    async fn put_chunk(
+        &self,
+        session: &Session<'_>,
+        chunk: HttpRequest,
+        attempt: Attempt,
+    ) -> Result<Sent> {
+        // The session URL is the server's: `dispatch` sends credentials
+        // only if it is under the configured endpoint.
+        let response = self.dispatch(chunk, session.scopes, None, None).await?;
+        attempt.record_status(&response);
+        // 308 "Resume Incomplete": the server has a prefix of the content.
+        if response.status().as_u16() != 308 {
+            return self.read_success(response).await.map(Sent::Finished);
+        }
+        let received = response
+            .headers()
+            .get(reqwest::header::RANGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(received_bytes)
+            .unwrap_or(0);
+        self.read_limited(response).await?;
+        let total = session.media.data.len();
+        if received > total {
+            return Err(media_error(&format!(
+                "the server says it received {received} bytes of {total}"
+            )));
+        }
+        Ok(Sent::Resume(received))
+    }
+
+    /// Sends a request for content as it is (the emitted call adds
+    /// `alt=media` and the download prefix when it asks for the media) and
+    /// returns the content as a stream, or the error its status means.
+    ///
+    /// Getting the response (up to headers with a success status) is
+    /// retried as the call's plan allows, within its total timeout; the
+    /// attempt timeout is also given to reqwest, so it covers reading the
+    /// stream, which the total timeout does not.
+    pub(crate) async fn download(&self, request: Request) -> Result<Download> {
+        let plan = self.call_plan(&request, None)?;
+        let http = self.prepare(&request);
+        let request = &request;
+        self.send_retried(&plan, |attempt| {
+            let http = http.clone();
+            async move {
+                let response = self
+                    .dispatch(http, request.scopes, request.security, attempt.timeout)
+                    .await;
+                match response {
+                    Ok(response) => {
+                        attempt.record_status(&response);
+                        if !response.status().is_success() {
+                            let error = self.read_error(response).await;
+                            return Err(attempt.timed_out(error));
+                        }
+                        Ok(Download::new(response, &attempt))
+                    }
+                    Err(error) => Err(attempt.timed_out(error)),
+                }
+            }
+        })
+        .await
+    }
+}
+
+/// An open upload session and what goes into it.
+struct Session<'a> {
+    url: &'a str,
+    scopes: &'static [Scope],
+    media: &'a Media,
+}
+
+impl Session<'_> {
+    /// The empty request that asks the server where it stands (and makes a
+    /// server that has every byte finish): `Content-Range: bytes */TOTAL`.
+    fn status_query(&self) -> HttpRequest {
+        self.chunk(self.media.data.len())
+    }
+
+    /// The request that sends the content from `offset`; at the end of the
+    /// content, the [status query](Self::status_query).
+    fn chunk(&self, offset: usize) -> HttpRequest {
+        let total = self.media.data.len();
+        let (range, body) = if offset >= total {
+            (format!("bytes */{total}"), ::bytes::Bytes::new())
+        } else {
+            let end = (offset + RESUMABLE_CHUNK_BYTES).min(total);
+            // A slice of `Bytes` shares the content: nothing is copied.
+            let body = self.media.data.slice(offset..end);
+            (format!("bytes {offset}-{}/{total}", end - 1), body)
+        };
+        HttpRequest::new(
+            reqwest::Method::PUT,
+            self.url.to_owned(),
+            vec![("content-range".to_owned(), range)],
+            Some(body),
+        )
+    }
+}
+
+/// What a request to an upload session got.
+enum Sent {
+    /// The final response's body: the upload is complete.
+    Finished(Vec<u8>),
+    /// The server has this many bytes and wants the rest.
+    Resume(usize),
+}
+
+fn media_error(message: &str) -> Error {
+    Error::Media(MediaError {
+        message: message.to_owned(),
+    })
 }
 
 /// How many bytes a `Range: bytes=0-N` header says the server has.
@@ -307,9 +453,18 @@ fn multipart_body(boundary: &str, json: &[u8], media: &Media) -> Vec<u8> {
 
 /// Downloaded content, read chunk by chunk: with [`Download::chunk`], as a
 /// `futures_core::Stream` of chunks, or all at once with [`Download::bytes`].
+///
+/// The stream is not limited by the client's `max_response_bytes`. Reading
+/// it is covered by the attempt timeout of the call (a chunk that comes too
+/// late is [`Error::Timeout`]), not by its total timeout, which ends once
+/// the response has arrived.
 pub struct Download {
     content_type: Option<String>,
     content_length: Option<u64>,
+    /// The attempt timeout and the attempt's number, for the error of a
+    /// stream that outlives it.
+    timeout: Option<Duration>,
+    attempt: u32,
     state: State,
 }
 
@@ -331,6 +486,21 @@ impl fmt::Debug for Download {
 }
 
 impl Download {
+    /// The content of a success response, got by `attempt`.
+    fn new(response: reqwest::Response, attempt: &Attempt) -> Self {
+        Self {
+            content_type: response
+                .headers()
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            content_length: response.content_length(),
+            timeout: attempt.timeout,
+            attempt: attempt.number,
+            state: State::Idle(response),
+        }
+    }
+
     /// The content's MIME type, as the server sent it.
     pub fn content_type(&self) -> Option<&str> {
         self.content_type.as_deref()
@@ -379,7 +549,9 @@ impl Download {
                     }
                     Poll::Ready((_, Ok(None))) => return Poll::Ready(None),
                     Poll::Ready((_, Err(e))) => {
-                        return Poll::Ready(Some(Err(super::client::transport(e))));
+                        let error = super::client::transport(e);
+                        let error = attempt_timeout_error(error, self.timeout, self.attempt);
+                        return Poll::Ready(Some(Err(error)));
                     }
                 },
             }

@@ -595,6 +595,23 @@ fn changes_that_need_a_starting_point_are_found_and_classified() {
             "dataportability.archiveJobs.getPortabilityArchiveState",
         ),
         (
+            // Without a response schema, `send` returns `()` until the
+            // method serves content, then the content's stream: a new type.
+            |d| {
+                method(d, "archiveJobs", "getPortabilityArchiveState")
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("response");
+            },
+            |d| {
+                method(d, "archiveJobs", "getPortabilityArchiveState")["supportsMediaDownload"] =
+                    json!(true)
+            },
+            ("response_changed", true),
+            Some(("response_changed", true)),
+            "dataportability.archiveJobs.getPortabilityArchiveState",
+        ),
+        (
             no_base,
             |d| {
                 let initiate = method(d, "portabilityArchive", "initiate");

@@ -538,16 +538,11 @@ fn compare_method(old_api: &Api, new_api: &Api, old: &Method, new: &Method, out:
             ),
         );
     }
-    let response = |r: &Option<Type>| r.as_ref().map(describe);
-    if response(&old.response) != response(&new.response) {
+    if sent(old) != sent(new) {
         out.push(
             Kind::ResponseChanged,
             id,
-            format!(
-                "{} → {}",
-                shown(response(&old.response)),
-                shown(response(&new.response))
-            ),
+            format!("{} → {}", shown(sent(old)), shown(sent(new))),
         );
     }
     let urls = |api: &Api, m: &Method| -> Vec<String> {
@@ -640,6 +635,17 @@ fn compare_items(id: &str, old: &Method, new: &Method, out: &mut Changes) {
             format!("`items()` now streams `{}` instead of `{}`", is.0, was.0),
         ),
         _ => {}
+    }
+}
+
+/// What a method's `send` returns: its response type, or for a method
+/// without one that serves content, the content's stream (`Download`), so
+/// that gaining or losing download there is a change of `send`'s type.
+fn sent(method: &Method) -> Option<String> {
+    match (&method.response, &method.download) {
+        (Some(ty), _) => Some(describe(ty)),
+        (None, Some(_)) => Some("the content's stream (`Download`)".to_owned()),
+        (None, None) => None,
     }
 }
 

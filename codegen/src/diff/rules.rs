@@ -30,7 +30,9 @@ pub enum Kind {
     ParameterPatternChanged,
     /// A method's request body type changed.
     RequestChanged,
-    /// A method's response type changed.
+    /// What a method's `send` returns changed: its response type, or, for
+    /// a method without one, whether it streams content (`Download`, when
+    /// the method supports media download) or returns `()`.
     ResponseChanged,
     /// A scope no longer authorizes a method.
     MethodScopeRemoved,

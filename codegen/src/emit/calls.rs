@@ -86,7 +86,11 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
         setter(p, quote!(self.standard.#name))
     });
     let response = response_type(method);
+    let sent = send_type(method);
     let execute = match (&method.response, method.response_encoding) {
+        // The body the API documents without a schema is the content:
+        // streamed, as Google's clients return it raw.
+        (None, _) if method.download.is_some() => quote!(client.download(request).await),
         (None, _) => quote!(client.execute_without_response(request).await),
         (Some(_), BodyEncoding::Binary) => quote!(client.execute_bytes(request).await),
         (Some(_), BodyEncoding::Text) => quote!(client.execute_text(request).await),
@@ -103,10 +107,8 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
             }
             _ => None,
         });
-    let common = common_items(method, &response);
-    let send_doc = doc("Sends the call and returns the response body.\n\n\
-         Path parameters are checked first: a value that does not fit its \
-         template is an [`crate::Error::Binding`] and nothing is sent.");
+    let common = common_items(method, &sent);
+    let send_doc = doc(&send_docs(method));
     let pages = method.paging.as_ref().map(|paging| {
         let token = ident(&paging.token_field);
         let next = ident(&paging.next_token_field);
@@ -146,13 +148,14 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
         } else {
             ""
         };
+        let text = doc(&download_docs(method, prefix));
         quote! {
-            /// Downloads the content itself (`alt=media`) instead of the JSON
-            /// description, as a stream of chunks.
+            #text
             pub async fn download(self) -> crate::Result<crate::Download> {
                 let client = self.client.clone();
                 let mut request = self.into_request()?;
                 request.prefix = #prefix;
+                request.query.push("alt", "media");
                 client.download(request).await
             }
         }
@@ -190,7 +193,7 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
             #( #standard_setters )*
 
             #send_doc
-            pub async fn send(self) -> crate::Result<#response> {
+            pub async fn send(self) -> crate::Result<#sent> {
                 let client = self.client.clone();
                 let request = self.into_request()?;
                 #execute
@@ -281,6 +284,62 @@ fn response_type(method: &Method) -> TokenStream {
     }
 }
 
+/// The Rust type `send` (and `.await`) returns: the response body's type,
+/// or for a method that has no response schema but serves content, the
+/// content as a stream.
+fn send_type(method: &Method) -> TokenStream {
+    match (&method.response, &method.download) {
+        (None, Some(_)) => quote!(crate::Download),
+        _ => response_type(method),
+    }
+}
+
+/// What retries and timeouts mean for a call whose attempt ends once the
+/// response has arrived and whose content is then streamed.
+const STREAM_TIMING: &str = "Getting the response (up to headers with a \
+     success status) is retried under the call's retry policy when the call \
+     is idempotent (its verb, such as `GET`, or `.idempotent(true)`), and \
+     runs within the total timeout; the attempt timeout covers each attempt \
+     and also reading the stream, which the total timeout does not. The \
+     stream is not limited by the client's `max_response_bytes`.";
+
+/// The docs of `send`.
+fn send_docs(method: &Method) -> String {
+    let checked = "Path parameters are checked first: a value that does not fit its \
+         template is an [`crate::Error::Binding`] and nothing is sent.";
+    if method.response.is_some() || method.download.is_none() {
+        return format!("Sends the call and returns the response body.\n\n{checked}");
+    }
+    format!(
+        "Sends the call and returns the response body as a stream of chunks. \
+         The API declares no response schema for this method but serves \
+         content, so the body is the content itself: streamed, never read \
+         into memory here, never dropped. The request is the plain call, \
+         without `alt=media`, as Google's clients send it; \
+         [`download`](Self::download) asks for the media with `alt=media` \
+         instead.\n\n{STREAM_TIMING}\n\n{checked}"
+    )
+}
+
+/// The docs of `download`; `prefix` is the download service's, if any.
+fn download_docs(method: &Method, prefix: &str) -> String {
+    let service = if prefix.is_empty() {
+        String::new()
+    } else {
+        format!(", sent to the download service (`{prefix}` before the service path)")
+    };
+    let send = if method.response.is_some() {
+        "[`send`](Self::send) returns the JSON description instead."
+    } else {
+        "[`send`](Self::send) streams the body of the plain call instead."
+    };
+    format!(
+        "Downloads the content itself as a stream of chunks: the call with \
+         `alt=media`{service}, as Google's `*_media` calls make it. \
+         {send}\n\n{STREAM_TIMING}"
+    )
+}
+
 /// `upload` and `upload_resumable`, for the protocols the method has.
 fn upload_methods(
     api: &Api,
@@ -330,7 +389,12 @@ fn upload_methods(
             upload.simple_path.as_ref(),
             "upload",
             "upload_simple",
-            "Uploads `media` in one request and returns the response body.",
+            "Uploads `media` in one request and returns the response body.\n\n\
+             It is retried like any call: under the call's retry policy, \
+             only when the call is idempotent (its verb, or \
+             `.idempotent(true)`); each attempt within the attempt timeout, \
+             all of them within the total timeout. The content is shared \
+             between attempts, not copied.",
         ),
         // Google's clients open resumable sessions at the simple upload
         // path (`/upload/...?uploadType=resumable`); the document's own
@@ -347,7 +411,17 @@ fn upload_methods(
             "upload_resumable",
             "Uploads `media` in a resumable session: a first request opens \
              it, then the content goes in chunks, each resuming where the \
-             server says the last one ended. Use it for large content.",
+             server says the last one ended. Use it for large content.\n\n\
+             Opening the session stores nothing, so its request is retried \
+             under the call's retry policy whatever the verb, unless the \
+             call says `.idempotent(false)`. A chunk that fails with a \
+             retryable error is not resent blindly: after the policy's wait \
+             the client asks the server where it stands (`Content-Range: \
+             bytes */TOTAL`, an empty body) and resumes from there, as \
+             Google's resumable protocol prescribes. Each request (the \
+             opening one, each chunk) counts the policy's attempts and time \
+             limit afresh. The attempt timeout applies to each request; the \
+             total timeout to the whole upload.",
         ),
     ];
     for (template, name, runtime_fn, summary) in variants {

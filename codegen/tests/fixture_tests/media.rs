@@ -1,13 +1,20 @@
 //! The crate generated from `codegen/tests/fixtures/media.json`, run
-//! against a real HTTP server on 127.0.0.1: paging, media download,
-//! simple and resumable upload, upload limits, dry runs, top-level methods,
-//! methods without a response body, and the wire formats of its models.
+//! against a real HTTP server on 127.0.0.1: paging, media download (and the
+//! streamed body of a method without a response schema), simple and
+//! resumable upload with their retries and timeouts, upload limits, dry
+//! runs, top-level methods, methods without a response body, and the wire
+//! formats of its models.
 
 mod server;
 
 use fixture_media::models::{File, FileList, Person};
-use fixture_media::{Client, Error, Media, RESUMABLE_CHUNK_BYTES, StaticToken};
+use fixture_media::{
+    Client, Error, Media, RESUMABLE_CHUNK_BYTES, RetryPolicy, StaticToken, TimeoutKind,
+};
 use server::{Received, Reply, Server};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 fn client(server: &Server) -> Client {
     Client::builder()
@@ -335,4 +342,384 @@ fn models_carry_every_wire_format_and_recursive_types() {
     // Setters box recursive values themselves.
     let person = Person::new().set_email("x").set_manager(Person::new().set_email("y"));
     assert_eq!(person.manager.unwrap().email.as_deref(), Some("y"));
+}
+
+const UNAVAILABLE: &str = r#"{"error": {"code": 503, "message": "try later", "status": "UNAVAILABLE"}}"#;
+
+fn ms(millis: u64) -> Duration {
+    Duration::from_millis(millis)
+}
+
+/// A policy of up to `max_attempts` attempts whose waits are a millisecond
+/// or two, so that retries cost the tests nothing.
+fn fast_retries(max_attempts: u32) -> RetryPolicy {
+    RetryPolicy::builder()
+        .max_attempts(max_attempts)
+        .initial_delay(ms(1))
+        .max_delay(ms(2))
+        .jitter(false)
+        .build()
+        .unwrap()
+}
+
+/// Content of `len` bytes that shows where each byte came from.
+fn content(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i % 251) as u8).collect()
+}
+
+fn octets(body: Vec<u8>) -> Reply {
+    Reply {
+        status: 200,
+        headers: vec![("content-type".into(), "application/octet-stream".into())],
+        body,
+    }
+}
+
+/// A handler that answers the first `failures` requests with `failure()`
+/// and the rest with `success()`, and the count of requests it got.
+fn failing_first(
+    failures: usize,
+    failure: impl Fn() -> Reply + Send + Sync + 'static,
+    success: impl Fn() -> Reply + Send + Sync + 'static,
+) -> (Server, Arc<AtomicUsize>) {
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    let server = Server::start(move |_, _| {
+        if seen.fetch_add(1, Ordering::SeqCst) < failures {
+            failure()
+        } else {
+            success()
+        }
+    });
+    (server, count)
+}
+
+fn timeout_kind(error: &Error) -> Option<TimeoutKind> {
+    match error {
+        Error::Timeout(e) => Some(e.kind()),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn a_download_whose_first_attempt_gets_503_is_retried_under_the_calls_policy() {
+    let (server, count) = failing_first(1, || Reply::json(503, UNAVAILABLE), || octets(b"content".to_vec()));
+    let download = client(&server)
+        .files()
+        .get("a.bin")
+        .retry_policy(fast_retries(3))
+        .download()
+        .await
+        .unwrap();
+    assert_eq!(download.bytes().await.unwrap(), b"content");
+    assert_eq!(count.load(Ordering::SeqCst), 2, "one failed attempt, one retry");
+    for request in server.received() {
+        assert_eq!(request.path(), "/download/media/v1/files/a.bin");
+        assert_eq!(request.query_value("alt").as_deref(), Some("media"));
+    }
+    // The call's own policy is the one that applies: no retries, one request.
+    let (server, count) = failing_first(1, || Reply::json(503, UNAVAILABLE), || octets(Vec::new()));
+    let err = client(&server)
+        .files()
+        .get("a.bin")
+        .retry_policy(RetryPolicy::disabled())
+        .download()
+        .await
+        .unwrap_err();
+    assert_eq!(err.http_status(), Some(503), "{err}");
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_download_attempt_that_stalls_times_out_under_the_calls_attempt_timeout() {
+    // The server holds its first answer for a second.
+    let stall = || {
+        std::thread::sleep(ms(1000));
+        octets(b"late".to_vec())
+    };
+    let (server, _) = failing_first(1, stall, || octets(b"prompt".to_vec()));
+    let err = client(&server)
+        .files()
+        .get("a.bin")
+        .attempt_timeout(ms(100))
+        .retry_policy(RetryPolicy::disabled())
+        .download()
+        .await
+        .unwrap_err();
+    assert_eq!(timeout_kind(&err), Some(TimeoutKind::Attempt), "{err}");
+    // A timed-out attempt is retried like any retryable failure.
+    let (server, count) = failing_first(1, stall, || octets(b"prompt".to_vec()));
+    let download = client(&server)
+        .files()
+        .get("a.bin")
+        .attempt_timeout(ms(100))
+        .retry_policy(fast_retries(2))
+        .download()
+        .await
+        .unwrap();
+    assert_eq!(download.bytes().await.unwrap(), b"prompt");
+    assert_eq!(count.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn the_attempt_timeout_of_a_download_covers_reading_its_stream() {
+    let server = Server::start(|_, _| octets(content(1000)).pause_after(10, ms(1000)));
+    let download = client(&server)
+        .files()
+        .get("a.bin")
+        .attempt_timeout(ms(200))
+        .download()
+        .await
+        .expect("the head arrives in time");
+    let err = download.bytes().await.unwrap_err();
+    assert_eq!(timeout_kind(&err), Some(TimeoutKind::Attempt), "{err}");
+}
+
+#[tokio::test]
+async fn the_total_timeout_of_a_download_ends_its_retries_but_not_its_stream() {
+    // Retries that never end but for the total timeout.
+    let endless = RetryPolicy::builder()
+        .max_attempts(1000)
+        .initial_delay(ms(20))
+        .max_delay(ms(20))
+        .time_limit(None)
+        .build()
+        .unwrap();
+    let server = Server::start(|_, _| Reply::json(503, UNAVAILABLE));
+    let err = client(&server)
+        .files()
+        .get("a.bin")
+        .retry_policy(endless)
+        .total_timeout(ms(150))
+        .download()
+        .await
+        .unwrap_err();
+    let Error::Timeout(timeout) = &err else {
+        panic!("expected a total timeout, got {err}");
+    };
+    assert_eq!(timeout.kind(), TimeoutKind::Total);
+    assert!(timeout.attempts() > 1, "{err}");
+    assert!(timeout.last_error().is_some_and(|e| e.contains("503")), "{err}");
+    // Once the response is there, reading the stream is not timed by it.
+    let body = content(1000);
+    let served = body.clone();
+    let server = Server::start(move |_, _| octets(served.clone()).pause_after(10, ms(300)));
+    let download = client(&server)
+        .files()
+        .get("a.bin")
+        .total_timeout(ms(100))
+        .download()
+        .await
+        .unwrap();
+    assert_eq!(download.bytes().await.unwrap(), body);
+}
+
+#[tokio::test]
+async fn a_simple_upload_is_retried_after_503_only_when_it_says_it_is_idempotent() {
+    let upload = |server: &Server, idempotent: Option<bool>| {
+        let mut call = client(server)
+            .files()
+            .insert("inbox", File::new().set_name("notes.txt"))
+            .retry_policy(fast_retries(3));
+        if let Some(idempotent) = idempotent {
+            call = call.idempotent(idempotent);
+        }
+        call.upload(Media::new(&b"hello"[..], "text/plain"))
+    };
+    let ok = || Reply::json(200, r#"{"name": "notes.txt"}"#);
+    // A POST that reached the service is not sent twice by default.
+    let (server, count) = failing_first(1, || Reply::json(503, UNAVAILABLE), ok);
+    let err = upload(&server, None).await.unwrap_err();
+    assert_eq!(err.http_status(), Some(503), "{err}");
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+    let (server, count) = failing_first(1, || Reply::json(503, UNAVAILABLE), ok);
+    let file = upload(&server, Some(true)).await.unwrap();
+    assert_eq!(file.name.as_deref(), Some("notes.txt"));
+    assert_eq!(count.load(Ordering::SeqCst), 2);
+    let received = server.received();
+    assert_eq!(received[0].body, received[1].body, "the retry sends the same body");
+    assert!(String::from_utf8_lossy(&received[1].body).contains("hello"));
+}
+
+/// A resumable upload server that keeps what it is sent, by offset: the
+/// first chunk gets `first_chunk(request)` after the server kept its first
+/// 1000 bytes (as if the rest were lost); status queries are answered from
+/// what it has. It records each request's `Content-Range` as it arrives.
+struct ResumableServer {
+    server: Server,
+    stored: Arc<Mutex<Vec<u8>>>,
+    ranges: Arc<Mutex<Vec<String>>>,
+}
+
+impl ResumableServer {
+    fn start(total: usize, first_chunk: impl Fn() -> Reply + Send + Sync + 'static) -> Self {
+        let stored = Arc::new(Mutex::new(Vec::<u8>::new()));
+        let ranges = Arc::new(Mutex::new(Vec::<String>::new()));
+        let (kept, seen) = (stored.clone(), ranges.clone());
+        let server = Server::start(move |request, base| {
+            if request.method == "POST" {
+                return Reply::json(200, "").with_header("location", &format!("{base}session/9"));
+            }
+            let range = request.header("content-range").unwrap_or_default().to_owned();
+            let first = {
+                let mut seen = seen.lock().unwrap();
+                seen.push(range.clone());
+                seen.len() == 1
+            };
+            let mut stored = kept.lock().unwrap();
+            if first {
+                stored.extend_from_slice(&request.body[..1000]);
+                drop(stored);
+                return first_chunk();
+            }
+            if let Some(rest) = range.strip_prefix("bytes ").filter(|r| !r.starts_with('*')) {
+                let start: usize = rest.split('-').next().unwrap().parse().unwrap();
+                assert_eq!(start, stored.len(), "the client resumes where the server stands");
+                stored.extend_from_slice(&request.body);
+            }
+            if stored.len() < total {
+                Reply {
+                    status: 308,
+                    headers: vec![("range".into(), format!("bytes=0-{}", stored.len() - 1))],
+                    body: Vec::new(),
+                }
+            } else {
+                Reply::json(200, &format!(r#"{{"name": "big.bin", "size": "{total}"}}"#))
+            }
+        });
+        Self { server, stored, ranges }
+    }
+
+    fn ranges(&self) -> Vec<String> {
+        self.ranges.lock().unwrap().clone()
+    }
+}
+
+#[tokio::test]
+async fn a_resumable_chunk_that_gets_503_asks_where_the_server_stands_and_resumes() {
+    let total = 5000;
+    let body = content(total);
+    let upload = ResumableServer::start(total, || Reply::json(503, UNAVAILABLE));
+    let file = client(&upload.server)
+        .files()
+        .insert("inbox", File::new().set_name("big.bin"))
+        .retry_policy(fast_retries(3))
+        .upload_resumable(Media::new(body.clone(), "application/octet-stream"))
+        .await
+        .unwrap();
+    assert_eq!(file.size, Some(total as i64));
+    assert_eq!(*upload.stored.lock().unwrap(), body);
+    assert_eq!(
+        upload.ranges(),
+        ["bytes 0-4999/5000", "bytes */5000", "bytes 1000-4999/5000"],
+        "the chunk, the status query, the rest from where the server stood"
+    );
+    let received = upload.server.received();
+    let query = received.iter().find(|r| r.header("content-range") == Some("bytes */5000")).unwrap();
+    assert_eq!((query.method.as_str(), query.path()), ("PUT", "/session/9"));
+    assert!(query.body.is_empty(), "a status query has no body");
+}
+
+#[tokio::test]
+async fn a_resumable_chunk_that_outlives_the_attempt_timeout_is_resumed() {
+    let total = 5000;
+    let body = content(total);
+    let stall = || {
+        std::thread::sleep(ms(1000));
+        Reply::json(200, "{}")
+    };
+    let upload = ResumableServer::start(total, stall);
+    let file = client(&upload.server)
+        .files()
+        .insert("inbox", File::new().set_name("big.bin"))
+        .retry_policy(fast_retries(3))
+        .attempt_timeout(ms(150))
+        .upload_resumable(Media::new(body.clone(), "application/octet-stream"))
+        .await
+        .unwrap();
+    assert_eq!(file.name.as_deref(), Some("big.bin"));
+    assert_eq!(*upload.stored.lock().unwrap(), body);
+    assert_eq!(
+        upload.ranges(),
+        ["bytes 0-4999/5000", "bytes */5000", "bytes 1000-4999/5000"]
+    );
+    // Without retries, the stalled chunk is the call's error.
+    let upload = ResumableServer::start(total, stall);
+    let err = client(&upload.server)
+        .files()
+        .insert("inbox", File::new())
+        .retry_policy(RetryPolicy::disabled())
+        .attempt_timeout(ms(150))
+        .upload_resumable(Media::new(body, "application/octet-stream"))
+        .await
+        .unwrap_err();
+    assert_eq!(timeout_kind(&err), Some(TimeoutKind::Attempt), "{err}");
+}
+
+#[tokio::test]
+async fn a_resumable_upload_runs_within_its_total_timeout() {
+    let endless = RetryPolicy::builder()
+        .max_attempts(1000)
+        .initial_delay(ms(20))
+        .max_delay(ms(20))
+        .time_limit(None)
+        .build()
+        .unwrap();
+    // A session whose every chunk and status query fails.
+    let server = Server::start(|request, base| match request.method.as_str() {
+        "POST" => Reply::json(200, "").with_header("location", &format!("{base}session/1")),
+        _ => Reply::json(503, UNAVAILABLE),
+    });
+    let started = std::time::Instant::now();
+    let err = client(&server)
+        .files()
+        .insert("inbox", File::new())
+        .retry_policy(endless)
+        .total_timeout(ms(200))
+        .upload_resumable(Media::new(content(5000), "application/octet-stream"))
+        .await
+        .unwrap_err();
+    assert_eq!(timeout_kind(&err), Some(TimeoutKind::Total), "{err}");
+    assert!(started.elapsed() < ms(2000));
+    let received = server.received();
+    assert!(received.len() > 3, "the session opened, then chunk and queries retried");
+    assert!(received[2..].iter().all(|r| r.header("content-range") == Some("bytes */5000")));
+}
+
+#[tokio::test]
+async fn a_method_without_a_response_schema_that_serves_content_streams_it_from_send() {
+    let body = content(200_000);
+    let served = body.clone();
+    let server = Server::start(move |_, _| octets(served.clone()));
+    // Far below the content's size: a stream is not held to it.
+    let client = Client::builder()
+        .endpoint(&server.url)
+        .token_provider(StaticToken::new("token-1").unwrap())
+        .max_response_bytes(1024)
+        .build()
+        .unwrap();
+    let mut download = client.files().export("doc 1", "text/plain").await.unwrap();
+    assert_eq!(download.content_type(), Some("application/octet-stream"));
+    let mut read = Vec::new();
+    let mut chunks = 0;
+    while let Some(chunk) = download.chunk().await.unwrap() {
+        read.extend_from_slice(&chunk);
+        chunks += 1;
+    }
+    assert_eq!(read, body);
+    assert!(chunks > 1, "read through the stream, chunk by chunk");
+    // The plain call, as Google's clients send it: no `alt`, no `download/`.
+    let request = &server.received()[0];
+    assert_eq!((request.method.as_str(), request.path()), ("GET", "/media/v1/files/doc%201/export"));
+    assert_eq!(request.query_value("mimeType").as_deref(), Some("text%2Fplain"));
+    assert_eq!(request.query_value("alt"), None);
+    // `download()` asks for the media, from the download service.
+    let media = client.files().export("doc 1", "text/plain").download().await.unwrap();
+    assert_eq!(media.bytes().await.unwrap(), body);
+    let request = &server.received()[1];
+    assert_eq!(request.path(), "/download/media/v1/files/doc%201/export");
+    assert_eq!(request.query_value("alt").as_deref(), Some("media"));
+    // A dry run shows what `send` sends.
+    let dry = client.files().export("doc 1", "text/plain").dry_run().unwrap();
+    assert_eq!(dry.url(), format!("{}media/v1/files/doc%201/export?mimeType=text%2Fplain", server.url));
 }

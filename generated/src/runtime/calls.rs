@@ -28,19 +28,42 @@ macro_rules! call_builder_common {
     (@items $builder:ident, $response:ty, $idempotent_doc:expr) => {
         impl $builder {
             /// Retries this call's failed attempts under `policy` instead of the client's.
+            ///
+            /// What is retried depends on how the call is sent: `send` (or
+            /// `.await`) of a JSON call and `upload` resend the whole
+            /// request; `download`, and `send` of a method whose body is
+            /// its content, retry getting the response (up to headers with
+            /// a success status), never a stream already being read;
+            /// `upload_resumable` retries its opening request and, after a
+            /// chunk fails, asks the server where it stands and resumes,
+            /// counting the policy's attempts and time limit afresh for
+            /// each request.
             pub fn retry_policy(mut self, policy: $crate::RetryPolicy) -> Self {
                 self.options.retry = Some(policy);
                 self
             }
 
             #[doc = $idempotent_doc]
+            ///
+            /// It decides the retries of `send` (or `.await`), `upload` and
+            /// `download`. `upload_resumable` opens its session whatever the
+            /// verb (`false` stops retrying that opening request) and
+            /// resumes failed chunks regardless: the server keeps the
+            /// content by offset.
             pub fn idempotent(mut self, idempotent: bool) -> Self {
                 self.options.idempotent = Some(idempotent);
                 self
             }
 
             /// Fails an attempt of this call that takes longer than `timeout`
-            /// (instead of the client's attempt timeout).
+            /// (instead of the client's attempt timeout), with
+            /// [`Error::Timeout`](crate::Error::Timeout); the attempt can
+            /// then be retried.
+            ///
+            /// For `download`, and `send` of a method whose body is its
+            /// content, it also covers reading the whole stream. For
+            /// `upload_resumable` it applies to each request: the opening
+            /// one, each chunk, each status query.
             pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
                 self.options.attempt_timeout = Some(timeout);
                 self
@@ -48,6 +71,11 @@ macro_rules! call_builder_common {
 
             /// Fails this call when it has not succeeded after `timeout`, retries
             /// and waits included (instead of the client's total timeout).
+            ///
+            /// For `download`, and `send` of a method whose body is its
+            /// content, it ends once the response has arrived: reading the
+            /// stream is not covered (the attempt timeout is). For
+            /// `upload_resumable` it covers the whole upload.
             pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
                 self.options.total_timeout = Some(timeout);
                 self

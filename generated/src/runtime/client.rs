@@ -3,6 +3,12 @@
 //! The client every call goes through: configuration, and the one place
 //! that sends a request (retrying it under the call's policy, within its
 //! timeouts, traced) and turns the response into a value or an error.
+//!
+//! The retry loop is generic over what one attempt does, so JSON calls,
+//! downloads and uploads (`media.rs`) share it: [`Client::call_plan`] gives
+//! a call's settings, [`Client::run_call`] its span and total timeout,
+//! [`Client::retry_attempts`] the attempts of one request with the waits
+//! between, and [`Client::attempt`] the span and timeout of one attempt.
 
 use super::auth::{Credential, TokenProvider};
 use super::error::{self, ConfigError, Error, Result, TimeoutError, TimeoutKind};
@@ -109,30 +115,87 @@ impl Client {
     /// Sends `request`, retrying failed attempts as its policy allows, all
     /// within its total timeout; the body of the successful response.
     async fn send_raw(&self, request: &Request) -> Result<Vec<u8>> {
+        let plan = self.call_plan(request, None)?;
+        let http = self.prepare(request);
+        self.send_retried(&plan, |attempt| {
+            let http = http.clone();
+            async move {
+                let response = self
+                    .dispatch(http, request.scopes, request.security, None)
+                    .await?;
+                attempt.record_status(&response);
+                self.read_success(response).await
+            }
+        })
+        .await
+    }
+
+    /// How `request` retries and times out: its own settings over the
+    /// client's. `safe_by_default` says whether it may be sent twice when
+    /// the call does not say (`None`: as its HTTP method says).
+    pub(crate) fn call_plan(
+        &self,
+        request: &Request,
+        safe_by_default: Option<bool>,
+    ) -> Result<CallPlan> {
         let options = &request.options;
         check_timeout("attempt_timeout", options.attempt_timeout)?;
         check_timeout("total_timeout", options.total_timeout)?;
+        let idempotent = options.idempotent.unwrap_or_else(|| {
+            safe_by_default.unwrap_or_else(|| retry::is_idempotent(request.http_method.as_str()))
+        });
+        Ok(CallPlan {
+            method_id: request.method_id,
+            policy: options
+                .retry
+                .clone()
+                .unwrap_or_else(|| self.inner.retry.clone()),
+            idempotent,
+            attempt_timeout: options.attempt_timeout.or(self.inner.attempt_timeout),
+            total_timeout: options.total_timeout.or(self.inner.total_timeout),
+        })
+    }
+
+    /// Runs a call whose attempts are all alike: `work` makes one, and
+    /// failed ones are retried as `plan` allows, all within its total
+    /// timeout (see [`run_call`](Self::run_call) and [`retry_attempts`](Self::retry_attempts)).
+    pub(crate) async fn send_retried<T, F, Fut>(&self, plan: &CallPlan, work: F) -> Result<T>
+    where
+        F: FnMut(Attempt) -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
+        let progress = Progress::default();
+        let attempts = self.retry_attempts(plan, &progress, plan.idempotent, work);
+        self.run_call(plan, &progress, attempts).await
+    }
+
+    /// Runs `work`, the whole of one call, in a `call` span and within the
+    /// total timeout; `progress` is how far `work` got, for the span and
+    /// for the error of a timeout (which drops `work` wherever it is).
+    pub(crate) async fn run_call<T>(
+        &self,
+        plan: &CallPlan,
+        progress: &Progress,
+        work: impl Future<Output = Result<T>>,
+    ) -> Result<T> {
         let span = tracing::info_span!(
             "call",
-            method = request.method_id,
+            method = plan.method_id,
             attempts = tracing::field::Empty,
             status = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
         let started = Instant::now();
-        let progress = Progress::default();
-        let all_attempts = self.attempts(request, &progress).instrument(span.clone());
-        let total = options.total_timeout.or(self.inner.total_timeout);
-        let result = with_timeout(total, all_attempts, |limit| {
+        let result = with_timeout(plan.total_timeout, work.instrument(span.clone()), |limit| {
             Error::Timeout(TimeoutError::new(
                 TimeoutKind::Total,
                 limit,
-                progress.attempts.load(Ordering::Relaxed),
+                progress.attempts(),
                 progress.last_error(),
             ))
         })
         .await;
-        span.record("attempts", progress.attempts.load(Ordering::Relaxed));
+        span.record("attempts", progress.attempts());
         span.record("elapsed_ms", millis(started.elapsed()));
         match &result {
             Ok(_) => span.record("status", "ok"),
@@ -141,78 +204,64 @@ impl Client {
         result
     }
 
-    /// The attempts of one call, with the waits between; `progress` tells
-    /// a total timeout how far they got.
-    async fn attempts(&self, request: &Request, progress: &Progress) -> Result<Vec<u8>> {
-        let options = &request.options;
-        let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
-        let idempotent = options
-            .idempotent
-            .unwrap_or_else(|| retry::is_idempotent(request.http_method.as_str()));
-        let attempt_timeout = options.attempt_timeout.or(self.inner.attempt_timeout);
-        let http = self.prepare(request);
+    /// Attempts of one request, with the waits between: `work` makes one,
+    /// and a failure is tried again while the request is `safe` to repeat,
+    /// the error is retryable and the policy gives a wait (its attempt and
+    /// time limits counted from the first of these attempts).
+    pub(crate) async fn retry_attempts<T, F, Fut>(
+        &self,
+        plan: &CallPlan,
+        progress: &Progress,
+        safe: bool,
+        mut work: F,
+    ) -> Result<T>
+    where
+        F: FnMut(Attempt) -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
         let started = Instant::now();
-        let mut attempt = 1;
+        let mut tries = 1;
         loop {
-            progress.attempts.store(attempt, Ordering::Relaxed);
-            let error = match self
-                .attempt(request, http.clone(), attempt, attempt_timeout)
-                .await
-            {
-                Ok(bytes) => return Ok(bytes),
+            let error = match self.attempt(plan, progress, &mut work).await {
+                Ok(value) => return Ok(value),
                 Err(error) => error,
             };
-            let delay = if idempotent && error.is_retryable() {
-                policy.next_delay(attempt, error.retry_after(), started.elapsed())
-            } else {
-                None
-            };
-            let Some(delay) = delay else {
+            let Some(delay) = plan.retry_delay(&error, safe, tries, started) else {
                 return Err(error);
             };
-            progress.set_last_error(&error);
-            // The error's text has no token and no request body: see `Error`.
-            tracing::info!(
-                attempt,
-                delay_ms = millis(delay),
-                error = %error,
-                "retrying",
-            );
-            tokio::time::sleep(delay).await;
-            attempt += 1;
+            wait_to_retry(progress, delay, &error).await;
+            tries += 1;
         }
     }
 
-    /// One attempt, in its own span: send, read the body, within `timeout`.
-    async fn attempt(
+    /// One attempt, in its own span, within the attempt timeout: `work`
+    /// is given its number in the call, its span and its timeout.
+    pub(crate) async fn attempt<T, F, Fut>(
         &self,
-        request: &Request,
-        http: HttpRequest,
-        attempt: u32,
-        timeout: Option<Duration>,
-    ) -> Result<Vec<u8>> {
+        plan: &CallPlan,
+        progress: &Progress,
+        work: F,
+    ) -> Result<T>
+    where
+        F: FnOnce(Attempt) -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
+        let number = progress.start_attempt();
         let span = tracing::debug_span!(
             "attempt",
-            method = request.method_id,
-            attempt,
+            method = plan.method_id,
+            attempt = number,
             status = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
         let started = Instant::now();
-        let exchange = async {
-            let response = self
-                .dispatch(http, request.scopes, request.security, None)
-                .await?;
-            span.record("status", response.status().as_u16());
-            self.read_success(response).await
-        };
-        let result = with_timeout(timeout, exchange, |after| {
-            Error::Timeout(TimeoutError::new(
-                TimeoutKind::Attempt,
-                after,
-                attempt,
-                None,
-            ))
+        let exchange = work(Attempt {
+            number,
+            timeout: plan.attempt_timeout,
+            span: span.clone(),
+        });
+        let result = with_timeout(plan.attempt_timeout, exchange, |after| {
+            Error::Timeout(TimeoutError::new(TimeoutKind::Attempt, after, number, None))
         })
         .instrument(span.clone())
         .await;
@@ -232,7 +281,7 @@ impl Client {
     }
 
     /// The HTTP request a call makes, without credentials: what
-    /// [`send_http`](Self::send_http) sends, and what dry runs show.
+    /// [`dispatch`](Self::dispatch) sends, and what dry runs show.
     pub(crate) fn prepare(&self, request: &Request) -> HttpRequest {
         let inner = &*self.inner;
         let base = match request.base {
@@ -258,27 +307,17 @@ impl Client {
             method: request.http_method.clone(),
             url,
             headers,
-            body: request.body.clone(),
+            body: request.body.clone().map(::bytes::Bytes::from),
         }
     }
 
-    /// Sends `request` with the credentials the method accepts (`scopes`
-    /// for the token provider, `security` for other schemes), once, within
-    /// the client's attempt timeout (which for downloads covers reading the
-    /// stream). Any status is returned.
-    pub(crate) async fn send_http(
-        &self,
-        request: HttpRequest,
-        scopes: &'static [Scope],
-        security: Security,
-    ) -> Result<reqwest::Response> {
-        self.dispatch(request, scopes, security, self.inner.attempt_timeout)
-            .await
-    }
-
-    /// Sends `request` once; `timeout` is left to reqwest (the JSON calls
-    /// time their attempts themselves, to report [`Error::Timeout`]).
-    async fn dispatch(
+    /// Sends `request` once with the credentials the method accepts
+    /// (`scopes` for the token provider, `security` for other schemes); any
+    /// status is returned. `timeout` is left to reqwest, which then covers
+    /// reading the body too: downloads give it, since their stream outlives
+    /// the attempt ([`Client::attempt`] times everything else itself, to
+    /// report [`Error::Timeout`]).
+    pub(crate) async fn dispatch(
         &self,
         request: HttpRequest,
         scopes: &'static [Scope],
@@ -411,15 +450,104 @@ pub fn same_origin_redirects() -> reqwest::redirect::Policy {
     })
 }
 
+/// How one call retries and times out: its own settings over the client's.
+pub(crate) struct CallPlan {
+    method_id: &'static str,
+    policy: RetryPolicy,
+    /// Whether the call's requests may be sent twice (uploads' chunks
+    /// always may, whatever this says).
+    pub idempotent: bool,
+    attempt_timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
+}
+
+impl CallPlan {
+    /// The wait before trying again after `error` ended try `tries` of a
+    /// request begun at `since`, or `None` to give up: only a request
+    /// `safe` to repeat is, only after a retryable error, and only while
+    /// the policy gives a wait (`Retry-After` as its floor).
+    pub(crate) fn retry_delay(
+        &self,
+        error: &Error,
+        safe: bool,
+        tries: u32,
+        since: Instant,
+    ) -> Option<Duration> {
+        if !(safe && error.is_retryable()) {
+            return None;
+        }
+        self.policy
+            .next_delay(tries, error.retry_after(), since.elapsed())
+    }
+}
+
+/// One attempt, as [`Client::attempt`] hands it to the work that makes it.
+pub(crate) struct Attempt {
+    /// Its number in the call, from 1.
+    pub number: u32,
+    /// The attempt timeout, for work that gives it to reqwest too.
+    pub timeout: Option<Duration>,
+    span: tracing::Span,
+}
+
+impl Attempt {
+    /// Records the response's status on the attempt's span.
+    pub(crate) fn record_status(&self, response: &reqwest::Response) {
+        self.span.record("status", response.status().as_u16());
+    }
+
+    /// `error`, or the attempt timeout it is when reqwest timed the request
+    /// out under [`timeout`](Self::timeout), so that every path reports
+    /// the attempt timeout as [`Error::Timeout`].
+    pub(crate) fn timed_out(&self, error: Error) -> Error {
+        attempt_timeout_error(error, self.timeout, self.number)
+    }
+}
+
+/// `error`, or [`Error::Timeout`] when it is reqwest's timeout of attempt
+/// `number` under `timeout`.
+pub(crate) fn attempt_timeout_error(error: Error, timeout: Option<Duration>, number: u32) -> Error {
+    match (&error, timeout) {
+        (Error::Transport(e), Some(after)) if e.is_timeout() => {
+            Error::Timeout(TimeoutError::new(TimeoutKind::Attempt, after, number, None))
+        }
+        _ => error,
+    }
+}
+
+/// Logs the retry and waits `delay`, noting `error` for a total timeout
+/// that might pass while waiting.
+pub(crate) async fn wait_to_retry(progress: &Progress, delay: Duration, error: &Error) {
+    progress.set_last_error(error);
+    // The error's text has no token and no request body: see `Error`.
+    tracing::info!(
+        attempt = progress.attempts(),
+        delay_ms = millis(delay),
+        error = %error,
+        "retrying",
+    );
+    tokio::time::sleep(delay).await;
+}
+
 /// How far the attempts of a call got, for the error of a total timeout
 /// (which drops them mid-way).
 #[derive(Default)]
-struct Progress {
+pub(crate) struct Progress {
     attempts: AtomicU32,
     last_error: std::sync::Mutex<Option<String>>,
 }
 
 impl Progress {
+    /// Counts an attempt started; its number in the call.
+    fn start_attempt(&self) -> u32 {
+        self.attempts.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// The attempts started so far.
+    fn attempts(&self) -> u32 {
+        self.attempts.load(Ordering::Relaxed)
+    }
+
     fn set_last_error(&self, error: &Error) {
         // A poisoned lock only loses this message, never the call.
         if let Ok(mut last) = self.last_error.lock() {
@@ -489,7 +617,9 @@ pub struct HttpRequest {
     method: reqwest::Method,
     url: String,
     headers: Vec<(String, String)>,
-    body: Option<Vec<u8>>,
+    /// `Bytes`, so that each attempt of a call shares it (an upload's
+    /// content is not copied per attempt).
+    body: Option<::bytes::Bytes>,
 }
 
 impl HttpRequest {
@@ -517,7 +647,7 @@ impl HttpRequest {
         method: reqwest::Method,
         url: String,
         headers: Vec<(String, String)>,
-        body: Option<Vec<u8>>,
+        body: Option<::bytes::Bytes>,
     ) -> Self {
         Self {
             method,
@@ -532,8 +662,8 @@ impl HttpRequest {
         self.headers.push((name.to_owned(), value.into()));
     }
 
-    pub(crate) fn set_body(&mut self, body: Vec<u8>) {
-        self.body = Some(body);
+    pub(crate) fn set_body(&mut self, body: impl Into<::bytes::Bytes>) {
+        self.body = Some(body.into());
     }
 }
 
@@ -722,22 +852,26 @@ impl ClientBuilder {
 
     /// Fails an attempt whose response has not fully arrived after
     /// `timeout`; the attempt can then be retried. For downloads it covers
-    /// reading the whole stream. No limit by default.
+    /// reading the whole stream; for resumable uploads, each request. No
+    /// limit by default.
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.attempt_timeout = Some(timeout);
         self
     }
 
     /// Fails a call that has not succeeded after `timeout`, attempts and
-    /// waits between them included. No limit by default (the retry
-    /// policy's time limit still ends retrying).
+    /// waits between them included: for downloads, up to the response
+    /// (not reading the stream); for resumable uploads, the whole upload.
+    /// No limit by default (the retry policy's time limit still ends
+    /// retrying).
     pub fn total_timeout(mut self, timeout: Duration) -> Self {
         self.total_timeout = Some(timeout);
         self
     }
 
     /// Fails a call whose response body is larger than `bytes`. Downloads
-    /// (`download()`) are streamed and not limited by it.
+    /// (`download()`, and `send()` of a method whose body is its content)
+    /// are streamed and not limited by it.
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
         self.max_response_bytes = bytes;
         self

@@ -74,6 +74,24 @@ impl Reply {
         self.headers.push((name.to_owned(), value.to_owned()));
         self
     }
+
+    /// Sends the head and the first `bytes` of the body, then waits
+    /// `pause` before the rest: a server that stalls mid-stream. (Carried
+    /// as a header the server strips, so `Reply` keeps its three fields.)
+    pub fn pause_after(self, bytes: usize, pause: std::time::Duration) -> Self {
+        self.with_header(PAUSE_HEADER, &format!("{bytes}:{}", pause.as_millis()))
+    }
+}
+
+/// The header [`Reply::pause_after`] leaves for the server, never sent.
+const PAUSE_HEADER: &str = "x-test-server-pause";
+
+/// Where to pause the body, and for how long, from [`PAUSE_HEADER`].
+fn pause_of(reply: &Reply) -> Option<(usize, std::time::Duration)> {
+    let (_, value) = reply.headers.iter().find(|(n, _)| n == PAUSE_HEADER)?;
+    let (bytes, millis) = value.split_once(':')?;
+    let millis = millis.parse().ok()?;
+    Some((bytes.parse().ok()?, std::time::Duration::from_millis(millis)))
 }
 
 /// A running server; it stops when the test process ends.
@@ -160,11 +178,24 @@ fn serve(
             reply.status,
             reply.body.len()
         );
-        for (name, value) in &reply.headers {
+        for (name, value) in reply.headers.iter().filter(|(n, _)| n != PAUSE_HEADER) {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
         head.push_str("\r\n");
-        if writer.write_all(head.as_bytes()).is_err() || writer.write_all(&reply.body).is_err() {
+        let (first, pause) = match pause_of(&reply) {
+            Some((bytes, pause)) => (bytes.min(reply.body.len()), Some(pause)),
+            None => (reply.body.len(), None),
+        };
+        if writer.write_all(head.as_bytes()).is_err()
+            || writer.write_all(&reply.body[..first]).is_err()
+            || writer.flush().is_err()
+        {
+            return;
+        }
+        if let Some(pause) = pause {
+            std::thread::sleep(pause);
+        }
+        if writer.write_all(&reply.body[first..]).is_err() {
             return;
         }
     }

@@ -9,6 +9,7 @@ pub use crate::runtime::dispatch::DispatchError;
 pub const METHOD_IDS: &[&str] = &[
     "media.about",
     "media.files.delete",
+    "media.files.export",
     "media.files.get",
     "media.files.insert",
     "media.files.list",
@@ -58,6 +59,28 @@ pub fn request(
             )?;
             #[allow(unused_mut)]
             let mut call = client.files().delete(params.required::<String>("fileId")?);
+            if let Some(value) = params.optional::<String>("fields")? {
+                call = call.fields(value);
+            }
+            if let Some(value) = params.optional::<String>("key")? {
+                call = call.key(value);
+            }
+            call.dry_run().map_err(DispatchError::Build)
+        }
+        "media.files.export" => {
+            crate::runtime::dispatch::no_body(body, false)?;
+            let _ = content_type;
+            let params = crate::runtime::dispatch::Params::new(
+                params,
+                &["fileId", "mimeType", "fields", "key"],
+            )?;
+            #[allow(unused_mut)]
+            let mut call = client
+                .files()
+                .export(
+                    params.required::<String>("fileId")?,
+                    params.required::<String>("mimeType")?,
+                );
             if let Some(value) = params.optional::<String>("fields")? {
                 call = call.fields(value);
             }

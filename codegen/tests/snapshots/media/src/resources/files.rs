@@ -42,6 +42,44 @@ impl<'a> Files<'a> {
             options: Default::default(),
         }
     }
+    /// Exports a file's content as another type. No response schema: the body is the content.
+    ///
+    /// `GET files/{fileId}/export`
+    ///
+    /// # Arguments
+    ///
+    /// * `file_id`: (no description)
+    /// * `mime_type`: (no description)
+    ///
+    /// # Authorization
+    ///
+    /// Any one of these scopes (also in [`Export::SCOPES`]):
+    ///
+    /// - `https://www.googleapis.com/auth/media.readonly`
+    ///
+    /// Optional parameters are set on the returned [`Export`]; `.await` it to send the call.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_media::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// client.files().export("example-fileId", "example-mimeType").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn export(
+        &self,
+        file_id: impl Into<String>,
+        mime_type: impl Into<String>,
+    ) -> Export {
+        Export {
+            client: self.client.clone(),
+            file_id: file_id.into(),
+            mime_type: mime_type.into(),
+            standard: Default::default(),
+            options: Default::default(),
+        }
+    }
     /// Calls `media.files.get`.
     ///
     /// `GET files/{fileId}`
@@ -254,6 +292,86 @@ impl Delete {
     }
 }
 crate::runtime::calls::call_builder_common!(Delete, (), "DELETE", retried);
+/// A call to `media.files.export`, made by [`Files::export`].
+///
+/// Set optional parameters with its methods, then `.await` it (or call [`Export::send`]). Nothing is sent before that.
+#[derive(Clone, Debug)]
+#[must_use = "a call does nothing until it is awaited"]
+pub struct Export {
+    client: crate::Client,
+    file_id: String,
+    mime_type: String,
+    standard: crate::params::StandardParams,
+    options: crate::runtime::client::CallOptions,
+}
+impl Export {
+    /// Any one of these scopes authorizes the call:
+    ///
+    /// - `https://www.googleapis.com/auth/media.readonly`
+    pub const SCOPES: &'static [crate::Scope] = &[crate::Scope::Readonly];
+    /// Selector specifying which fields to include in a partial response.
+    ///
+    /// Sets the `fields` parameter.
+    pub fn fields(mut self, value: impl Into<String>) -> Self {
+        self.standard.fields = Some(value.into());
+        self
+    }
+    /// API key.
+    ///
+    /// Sets the `key` parameter.
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.standard.key = Some(value.into());
+        self
+    }
+    /// Sends the call and returns the response body as a stream of chunks. The API declares no response schema for this method but serves content, so the body is the content itself: streamed, never read into memory here, never dropped. The request is the plain call, without `alt=media`, as Google's clients send it; [`download`](Self::download) asks for the media with `alt=media` instead.
+    ///
+    /// Getting the response (up to headers with a success status) is retried under the call's retry policy when the call is idempotent (its verb, such as `GET`, or `.idempotent(true)`), and runs within the total timeout; the attempt timeout covers each attempt and also reading the stream, which the total timeout does not. The stream is not limited by the client's `max_response_bytes`.
+    ///
+    /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
+    pub async fn send(self) -> crate::Result<crate::Download> {
+        let client = self.client.clone();
+        let request = self.into_request()?;
+        client.download(request).await
+    }
+    /// Downloads the content itself as a stream of chunks: the call with `alt=media`, sent to the download service (`download/` before the service path), as Google's `*_media` calls make it. [`send`](Self::send) streams the body of the plain call instead.
+    ///
+    /// Getting the response (up to headers with a success status) is retried under the call's retry policy when the call is idempotent (its verb, such as `GET`, or `.idempotent(true)`), and runs within the total timeout; the attempt timeout covers each attempt and also reading the stream, which the total timeout does not. The stream is not limited by the client's `max_response_bytes`.
+    pub async fn download(self) -> crate::Result<crate::Download> {
+        let client = self.client.clone();
+        let mut request = self.into_request()?;
+        request.prefix = "download/";
+        request.query.push("alt", "media");
+        client.download(request).await
+    }
+    /// Binds and encodes the path, collects the query and serializes the body.
+    fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
+        let path = {
+            let mut path = String::new();
+            path.push_str("files/");
+            crate::runtime::path::push_simple(&mut path, "fileId", &self.file_id, None)?;
+            path.push_str("/export");
+            path
+        };
+        let mut query = crate::runtime::query::Query::new();
+        query.push("mimeType", &self.mime_type);
+        self.standard.append_to(&mut query);
+        Ok(crate::runtime::client::Request {
+            method_id: "media.files.export",
+            http_method: reqwest::Method::GET,
+            prefix: "",
+            base: crate::runtime::client::Base::Service,
+            path,
+            query,
+            headers: Vec::new(),
+            body: None,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            security: None,
+            scopes: Self::SCOPES,
+            options: self.options,
+        })
+    }
+}
+crate::runtime::calls::call_builder_common!(Export, crate ::Download, "GET", retried);
 /// A call to `media.files.get`, made by [`Files::get`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Get::send`]). Nothing is sent before that.
@@ -292,12 +410,14 @@ impl Get {
         let request = self.into_request()?;
         client.execute(request).await
     }
-    /// Downloads the content itself (`alt=media`) instead of the JSON
-    /// description, as a stream of chunks.
+    /// Downloads the content itself as a stream of chunks: the call with `alt=media`, sent to the download service (`download/` before the service path), as Google's `*_media` calls make it. [`send`](Self::send) returns the JSON description instead.
+    ///
+    /// Getting the response (up to headers with a success status) is retried under the call's retry policy when the call is idempotent (its verb, such as `GET`, or `.idempotent(true)`), and runs within the total timeout; the attempt timeout covers each attempt and also reading the stream, which the total timeout does not. The stream is not limited by the client's `max_response_bytes`.
     pub async fn download(self) -> crate::Result<crate::Download> {
         let client = self.client.clone();
         let mut request = self.into_request()?;
         request.prefix = "download/";
+        request.query.push("alt", "media");
         client.download(request).await
     }
     /// Binds and encodes the path, collects the query and serializes the body.
@@ -386,6 +506,8 @@ impl Insert {
     };
     /// Uploads `media` in one request and returns the response body.
     ///
+    /// It is retried like any call: under the call's retry policy, only when the call is idempotent (its verb, or `.idempotent(true)`); each attempt within the attempt timeout, all of them within the total timeout. The content is shared between attempts, not copied.
+    ///
     /// The call's request body travels with the content as its metadata. Accepted content types: `text/*`, `application/octet-stream`. The largest upload: 10485760 bytes. Content outside these limits is refused before anything is sent.
     ///
     /// `POST /upload/media/v1/files`
@@ -407,6 +529,8 @@ impl Insert {
         crate::runtime::client::decode_json(method_id, &bytes)
     }
     /// Uploads `media` in a resumable session: a first request opens it, then the content goes in chunks, each resuming where the server says the last one ended. Use it for large content.
+    ///
+    /// Opening the session stores nothing, so its request is retried under the call's retry policy whatever the verb, unless the call says `.idempotent(false)`. A chunk that fails with a retryable error is not resent blindly: after the policy's wait the client asks the server where it stands (`Content-Range: bytes */TOTAL`, an empty body) and resumes from there, as Google's resumable protocol prescribes. Each request (the opening one, each chunk) counts the policy's attempts and time limit afresh. The attempt timeout applies to each request; the total timeout to the whole upload.
     ///
     /// The call's request body travels with the content as its metadata. Accepted content types: `text/*`, `application/octet-stream`. The largest upload: 10485760 bytes. Content outside these limits is refused before anything is sent.
     ///
