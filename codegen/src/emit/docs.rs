@@ -86,6 +86,15 @@ pub fn deprecated_attribute(deprecated: bool) -> TokenStream {
     }
 }
 
+/// Names as inline code, joined by `separator`: "`a`, `b`".
+pub fn code_list<'a>(names: impl IntoIterator<Item = &'a str>, separator: &str) -> String {
+    names
+        .into_iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
 #[cfg(test)]
 mod tests {
     use super::doc_lines;
@@ -103,13 +112,4 @@ mod tests {
         let unclosed = doc_lines("```json\n{}");
         assert_eq!(unclosed, [" ```text", " {}", " ```"]);
     }
-}
-
-/// Names as inline code, joined by `separator`: "`a`, `b`".
-pub fn code_list<'a>(names: impl IntoIterator<Item = &'a str>, separator: &str) -> String {
-    names
-        .into_iter()
-        .map(|name| format!("`{name}`"))
-        .collect::<Vec<_>>()
-        .join(separator)
 }
