@@ -106,6 +106,34 @@ impl Params {
         }
     }
 
+    /// A required repeated parameter whose values are JSON (objects): at
+    /// least one value.
+    #[allow(dead_code)] // Only crates with object query parameters use it.
+    pub fn required_json_list<T: DeserializeOwned>(
+        &self,
+        name: &str,
+    ) -> Result<Vec<T>, DispatchError> {
+        let values = self.json_list(name)?;
+        if values.is_empty() {
+            return Err(param_error(name, "required, but not given"));
+        }
+        Ok(values)
+    }
+
+    /// A repeated parameter whose values are JSON (objects): a JSON array
+    /// of them, or one.
+    #[allow(dead_code)] // Only crates with object query parameters use it.
+    pub fn json_list<T: DeserializeOwned>(&self, name: &str) -> Result<Vec<T>, DispatchError> {
+        let one = |value: &serde_json::Value| {
+            T::deserialize(value).map_err(|e| param_error(name, &e.to_string()))
+        };
+        match self.values.get(name) {
+            None | Some(serde_json::Value::Null) => Ok(Vec::new()),
+            Some(serde_json::Value::Array(items)) => items.iter().map(one).collect(),
+            Some(value) => Ok(vec![one(value)?]),
+        }
+    }
+
     /// A required parameter.
     pub fn required<T: FromStr>(&self, name: &str) -> Result<T, DispatchError>
     where

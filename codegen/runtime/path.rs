@@ -141,6 +141,46 @@ pub fn push_reserved(
     Ok(())
 }
 
+/// Appends a repeated parameter's values, joined by `,`: how RFC 6570
+/// expands a list, and so what Google's Python client sends
+/// (`googleapiclient/discovery.py` passes the list to `uritemplate.expand`,
+/// whose `_string_expansion` joins the quoted values with `,`). Each value is
+/// encoded as a `{x}` value (`reserved`: as a `{+x}` value, `/` kept), so a
+/// `,` inside a value is `%2C` and only the separators are raw; each is
+/// checked on its own against `binding`, as Python checks each against the
+/// pattern. An empty list is refused: it would leave an empty segment.
+#[allow(dead_code)] // Only crates with repeated path parameters use it.
+pub fn push_list<S: AsRef<str>>(
+    out: &mut String,
+    parameter: &'static str,
+    values: &[S],
+    reserved: bool,
+    binding: Option<&Binding>,
+) -> Result<(), BindingError> {
+    let mut text = String::new();
+    for (i, value) in values.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        if reserved {
+            push_reserved(&mut text, parameter, value.as_ref(), binding)?;
+        } else {
+            push_simple(&mut text, parameter, value.as_ref(), binding)?;
+        }
+    }
+    if values.is_empty() {
+        return Err(BindingError {
+            subject: PATH_PARAMETER,
+            parameter,
+            template: binding.map_or(if reserved { "**" } else { "*" }, |b| b.template),
+            value: String::new(),
+            reason: "is an empty list, which would leave an empty segment",
+        });
+    }
+    out.push_str(&text);
+    Ok(())
+}
+
 fn check_segment(segment: &str) -> Result<(), &'static str> {
     match segment {
         "" => Err("has an empty segment"),

@@ -38,6 +38,48 @@ impl Query {
         self.pairs.push((name, encoded_value));
     }
 
+    /// Adds an object parameter the way Google's HTTP transcoding reads a
+    /// message-typed query parameter: one pair per leaf value, named by
+    /// the path to it joined with `.` (`options.page.size=10`); an array
+    /// repeats its name once per item (`options.tag=a&options.tag=b`);
+    /// `null` and empty objects add nothing. Google's Python client sends
+    /// such a parameter as Python's `str()` of a dict, which no server
+    /// reads, so it is no convention to follow. A key holding a `.` cannot
+    /// be told apart from nesting; names and values are percent-encoded
+    /// like every other pair.
+    #[allow(dead_code)] // Only crates with object query parameters use it.
+    pub fn push_fields<T: serde::Serialize>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        fn leaves(query: &mut Query, name: Cow<'static, str>, value: &serde_json::Value) {
+            use serde_json::Value;
+            let text = match value {
+                Value::Null => return,
+                Value::String(text) => text.clone(),
+                Value::Bool(_) | Value::Number(_) => value.to_string(),
+                Value::Array(items) => {
+                    for item in items {
+                        leaves(query, name.clone(), item);
+                    }
+                    return;
+                }
+                Value::Object(fields) => {
+                    for (key, field) in fields {
+                        leaves(query, Cow::Owned(format!("{name}.{key}")), field);
+                    }
+                    return;
+                }
+            };
+            let mut encoded = String::new();
+            encode_segment(&mut encoded, &text);
+            query.push_encoded(name, encoded);
+        }
+        leaves(self, Cow::Borrowed(name), &serde_json::to_value(value)?);
+        Ok(())
+    }
+
     /// Appends `?name=value&...` to `out`, or nothing when empty.
     pub fn append_to(&self, out: &mut String) {
         for (i, (name, value)) in self.pairs.iter().enumerate() {

@@ -177,7 +177,8 @@ pub struct MediaProtocol {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Parameter {
-    /// JSON type: `string`, `integer`, `number` or `boolean`.
+    /// JSON type: `string`, `integer`, `number`, `boolean`, `any` or
+    /// (rarely, in the query) `object`.
     #[serde(rename = "type")]
     pub kind: String,
     /// Refinement of the type, such as `int64`.
@@ -212,6 +213,12 @@ pub struct Parameter {
     /// Whether the parameter is deprecated.
     #[serde(default)]
     pub deprecated: Option<bool>,
+    /// The schema of an `object` parameter's values, when it is a map.
+    #[serde(default)]
+    pub additional_properties: Option<Box<Schema>>,
+    /// The named fields of an `object` parameter.
+    #[serde(default)]
+    pub properties: BTreeMap<String, Schema>,
 }
 
 /// A JSON schema, named or inline.

@@ -110,6 +110,16 @@ pub fn detect(file: &str, value: &Value) -> Result<Format, Error> {
             ),
         ));
     }
+    // The Discovery service's list of APIs (`index.json` in Google's
+    // client libraries) has `discoveryVersion` too, but describes no API.
+    if root.get("kind").and_then(Value::as_str) == Some("discovery#directoryList") {
+        return Err(error(
+            "kind",
+            "this is a Discovery directory list, not an API description: generate from \
+             one of the documents it lists (`items[].discoveryRestUrl`)"
+                .to_owned(),
+        ));
+    }
     let discovery_kind =
         root.get("kind").and_then(Value::as_str) == Some("discovery#restDescription");
     if discovery_kind || root.contains_key("discoveryVersion") {
@@ -358,6 +368,15 @@ mod tests {
         assert!(
             swagger.contains("Swagger 2.0") && swagger.contains("supported:"),
             "{swagger}"
+        );
+        let directory = format_of(
+            r#"{"kind": "discovery#directoryList", "discoveryVersion": "v1", "items": []}"#,
+        )
+        .unwrap_err();
+        assert!(
+            directory.contains("at `kind`")
+                && directory.contains("is a Discovery directory list, not an API description"),
+            "{directory}"
         );
         let other = format_of(r#"{"hello": 1}"#).unwrap_err();
         assert!(other.contains("not a Discovery document"), "{other}");

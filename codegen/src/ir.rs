@@ -556,7 +556,9 @@ pub struct Parameter {
     pub default: Option<String>,
     /// The regular expression a query parameter's values must match, as the
     /// spec writes it (the server checks it; kept for diffs). A path
-    /// parameter's pattern is its binding in the path template instead.
+    /// parameter's pattern is its binding in the path template instead;
+    /// only a pattern no binding can express (groups, alternation, counted
+    /// repetition) is kept here, for the docs, and the server checks it.
     pub pattern: Option<String>,
     /// Whether the spec marks it deprecated.
     pub deprecated: bool,

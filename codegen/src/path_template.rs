@@ -5,7 +5,9 @@
 //! - `{x}`: simple expansion; the whole value is one percent-encoded segment.
 //! - `{+x}`: reserved expansion; `/` between segments is kept. Its shape
 //!   comes from the parameter's `pattern` (`^archiveJobs/[^/]+$`) or, when
-//!   there is none, from the method's `flatPath`.
+//!   there is none or it is a regular expression no binding can express,
+//!   from the method's `flatPath`; failing both, it has no shape and the
+//!   value is only encoded segment by segment (the server judges it).
 //! - `{x=archiveJobs/*}`, `{x=projects/*/locations/*}`, `{x=**}`: gRPC
 //!   transcoding bindings (google.aip.dev/127), the form reference pages show.
 //! - literal text, including a `:verb` suffix.
@@ -158,8 +160,15 @@ impl PathTemplate {
     /// Gives every binding-less reserved variable the binding implied by
     /// `pattern_of(name)` or, failing that, by the method's flat path.
     ///
+    /// A pattern that no binding can express (groups, alternation, counted
+    /// repetition) is not an error: generating a crate must never depend on
+    /// understanding a pattern fully. The variable then takes the flat
+    /// path's binding, or none, and its value is still encoded segment by
+    /// segment (no `.`, `..` or empty segment, no query or fragment); the
+    /// server judges the rest, and lowering keeps the pattern for the docs.
+    ///
     /// A variable that already has a transcoding binding must agree with
-    /// its parameter's pattern, if the parameter has one.
+    /// its parameter's pattern, if the parameter has one that is a binding.
     pub fn resolve_bindings(
         &mut self,
         pattern_of: impl Fn(&str) -> Option<String>,
@@ -188,9 +197,8 @@ impl PathTemplate {
                     continue;
                 }
             };
-            let from_pattern = pattern_of(&variable.name)
-                .map(|pattern| binding_from_pattern(&pattern))
-                .transpose()?;
+            let from_pattern =
+                pattern_of(&variable.name).and_then(|pattern| binding_from_pattern(&pattern).ok());
             match (binding.as_ref(), from_pattern) {
                 (Some(existing), Some(pattern)) if *existing != pattern => {
                     return Err(TemplateError(format!(
@@ -208,53 +216,77 @@ impl PathTemplate {
 
     /// The binding of the single reserved variable, read off a flat path such
     /// as `v1/archiveJobs/{archiveJobsId}:retry` for `v1/{+name}:retry`.
+    ///
+    /// The template's other variables must be simple ones, which a flat path
+    /// spells the same (`projects/{project}/{+parent}/slots/{slot}` and
+    /// `projects/{project}/reservations/{reservationsId}/slots/{slot}`).
+    /// Only a template of literals alone makes a flat path that does not fit
+    /// an error; with simple variables, such a flat path says nothing.
     fn binding_from_flat_path(&self, flat: &str) -> Result<Option<Binding>, TemplateError> {
-        let index = self
-            .parts
-            .iter()
-            .position(|p| matches!(p, PathPart::Variable(v) if matches!(v.expansion, Expansion::Reserved(_))))
-            .expect("caller counted one reserved variable");
-        // Only a template whose other parts are literal pins the variable's
-        // text in the flat path down unambiguously.
-        let literal = |parts: &[PathPart]| -> Option<String> {
+        let Some(index) = self.parts.iter().position(
+            |p| matches!(p, PathPart::Variable(v) if matches!(v.expansion, Expansion::Reserved(_))),
+        ) else {
+            return Ok(None);
+        };
+        // The text the flat path has for each part around the variable: a
+        // simple variable is one segment there too, written `{name}`.
+        let spelled = |parts: &[PathPart]| -> Option<String> {
             parts
                 .iter()
                 .map(|p| match p {
-                    PathPart::Literal(text) => Some(text.as_str()),
+                    PathPart::Literal(text) => Some(text.clone()),
+                    PathPart::Variable(Variable {
+                        name,
+                        expansion: Expansion::Simple(_),
+                    }) => Some(format!("{{{name}}}")),
                     PathPart::Variable(_) => None,
                 })
                 .collect()
         };
         let (Some(prefix), Some(suffix)) = (
-            literal(&self.parts[..index]),
-            literal(&self.parts[index + 1..]),
+            spelled(&self.parts[..index]),
+            spelled(&self.parts[index + 1..]),
         ) else {
             return Ok(None);
         };
-        let Some(middle) = flat
+        let only_literals = self
+            .variables()
+            .all(|v| matches!(v.expansion, Expansion::Reserved(_)));
+        let middle = flat
             .strip_prefix(prefix.as_str())
-            .and_then(|m| m.strip_suffix(suffix.as_str()))
-        else {
-            return Err(TemplateError(format!(
+            .and_then(|m| m.strip_suffix(suffix.as_str()));
+        let binding = match middle {
+            Some(middle) => flat_binding(flat, middle),
+            None => Err(TemplateError(format!(
                 "flat path `{flat}` does not have the literal parts of `{self}`"
-            )));
+            ))),
         };
-        let segments = middle
-            .split('/')
-            .map(|segment| {
-                if segment.starts_with('{') && segment.ends_with('}') {
-                    Ok(BindingSegment::Single)
-                } else if segment.is_empty() || segment.contains(['{', '}']) {
-                    Err(TemplateError(format!(
-                        "flat path `{flat}` has a segment `{segment}` that is neither literal nor one variable"
-                    )))
-                } else {
-                    Ok(BindingSegment::Literal(segment.to_owned()))
-                }
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Some(Binding(segments)))
+        match binding {
+            Ok(binding) => Ok(Some(binding)),
+            Err(error) if only_literals => Err(error),
+            Err(_) => Ok(None),
+        }
     }
+}
+
+/// The binding of the part `middle` of flat path `flat` that a reserved
+/// variable stands for: literal segments and `{x}` variables.
+fn flat_binding(flat: &str, middle: &str) -> Result<Binding, TemplateError> {
+    let segments = middle
+        .split('/')
+        .map(|segment| {
+            if segment.starts_with('{') && segment.ends_with('}') {
+                Ok(BindingSegment::Single)
+            } else if segment.is_empty() || segment.contains(['{', '}']) {
+                Err(TemplateError(format!(
+                    "flat path `{flat}` has a segment `{segment}` that is neither literal nor one variable"
+                )))
+            } else {
+                Ok(BindingSegment::Literal(segment.to_owned()))
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Binding(segments))
 }
 
 fn parse_variable(body: &str, template: &str) -> Result<Variable, TemplateError> {
@@ -324,21 +356,33 @@ fn check_multi_last(binding: Binding, source: &str) -> Result<Binding, TemplateE
     Ok(binding)
 }
 
-/// Turns a Discovery `pattern` for a reserved-expansion parameter into a binding.
+/// Turns a Discovery `pattern` of a path parameter into a binding.
 ///
-/// Google's patterns are anchored sequences of `/`-separated segments, each
-/// a literal, `[^/]+` (one segment) or, last, `.*` / `.+` (the rest). Any
-/// other regular expression is refused with a message, not approximated.
+/// Google's patterns are sequences of `/`-separated segments, each a
+/// literal, `[^/]+` (one segment) or, last, `.*` / `.+` (the rest). Any other
+/// regular expression is an error here, never approximated; the caller
+/// decides what that means (see [`PathTemplate::resolve_bindings`]).
+///
+/// A pattern without `^` or `$` (Compute's `reservations/[^/]+`) is read as
+/// anchored at both ends. Google's server matches the whole value: the
+/// pattern is derived from the HTTP rule's binding
+/// (`{reservation=reservations/*}`), which must match the complete path,
+/// and the method's `flatPath` says the same. Google's Python client checks
+/// with `re.match`, anchored at the start only, so it would let
+/// `reservations/a/b` through, but no route has that shape: refusing it
+/// before sending is the server's answer given early.
 pub fn binding_from_pattern(pattern: &str) -> Result<Binding, TemplateError> {
     let unsupported = |why: &str| {
         TemplateError(format!(
             "pattern `{pattern}` is not supported for a path parameter: {why}"
         ))
     };
-    let body = pattern
-        .strip_prefix('^')
-        .and_then(|p| p.strip_suffix('$'))
-        .ok_or_else(|| unsupported("expected it to start with `^` and end with `$`"))?;
+    let body = pattern.strip_prefix('^').unwrap_or(pattern);
+    // A final `\$` is a literal dollar, not the anchor.
+    let body = match body.strip_suffix('$') {
+        Some(rest) if !rest.ends_with('\\') => rest,
+        _ => body,
+    };
     let mut segments = Vec::new();
     for segment in split_outside_brackets(body) {
         segments.push(match segment {
@@ -489,14 +533,92 @@ mod tests {
                 "projects/*/databases/*/documents/*/**",
             ),
             ("^v1\\.beta/[^/]+$", "v1.beta/*"),
+            // Unanchored (or half-anchored): read as anchored, as the
+            // server matches the whole value.
+            ("reservations/[^/]+", "reservations/*"),
+            ("^folders/[^/]+", "folders/*"),
+            ("[^/]+$", "*"),
+            ("^price\\$$", "price$"),
         ];
         for (pattern, binding) in cases {
             assert_eq!(binding_from_pattern(pattern).unwrap().to_string(), binding);
         }
-        for bad in ["archiveJobs/[^/]+", "^\\d+$", "^UA-(\\d+)$", "^a/.*/b$"] {
+        for bad in [
+            "^\\d+$",
+            "^UA-(\\d+)$",
+            "^a/.*/b$",
+            "folders/[0-9]{0,20}",
+            "(gplus_communities)",
+            "reservations/([a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19})",
+            "^((unclosed[/",
+            "",
+        ] {
             let err = binding_from_pattern(bad).unwrap_err();
             assert!(err.0.contains(bad), "{err}");
         }
+    }
+
+    /// `resolve_bindings` with one pattern for every variable.
+    fn resolved(path: &str, pattern: &str, flat: Option<&str>) -> PathTemplate {
+        lowered(path, Some(pattern), flat)
+    }
+
+    #[test]
+    fn a_pattern_no_binding_expresses_falls_back_to_the_flat_path() {
+        // Compute's `reservationSlots.get`: groups and alternation, and a
+        // simple variable on each side of the reserved one.
+        let slot = "([a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19})";
+        let template = resolved(
+            "projects/{project}/{+parentName}/slots/{slot}",
+            &format!("reservations/{slot}/blocks/{slot}"),
+            Some("projects/{project}/reservations/{reservationsId}/blocks/{blocksId}/slots/{slot}"),
+        );
+        assert_eq!(
+            template.to_string(),
+            "projects/{project}/{parentName=reservations/*/blocks/*}/slots/{slot}"
+        );
+        // Compute's `folders/[0-9]{0,20}`: counted repetition.
+        let template = resolved(
+            "{+folder}/policies/{policy}",
+            "folders/[0-9]{0,20}",
+            Some("folders/{foldersId}/policies/{policy}"),
+        );
+        assert_eq!(template.to_string(), "{folder=folders/*}/policies/{policy}");
+    }
+
+    #[test]
+    fn a_pattern_no_binding_expresses_without_a_flat_path_leaves_no_binding() {
+        for pattern in ["^((unclosed[/", "folders/[0-9]{0,20}", "^\\d+$"] {
+            let template = resolved("v1/{+name}:check", pattern, None);
+            assert_eq!(template.to_string(), "v1/{+name}:check", "{pattern}");
+            assert_eq!(
+                template.variables().next().unwrap().expansion,
+                Expansion::Reserved(None)
+            );
+        }
+        // A flat path that cannot be lined up with a template that has
+        // simple variables says nothing, and is no error.
+        let template = resolved(
+            "projects/{project}/{+parent}/x",
+            "^((",
+            Some("projects/{projectId}/parents/{parentsId}/x"),
+        );
+        assert_eq!(template.to_string(), "projects/{project}/{+parent}/x");
+        // A transcoding binding stays when the pattern is not understood.
+        let template = resolved("v1/{name=jobs/*}", "jobs/(\\d+)", None);
+        assert_eq!(template.to_string(), "v1/{name=jobs/*}");
+    }
+
+    #[test]
+    fn unanchored_plain_patterns_lower_like_anchored_ones_and_flat_paths() {
+        let flat = Some("v1/folders/{foldersId}/things");
+        let unanchored = resolved("v1/{+folder}/things", "folders/[^/]+", None);
+        let anchored = resolved("v1/{+folder}/things", "^folders/[^/]+$", None);
+        let flat_only = lowered("v1/{+folder}/things", None, flat);
+        let transcoding = lowered("v1/{folder=folders/*}/things", None, None);
+        assert_eq!(unanchored, anchored);
+        assert_eq!(unanchored, flat_only);
+        assert_eq!(unanchored, transcoding);
     }
 
     #[test]
@@ -641,6 +763,94 @@ mod tests {
             assert!(push_simple(&mut out, "bucket", "..", None).is_err());
             assert!(push_simple(&mut out, "bucket", "", None).is_err());
             assert!(out.is_empty(), "nothing is written on error");
+        }
+    }
+
+    // Values without a binding (no pattern and no flat path, or a pattern
+    // no binding expresses): the server judges them, but they still cannot
+    // change the route.
+    mod unbound {
+        use super::super::runtime_path::{Binding, Segment, push_list, push_reserved};
+
+        fn reserved(value: &str) -> Result<String, String> {
+            let mut out = String::from("v1/");
+            push_reserved(&mut out, "name", value, None)
+                .map(|()| out)
+                .map_err(|e| e.to_string())
+        }
+
+        #[test]
+        fn reserved_values_are_encoded_segment_by_segment() {
+            assert_eq!(
+                reserved("a b/c?d#e%f/é&g=h;i,j").unwrap(),
+                "v1/a%20b/c%3Fd%23e%25f/%C3%A9%26g%3Dh%3Bi%2Cj"
+            );
+            assert_eq!(reserved("x/y.z/..a/.b").unwrap(), "v1/x/y.z/..a/.b");
+        }
+
+        #[test]
+        fn empty_and_dot_segments_are_refused_naming_the_parameter() {
+            for bad in [
+                "", ".", "..", "a/./b", "a/../b", "../a", "a/..", "/a", "a/", "a//b",
+            ] {
+                let mut out = String::from("v1/");
+                let err = push_reserved(&mut out, "name", bad, None).unwrap_err();
+                assert_eq!((err.parameter(), err.value()), ("name", bad));
+                assert!(err.to_string().contains("`name`"), "{err}");
+                assert_eq!(out, "v1/", "nothing is written on error");
+            }
+        }
+
+        const ITEM: Binding = Binding {
+            template: "items/*",
+            segments: &[Segment::Literal("items"), Segment::Single],
+        };
+
+        fn list(
+            values: &[&str],
+            reserved: bool,
+            binding: Option<&Binding>,
+        ) -> Result<String, String> {
+            let mut out = String::from("v1/");
+            push_list(&mut out, "ids", values, reserved, binding)
+                .map(|()| out)
+                .map_err(|e| e.to_string())
+        }
+
+        #[test]
+        fn lists_are_joined_by_raw_commas_each_value_encoded() {
+            assert_eq!(
+                list(&["a", "b c", "d,e", "f/g"], false, None).unwrap(),
+                "v1/a,b%20c,d%2Ce,f%2Fg"
+            );
+            assert_eq!(list(&["one"], false, None).unwrap(), "v1/one");
+            assert_eq!(list(&["a/b", "c?d"], true, None).unwrap(), "v1/a/b,c%3Fd");
+            assert_eq!(
+                list(&["items/1", "items/2"], true, Some(&ITEM)).unwrap(),
+                "v1/items/1,items/2"
+            );
+            // `{x}` with a one-segment binding checks each value.
+            const ONE: Binding = Binding {
+                template: "*",
+                segments: &[Segment::Single],
+            };
+            assert_eq!(list(&["a", "b"], false, Some(&ONE)).unwrap(), "v1/a,b");
+        }
+
+        #[test]
+        fn each_value_is_checked_and_an_empty_list_is_refused() {
+            for (values, reserved, binding) in [
+                (&["items/1", "jobs/2"][..], true, Some(&ITEM)),
+                (&["a", ".."][..], false, None),
+                (&["a", ""][..], false, None),
+                (&["a/../b"][..], true, None),
+                (&["a", "b//c"][..], true, None),
+                (&[][..], false, None),
+                (&[][..], true, Some(&ITEM)),
+            ] {
+                let err = list(values, reserved, binding).unwrap_err();
+                assert!(err.contains("`ids`"), "{values:?}: {err}");
+            }
         }
     }
 

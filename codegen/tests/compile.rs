@@ -18,6 +18,7 @@ use std::process::Command;
 /// Hand-written tests copied into a fixture crate's `tests/` folder.
 const FIXTURE_TESTS: &[(&str, &[&str])] = &[
     ("cloud", &["cloud.rs", "cloud_example.rs", "server/mod.rs"]),
+    ("cloud_paths", &["cloud_paths.rs", "server/mod.rs"]),
     ("media", &["media.rs", "server/mod.rs"]),
     (
         "openapi_client",

@@ -118,7 +118,7 @@ fn a_wrong_json_type_names_the_file_and_path() {
 #[test]
 fn an_unsupported_type_names_the_path_and_what_was_expected() {
     let mut document = spec();
-    retry(&mut document)["parameters"]["name"]["type"] = json!("object");
+    retry(&mut document)["parameters"]["name"]["type"] = json!("array");
     let message = error_of(&document);
     assert!(
         message.contains("resources.archiveJobs.methods.retry.parameters.name.type"),
@@ -126,7 +126,16 @@ fn an_unsupported_type_names_the_path_and_what_was_expected() {
     );
     assert!(
         message
-            .contains("expected `string`, `integer`, `number`, `boolean` or `any`, found `object`"),
+            .contains("expected `string`, `integer`, `number`, `boolean` or `any`, found `array`"),
+        "{message}"
+    );
+    // Objects travel in the query only.
+    let mut document = spec();
+    retry(&mut document)["parameters"]["name"]["type"] = json!("object");
+    let message = error_of(&document);
+    assert!(
+        message.contains("at `resources.archiveJobs.methods.retry.parameters.name.type`")
+            && message.contains("an `object` parameter is only supported in the query"),
         "{message}"
     );
 }
@@ -165,14 +174,6 @@ fn semantic_errors_name_the_json_path() {
             |d| retry(d)["path"] = json!("v1/{name=archiveJobs/*:retry"),
             "resources.archiveJobs.methods.retry.path",
             "unclosed",
-        ),
-        (
-            |d| {
-                d["resources"]["archiveJobs"]["methods"]["cancel"]["parameters"]["name"]["pattern"] =
-                    json!("^archiveJobs/\\d+$")
-            },
-            "resources.archiveJobs.methods.cancel.path",
-            "not supported",
         ),
         (
             |d| {
@@ -267,9 +268,19 @@ fn semantic_errors_name_the_json_path() {
             "an alias of itself",
         ),
         (
-            |d| retry(d)["parameters"]["name"]["repeated"] = json!(true),
-            "resources.archiveJobs.methods.retry.parameters.name",
-            "repeated or enum path parameters are not supported yet",
+            |d| {
+                retry(d)["parameters"]["options"] = json!({
+                    "type": "object", "location": "query",
+                    "properties": {"a": {"type": "string"}}
+                })
+            },
+            "resources.archiveJobs.methods.retry.parameters.options.properties",
+            "an `object` parameter with named `properties` is not supported yet",
+        ),
+        (
+            |d| d["parameters"]["options"] = json!({"type": "object", "location": "query"}),
+            "parameters.options.type",
+            "an `object` standard parameter is not supported yet",
         ),
         (
             |d| retry(d)["supportsMediaUpload"] = json!(true),
@@ -782,5 +793,254 @@ fn api_records_from_before_resource_names_still_read() {
         read.all_methods()
             .iter()
             .all(|m| m.args.iter().all(|p| p.resource_name.is_none()))
+    );
+}
+
+/// The IR of the cloud paths fixture: enum and repeated path parameters,
+/// patterns no binding expresses, object query parameters.
+fn cloud_paths_api() -> codegen::ir::Api {
+    let path = common::repository_root().join(common::fixture_file("cloud_paths"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    codegen::lower::lower("cloud_paths.json", &text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn find_method<'a>(api: &'a codegen::ir::Api, id: &str) -> &'a codegen::ir::Method {
+    api.all_methods()
+        .into_iter()
+        .find(|m| m.id == id)
+        .unwrap_or_else(|| panic!("no method {id}"))
+}
+
+fn arg<'a>(method: &'a codegen::ir::Method, wire: &str) -> &'a codegen::ir::Parameter {
+    method
+        .args
+        .iter()
+        .chain(&method.optional)
+        .find(|p| p.wire_name == wire)
+        .unwrap_or_else(|| panic!("no parameter {wire}"))
+}
+
+#[test]
+fn enum_path_parameters_are_typed_by_their_open_enum() {
+    use codegen::ir::Type;
+    let api = cloud_paths_api();
+    for (id, wire, template) in [
+        (
+            "cloudpaths.mapTypes.lookupTile",
+            "mapType",
+            "v1/mapTypes/{mapType}/tiles/{zoom}",
+        ),
+        (
+            "cloudpaths.advertisers.getTargeting",
+            "targetingType",
+            "v1/advertisers/{advertiserId=*}/targetingTypes/{targetingType=*}",
+        ),
+        (
+            "cloudpaths.advertisers.listByState",
+            "state",
+            "v1/states/{+state}/advertisers",
+        ),
+    ] {
+        let method = find_method(&api, id);
+        assert_eq!(method.path.to_string(), template);
+        let param = arg(method, wire);
+        let Type::Enum(reference) = &param.ty else {
+            panic!("{id}: {wire} is {:?}", param.ty);
+        };
+        assert!(reference.module.is_empty(), "declared with the call");
+        assert!(reference.definition.is_some());
+        assert!(param.resource_name.is_none(), "enums take no resource name");
+    }
+    let files = common::generate_fixture("cloud_paths");
+    let advertisers = &files["src/resources/advertisers.rs"];
+    assert!(
+        advertisers.contains("targeting_type: GetTargetingTargetingType,"),
+        "the argument is the enum"
+    );
+    assert!(
+        advertisers.contains("self.targeting_type.as_str()"),
+        "sent by wire value"
+    );
+}
+
+#[test]
+fn enum_path_parameters_are_accepted_from_openapi_too() {
+    let spec = r#"
+openapi: 3.0.3
+info: {title: Maps, version: v1}
+servers: [{url: "https://maps.example.com/"}]
+paths:
+  /mapTypes/{mapType}/tiles:
+    get:
+      operationId: lookupTile
+      parameters:
+        - {name: mapType, in: path, required: true, schema: {type: string, enum: [TREE, GRASS]}}
+      responses: {"200": {description: ok}}
+"#;
+    let files = codegen::generate(spec, &common::settings("maps", "maps.yaml")).unwrap();
+    let code = &files["src/resources/mod.rs"];
+    assert!(code.contains("map_type: LookupTileMapType"), "{code}");
+    assert!(code.contains("self.map_type.as_str()"), "{code}");
+}
+
+#[test]
+fn patterns_no_binding_expresses_fall_back_and_reach_the_docs() {
+    use codegen::path_template::Expansion;
+    let api = cloud_paths_api();
+    let cases = [
+        // (method, parameter, canonical template, pattern kept for the docs)
+        (
+            "cloudpaths.folders.listThings",
+            "folder",
+            "{folder=folders/*}/things",
+            None,
+        ),
+        (
+            "cloudpaths.folders.getPolicy",
+            "folder",
+            "{folder=folders/*}/policies/{policy}",
+            Some("folders/[0-9]{0,20}"),
+        ),
+        (
+            "cloudpaths.folders.getPolicy",
+            "policy",
+            "{folder=folders/*}/policies/{policy}",
+            Some("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?"),
+        ),
+        (
+            "cloudpaths.slots.get",
+            "parentName",
+            "projects/{project}/{parentName=reservations/*/blocks/*}/slots/{slot}",
+            Some(
+                "reservations/([a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19})/blocks/([a-z](?:[-a-z0-9]{0,61}[a-z0-9])?|[1-9][0-9]{0,19})",
+            ),
+        ),
+        (
+            "cloudpaths.documents.get",
+            "name",
+            "v1/{+name}",
+            Some("^((unclosed[/"),
+        ),
+    ];
+    for (id, wire, template, pattern) in cases {
+        let method = find_method(&api, id);
+        assert_eq!(method.path.to_string(), template, "{id}");
+        assert_eq!(arg(method, wire).pattern.as_deref(), pattern, "{id} {wire}");
+    }
+    let documents = find_method(&api, "cloudpaths.documents.get");
+    assert_eq!(
+        documents.path.variables().next().unwrap().expansion,
+        Expansion::Reserved(None),
+        "no binding: the runtime encodes segment by segment"
+    );
+    // A pattern that is a binding lives on as the binding only.
+    let targeting = find_method(&api, "cloudpaths.advertisers.getTargeting");
+    assert_eq!(arg(targeting, "advertiserId").pattern, None);
+
+    let files = common::generate_fixture("cloud_paths");
+    let folders = &files["src/resources/folders.rs"];
+    assert!(
+        folders.contains(
+            "* `folder`: (no description) Must match `folders/*`. Must match the pattern \
+             `folders/[0-9]{0,20}` (checked by the server)."
+        ),
+        "{folders}"
+    );
+    let documents = &files["src/resources/documents.rs"];
+    assert!(documents.contains("Must match the pattern `^((unclosed[/` (checked by the server)."));
+    assert!(documents.contains("push_reserved(&mut path, \"name\", &self.name, None)"));
+}
+
+#[test]
+fn an_unanchored_plain_pattern_lowers_like_its_anchored_and_flat_path_spellings() {
+    let document = |path: &str, pattern: Option<&str>, flat: Option<&str>| {
+        let mut document = paths_document(&[("get", path, pattern)]);
+        if let Some(flat) = flat {
+            document["resources"]["things"]["methods"]["get"]["flatPath"] = json!(flat);
+        }
+        lower_value(&document)
+    };
+    let unanchored = document("v1/{+name}", Some("folders/[^/]+"), None);
+    let anchored = document("v1/{+name}", Some("^folders/[^/]+$"), None);
+    let flat_only = document("v1/{+name}", None, Some("v1/folders/{foldersId}"));
+    let transcoding = document("v1/{name=folders/*}", None, None);
+    assert_eq!(unanchored, anchored);
+    assert_eq!(unanchored, flat_only);
+    assert_eq!(unanchored, transcoding);
+    assert_eq!(
+        unanchored.methods.len() + unanchored.resources[0].methods.len(),
+        1
+    );
+}
+
+#[test]
+fn repeated_path_parameters_are_lists_joined_by_commas() {
+    use codegen::ir::Type;
+    let api = cloud_paths_api();
+    let batch_get = find_method(&api, "cloudpaths.items.batchGet");
+    let ids = arg(batch_get, "ids");
+    assert!(ids.repeated && ids.ty == Type::String);
+    let by_kinds = find_method(&api, "cloudpaths.items.listByKinds");
+    assert!(matches!(arg(by_kinds, "kinds").ty, Type::Enum(_)));
+    assert_eq!(arg(by_kinds, "sizes").ty, Type::I64);
+    let check = find_method(&api, "cloudpaths.items.batchCheck");
+    assert_eq!(check.path.to_string(), "v1/{names=items/*}:batchCheck");
+    assert!(
+        arg(check, "names").resource_name.is_none(),
+        "a list is no name"
+    );
+
+    let files = common::generate_fixture("cloud_paths");
+    let items = &files["src/resources/items.rs"];
+    assert!(items.contains("ids: impl IntoIterator<Item = impl Into<String>>"));
+    assert!(items.contains("push_list(&mut path, \"ids\", &self.ids, false, None)"));
+    assert!(
+        items
+            .contains("The values are joined by `,` in the path. Each value must match `items/*`.")
+    );
+}
+
+#[test]
+fn object_query_parameters_are_maps_sent_as_dotted_pairs() {
+    use codegen::ir::{Location, Type};
+    let api = cloud_paths_api();
+    let mcp = find_method(&api, "cloudpaths.connectors.mcp");
+    let expect = [
+        ("context", Type::Map(Box::new(Type::String)), false, true),
+        ("config", Type::Map(Box::new(Type::Any)), false, false),
+        ("extensions", Type::Map(Box::new(Type::Any)), true, false),
+    ];
+    for (wire, ty, repeated, required) in expect {
+        let param = arg(mcp, wire);
+        assert_eq!((&param.ty, param.repeated), (&ty, repeated), "{wire}");
+        assert_eq!(param.location, Location::Query);
+        assert_eq!(
+            mcp.args.iter().any(|p| p.wire_name == wire),
+            required,
+            "{wire}"
+        );
+    }
+    let files = common::generate_fixture("cloud_paths");
+    let connectors = &files["src/resources/connectors.rs"];
+    assert!(connectors.contains("query.push_fields(\"context\", &self.context)"));
+    assert!(connectors.contains("for value in &self.extensions {"));
+    assert!(connectors.contains(
+        "Each object travels in the query as one pair per leaf value, named by its path joined with `.` (`extensions.a.b=1`)"
+    ));
+}
+
+#[test]
+fn a_discovery_directory_list_is_named_as_such() {
+    let index = json!({
+        "kind": "discovery#directoryList",
+        "discoveryVersion": "v1",
+        "items": [{"kind": "discovery#directoryItem", "name": "abc", "version": "v1"}]
+    });
+    let message = error_of(&index);
+    assert!(
+        message.starts_with(SPEC)
+            && message.contains("at `kind`")
+            && message.contains("is a Discovery directory list, not an API description"),
+        "{message}"
     );
 }

@@ -350,6 +350,46 @@ fn query_push_is_unchanged_and_keeps_order() {
     assert_eq!(out, "/p");
 }
 
+// --------------------------------------- object query parameters (Discovery)
+
+fn fields(value: &Value) -> String {
+    let mut query = Query::new();
+    query.push_fields("options", value).unwrap();
+    let mut out = String::new();
+    query.append_to(&mut out);
+    out
+}
+
+#[test]
+fn object_query_parameters_are_one_dotted_pair_per_leaf() {
+    assert_eq!(fields(&json!({"foo": 1})), "?options.foo=1");
+    assert_eq!(
+        fields(&json!({"a": {"b": {"c": "x"}}, "flag": true, "n": 2.5})),
+        "?options.a.b.c=x&options.flag=true&options.n=2.5"
+    );
+    // Arrays repeat their key, at any depth.
+    assert_eq!(
+        fields(&json!({"tag": ["a", "b"], "deep": {"ids": [1, 2]}})),
+        "?options.deep.ids=1&options.deep.ids=2&options.tag=a&options.tag=b"
+    );
+    assert_eq!(
+        fields(&json!({"list": [{"k": 1}, {"k": 2}]})),
+        "?options.list.k=1&options.list.k=2"
+    );
+    // Nothing for null or empty objects; a bare scalar is the pair itself.
+    assert_eq!(fields(&json!({"gone": null, "empty": {}})), "");
+    assert_eq!(fields(&json!({})), "");
+    assert_eq!(fields(&json!("plain")), "?options=plain");
+}
+
+#[test]
+fn object_query_keys_and_values_cannot_add_pairs_or_a_fragment() {
+    assert_eq!(
+        fields(&json!({"@type": "a&b=c#d", "x y": "é/%"})),
+        "?options.%40type=a%26b%3Dc%23d&options.x%20y=%C3%A9%2F%25"
+    );
+}
+
 // ------------------------------------------------------- headers and cookies
 
 #[test]

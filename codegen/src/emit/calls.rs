@@ -535,14 +535,31 @@ fn path_block(api: &Api, method: &Method, template: &PathTemplate, absolute: boo
                     }
                 };
             }
-            let value = match text_kind(api, &param.ty) {
-                TextKind::Str => quote!(&self.#name),
-                TextKind::AsStr => quote!(self.#name.as_str()),
-                TextKind::Display => quote!(&self.#name.to_string()),
-            };
             let (push, binding) = match &variable.expansion {
                 Expansion::Simple(binding) => (quote!(push_simple), binding.as_ref()),
                 Expansion::Reserved(binding) => (quote!(push_reserved), binding.as_ref()),
+            };
+            // Enums travel as their wire value; a repeated parameter as its
+            // values' texts, which `push_list` joins with `,`.
+            let (push, value) = if param.repeated {
+                let reserved = matches!(variable.expansion, Expansion::Reserved(_));
+                let values = match text_kind(api, &param.ty) {
+                    TextKind::Str => quote!(&self.#name),
+                    TextKind::AsStr => {
+                        quote!(&self.#name.iter().map(|v| v.as_str()).collect::<Vec<_>>())
+                    }
+                    TextKind::Display => {
+                        quote!(&self.#name.iter().map(ToString::to_string).collect::<Vec<_>>())
+                    }
+                };
+                (quote!(push_list), quote!(#values, #reserved))
+            } else {
+                let value = match text_kind(api, &param.ty) {
+                    TextKind::Str => quote!(&self.#name),
+                    TextKind::AsStr => quote!(self.#name.as_str()),
+                    TextKind::Display => quote!(&self.#name.to_string()),
+                };
+                (push, value)
             };
             match binding {
                 None => quote! {
@@ -598,6 +615,19 @@ fn add_param(param: &Parameter, value: TokenStream) -> TokenStream {
         quote!(serde_json::to_value(#value).map_err(crate::Error::Encode)?)
     };
     match (param.location, &param.style) {
+        // An object: one dotted pair per leaf, as Google's HTTP transcoding
+        // reads a message-typed query parameter (runtime `push_fields`).
+        (Location::Query, None) if matches!(param.ty, Type::Map(_) | Type::Any) => {
+            if param.repeated {
+                quote! {
+                    for value in #value {
+                        query.push_fields(#wire, value).map_err(crate::Error::Encode)?;
+                    }
+                }
+            } else {
+                quote! { query.push_fields(#wire, #value).map_err(crate::Error::Encode)?; }
+            }
+        }
         (Location::Query, None) => {
             if param.repeated {
                 quote! { for value in #value { query.push(#wire, value); } }

@@ -119,6 +119,8 @@ fn dispatch_call(api: &Api, method: &Method, chain: &[String], module: &str) -> 
             let ty = param_type(p, module);
             if from_json(api, p) {
                 quote!(params.required_json::<#ty>(#wire)?)
+            } else if p.repeated && json_items(p) {
+                quote!(params.required_json_list::<#ty>(#wire)?)
             } else if p.repeated {
                 quote!(params.required_list::<#ty>(#wire)?)
             } else {
@@ -197,6 +199,13 @@ fn dispatch_call(api: &Api, method: &Method, chain: &[String], module: &str) -> 
                         call = call.#setter(value);
                     }
                 }
+            } else if p.repeated && json_items(p) {
+                quote! {
+                    let values = params.json_list::<#ty>(#wire)?;
+                    if !values.is_empty() {
+                        call = call.#setter(values);
+                    }
+                }
             } else if p.repeated {
                 quote! {
                     let values = params.list::<#ty>(#wire)?;
@@ -245,6 +254,11 @@ fn from_json(api: &Api, param: &Parameter) -> bool {
         }),
         _ => false,
     }
+}
+
+/// Whether a repeated parameter's values are read from JSON (objects).
+fn json_items(param: &Parameter) -> bool {
+    param.repeated && matches!(param.ty, Type::Any | Type::Map(_))
 }
 
 /// The runtime function that reads a body of type `ty` from JSON: raw

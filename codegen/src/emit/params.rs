@@ -107,6 +107,15 @@ pub fn setter(param: &Parameter, place: TokenStream) -> TokenStream {
     if let Some(default) = &param.default {
         text.push_str(&format!(" The server's default is `{default}`."));
     }
+    if param.style.is_none() && matches!(param.ty, Type::Map(_) | Type::Any) {
+        // The choice `Query::push_fields` makes, said where it is used.
+        let each = if param.repeated { "Each" } else { "The" };
+        text.push_str(&format!(
+            "\n\n{each} object travels in the query as one pair per leaf value, \
+             named by its path joined with `.` (`{wire}.a.b=1`); an array repeats \
+             the name per item, as Google's HTTP transcoding reads a message in the query."
+        ));
+    }
     let docs = doc(&text);
     let docs = {
         let deprecated = deprecated_attribute(param.deprecated);

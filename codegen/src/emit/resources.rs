@@ -5,7 +5,7 @@ use super::CrateSettings;
 use super::calls::{builder, scope_list};
 use super::docs::{code_list, deprecated_attribute, doc, doc_paragraphs, doc_verbatim};
 use super::types::{ident, rust_type};
-use crate::ir::{Api, Method, Parameter, Resource, Type};
+use crate::ir::{Api, Location, Method, Parameter, Resource, Type};
 use crate::path_template::{Binding, BindingSegment, Expansion};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -188,10 +188,24 @@ fn method_fn(
             param.rust_name.trim_start_matches("r#"),
             one_line(&param.description)
         );
+        // A styled (OpenAPI) value is laid out by its style instead.
+        let each = if param.repeated && param.location == Location::Path && param.style.is_none() {
+            text.push_str(" The values are joined by `,` in the path.");
+            "Each value must"
+        } else {
+            "Must"
+        };
         if let Some(shape) = binding_of(method, param).map(ToString::to_string) {
             if shape != "*" && shape != "**" {
-                text.push_str(&format!(" Must match `{shape}`."));
+                text.push_str(&format!(" {each} match `{shape}`."));
             }
+        }
+        // A pattern no binding expresses is left to the server, but said.
+        if let (Location::Path, Some(pattern)) = (param.location, &param.pattern) {
+            text.push_str(&format!(
+                " {each} match the pattern {} (checked by the server).",
+                code_span(pattern)
+            ));
         }
         if let Some(name) = &param.resource_name {
             text.push_str(&format!(" Takes a [`crate::names::{name}`] or a string."));
@@ -311,6 +325,19 @@ fn argument(param: &Parameter) -> (TokenStream, TokenStream) {
         ),
         (Type::String, false) => (quote!(impl Into<String>), quote!(#name: #name.into())),
         (_, false) => (item, quote!(#name)),
+    }
+}
+
+/// `text` as inline Markdown code, whatever backticks it holds.
+fn code_span(text: &str) -> String {
+    let mut fence = "`".to_owned();
+    while text.contains(fence.as_str()) {
+        fence.push('`');
+    }
+    if fence.len() == 1 {
+        format!("`{text}`")
+    } else {
+        format!("{fence} {text} {fence}")
     }
 }
 
@@ -435,13 +462,19 @@ fn sample_argument(api: &Api, method: &Method, param: &Parameter, krate: &str) -
         (Type::FieldMask, _) => format!("{krate}::FieldMask::new([\"name\"])"),
         (Type::Bytes, _) => format!("{krate}::Bytes::from(\"example\")"),
         // Parsing the first known value names its variant without spelling
-        // out the enum's module path.
+        // out the enum's module path; a list takes the text itself (open
+        // enums are `From<&str>`), as `parse` could not tell its type.
         (Type::Enum(reference), _) => {
             let first = reference
                 .definition
                 .as_ref()
                 .and_then(|d| d.variants.first());
-            format!("{:?}.parse()?", first.map_or("", |v| v.wire_name.as_str()))
+            let wire = first.map_or("", |v| v.wire_name.as_str());
+            if param.repeated {
+                format!("{wire:?}")
+            } else {
+                format!("{wire:?}.parse()?")
+            }
         }
         // A named alias of an enum parses its first value too.
         (Type::Named(name), _) => match named_enum(api, name) {

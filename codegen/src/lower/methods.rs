@@ -227,12 +227,6 @@ impl Lowering<'_> {
                     "a path parameter must be required",
                 ));
             }
-            if p.location == Location::Path && (p.repeated || matches!(p.ty, Type::Enum(_))) {
-                return Err(self.spec_error(
-                    &param_path,
-                    "repeated or enum path parameters are not supported yet",
-                ));
-            }
             lowered.insert(name.as_str(), (p, param.required.unwrap_or(false)));
         }
         self.check_path_parameters(&template, &lowered, path)?;

@@ -258,6 +258,12 @@ impl Lowering<'_> {
                     module: "params",
                     type_name: &types[name],
                 };
+                if param.kind == "object" {
+                    return Err(self.spec_error(
+                        &path.join(name.as_str()).join("type"),
+                        "an `object` standard parameter is not supported yet",
+                    ));
+                }
                 self.parameter(
                     name,
                     &names[name],
@@ -300,6 +306,7 @@ impl Lowering<'_> {
                     path,
                 )?)),
             }),
+            None if param.kind == "object" => self.object_parameter(param, location, path)?,
             None => self.scalar(&param.kind, param.format.as_deref(), true, path)?,
         };
         Ok(Parameter {
@@ -311,10 +318,12 @@ impl Lowering<'_> {
             repeated: param.repeated.unwrap_or(false),
             default: param.default.clone(),
             // A path parameter's pattern lives on as its binding, so equal
-            // templates in either spelling stay one IR.
-            pattern: (location == Location::Query)
-                .then(|| param.pattern.clone())
-                .flatten(),
+            // templates in either spelling stay one IR; only one no binding
+            // can express is kept, for the docs (the server checks it).
+            pattern: param.pattern.clone().filter(|pattern| {
+                location == Location::Query
+                    || crate::path_template::binding_from_pattern(pattern).is_err()
+            }),
             deprecated: param.deprecated.unwrap_or(false),
             // Set once every method is lowered (`names`): a name depends on
             // the bindings of the whole API.
@@ -322,6 +331,48 @@ impl Lowering<'_> {
             style: None,
             content: None,
         })
+    }
+
+    /// The type of an `object` parameter (Discovery Engine's
+    /// `dataConnector.mcp` `extensions`): a map, as free-form objects are in
+    /// bodies (`BTreeMap<String, T>`), which the query carries as one
+    /// dotted pair per leaf (runtime `Query::push_fields`). Its values are
+    /// the scalar its `additionalProperties` names, or any JSON value
+    /// (`serde_json::Value`) when that is `any`, absent, or not a scalar:
+    /// every JSON value has a query form, and the server judges its shape.
+    fn object_parameter(
+        &self,
+        param: &discovery::Parameter,
+        location: Location,
+        path: &JsonPath,
+    ) -> Result<Type, Error> {
+        if location != Location::Query {
+            return Err(self.spec_error(
+                &path.join("type"),
+                "an `object` parameter is only supported in the query",
+            ));
+        }
+        if !param.properties.is_empty() {
+            return Err(self.spec_error(
+                &path.join("properties"),
+                "an `object` parameter with named `properties` is not supported yet",
+            ));
+        }
+        let values = param.additional_properties.as_deref();
+        let value = match values.and_then(|v| v.kind.as_deref().map(|k| (v, k))) {
+            Some((values, kind @ ("string" | "integer" | "number" | "boolean")))
+                if values.reference.is_none() =>
+            {
+                self.scalar(
+                    kind,
+                    values.format.as_deref(),
+                    true,
+                    &path.join("additionalProperties"),
+                )?
+            }
+            _ => Type::Any,
+        };
+        Ok(Type::Map(Box::new(value)))
     }
 
     /// The Rust type of a JSON scalar, in a body or (`parameter`) a URL.

@@ -88,7 +88,12 @@ async fn a_failed_page_ends_the_stream_with_the_error() {
         Some(_) => Reply::json(503, r#"{"error": {"code": 503, "message": "try later", "status": "UNAVAILABLE"}}"#),
     });
     let client = client(&server);
-    let mut pages = client.files().list().pages();
+    // One attempt per page: the default policy would wait out its retries.
+    let mut pages = client
+        .files()
+        .list()
+        .retry_policy(RetryPolicy::disabled())
+        .pages();
     assert!(pages.next().await.unwrap().is_ok());
     match pages.next().await {
         Some(Err(Error::Api(e))) => assert_eq!(e.status(), "UNAVAILABLE"),
