@@ -580,7 +580,8 @@ impl HttpError {
         self.status
     }
 
-    /// The start of the body, lossily decoded (at most [`BODY_EXCERPT_BYTES`] bytes).
+    /// The start of the body, lossily decoded (at most 1024 bytes; the whole
+    /// body is read by [`body_as`](Self::body_as)).
     pub fn body(&self) -> &str {
         &self.body
     }

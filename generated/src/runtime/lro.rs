@@ -26,7 +26,7 @@ pub type PollingPolicy = RetryPolicy;
 
 /// How an operation type says where it stands. Generated crates implement
 /// it for each operation type their API returns (with
-/// [`operation_impls!`](crate::runtime::lro::operation_impls)).
+/// the runtime macro `operation_impls!`).
 pub trait Operation: DeserializeOwned + serde::Serialize + Send + 'static {
     /// The shape of the operation.
     const STYLE: OperationStyle;
