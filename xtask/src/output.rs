@@ -1,7 +1,7 @@
 //! The generator-owned part of an output folder: `Cargo.toml` and `src/`.
 //!
 //! [`compare`] tells how the folder differs from freshly generated files;
-//! [`write`] replaces them. Writing stages the files in a sibling folder and
+//! [`write()`] replaces them. Writing stages the files in a sibling folder and
 //! swaps them in with renames, so a failure mid-write leaves the old crate
 //! whole. `tests/`, `examples/` and anything else in the folder are never
 //! touched. `regen`, `generate` and `conformance` all write through here.
