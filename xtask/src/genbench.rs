@@ -7,9 +7,15 @@
 //! per path with parameters, bodies and typed errors. Times are medians of
 //! several runs in this process; the ratio to parsing is what stays
 //! comparable on a shared, noisy machine.
+//!
+//! `--scaling` ([`scaling`]) instead measures how generation time grows
+//! with the document: two sizes of each of two synthesized documents, in
+//! one run, reported as ratios and a growth exponent.
 
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
+
+pub mod scaling;
 
 /// What one benchmark run measured.
 #[derive(Debug)]
@@ -49,17 +55,7 @@ impl GenBench {
 /// it `runs` times each.
 pub fn run(megabytes: f64, runs: usize) -> Result<GenBench, codegen::Error> {
     let spec = synthesize(megabytes);
-    let settings = codegen::CrateSettings {
-        crate_name: "genbench".to_owned(),
-        version: "0.1.0".to_owned(),
-        spec_file: "genbench.json".to_owned(),
-        spec_sha256: "0".repeat(64),
-        source: "synthesized by cargo xtask genbench".to_owned(),
-        command: "cargo xtask genbench".to_owned(),
-        dev_dependencies: Default::default(),
-        test_features: Vec::new(),
-        standalone: true,
-    };
+    let settings = settings();
     let mut parse = Vec::new();
     let mut generate = Vec::new();
     let mut output = (0, 0);
@@ -82,16 +78,31 @@ pub fn run(megabytes: f64, runs: usize) -> Result<GenBench, codegen::Error> {
     })
 }
 
+/// The settings of a synthesized spec's crate.
+fn settings() -> codegen::CrateSettings {
+    codegen::CrateSettings {
+        crate_name: "genbench".to_owned(),
+        version: "0.1.0".to_owned(),
+        spec_file: "genbench.json".to_owned(),
+        spec_sha256: "0".repeat(64),
+        source: "synthesized by cargo xtask genbench".to_owned(),
+        command: "cargo xtask genbench".to_owned(),
+        dev_dependencies: Default::default(),
+        test_features: Vec::new(),
+        standalone: true,
+    }
+}
+
 fn median(mut times: Vec<Duration>) -> Duration {
     times.sort();
     times[times.len() / 2]
 }
 
 /// A pseudo-random sequence that is the same on every machine.
-struct Lcg(u64);
+pub(crate) struct Lcg(pub(crate) u64);
 
 impl Lcg {
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         self.0 = self
             .0
             .wrapping_mul(6_364_136_223_846_793_005)

@@ -35,13 +35,27 @@ enum Command {
     },
     /// Time generating a crate from a synthesized OpenAPI spec of SIZE MB,
     /// side by side with parsing the same JSON.
+    ///
+    /// With --scaling: generate two synthesized Discovery documents (an enum
+    /// of near-colliding values, and many schemas with methods) each at two
+    /// sizes, and print the size ratio, time ratio and growth exponent.
+    /// Exits with 1 only when generation fails, never for slowness.
     Genbench {
         /// The spec's size in megabytes.
-        #[arg(long, default_value_t = 4.0)]
+        #[arg(long, default_value_t = 4.0, conflicts_with = "scaling")]
         size: f64,
-        /// Runs of each; the median is reported.
+        /// Runs of each; the median is reported (with --scaling, the best).
         #[arg(long, default_value_t = 3)]
         runs: usize,
+        /// Measure how generation time grows with the document instead.
+        #[arg(long)]
+        scaling: bool,
+        /// With --scaling: values of the larger colliding enum (the smaller has half).
+        #[arg(long, value_name = "N", default_value_t = 20_000, requires = "scaling")]
+        enum_values: usize,
+        /// With --scaling: schemas of the larger document (the smaller has half).
+        #[arg(long, value_name = "M", default_value_t = 5_000, requires = "scaling")]
+        schemas: usize,
     },
     /// Generate a standalone crate from a Discovery or OpenAPI document.
     ///
@@ -111,7 +125,23 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             })
             .map_err(Into::into),
-        Command::Genbench { size, runs } => xtask::genbench::run(size, runs)
+        Command::Genbench {
+            scaling: true,
+            runs,
+            enum_values,
+            schemas,
+            ..
+        } => {
+            let sizes = xtask::genbench::scaling::Sizes {
+                enum_values,
+                schemas,
+            };
+            say(&xtask::genbench::scaling::Scaling::header(runs.max(1)));
+            xtask::genbench::scaling::run(sizes, runs, |case| say(&case.render()))
+                .map(|_| ExitCode::SUCCESS)
+                .map_err(Into::into)
+        }
+        Command::Genbench { size, runs, .. } => xtask::genbench::run(size, runs)
             .map(|bench| {
                 say(&bench.render());
                 ExitCode::SUCCESS

@@ -424,3 +424,34 @@ fn generate_reads_openapi_yaml_with_references_to_other_files() {
         "{error}"
     );
 }
+
+#[test]
+fn genbench_scaling_reports_ratios_at_tiny_sizes() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let args = [
+        "genbench",
+        "--scaling",
+        "--enum-values",
+        "40",
+        "--schemas",
+        "6",
+        "--runs",
+        "1",
+    ];
+    let output = xtask_in(dir, &args);
+    let report = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(report.contains("best of 1 run each"), "{report}");
+    for line in [
+        "       20 values:",
+        "       40 values:",
+        "        3 schemas:",
+        "        6 schemas:",
+    ] {
+        assert!(report.contains(line), "no `{line}` in {report}");
+    }
+    assert_eq!(report.matches("growth exponent").count(), 4, "{report}");
+    // Sizes belong to --scaling only.
+    let refused = xtask_in(dir, &["genbench", "--schemas", "6"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stdout));
+}
