@@ -336,6 +336,30 @@ fn a_name_that_cannot_be_an_identifier_is_an_error_not_a_panic() {
     );
 }
 
+#[test]
+fn fields_sharing_a_snake_case_name_take_no_alias() {
+    // Found by `cargo xtask fuzz`: both fields took the alias
+    // `progress_bytes`, and the crate failed `clippy -D warnings` with an
+    // unreachable pattern in serde's derive.
+    let mut document = spec();
+    document["schemas"]["Empty"]["properties"] = json!({
+        "ProgressBytes": {"type": "string"},
+        "progressBytes": {"type": "string"},
+        "doneCount": {"type": "string"},
+        "done_count": {"type": "string"},
+        "totalBytes": {"type": "string"}
+    });
+    let api = codegen::lower::lower(SPEC, &document.to_string()).unwrap();
+    let empty = schema(&api, "Empty");
+    assert_eq!(field(empty, "ProgressBytes").alias, None);
+    assert_eq!(field(empty, "progressBytes").alias, None);
+    assert_eq!(field(empty, "doneCount").alias, None);
+    assert_eq!(
+        field(empty, "totalBytes").alias.as_deref(),
+        Some("total_bytes")
+    );
+}
+
 /// The IR of the media fixture, which has one of everything.
 fn media_api() -> codegen::ir::Api {
     let path = common::repository_root().join("codegen/tests/fixtures/media.json");

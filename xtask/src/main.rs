@@ -134,6 +134,9 @@ enum Command {
         /// Virtual-memory limit of cargo and the compilers, in MiB (0: none).
         #[arg(long, default_value_t = 4096, value_name = "MIB")]
         compile_memory_mb: u64,
+        /// Virtual-memory limit of the process running the generator, in MiB (0: none).
+        #[arg(long, default_value_t = 4096, value_name = "MIB")]
+        memory_mb: u64,
         /// Seconds one compile may take.
         #[arg(long, default_value_t = 600, value_name = "SECS")]
         compile_timeout: u64,
@@ -144,9 +147,9 @@ enum Command {
         /// (a crash then ends it without a report).
         #[arg(long, hide = true)]
         in_process: bool,
-        /// Judge one document as the fuzzer judges a mutant (no compile);
-        /// exits with 1 on a failure.
-        #[arg(long, value_name = "FILE", hide = true)]
+        /// Judge one document as the fuzzer judges a mutant, compiling it
+        /// if accepted (unless --compile-every 0); exits with 1 on a failure.
+        #[arg(long, value_name = "FILE")]
         judge: Option<PathBuf>,
         /// The first mutant to run (where a supervised pass resumes).
         #[arg(long, default_value_t = 0, hide = true)]
@@ -200,6 +203,7 @@ fn main() -> ExitCode {
             classes,
             replay,
             compile_memory_mb,
+            memory_mb,
             compile_timeout,
             corpus,
             in_process,
@@ -220,6 +224,7 @@ fn main() -> ExitCode {
                 classes,
                 replay,
                 compile_memory_mb,
+                memory_mb,
                 compile_timeout: Duration::from_secs(compile_timeout.max(1)),
                 corpus,
                 start,

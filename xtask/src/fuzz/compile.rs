@@ -89,7 +89,7 @@ impl Compiler {
             "-D",
             "warnings",
         ];
-        let mut command = self.limited(&cargo);
+        let mut command = limited(cargo.as_ref(), self.memory_mb);
         command
             .args(args)
             .current_dir(&self.dir)
@@ -133,24 +133,23 @@ impl Compiler {
                 output: tail(&output, 40),
             });
         }
-        Ok(Some(failure(&output)))
+        Ok(Some(failure(&output, self.memory_mb)))
     }
+}
 
-    /// The command for `program`, under the memory limit where the shell
-    /// can set one.
-    fn limited(&self, program: &str) -> Command {
-        if cfg!(unix) && self.memory_mb > 0 {
-            let mut command = Command::new("sh");
-            command.args([
-                "-c",
-                "ulimit -v \"$0\" && exec \"$@\"",
-                &(self.memory_mb * 1024).to_string(),
-                program,
-            ]);
-            command
-        } else {
-            Command::new(program)
-        }
+/// The command for `program`, its virtual memory (and its children's)
+/// limited to `memory_mb` MiB where a POSIX shell can set that (`ulimit
+/// -v`); `0` is no limit.
+pub fn limited(program: &std::ffi::OsStr, memory_mb: u64) -> Command {
+    if cfg!(unix) && memory_mb > 0 {
+        let mut command = Command::new("sh");
+        command
+            .args(["-c", "ulimit -v \"$0\" && exec \"$@\""])
+            .arg((memory_mb * 1024).to_string())
+            .arg(program);
+        command
+    } else {
+        Command::new(program)
     }
 }
 
@@ -167,7 +166,7 @@ fn kill_group(child: &mut std::process::Child) {
 }
 
 /// The failure cargo's `output` describes.
-fn failure(output: &str) -> CompileFailure {
+fn failure(output: &str, memory_mb: u64) -> CompileFailure {
     let errors: Vec<&str> = output
         .lines()
         .filter(|line| !(line.starts_with("warning") || line.contains(": warning")))
@@ -177,14 +176,27 @@ fn failure(output: &str) -> CompileFailure {
         .find(|line| line.contains("error"))
         .copied()
         .unwrap_or("error");
+    // Under the memory limit the compiler aborts; no error line says why.
+    let out_of_memory = output.contains("memory allocation of");
     CompileFailure {
-        signature: signature(first),
-        diagnostics: errors
-            .iter()
-            .take(DIAGNOSTIC_LINES)
-            .copied()
-            .collect::<Vec<_>>()
-            .join("\n"),
+        signature: if out_of_memory {
+            "out of memory".to_owned()
+        } else {
+            signature(first)
+        },
+        diagnostics: {
+            let lines = errors
+                .iter()
+                .take(DIAGNOSTIC_LINES)
+                .copied()
+                .collect::<Vec<_>>()
+                .join("\n");
+            if out_of_memory {
+                format!("the compiler needed more than {memory_mb} MiB of memory\n{lines}")
+            } else {
+                lines
+            }
+        },
     }
 }
 

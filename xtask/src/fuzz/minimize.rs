@@ -59,7 +59,10 @@ pub fn value(mut value: Value, budget: &mut Budget<'_, Value>) -> Value {
         }
         for path in tree::all(&value, &|path, v| {
             v.as_str().is_some_and(|s| !s.is_empty())
-                || path.last().and_then(Step::key).is_some_and(|k| k.len() > 1)
+                || path
+                    .last()
+                    .and_then(Step::key)
+                    .is_some_and(|k| k.len() > LONG_NAME)
         }) {
             // The string first, then its name (after which the path is gone).
             for text in [Text::Value, Text::Name] {
@@ -74,6 +77,11 @@ pub fn value(mut value: Value, budget: &mut Budget<'_, Value>) -> Value {
         }
     }
 }
+
+/// Names longer than this are shortened (a 64 KiB name is rarely all
+/// needed); shorter ones stay, so the reproduction keeps the spec's own
+/// words (`paths`, `components`, `additionalProperties`).
+const LONG_NAME: usize = 32;
 
 fn text_size(value: &Value) -> usize {
     serde_json::to_string(value).map_or(0, |s| s.len())
@@ -140,7 +148,9 @@ fn shorten(value: &mut Value, path: &Path, text: Text, budget: &mut Budget<'_, V
             _ => return,
         };
         let chars: Vec<char> = current.chars().collect();
-        let shorter: String = if chars.len() > 1 {
+        let shorter: String = if text == Text::Name && chars.len() <= LONG_NAME {
+            return;
+        } else if chars.len() > 1 {
             chars[..chars.len() / 2].iter().collect()
         } else if text == Text::Value && !chars.is_empty() {
             String::new()
@@ -228,18 +238,17 @@ mod tests {
         let mut budget = Budget::new(&mut test, deadline());
         let small = value(document, &mut budget);
         assert!(fails(&small));
-        // Every member and character left is needed; names shrink too.
+        // Every member and character left is needed.
         assert_eq!(
             small,
-            json!({"s": {"A": {"p": {"y": {"$ref": "Missing"}}}, "C": {"d": "it goes boom here"}}})
+            json!({"schemas": {"A": {"properties": {"y": {"$ref": "Missing"}}}, "C": {"description": "it goes boom here"}}})
         );
         assert!(budget.tests > 0);
     }
 
     #[test]
     fn strings_and_names_shrink_to_what_matters() {
-        let document =
-            json!({"averyveryverylongname": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxBOOM"});
+        let document = json!({"a".repeat(1000): "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxBOOM"});
         let mut test = |v: &Value| {
             v.as_object().is_some_and(|m| {
                 m.iter()
@@ -247,7 +256,11 @@ mod tests {
             })
         };
         let mut budget = Budget::new(&mut test, deadline());
-        assert_eq!(value(document, &mut budget), json!({"a": "x"}));
+        // Long names shrink (not below 32 characters), values to what matters.
+        let small = value(document, &mut budget);
+        let (name, text) = small.as_object().unwrap().iter().next().unwrap();
+        assert!(name.len() <= 32 && name.starts_with('a'), "{name}");
+        assert_eq!(text, "x");
     }
 
     #[test]

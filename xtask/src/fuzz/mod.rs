@@ -72,6 +72,10 @@ pub struct Options {
     pub replay: Option<u64>,
     /// The virtual-memory limit of cargo and the compilers, in MiB.
     pub compile_memory_mb: u64,
+    /// The virtual-memory limit of the process that runs the generator
+    /// when supervised, in MiB: a mutant that makes the generator allocate
+    /// without bound kills that process (a crash) rather than the machine.
+    pub memory_mb: u64,
     /// The time limit of one compile.
     pub compile_timeout: Duration,
     /// The corpus folder (default `../shared/corpus` beside the repository).
@@ -96,6 +100,7 @@ impl Default for Options {
             classes: Vec::new(),
             replay: None,
             compile_memory_mb: 4096,
+            memory_mb: 4096,
             compile_timeout: Duration::from_secs(600),
             corpus: None,
             start: 0,
@@ -990,10 +995,11 @@ pub struct Verdict {
     pub text: String,
 }
 
-/// Judges the document at `path` as the fuzzer judges a mutant (without
-/// compiling it): `cargo xtask fuzz --judge FILE`, which [`supervise`]
-/// runs in a child process to tell whether a smaller document still
-/// crashes.
+/// Judges the document at `path` as the fuzzer judges a mutant, and
+/// compiles its crate if it is accepted and `compile_every` is not 0:
+/// `cargo xtask fuzz --judge FILE` (a regression file, say), which
+/// [`supervise`] runs in a child process (with `--compile-every 0`) to tell
+/// whether a smaller document still crashes.
 pub fn judge_file(root: &Path, path: &Path, options: &Options) -> Result<Verdict, FuzzError> {
     let bytes = std::fs::read(path).map_err(FuzzError::io(path))?;
     let Ok(text) = String::from_utf8(bytes) else {
@@ -1010,11 +1016,20 @@ pub fn judge_file(root: &Path, path: &Path, options: &Options) -> Result<Verdict
         value: serde_json::Value::Null,
         format: codegen::input::Format::Discovery,
     });
+    let compiler = if options.compile_every > 0 {
+        Some(Compiler::new(
+            root,
+            options.compile_memory_mb,
+            options.compile_timeout,
+        )?)
+    } else {
+        None
+    };
     let mut fuzzer = Fuzzer {
         root,
         options,
         seeds: Vec::new(),
-        compiler: None,
+        compiler,
         in_flight: None,
         current: (0, Class::DeleteKey),
         stuck: false,
@@ -1024,9 +1039,22 @@ pub fn judge_file(root: &Path, path: &Path, options: &Options) -> Result<Verdict
     };
     let _quiet = guard::Quiet::new();
     Ok(match fuzzer.judge(&seed, &text, 0) {
-        Outcome::Accepted(files) => Verdict {
-            failed: false,
-            text: format!("accepted ({} files)", files.len()),
+        Outcome::Accepted(files) => match fuzzer.compile(&files)? {
+            None if fuzzer.compiler.is_some() => Verdict {
+                failed: false,
+                text: "accepted, and the crate compiles".to_owned(),
+            },
+            None => Verdict {
+                failed: false,
+                text: "accepted".to_owned(),
+            },
+            Some(failed) => Verdict {
+                failed: true,
+                text: format!(
+                    "accepted, and the crate does not compile: {}",
+                    failed.message
+                ),
+            },
         },
         Outcome::Refused => Verdict {
             failed: false,

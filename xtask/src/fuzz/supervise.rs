@@ -10,12 +10,13 @@
 //! saved as `crash-<seed>-<index>`, counted, and the pass goes on from the
 //! next mutant; when the child stops after a hang, the pass goes on too.
 
+use super::compile::limited;
 use super::{Class, Failure, FuzzError, Kind, Options, Report, save, shrink};
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Instant;
 
 /// Runs the pass of `options` in children of `exe` given `args` (this
@@ -41,7 +42,7 @@ pub fn supervise(
     let mut crashes: BTreeMap<Class, (u64, PathBuf)> = BTreeMap::new();
     loop {
         let _ = std::fs::remove_file(&note);
-        let status = Command::new(exe)
+        let status = limited(exe.as_os_str(), options.memory_mb)
             .args(args)
             .arg("--in-process")
             .arg("--start")
@@ -157,12 +158,14 @@ fn minimize(root: &Path, options: &Options, exe: &Path, fuzz_dir: &Path, text: &
         if std::fs::write(&file, text).is_err() {
             return false;
         }
-        let status = Command::new(exe)
+        let status = limited(exe.as_os_str(), options.memory_mb)
             .arg("--root")
             .arg(root)
             .arg("fuzz")
             .arg("--timeout")
             .arg(options.timeout.as_secs().to_string())
+            .arg("--compile-every")
+            .arg("0")
             .arg("--judge")
             .arg(&file)
             .stdout(Stdio::null())
