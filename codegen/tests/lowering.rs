@@ -360,6 +360,23 @@ fn fields_sharing_a_snake_case_name_take_no_alias() {
     );
 }
 
+#[test]
+fn resources_without_methods_at_any_depth_are_left_out() {
+    // Found by `cargo xtask fuzz`: a resource whose `methods` is empty
+    // became a type whose client was never read, and the crate failed
+    // `clippy -D warnings` (dead code).
+    let mut document = spec();
+    document["resources"]["empty"] = json!({"methods": {}});
+    document["resources"]["outer"] = json!({"resources": {"inner": {"methods": {}}}});
+    let api = codegen::lower::lower(SPEC, &document.to_string()).unwrap();
+    let names: Vec<&str> = api.resources.iter().map(|r| r.name.as_str()).collect();
+    assert!(
+        !names.contains(&"empty") && !names.contains(&"outer"),
+        "{names:?}"
+    );
+    assert!(names.contains(&"archiveJobs"), "{names:?}");
+}
+
 /// The IR of the media fixture, which has one of everything.
 fn media_api() -> codegen::ir::Api {
     let path = common::repository_root().join("codegen/tests/fixtures/media.json");
