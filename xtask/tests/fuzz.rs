@@ -250,8 +250,7 @@ done
 case " $* " in
   *" --judge "*) grep -q boom "$last" && kill -ABRT $$; exit 0 ;;
 esac
-fuzz="$root/target/fuzz"
-mkdir -p "$fuzz"
+fuzz=$(dirname "$progress")
 if [ "$start" = "0" ]; then
   printf '{"a": "boom", "b": [1, 2, 3], "c": {"d": "e"}}\n' > "$fuzz/in-flight.json"
   printf '3\tdelete-key\tseed.json\t%s\n' "$fuzz/in-flight.json" > "$fuzz/in-flight.txt"

@@ -46,38 +46,44 @@ pub fn resolves(document: &Value, path: &str) -> bool {
     if path == "." {
         return true;
     }
-    let mut steps = Vec::new();
-    for part in path.split('.') {
-        // `items[0][1]` is `items`, `0`, `1`.
-        let (name, indices) = match part.find('[') {
-            Some(open) if part.ends_with(']') && open > 0 => (&part[..open], Some(&part[open..])),
-            _ => (part, None),
-        };
-        steps.push(name.to_owned());
-        if let Some(indices) = indices {
-            for index in indices.trim_matches(|c| c == '[' || c == ']').split("][") {
-                steps.push(index.to_owned());
-            }
-        }
-    }
+    let steps: Vec<&str> = path.split('.').collect();
     walk(document, document, &steps, 0)
 }
 
-fn walk(root: &Value, node: &Value, steps: &[String], refs: usize) -> bool {
+/// `name[1][2]` as `name` and its indices, if it has that form.
+fn indexed(key: &str) -> Option<(&str, Vec<&str>)> {
+    let open = key
+        .find('[')
+        .filter(|open| *open > 0 && key.ends_with(']'))?;
+    let indices = key[open + 1..key.len() - 1].split("][").collect::<Vec<_>>();
+    indices
+        .iter()
+        .all(|i| i.parse::<usize>().is_ok())
+        .then(|| (&key[..open], indices))
+}
+
+fn walk(root: &Value, node: &Value, steps: &[&str], refs: usize) -> bool {
     let Some(first) = steps.first() else {
         return true;
     };
-    if first == "?" {
+    if *first == "?" {
         return true;
     }
     match node {
         Value::Object(map) => {
             for end in (1..=steps.len()).rev() {
                 let key = steps[..end].join(".");
-                if let Some(child) = map.get(&key) {
-                    if walk(root, child, &steps[end..], refs) {
-                        return true;
-                    }
+                // The key as it is, or (serde's form) a key and its items.
+                let child = match map.get(&key) {
+                    Some(child) => Some(child),
+                    None => indexed(&key).and_then(|(name, indices)| {
+                        indices
+                            .iter()
+                            .try_fold(map.get(name)?, |item, i| item.get(i.parse::<usize>().ok()?))
+                    }),
+                };
+                if child.is_some_and(|child| walk(root, child, &steps[end..], refs)) {
+                    return true;
                 }
             }
             if steps.len() == 1 {
@@ -122,7 +128,8 @@ mod tests {
             "auth": {"oauth2": {"scopes": {"https://www.googleapis.com/auth/x": {}}}},
             "paths": {"/a.json": {"get": {"parameters": [{"$ref": "#/components/parameters/P"}]}}},
             "components": {"parameters": {"P": {"name": "p", "schema": {"type": "object"}}}},
-            "schemas": {"S": {"properties": {"f": {"$ref": "T"}}}, "T": {"type": "integer"}}
+            "schemas": {"S": {"properties": {"f": {"$ref": "T"}}}, "T": {"type": "integer"}},
+            "odd": {"a[`]": {"b": [1], "c": {"d": 1}}}
         });
         let file = "spec.json";
         let clear = |path: &str| format!("{file}: at `{path}`: bad");
@@ -134,6 +141,8 @@ mod tests {
             "schemas.S.properties.f.format",
             "schemas.S.missing",
             "schemas.S.properties.?",
+            "odd.a[`].b[0]",
+            "odd.a[`].c.d",
         ] {
             assert_eq!(unclear(&clear(path), file, Some(&doc)), None, "{path}");
         }

@@ -451,12 +451,20 @@ pub fn run(root: &Path, options: &Options, log: &mut dyn Write) -> Result<Report
     } else {
         None
     };
+    // Beside the progress file when supervised (each pass has its own
+    // folder), else in `target/fuzz`.
+    let in_flight = options
+        .progress
+        .as_deref()
+        .and_then(Path::parent)
+        .unwrap_or(&fuzz_dir)
+        .join("in-flight");
     let mut fuzzer = Fuzzer {
         root,
         options,
         seeds: seeds.into_iter().map(Arc::new).collect(),
         compiler,
-        in_flight: Some(fuzz_dir.join("in-flight")),
+        in_flight: Some(in_flight.clone()),
         current: (0, Class::DeleteKey),
         stuck: false,
         last_text: String::new(),
@@ -558,7 +566,7 @@ pub fn run(root: &Path, options: &Options, log: &mut dyn Write) -> Result<Report
     }
     if !fuzzer.stuck {
         for extension in ["json", "yaml", "txt"] {
-            let _ = std::fs::remove_file(fuzz_dir.join("in-flight").with_extension(extension));
+            let _ = std::fs::remove_file(in_flight.with_extension(extension));
         }
     }
     report.elapsed += started.elapsed();

@@ -4,8 +4,11 @@
 //!
 //! `cargo xtask fuzz` runs itself with `--in-process --start N --progress
 //! FILE`: the child keeps its report in FILE after every mutant, and
-//! before running a text leaves it, with which mutant it is, in
-//! `target/fuzz/in-flight.*`. When the child dies, the text that killed it
+//! before running a text leaves it, with which mutant it is, beside FILE
+//! (`in-flight.*`). FILE is in a folder of this pass's own,
+//! `target/fuzz/run-<pid>`, removed at the end, so passes in one
+//! repository do not read each other's files (compiles still share
+//! `target/fuzz/crates`: one compiling pass at a time). When the child dies, the text that killed it
 //! is minimized (each smaller version judged by another child, `--judge`),
 //! saved as `crash-<seed>-<index>`, counted, and the pass goes on from the
 //! next mutant; when the child stops after a hang, the pass goes on too.
@@ -30,11 +33,28 @@ pub fn supervise(
     log: &mut dyn Write,
 ) -> Result<Option<Report>, FuzzError> {
     let started = Instant::now();
-    let fuzz_dir = root.join("target/fuzz");
-    std::fs::create_dir_all(&fuzz_dir).map_err(FuzzError::io(&fuzz_dir))?;
-    let progress = fuzz_dir.join("progress.json");
-    let note = fuzz_dir.join("in-flight.txt");
-    let _ = std::fs::remove_file(&progress);
+    let work = root
+        .join("target/fuzz")
+        .join(format!("run-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).map_err(FuzzError::io(&work))?;
+    let result = passes(root, options, exe, args, log, &work, started);
+    let _ = std::fs::remove_dir_all(&work);
+    result
+}
+
+/// The children of one supervised pass, with their files in `work`.
+fn passes(
+    root: &Path,
+    options: &Options,
+    exe: &Path,
+    args: &[OsString],
+    log: &mut dyn Write,
+    work: &Path,
+    started: Instant,
+) -> Result<Option<Report>, FuzzError> {
+    let progress = work.join("progress.json");
+    let note = work.join("in-flight.txt");
     let end = options.replay.map_or(options.count, |index| index + 1);
     let mut start = options.replay.unwrap_or(0);
     // The first crash of each mutation class is minimized and saved;
@@ -118,7 +138,7 @@ pub fn supervise(
                      killed it (at most {} s)",
                     options.minimize.as_secs()
                 );
-                let minimized = minimize(root, options, exe, &fuzz_dir, &mutant);
+                let minimized = minimize(root, options, exe, work, &mutant);
                 let saved = save(root, options, Kind::Crash, index, &minimized)?;
                 crashes.insert(class, (index, saved.clone()));
                 Failure {
@@ -146,8 +166,8 @@ pub fn supervise(
 
 /// The smallest version of `text` found that still kills a child judging
 /// it (`--judge`).
-fn minimize(root: &Path, options: &Options, exe: &Path, fuzz_dir: &Path, text: &str) -> String {
-    let candidate = fuzz_dir.join("candidate");
+fn minimize(root: &Path, options: &Options, exe: &Path, work: &Path, text: &str) -> String {
+    let candidate = work.join("candidate");
     let mut still_crashes = |text: &str| -> bool {
         let extension = if codegen::input::is_json(text) {
             "json"
