@@ -336,6 +336,47 @@ fn a_name_that_cannot_be_an_identifier_is_an_error_not_a_panic() {
     );
 }
 
+#[test]
+fn fields_sharing_a_snake_case_name_take_no_alias() {
+    // Found by `cargo xtask fuzz`: both fields took the alias
+    // `progress_bytes`, and the crate failed `clippy -D warnings` with an
+    // unreachable pattern in serde's derive.
+    let mut document = spec();
+    document["schemas"]["Empty"]["properties"] = json!({
+        "ProgressBytes": {"type": "string"},
+        "progressBytes": {"type": "string"},
+        "doneCount": {"type": "string"},
+        "done_count": {"type": "string"},
+        "totalBytes": {"type": "string"}
+    });
+    let api = codegen::lower::lower(SPEC, &document.to_string()).unwrap();
+    let empty = schema(&api, "Empty");
+    assert_eq!(field(empty, "ProgressBytes").alias, None);
+    assert_eq!(field(empty, "progressBytes").alias, None);
+    assert_eq!(field(empty, "doneCount").alias, None);
+    assert_eq!(
+        field(empty, "totalBytes").alias.as_deref(),
+        Some("total_bytes")
+    );
+}
+
+#[test]
+fn resources_without_methods_at_any_depth_are_left_out() {
+    // Found by `cargo xtask fuzz`: a resource whose `methods` is empty
+    // became a type whose client was never read, and the crate failed
+    // `clippy -D warnings` (dead code).
+    let mut document = spec();
+    document["resources"]["empty"] = json!({"methods": {}});
+    document["resources"]["outer"] = json!({"resources": {"inner": {"methods": {}}}});
+    let api = codegen::lower::lower(SPEC, &document.to_string()).unwrap();
+    let names: Vec<&str> = api.resources.iter().map(|r| r.name.as_str()).collect();
+    assert!(
+        !names.contains(&"empty") && !names.contains(&"outer"),
+        "{names:?}"
+    );
+    assert!(names.contains(&"archiveJobs"), "{names:?}");
+}
+
 /// The IR of the media fixture, which has one of everything.
 fn media_api() -> codegen::ir::Api {
     let path = common::repository_root().join("codegen/tests/fixtures/media.json");

@@ -358,6 +358,19 @@ fn errors_name_the_file_the_path_and_the_line() {
     );
     assert!(error.contains("a `$ref` cycle"), "{error}");
 
+    // A reference to the whole document (`''`) from inside it loops through
+    // itself: the error names the reference, not a path repeating itself
+    // (found by `cargo xtask fuzz`).
+    let whole = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: ''}\n";
+    let error = lower("whole.yaml", whole).unwrap_err();
+    assert!(
+        error.starts_with(
+            "whole.yaml:11: at `paths./x.get.responses.200.content.application/json.schema.$ref`: \
+             `` refers back to itself"
+        ),
+        "{error}"
+    );
+
     let remote = "openapi: 3.0.0\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'https://example.com/a.yaml#/A'}\n";
     let error = lower("remote.yaml", remote).unwrap_err();
     assert!(

@@ -3,6 +3,7 @@
 pub mod budget;
 pub mod conformance;
 pub mod diff;
+pub mod fuzz;
 pub mod genbench;
 pub mod generate;
 pub mod manifest;

@@ -5,6 +5,7 @@ use std::error::Error;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 use xtask::conformance::{self, Suite};
 use xtask::diff::{FailOn, Format};
 use xtask::output::CrateReport;
@@ -109,6 +110,68 @@ enum Command {
         #[arg(long, value_enum, value_name = "WHAT")]
         fail_on: Option<FailOn>,
     },
+    /// Mutate the corpus documents and check the generator on each mutant.
+    ///
+    /// Mutates the documents of ../shared/corpus (discovery/*.json,
+    /// openapi/**) structurally and byte by byte, runs the generator
+    /// in-process on each mutant and checks that it neither panics nor
+    /// hangs, that a refusal names the file and a JSON path in the
+    /// document, and that every K-th accepted mutant's crate passes
+    /// `cargo clippy --all-features -- -D warnings`. Prints counts per
+    /// mutation class; each failure is minimized and saved. Exits with 1
+    /// on any failure. The same --seed and --count make the same mutants.
+    Fuzz {
+        /// How many mutants.
+        #[arg(long, default_value_t = 1000, value_name = "N")]
+        count: u64,
+        /// The random seed.
+        #[arg(long, default_value_t = 1, value_name = "S")]
+        seed: u64,
+        /// Compile every K-th accepted mutant (0: none).
+        #[arg(long, default_value_t = 100, value_name = "K")]
+        compile_every: u64,
+        /// Seconds a mutant may take to generate, per 256 KiB of document.
+        #[arg(long, default_value_t = 10, value_name = "SECS")]
+        timeout: u64,
+        /// Save reproductions in codegen/tests/regressions/ (default: target/fuzz/failures/).
+        #[arg(long)]
+        save: bool,
+        /// Seconds spent minimizing each failure, at most.
+        #[arg(long, default_value_t = 120, value_name = "SECS")]
+        minimize_secs: u64,
+        /// Only this mutation class (repeatable).
+        #[arg(long = "class", value_enum, value_name = "CLASS")]
+        classes: Vec<xtask::fuzz::mutate::Class>,
+        /// Run only mutant N of the pass (and compile it if accepted, unless --compile-every 0).
+        #[arg(long, value_name = "N")]
+        replay: Option<u64>,
+        /// Virtual-memory limit of cargo and the compilers, in MiB (0: none).
+        #[arg(long, default_value_t = 4096, value_name = "MIB")]
+        compile_memory_mb: u64,
+        /// Virtual-memory limit of the process running the generator, in MiB (0: none).
+        #[arg(long, default_value_t = 4096, value_name = "MIB")]
+        memory_mb: u64,
+        /// Seconds one compile may take.
+        #[arg(long, default_value_t = 600, value_name = "SECS")]
+        compile_timeout: u64,
+        /// The corpus folder [default: ../shared/corpus beside the repository].
+        #[arg(long, value_name = "DIR")]
+        corpus: Option<PathBuf>,
+        /// Run the pass in this process rather than in a supervised child
+        /// (a crash then ends it without a report).
+        #[arg(long, hide = true)]
+        in_process: bool,
+        /// Judge one document as the fuzzer judges a mutant, compiling it
+        /// if accepted (unless --compile-every 0); exits with 1 on a failure.
+        #[arg(long, value_name = "FILE")]
+        judge: Option<PathBuf>,
+        /// The first mutant to run (where a supervised pass resumes).
+        #[arg(long, default_value_t = 0, hide = true)]
+        start: u64,
+        /// Keep the report in FILE after every mutant (for the supervisor).
+        #[arg(long, value_name = "FILE", hide = true)]
+        progress: Option<PathBuf>,
+    },
 }
 
 type Outcome = Result<ExitCode, Box<dyn Error>>;
@@ -160,6 +223,44 @@ fn main() -> ExitCode {
             format,
             fail_on,
         } => diff(&root, old.zip(new), since.as_deref(), format, fail_on),
+        Command::Fuzz {
+            count,
+            seed,
+            compile_every,
+            timeout,
+            save,
+            minimize_secs,
+            classes,
+            replay,
+            compile_memory_mb,
+            memory_mb,
+            compile_timeout,
+            corpus,
+            in_process,
+            judge,
+            start,
+            progress,
+        } => fuzz(
+            &root,
+            in_process,
+            judge.as_deref(),
+            &xtask::fuzz::Options {
+                count,
+                seed,
+                compile_every,
+                timeout: Duration::from_secs(timeout.max(1)),
+                save,
+                minimize: Duration::from_secs(minimize_secs),
+                classes,
+                replay,
+                compile_memory_mb,
+                memory_mb,
+                compile_timeout: Duration::from_secs(compile_timeout.max(1)),
+                corpus,
+                start,
+                progress,
+            },
+        ),
     };
     outcome.unwrap_or_else(|e| {
         eprintln!("error: {e}");
@@ -239,6 +340,45 @@ fn diff(
     };
     say(&report.render(format));
     Ok(if report.fails(fail_on) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// A pass runs in child processes of this one (`--in-process`), which
+/// report crashes and hangs the child cannot report itself and go on
+/// after them.
+fn fuzz(
+    root: &Path,
+    in_process: bool,
+    judge: Option<&Path>,
+    options: &xtask::fuzz::Options,
+) -> Outcome {
+    use xtask::fuzz;
+    let failed = if let Some(file) = judge {
+        let verdict = fuzz::judge_file(root, file, options)?;
+        say(&format!("{}: {}\n", file.display(), verdict.text));
+        verdict.failed
+    } else if in_process {
+        let report = fuzz::run(root, options, &mut std::io::stderr())?;
+        // A supervised child leaves its report to the supervisor.
+        if options.progress.is_none() {
+            say(&report.render());
+        }
+        report.failed()
+    } else {
+        let exe = std::env::current_exe()?;
+        let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+        match fuzz::supervise(root, options, &exe, &args, &mut std::io::stderr())? {
+            Some(report) => {
+                say(&report.render());
+                report.failed()
+            }
+            None => true,
+        }
+    };
+    Ok(if failed {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

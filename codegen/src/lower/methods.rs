@@ -153,6 +153,11 @@ impl Lowering<'_> {
                 &[type_name.as_str()],
                 context,
             )?;
+            // A resource with no method at any depth offers nothing to
+            // call: no accessor, no type (whose client would never be read).
+            if group.methods.is_empty() && group.resources.is_empty() {
+                continue;
+            }
             lowered_resources.push(Resource {
                 name: child_name.clone(),
                 // Accessors are distinct among siblings, so they name the modules too.

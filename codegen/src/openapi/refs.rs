@@ -125,8 +125,9 @@ struct Bundler<'a> {
     taken: BTreeSet<String>,
     /// Copied schemas not yet walked: (name, document, pointer).
     new_schemas: Vec<(String, String, String)>,
-    /// References being inlined, outermost first, to catch loops.
-    inlining: Vec<(String, String)>,
+    /// References being inlined, outermost first, to catch loops: each
+    /// target (document, pointer) with the path of the `$ref` that entered it.
+    inlining: Vec<((String, String), Vec<String>)>,
 }
 
 impl Bundler<'_> {
@@ -297,16 +298,20 @@ impl Bundler<'_> {
         }
         // Anything else is inlined.
         let key = (target_doc.clone(), pointer.clone());
-        if self.inlining.contains(&key) {
+        if let Some((_, entered)) = self.inlining.iter().find(|(k, _)| *k == key) {
+            // Reported where the cycle was entered: a target that holds its
+            // own reference (`$ref: ''` inside the document) is walked as if
+            // it stood at the reference, so the path where the loop closes
+            // repeats itself and is nowhere in the document.
             return Err(self.error(
-                at_ref,
+                entered,
                 format!(
                     "`{reference}` refers back to itself through references alone (a `$ref` cycle)"
                 ),
             ));
         }
         let target = self.target(&target_doc, &pointer, at_ref)?;
-        self.inlining.push(key);
+        self.inlining.push((key, at_ref.clone()));
         let walked = self.walk(&target, &target_doc, path, ctx);
         self.inlining.pop();
         let mut walked = walked?;
