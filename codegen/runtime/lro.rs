@@ -152,12 +152,7 @@ pub fn payload_as<O: Operation, T: DeserializeOwned>(
         "response" => "google.longrunning.Operation.response",
         _ => "google.longrunning.Operation.metadata",
     };
-    let invalid = |message: String| {
-        error::decode(
-            what,
-            <serde_json::Error as serde::de::Error>::custom(message),
-        )
-    };
+    let invalid = |message: String| error::invalid_response(what, message);
     let value = serde_json::to_value(operation).map_err(Error::Encode)?;
     let mut payload = match value.get(key) {
         Some(payload) if !payload.is_null() => payload.clone(),
@@ -305,11 +300,9 @@ impl<O: Operation> Poller<O> {
         match reading.name {
             Some(name) if !name.is_empty() => self.state = State::Pending(name),
             _ => {
-                return Some(Err(error::decode(
+                return Some(Err(error::invalid_response(
                     "google.longrunning.Operation",
-                    <serde_json::Error as serde::de::Error>::custom(
-                        "the operation is not done and has no `name` to poll it by",
-                    ),
+                    "the operation is not done and has no `name` to poll it by",
                 )));
             }
         }
@@ -326,9 +319,9 @@ impl<O: Operation> Poller<O> {
             last = Some(step?);
         }
         last.ok_or_else(|| {
-            error::decode(
+            error::invalid_response(
                 "google.longrunning.Operation",
-                <serde_json::Error as serde::de::Error>::custom("the poller was already finished"),
+                "the poller was already finished",
             )
         })
     }

@@ -93,10 +93,7 @@ impl<T> Pages<T> {
                     "`nextPageToken` {token:?} repeats the token of an earlier page, \
                      so following it would fetch the same pages forever"
                 );
-                return Poll::Ready(Some(Err(error::decode(
-                    self.method,
-                    <serde_json::Error as serde::de::Error>::custom(message),
-                ))));
+                return Poll::Ready(Some(Err(error::invalid_response(self.method, message))));
             }
             Some(token) => self.pending = Some(Some(token.to_owned())),
         }

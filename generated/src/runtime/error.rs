@@ -850,11 +850,17 @@ pub(crate) fn decode(method: &'static str, source: serde_json::Error) -> Error {
     Error::Decode(DecodeError { method, source })
 }
 
+/// A success response that is not what `method` promises, for a reason
+/// the JSON parser did not give (a repeated page token, say).
+pub(crate) fn invalid_response(method: &'static str, message: impl fmt::Display) -> Error {
+    decode(method, <serde_json::Error as serde::de::Error>::custom(message))
+}
+
 /// A text success body that is not UTF-8.
 #[allow(dead_code)] // Only crates with text responses use it.
 pub(crate) fn decode_text(method: &'static str, source: std::string::FromUtf8Error) -> Error {
-    let source = <serde_json::Error as serde::de::Error>::custom(format!(
-        "the response body is not UTF-8 text: {source}"
-    ));
-    Error::Decode(DecodeError { method, source })
+    invalid_response(
+        method,
+        format!("the response body is not UTF-8 text: {source}"),
+    )
 }
