@@ -46,6 +46,51 @@ pub fn is_json(text: &str) -> bool {
         .starts_with('{')
 }
 
+/// A spec's bytes as text. Specs are UTF-8: bytes that are not are an
+/// error giving the line and column where they start and the JSON path of
+/// the value they stand in (as far as the text before them shows it).
+pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, Error> {
+    String::from_utf8(bytes).map_err(|error| not_utf8(file, error.as_bytes(), error.utf8_error()))
+}
+
+/// The error for `bytes`, which `error` says are UTF-8 only up to a point.
+fn not_utf8(file: &str, bytes: &[u8], error: std::str::Utf8Error) -> Error {
+    let offset = error.valid_up_to();
+    // Valid by definition: the decoder stopped after it.
+    let before = std::str::from_utf8(bytes.get(..offset).unwrap_or_default()).unwrap_or_default();
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map_or(0, |last| last.chars().count())
+        + 1;
+    let path = if is_json(before) {
+        crate::json_position::path_at_end(before)
+    } else {
+        crate::yaml_lines::path_at_end(before)
+    };
+    // The invalid sequence (or what is left of a cut-off one, at the end).
+    let rest = bytes.get(offset..).unwrap_or_default();
+    let bad = rest
+        .get(..error.error_len().unwrap_or(rest.len()).min(4))
+        .unwrap_or_default();
+    let shown: Vec<String> = bad.iter().map(|b| format!("0x{b:02X}")).collect();
+    let (noun, verb) = if shown.len() > 1 {
+        ("bytes", "are")
+    } else {
+        ("byte", "is")
+    };
+    Error::Parse {
+        file: format!("{file}:{line}"),
+        path,
+        message: format!(
+            "not UTF-8 text: {noun} {} at line {line}, column {column} (byte offset {offset}) \
+             {verb} not valid UTF-8; a spec must be UTF-8",
+            shown.join(" ")
+        ),
+    }
+}
+
 /// Parses `text` (JSON or YAML) and tells its format. `file` names it in errors.
 pub fn parse(file: &str, text: &str) -> Result<Parsed, Error> {
     let value = parse_any(file, text)?;
@@ -405,6 +450,35 @@ mod tests {
         assert_eq!(value["derived"], serde_json::json!({"a": 1, "b": 3}));
         assert_eq!(value["huge"].as_f64(), Some(-9.223372036854776e18));
         assert_eq!(value["tagged"], 5);
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_give_line_column_and_path() {
+        let json = b"{\n  \"schemas\": {\"A\": {\"description\": \"caf\xE9\"}}}".to_vec();
+        let error = decode("spec.json", json).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "spec.json:2: at `schemas.A.description`: not UTF-8 text: byte 0xE9 at line 2, \
+             column 40 (byte offset 41) is not valid UTF-8; a spec must be UTF-8"
+        );
+        let yaml = b"openapi: 3.0.0\ninfo:\n  title: \xFF\n".to_vec();
+        let error = decode("spec.yaml", yaml).unwrap_err().to_string();
+        assert!(
+            error.starts_with(
+                "spec.yaml:3: at `info.title`: not UTF-8 text: byte 0xFF at line 3, column 10"
+            ),
+            "{error}"
+        );
+        assert_eq!(decode("spec", b"{}".to_vec()).unwrap(), "{}");
+        // A character cut off at the end: what is left of it is shown.
+        let cut = decode("spec.json", b"{\"a\": \"\xE2\x82".to_vec()).unwrap_err();
+        assert!(
+            cut.to_string().ends_with(
+                "at `a`: not UTF-8 text: bytes 0xE2 0x82 at line 1, column 8 (byte offset 7) \
+                 are not valid UTF-8; a spec must be UTF-8"
+            ),
+            "{cut}"
+        );
     }
 
     #[test]

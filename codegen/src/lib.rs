@@ -10,6 +10,7 @@ mod emit;
 pub mod error;
 pub mod input;
 pub mod ir;
+pub mod json_position;
 pub mod lower;
 pub mod naming;
 pub mod openapi;

@@ -23,8 +23,35 @@ pub fn line_of(text: &str, path: &str) -> Option<usize> {
     if path == "." || path.is_empty() {
         return None;
     }
-    let mut stack: Vec<Open> = Vec::new();
     let mut best: Option<(usize, usize)> = None; // (matched length, line)
+    let mut exact = None;
+    walk(text, |stack, line| {
+        if note(stack, path, line, &mut best) {
+            exact = Some(line);
+            return false;
+        }
+        true
+    });
+    exact.or(best.map(|(_, line)| line))
+}
+
+/// The JSON path of the value open at the end of `text` (a document cut
+/// short, such as before a byte that is not UTF-8): the keys and items
+/// its last lines stand in, or `.` at the top.
+pub fn path_at_end(text: &str) -> String {
+    let stack = walk(text, |_, _| true);
+    if stack.is_empty() {
+        return ".".to_owned();
+    }
+    let segments: Vec<&str> = stack.iter().map(|o| o.segment.as_str()).collect();
+    segments.join(".")
+}
+
+/// Reads `text` line by line, calling `opened` with the open keys and
+/// items each time one opens and the 1-based line it opens on, until
+/// `opened` says stop; gives the keys and items open at the end.
+fn walk(text: &str, mut opened: impl FnMut(&[Open], usize) -> bool) -> Vec<Open> {
+    let mut stack: Vec<Open> = Vec::new();
     let mut block_scalar_indent: Option<usize> = None;
     for (number, raw) in text.lines().enumerate() {
         let line = raw.trim_end();
@@ -62,7 +89,9 @@ pub fn line_of(text: &str, path: &str) -> Option<usize> {
                 is_item: true,
                 next_item: 0,
             });
-            note(&stack, path, number + 1, &mut best);
+            if !opened(&stack, number + 1) {
+                return stack;
+            }
             let after = rest[1..].trim_start();
             column += rest.len() - after.len();
             rest = after;
@@ -79,15 +108,15 @@ pub fn line_of(text: &str, path: &str) -> Option<usize> {
             is_item: false,
             next_item: 0,
         });
-        if note(&stack, path, number + 1, &mut best) {
-            return Some(number + 1);
+        if !opened(&stack, number + 1) {
+            return stack;
         }
         let value = value.trim_start();
         if value.starts_with('|') || value.starts_with('>') {
             block_scalar_indent = Some(column);
         }
     }
-    best.map(|(_, line)| line)
+    stack
 }
 
 /// Records `line` when the open path is `path` or a prefix of it; true on
@@ -144,7 +173,7 @@ fn split_key(text: &str) -> Option<(String, &str)> {
 
 #[cfg(test)]
 mod tests {
-    use super::line_of;
+    use super::{line_of, path_at_end};
 
     const DOC: &str = "openapi: 3.0.0\n\
 info:\n  title: T\n  description: |\n    a: b\n    c: d\n  version: '1'\n\
@@ -180,5 +209,19 @@ paths:\n  /pets/{id}:\n    get:\n      parameters:\n        - name: id\n        
         let doc = "tags:\n- a\n- b\nnext: 1\n";
         assert_eq!(line_of(doc, "tags.1"), Some(3));
         assert_eq!(line_of(doc, "next"), Some(4));
+    }
+
+    #[test]
+    fn the_path_open_at_the_end_is_that_of_the_last_keys() {
+        let cut = &DOC[..DOC.find("ok").unwrap()];
+        assert_eq!(
+            path_at_end(cut),
+            "paths./pets/{id}.get.responses.200.description"
+        );
+        assert_eq!(
+            path_at_end("info:\n  description: |\n    caf"),
+            "info.description"
+        );
+        assert_eq!(path_at_end(""), ".");
     }
 }

@@ -1,5 +1,6 @@
-//! The crates generated from the fixture specs and from every Google
-//! Discovery document in `../shared/corpus/discovery` compile without
+//! The crates generated from the fixture specs, from every Google
+//! Discovery document in `../shared/corpus/discovery` and from every
+//! document of `tests/regressions` the generator accepts compile without
 //! warnings and pass clippy (with the `dispatch` feature on); the fixture
 //! crates' own tests (`codegen/tests/fixture_tests`, run against a real HTTP
 //! server) and doc examples pass.
@@ -125,6 +126,22 @@ fn write_corpus(root: &Path, corpus: &Path) -> Vec<String> {
     members
 }
 
+/// The crate of every regression document the generator accepts, written
+/// under `root` (`tests/regressions.rs` checks the refused ones' errors):
+/// what the generator accepts must compile, however hostile.
+fn write_regressions(root: &Path) -> Vec<String> {
+    let mut members = Vec::new();
+    for path in common::regression_files() {
+        let Ok(files) = common::generate_regression(&path) else {
+            continue;
+        };
+        let member = common::regression_crate_name(&path);
+        write_crate(&root.join(&member), &files);
+        members.push(member);
+    }
+    members
+}
+
 /// A crate that uses the media fixture's deprecated method, field and enum
 /// value: building it must warn about each, as users' builds will.
 const USES_DEPRECATED: &str = "uses-deprecated";
@@ -182,6 +199,7 @@ fn generated_crates_compile_without_warnings_and_fixture_tests_pass() {
     write_uses_deprecated(&root);
     let mut members = fixtures.clone();
     members.push(USES_DEPRECATED.to_owned());
+    members.extend(write_regressions(&root));
     if let Some(corpus) = common::corpus_dir() {
         members.extend(write_corpus(&root, &corpus));
     }
@@ -200,8 +218,9 @@ fn generated_crates_compile_without_warnings_and_fixture_tests_pass() {
     )
     .unwrap();
 
-    // Libraries only for the corpus: their test targets would check each
-    // (large) crate a second time for nothing, as they have no tests.
+    // Libraries only for the corpus and the regressions: their test
+    // targets would check each crate a second time for nothing, as they
+    // have no tests.
     cargo(
         &root,
         &[

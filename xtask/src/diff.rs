@@ -36,7 +36,7 @@ pub enum FailOn {
 /// Why there is no report.
 #[derive(Debug, thiserror::Error)]
 pub enum DiffError {
-    /// A file could not be read, or is not UTF-8.
+    /// A file could not be read.
     #[error("{path}: {source}")]
     Read {
         /// The file, as the user named it.
@@ -251,10 +251,11 @@ pub fn files(old: &Path, new: &Path) -> Result<Diff, DiffError> {
 
 fn lower_file(path: &Path) -> Result<Api, DiffError> {
     let name = path.display().to_string();
-    let json = std::fs::read_to_string(path).map_err(|source| DiffError::Read {
+    let bytes = std::fs::read(path).map_err(|source| DiffError::Read {
         path: name.clone(),
         source,
     })?;
+    let json = codegen::input::decode(&name, bytes)?;
     Ok(codegen::lower_any(
         &name,
         &json,
@@ -289,8 +290,8 @@ pub fn since(root: &Path, rev: &str) -> Result<Diff, DiffError> {
         let name_then = format!("{rev}:{path}");
         let then = git.file(&path)?;
         let now = if listed {
-            match std::fs::read_to_string(root.join(&path)) {
-                Ok(text) => Some(text),
+            match std::fs::read(root.join(&path)) {
+                Ok(bytes) => Some(codegen::input::decode(&path, bytes)?),
                 // Deleted in the working tree: a deletion if it was there.
                 Err(e) if e.kind() == io::ErrorKind::NotFound && then.is_some() => None,
                 Err(source) => return Err(DiffError::Read { path, source }),
@@ -414,12 +415,10 @@ impl<'a> Git<'a> {
         // `cat-file blob` is `git show` for a file, without any textconv.
         let object = format!("{}:./{path}", self.commit);
         let bytes = self.checked(&["cat-file", "blob", &object])?;
-        String::from_utf8(bytes)
-            .map(Some)
-            .map_err(|e| DiffError::Read {
-                path: format!("{}:{path}", self.rev),
-                source: io::Error::new(io::ErrorKind::InvalidData, e),
-            })
+        Ok(Some(codegen::input::decode(
+            &format!("{}:{path}", self.rev),
+            bytes,
+        )?))
     }
 
     /// Runs git and returns its stdout, or an error with its stderr.

@@ -68,10 +68,7 @@ pub fn run(root: &Path, mode: Mode) -> Result<Vec<CrateReport>, RegenError> {
             path: entry.spec.clone(),
             source,
         })?;
-        let json = String::from_utf8(bytes.clone()).map_err(|e| RegenError::ReadSpec {
-            path: entry.spec.clone(),
-            source: io::Error::new(io::ErrorKind::InvalidData, e),
-        })?;
+        let json = codegen::input::decode(&entry.spec, bytes.clone())?;
         let settings = CrateSettings {
             crate_name: entry.crate_name.clone(),
             version: entry.version.clone(),

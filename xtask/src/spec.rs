@@ -29,7 +29,7 @@ pub struct Spec {
 /// Why a spec could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum SpecError {
-    /// The file could not be read, or is not UTF-8.
+    /// The file could not be read.
     #[error("{path}: {source}")]
     Read {
         /// The spec path.
@@ -51,8 +51,8 @@ pub fn read(path: &Path) -> Result<Spec, SpecError> {
     };
     let bytes = std::fs::read(path).map_err(read_error)?;
     let sha256 = sha256_hex(&bytes);
-    let json = String::from_utf8(bytes)
-        .map_err(|e| read_error(io::Error::new(io::ErrorKind::InvalidData, e)))?;
+    // Bytes that are not UTF-8 are reported with their line and JSON path.
+    let json = codegen::input::decode(&file, bytes)?;
     // The generator parses again; parsing first gives the name a crate needs
     // and reports a malformed document with its JSON path, as generating would.
     let parsed = codegen::input::parse(&file, &json)?;
@@ -93,7 +93,8 @@ impl Folder {
 impl codegen::openapi::refs::SpecReader for Folder {
     fn read(&self, relative: &str) -> Result<String, String> {
         let path = self.0.join(relative);
-        std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        codegen::input::decode(&path.display().to_string(), bytes).map_err(|e| e.to_string())
     }
 }
 

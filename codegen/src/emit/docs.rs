@@ -3,6 +3,49 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
+use std::borrow::Cow;
+
+/// The Unicode controls that change the direction of text, which rustc
+/// refuses in comments and doc comments (`text_direction_codepoint_in_comment`
+/// is denied by default): a description could make code read other than
+/// it compiles.
+const DIRECTION_CONTROLS: &[char] = &[
+    '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}',
+    '\u{2069}',
+];
+
+/// Spec text made fit for a comment: every line break (`\r\n`, or a lone
+/// `\r`, which rustc refuses in a doc comment) is `\n`, and direction
+/// controls are written as escapes (`\u{202E}`). Borrowed when there is
+/// nothing to change, as for nearly all text.
+pub fn comment_text(text: &str) -> Cow<'_, str> {
+    if !text.contains(|c| c == '\r' || DIRECTION_CONTROLS.contains(&c)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                out.push('\n');
+            }
+            c if DIRECTION_CONTROLS.contains(&c) => out.extend(c.escape_unicode()),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Spec text on one line, for a heading or an inline mention: every line
+/// break (and any other control character) is a space, so the text can
+/// neither end a comment line nor start a code fence.
+pub fn one_line(text: &str) -> String {
+    comment_text(text)
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
 
 /// `#[doc = "..."]` attributes for `text`, one per line.
 ///
@@ -18,7 +61,7 @@ pub fn doc(text: &str) -> TokenStream {
 pub fn doc_lines(text: &str) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut in_fence = false;
-    for raw in text.trim().lines() {
+    for raw in comment_text(text).trim().lines() {
         let line = raw.trim_end();
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") {
@@ -55,6 +98,8 @@ pub fn doc_lines(text: &str) -> Vec<String> {
 /// `#[doc]` attributes for text the generator wrote itself (such as a
 /// doctest), kept exactly as is.
 pub fn doc_verbatim(text: &str) -> TokenStream {
+    // Made by the generator, but it may quote a spec's names.
+    let text = comment_text(text);
     let lines = text.lines().map(|line| {
         if line.is_empty() {
             String::new()
@@ -74,6 +119,53 @@ pub fn doc_paragraphs<S: AsRef<str>>(paragraphs: &[S]) -> TokenStream {
         .collect::<Vec<_>>()
         .join("\n\n");
     doc(&text)
+}
+
+/// `#![doc]` attributes for the module or crate they stand in, from text
+/// sanitized as [`doc`] does.
+pub fn inner_doc(text: &str) -> TokenStream {
+    let lines = doc_lines(text);
+    quote! { #( #![doc = #lines] )* }
+}
+
+/// The text of a generated file with any line break or direction control
+/// that reached a comment neutralized: a lone `\r` becomes a space (a
+/// line break would end the comment) and a direction control its escape.
+///
+/// In printed Rust, string literals hold such characters as escapes
+/// (`"\r"`), and identifiers cannot hold them, so any left in the text
+/// stand in comments. Every spec text is sanitized where it becomes a doc
+/// comment; this is the net under that rule, for a file whose text
+/// must compile whatever an emitter forgot.
+pub fn neutralize_comments(text: String) -> String {
+    if !text.contains(|c| c == '\r' || DIRECTION_CONTROLS.contains(&c)) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\r' => out.push(' '),
+            c if DIRECTION_CONTROLS.contains(&c) => out.extend(c.escape_unicode()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The spec's file name or a command for a `//` or `#` header comment:
+/// control characters (a newline would end the comment and let the rest
+/// be code; TOML allows none in comments) and direction controls are
+/// written as escapes.
+pub fn header_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || DIRECTION_CONTROLS.contains(&c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `#[deprecated]` for items the spec marks deprecated. Users of the item
@@ -103,6 +195,16 @@ mod tests {
     fn indentation_never_makes_a_doctest() {
         let lines = doc_lines("Example:\n\n    let x = 1;\n");
         assert_eq!(lines, [" Example:", "", " let x = 1;"]);
+    }
+
+    #[test]
+    fn every_line_break_is_a_line_and_direction_controls_are_escaped() {
+        let lines = doc_lines("a\rb\r\nc\n\u{202E}d");
+        assert_eq!(lines, [" a", " b", " c", " \\u{202e}d"]);
+        assert_eq!(super::one_line(" x\r\ny\tz "), " x y z ");
+        assert_eq!(super::header_text("a\nb\u{7}"), "a\\nb\\u{7}");
+        let net = super::neutralize_comments("/// a\rb\u{2066}\n".to_owned());
+        assert_eq!(net, "/// a b\\u{2066}\n");
     }
 
     #[test]

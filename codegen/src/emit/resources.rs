@@ -3,7 +3,7 @@
 
 use super::CrateSettings;
 use super::calls::{builder, scope_list};
-use super::docs::{code_list, deprecated_attribute, doc, doc_paragraphs, doc_verbatim};
+use super::docs::{code_list, deprecated_attribute, doc, doc_paragraphs, doc_verbatim, inner_doc};
 use super::types::{ident, rust_type};
 use crate::ir::{Api, Location, Method, Parameter, Resource, Type};
 use crate::path_template::{Binding, BindingSegment, Expansion};
@@ -68,9 +68,9 @@ pub fn emit_index(api: &Api, settings: &CrateSettings) -> TokenStream {
 pub fn emit_resource(api: &Api, settings: &CrateSettings, resource: &Resource) -> TokenStream {
     let chain = vec![resource.accessor.clone()];
     let items = resource_items(api, settings, resource, &chain);
-    let text = format!(" Calls on the `{}` resource.", resource.name);
+    let docs = inner_doc(&format!("Calls on the `{}` resource.", resource.name));
     quote! {
-        #![doc = #text]
+        #docs
         #items
     }
 }

@@ -95,6 +95,7 @@ pub fn emit(api: &Api) -> Option<TokenStream> {
          [`crate::ClientBuilder::credential`]. A call sends those of the first set of\n\
          schemes its method accepts that the client holds every credential of.{token_note}"
     );
+    let module_doc = super::docs::comment_text(&module_doc);
     let module_docs = module_doc.lines().map(|line| {
         let line = format!(" {}", line.trim_start_matches("//!").trim_start());
         quote!(#![doc = #line])

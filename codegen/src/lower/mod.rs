@@ -6,6 +6,7 @@
 //! cannot express is an error naming the JSON path of the value at fault.
 
 pub(crate) mod conventions;
+pub mod limits;
 pub(crate) mod methods;
 pub(crate) mod names;
 pub(crate) mod recursion;
@@ -112,6 +113,7 @@ pub fn lower(file: &str, json: &str) -> Result<Api, Error> {
     Lowering {
         file,
         document: &document,
+        nesting: limits::Nesting::default(),
     }
     .api()
 }
@@ -132,9 +134,19 @@ pub fn parse(file: &str, json: &str) -> Result<Document, Error> {
 struct Lowering<'a> {
     file: &'a str,
     document: &'a Document,
+    /// How deep the value being lowered is (see [`limits::MAX_NESTING`]).
+    nesting: limits::Nesting,
 }
 
 impl Lowering<'_> {
+    /// One more level of lists, maps and inline objects at `path`, for as
+    /// long as the level lives; an error past the limit.
+    fn enter(&self, path: &JsonPath) -> Result<limits::Level<'_>, Error> {
+        self.nesting
+            .enter()
+            .map_err(|too_deep| self.spec_error(path, too_deep.message()))
+    }
+
     fn spec_error(&self, path: &JsonPath, message: impl Into<String>) -> Error {
         Error::Spec {
             file: self.file.to_owned(),
@@ -159,10 +171,12 @@ impl Lowering<'_> {
             .map(|s| (s.url.as_str(), s.variant.as_str()))
             .collect();
         let (mut schemas, index) = self.schemas()?;
-        recursion::box_cycles(&mut schemas).map_err(|name| {
+        recursion::box_cycles(&mut schemas).map_err(|cycle| {
             self.spec_error(
-                &JsonPath::root().join("schemas").join(name.as_str()),
-                "the schema is an alias of itself (through other aliases): no type can hold it",
+                &JsonPath::root()
+                    .join("schemas")
+                    .join(cycle.spec_name.as_str()),
+                cycle.message(),
             )
         })?;
         let standard_params = self.standard_params()?;

@@ -108,6 +108,9 @@ fn collect(api: &Api) -> BTreeMap<Binding, Vec<String>> {
             if out.contains_key(binding) {
                 continue;
             }
+            if !literals_fit(binding) {
+                continue;
+            }
             let words: Vec<String> = binding
                 .0
                 .iter()
@@ -130,6 +133,22 @@ fn collect(api: &Api) -> BTreeMap<Binding, Vec<String>> {
         }
     }
     out
+}
+
+/// Whether every literal of `binding` makes words within the identifier
+/// limit, in both cases (a type name's word and an accessor). A binding
+/// with a longer literal gets no type: its calls take strings, as calls
+/// on a binding without literals do.
+fn literals_fit(binding: &Binding) -> bool {
+    binding.0.iter().all(|segment| match segment {
+        BindingSegment::Literal(text) => {
+            let word = naming::singular(text);
+            [Case::UpperCamel, Case::Snake].into_iter().all(|case| {
+                naming::bare(&word, case).is_none_or(|b| b.len() <= naming::MAX_IDENTIFIER_LEN)
+            })
+        }
+        _ => true,
+    })
 }
 
 /// The binding of path parameter `name` of `method`, when its value is a
@@ -194,6 +213,9 @@ fn type_names(bindings: &BTreeMap<Binding, Vec<String>>) -> BTreeMap<Binding, St
     let keyed: Vec<((String, &Binding), String)> = depth
         .iter()
         .map(|(binding, d)| ((binding.to_string(), *binding), name_of(binding, *d)))
+        // A name of many long words may be over the identifier limit: that
+        // binding gets no type (its calls take strings).
+        .filter(|(_, name)| name.len() <= naming::MAX_IDENTIFIER_LEN)
         .collect();
     let mut namespace = Namespace::new(Case::UpperCamel, "resource name");
     for reserved in PRELUDE_TYPES.iter().chain(MODULE_ITEMS) {

@@ -11,11 +11,46 @@
 use crate::ir::{Schema, SchemaKind, Type};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// A named schema no Rust type can stand for: it is a type alias that
+/// names itself, through other aliases only.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct AliasCycle {
+    /// The spec name of the first schema of the cycle (by Rust path).
+    pub spec_name: String,
+    /// The spec names of all the schemas of the cycle, in Rust path order.
+    pub members: Vec<String>,
+    /// Whether the cycle goes through lists or maps (`S` is a list of
+    /// `S`), rather than aliases alone (`A` is `B`, `B` is `A`).
+    pub through_containers: bool,
+}
+
+impl AliasCycle {
+    /// What is wrong, for an error at the schema's path.
+    pub(crate) fn message(&self) -> String {
+        if !self.through_containers {
+            return "the schema is an alias of itself (through other aliases): no type can hold it"
+                .to_owned();
+        }
+        let members = self
+            .members
+            .iter()
+            .map(|m| format!("`{m}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            "the schema holds itself through lists or maps and no object ({members}): its \
+             only values would be empty lists and maps inside each other, and a Rust type \
+             alias cannot name itself; make one schema of the cycle an object"
+        )
+    }
+}
+
 /// Marks every field that closes a cycle of directly held structs as boxed.
 ///
-/// A cycle of type aliases alone (`A` is `B`, `B` is `A`) has no Rust type
-/// at all: it is an error naming one of its schemas by spec name.
-pub(crate) fn box_cycles(schemas: &mut [Schema]) -> Result<(), String> {
+/// A cycle of type aliases alone (`A` is `B`, `B` is `A`, or `S` is a list
+/// of `S`) has no Rust type at all (`type S = Vec<S>;` is rejected by
+/// rustc): it is an error naming one of its schemas.
+pub(crate) fn box_cycles(schemas: &mut [Schema]) -> Result<(), AliasCycle> {
     let mut edges: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut structs = BTreeSet::new();
     let mut spec_names = BTreeMap::new();
@@ -41,9 +76,15 @@ pub(crate) fn box_cycles(schemas: &mut [Schema]) -> Result<(), String> {
         let own = component[node];
         let cyclic = targets.iter().any(|t| component.get(t) == Some(&own));
         if cyclic && !structs.contains(node) && !with_struct.contains(&own) {
-            return Err(spec_names[node].clone());
+            return Err(AliasCycle {
+                spec_name: spec_names[node].clone(),
+                members: members_of(&component, own, &spec_names),
+                through_containers: false,
+            });
         }
     }
+    // Cycles of aliases alone are found above; those through a list or map remain.
+    alias_cycles(schemas)?;
     visit_mut(schemas, "", &mut |path, schema| match &mut schema.kind {
         SchemaKind::Struct { fields } => {
             for field in fields {
@@ -62,6 +103,67 @@ pub(crate) fn box_cycles(schemas: &mut [Schema]) -> Result<(), String> {
         SchemaKind::Alias(_) => {}
     });
     Ok(())
+}
+
+/// Refuses type aliases that name themselves through lists and maps of
+/// other aliases (`type S = Vec<S>`): rustc expands an alias before
+/// anything else, so unlike a struct no indirection ends the expansion
+/// (`error[E0391]: cycle detected when expanding type alias`).
+///
+/// Kept apart from the boxing graph on purpose: a `Vec` or map is no edge
+/// there, so boxing stays a matter of directly held structs.
+fn alias_cycles(schemas: &[Schema]) -> Result<(), AliasCycle> {
+    let mut aliases: BTreeMap<String, Type> = BTreeMap::new();
+    let mut spec_names = BTreeMap::new();
+    visit(schemas, "", &mut |path, schema| {
+        if let SchemaKind::Alias(ty) = &schema.kind {
+            aliases.insert(path.to_owned(), ty.clone());
+            spec_names.insert(path.to_owned(), schema.name.clone());
+        }
+    });
+    let edges: BTreeMap<String, Vec<String>> = aliases
+        .iter()
+        .map(|(path, ty)| {
+            let mut named = Vec::new();
+            named_inside(ty, &mut named);
+            named.retain(|target| aliases.contains_key(target));
+            (path.clone(), named)
+        })
+        .collect();
+    let component = components(&edges);
+    for (node, targets) in &edges {
+        let own = component[node];
+        if targets.iter().any(|t| component.get(t) == Some(&own)) {
+            return Err(AliasCycle {
+                spec_name: spec_names[node].clone(),
+                members: members_of(&component, own, &spec_names),
+                through_containers: true,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Every named type `ty` mentions, through lists and maps.
+fn named_inside(ty: &Type, out: &mut Vec<String>) {
+    match ty {
+        Type::Named(path) => out.push(path.clone()),
+        Type::Array(inner) | Type::Map(inner) => named_inside(inner, out),
+        _ => {}
+    }
+}
+
+/// The spec names of the schemas in component `own`, in Rust path order.
+fn members_of(
+    component: &BTreeMap<String, usize>,
+    own: usize,
+    spec_names: &BTreeMap<String, String>,
+) -> Vec<String> {
+    component
+        .iter()
+        .filter(|(_, c)| **c == own)
+        .filter_map(|(path, _)| spec_names.get(path).cloned())
+        .collect()
 }
 
 /// The named type a value holds inline, if any.

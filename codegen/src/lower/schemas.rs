@@ -337,6 +337,10 @@ impl Lowering<'_> {
             })
         };
         if is_object(schema) {
+            // A map or an inline object is one level deeper; a free-form
+            // object is a leaf (`serde_json::Value`), but counting it too
+            // keeps the rule simple.
+            let _level = self.enter(path)?;
             return match (&schema.additional_properties, schema.properties.is_empty()) {
                 (Some(_), false) => Err(self.spec_error(
                     path,
@@ -381,6 +385,7 @@ impl Lowering<'_> {
             .ok_or_else(|| self.spec_error(path, "expected a `type` or a `$ref`"))?;
         match kind {
             "array" => {
+                let _level = self.enter(path)?;
                 let items = schema.items.as_deref().ok_or_else(|| {
                     self.spec_error(&path.join("items"), "an array needs an `items` schema")
                 })?;

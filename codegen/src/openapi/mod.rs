@@ -36,6 +36,7 @@ pub fn lower(file: &str, value: Value, reader: &dyn refs::SpecReader) -> Result<
     Lowering {
         file,
         document: &document,
+        nesting: crate::lower::limits::Nesting::default(),
     }
     .api()
 }
@@ -95,9 +96,20 @@ pub fn identity(value: &Value) -> Identity {
 struct Lowering<'a> {
     file: &'a str,
     document: &'a Document,
+    /// How deep the value being lowered is (see
+    /// [`crate::lower::limits::MAX_NESTING`]).
+    nesting: crate::lower::limits::Nesting,
 }
 
 impl Lowering<'_> {
+    /// One more level of lists, maps and inline objects at `path`, for as
+    /// long as the level lives; an error past the limit.
+    fn enter(&self, path: &JsonPath) -> Result<crate::lower::limits::Level<'_>, Error> {
+        self.nesting
+            .enter()
+            .map_err(|too_deep| self.spec_error(path, too_deep.message()))
+    }
+
     fn spec_error(&self, path: &JsonPath, message: impl Into<String>) -> Error {
         Error::Spec {
             file: self.file.to_owned(),

@@ -173,14 +173,21 @@ impl<'d> Lowering<'d> {
         }
         let names = self.schema_names(&named)?;
         let mut schemas = self.named_schemas(&named, &names)?;
-        crate::lower::recursion::box_cycles(&mut schemas).map_err(|name| {
-            self.spec_error(
-                &JsonPath::root()
-                    .join("components")
-                    .join("schemas")
-                    .join(name.as_str()),
-                "the schema is an alias of itself (through other aliases): no type can hold it",
-            )
+        crate::lower::recursion::box_cycles(&mut schemas).map_err(|cycle| {
+            // A hoisted schema stands where the operation declares it.
+            let path = named
+                .iter()
+                .find(|n| n.spec_name == cycle.spec_name)
+                .map_or_else(
+                    || {
+                        JsonPath::root()
+                            .join("components")
+                            .join("schemas")
+                            .join(cycle.spec_name.as_str())
+                    },
+                    |n| n.path.clone(),
+                );
+            self.spec_error(&path, cycle.message())
         })?;
         let standard = self.standard_keys(&ops);
         let mut context = Context {

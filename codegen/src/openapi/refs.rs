@@ -17,6 +17,7 @@
 //! the JSON path of the `$ref`.
 
 use crate::error::Error;
+use crate::lower::limits::{INLINED_ALLOWANCE, INLINED_PER_VALUE, MAX_INLINED_DEPTH};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -74,6 +75,18 @@ const SCHEMA_MAP_KEYS: &[&str] = &["properties", "patternProperties", "$defs", "
 /// Resolves every reference of `root` (the main document, read from
 /// `file`) as the module docs say.
 pub fn bundle(file: &str, root: Value, reader: &dyn SpecReader) -> Result<Value, Error> {
+    bundle_within(file, root, reader, INLINED_ALLOWANCE)
+}
+
+/// [`bundle`], with `allowance` values allowed beside
+/// [`INLINED_PER_VALUE`] per value of the files (tests use less than
+/// [`INLINED_ALLOWANCE`] to be quick).
+fn bundle_within(
+    file: &str,
+    root: Value,
+    reader: &dyn SpecReader,
+    allowance: usize,
+) -> Result<Value, Error> {
     let mut bundler = Bundler {
         file,
         reader,
@@ -82,6 +95,8 @@ pub fn bundle(file: &str, root: Value, reader: &dyn SpecReader) -> Result<Value,
         taken: BTreeSet::new(),
         new_schemas: Vec::new(),
         inlining: Vec::new(),
+        budget: allowance.saturating_add(INLINED_PER_VALUE.saturating_mul(size(&root))),
+        produced: 0,
     };
     if let Some(Value::Object(schemas)) = root.pointer("/components/schemas") {
         bundler.taken.extend(schemas.keys().cloned());
@@ -128,6 +143,10 @@ struct Bundler<'a> {
     /// References being inlined, outermost first, to catch loops: each
     /// target (document, pointer) with the path of the `$ref` that entered it.
     inlining: Vec<((String, String), Vec<String>)>,
+    /// How many values the result may hold (see [`INLINED_PER_VALUE`]).
+    budget: usize,
+    /// How many values the result holds so far.
+    produced: usize,
 }
 
 impl Bundler<'_> {
@@ -143,6 +162,37 @@ impl Bundler<'_> {
         }
     }
 
+    /// Counts `values` more values of the result at `path`: an error once
+    /// the result outgrows the budget or nests too deep.
+    fn produce(&mut self, values: usize, path: &[String]) -> Result<(), Error> {
+        // Every level of the walk's recursion is a key or item, or a
+        // reference being inlined.
+        if path.len() + self.inlining.len() > MAX_INLINED_DEPTH {
+            return Err(self.error(
+                path,
+                format!(
+                    "with its references inlined the document nests more than \
+                     {MAX_INLINED_DEPTH} deep here (keys, items and references inlined \
+                     inside each other), over the generator's limit"
+                ),
+            ));
+        }
+        self.produced = self.produced.saturating_add(values);
+        if self.produced > self.budget {
+            return Err(self.error(
+                path,
+                format!(
+                    "with its references inlined the document would hold more than {} values \
+                     ({INLINED_PER_VALUE} for each value of its files, and {INLINED_ALLOWANCE} \
+                     more), over the generator's limit: references here copy targets that copy \
+                     others over and over",
+                    self.budget
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// `value` (from the document `doc`) with its references resolved;
     /// `ctx` says what stands there.
     fn walk(
@@ -152,6 +202,7 @@ impl Bundler<'_> {
         path: &mut Vec<String>,
         ctx: Ctx,
     ) -> Result<Value, Error> {
+        self.produce(1, path)?;
         match value {
             Value::Object(map) => {
                 // In a map of schemas, `$ref` may also be a property's name
@@ -175,10 +226,10 @@ impl Bundler<'_> {
                         _ if ctx == Ctx::Each => self.walk(child, doc, path, Ctx::Schema)?,
                         // Examples are data, not specs: their `$ref`-looking
                         // keys are left alone.
-                        "example" | "examples" => child.clone(),
+                        "example" | "examples" => self.copy(child, path)?,
                         // In a schema these are values; elsewhere `default`
                         // is a response code.
-                        "default" | "const" | "enum" if schema => child.clone(),
+                        "default" | "const" | "enum" if schema => self.copy(child, path)?,
                         "schema" => self.walk(child, doc, path, Ctx::Schema)?,
                         k if schema && SCHEMA_CHILD_KEYS.contains(&k) => {
                             self.walk(child, doc, path, Ctx::Schema)?
@@ -214,6 +265,12 @@ impl Bundler<'_> {
             }
             other => Ok(other.clone()),
         }
+    }
+
+    /// `value` as it is, counted like the values `walk` makes.
+    fn copy(&mut self, value: &Value, path: &[String]) -> Result<Value, Error> {
+        self.produce(size(value), path)?;
+        Ok(value.clone())
     }
 
     /// `path` is where the reference object stands: errors name its `$ref`,
@@ -258,6 +315,10 @@ impl Bundler<'_> {
                 .map_err(|e| self.error(at_ref, format!("`{reference}`: {e}")))?;
             let parsed = crate::input::parse_any(&target_doc, &text)
                 .map_err(|e| self.error(at_ref, format!("`{reference}`: {e}")))?;
+            // Each file read adds to what the result may hold.
+            self.budget = self
+                .budget
+                .saturating_add(INLINED_PER_VALUE.saturating_mul(size(&parsed)));
             self.documents.insert(target_doc.clone(), Rc::new(parsed));
         }
         let named_schema = component_schema_name(&pointer);
@@ -379,6 +440,22 @@ impl Bundler<'_> {
     }
 }
 
+/// How many values `value` holds, itself included.
+fn size(value: &Value) -> usize {
+    let mut count = 0;
+    let mut stack = vec![value];
+    // A loop rather than recursion: an inlined value may nest deep.
+    while let Some(value) = stack.pop() {
+        count += 1;
+        match value {
+            Value::Object(map) => stack.extend(map.values()),
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    count
+}
+
 /// `{"$ref": reference}` with the reference object's other keys kept.
 fn with_siblings(reference: Value, map: &Map<String, Value>) -> Value {
     let mut out = map.clone();
@@ -405,7 +482,10 @@ fn decode_pointer(fragment: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(byte) = u8::from_str_radix(&fragment[i + 1..i + 3], 16) {
+            // `get`, not indexing: the two bytes after `%` may be part of
+            // a character of several bytes (`%€`), which is no escape.
+            let hex = fragment.get(i + 1..i + 3).unwrap_or_default();
+            if let Ok(byte) = u8::from_str_radix(hex, 16) {
                 out.push(byte);
                 i += 3;
                 continue;
@@ -583,6 +663,67 @@ mod tests {
             "#/components/schemas/Owner"
         );
         assert_eq!(schemas["Odd"]["properties"]["$ref"]["type"], "string");
+    }
+
+    #[test]
+    fn references_that_copy_each_other_over_and_over_are_refused() {
+        // 40 levels of two references each: 2^40 copies if inlined.
+        let mut components = Map::new();
+        for level in 0..40 {
+            let next = format!("#/components/x-levels/l{}", level + 1);
+            components.insert(
+                format!("l{level}"),
+                json!({"a": {"$ref": next}, "b": {"$ref": next}}),
+            );
+        }
+        components.insert("l40".to_owned(), json!({"leaf": true}));
+        let doc = json!({"components": {"x-levels": components}});
+        let error = bundle_within("spec", doc, &NoFiles, 10_000)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("spec: at `components.x-levels.l") && error.contains("more than"),
+            "{error}"
+        );
+    }
+
+    /// Runs `test` on a thread with the stack the release binary's main
+    /// thread has in effect: debug frames are several times larger.
+    fn with_stack(test: impl FnOnce() + Send + 'static) {
+        std::thread::Builder::new()
+            .stack_size(32 << 20)
+            .spawn(test)
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
+    #[test]
+    fn references_inlined_inside_each_other_may_not_nest_without_end() {
+        with_stack(|| {
+            // `{"inner": {"$ref": next}}`, then `{"$ref": next}` alone.
+            for inner in [true, false] {
+                let mut chain = Map::new();
+                for level in 0..10_000 {
+                    let next = json!({"$ref": format!("#/components/x-chain/c{}", level + 1)});
+                    let value = if inner { json!({"inner": next}) } else { next };
+                    chain.insert(format!("c{level}"), value);
+                }
+                chain.insert("c10000".to_owned(), json!({"leaf": true}));
+                let doc = json!({"components": {"x-chain": chain}});
+                let error = bundle("spec", doc, &NoFiles).unwrap_err().to_string();
+                assert!(
+                    error.contains("nests more than 128 deep"),
+                    "inner: {inner}: {error}"
+                );
+            }
+        });
+    }
+
+    #[test]
+    fn a_percent_before_a_character_of_several_bytes_is_no_escape() {
+        assert_eq!(decode_pointer("/a/%€"), "/a/%€");
+        assert_eq!(decode_pointer("/a/%7Bb%7D"), "/a/{b}");
     }
 
     #[test]

@@ -657,6 +657,7 @@ impl Lowering<'_> {
                 return self.declare_enum(schema, &values, path, module_path, declaration, inner);
             }
             let declaration = declared_here()?;
+            let _level = self.enter(path)?;
             let module = declaration.module;
             let mut nested = self.schema(
                 &declaration.spec_name,
@@ -684,6 +685,9 @@ impl Lowering<'_> {
             || (types.is_empty()
                 && (!schema.properties.is_empty() || schema.additional_properties.is_some()));
         if object_like || !schema.properties.is_empty() {
+            // A map or an inline object is one level deeper (a free-form
+            // object too, which keeps the rule simple).
+            let _level = self.enter(path)?;
             if schema.properties.is_empty() {
                 return match &schema.additional_properties {
                     Some(values) if !values.is_any() => Ok(Type::Map(Box::new(self.value_type(
@@ -720,6 +724,7 @@ impl Lowering<'_> {
         }
         match types.as_slice() {
             ["array"] => {
+                let _level = self.enter(path)?;
                 let Some(items) = &schema.items else {
                     // No `items`: any values.
                     return Ok(Type::Array(Box::new(Type::Any)));

@@ -123,3 +123,86 @@ pub fn reversed_keys(value: &serde_json::Value) -> String {
         other => other.to_string(),
     }
 }
+
+/// The folder of hostile and minimized documents (`tests/regressions`).
+pub fn regressions_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/regressions")
+}
+
+/// Every document of `tests/regressions`, whatever its name or content,
+/// in name order; only the folder's `README.md` is not one.
+pub fn regression_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(regressions_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file() && p.file_name().is_some_and(|n| n != "README.md"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// What a regression document is called in its crate's headers and its
+/// errors: its path, followed by a newline, a carriage return, a tab, a
+/// NUL, DEL and a direction control, since a caller may pass any file
+/// name and none may break the comments it is written in.
+pub fn regression_spec_file(path: &Path) -> String {
+    format!(
+        "codegen/tests/regressions/{}\n\r\t\0\u{7f}\u{202e}",
+        path.file_name().unwrap().to_string_lossy()
+    )
+}
+
+/// The package name of a regression document's crate: `regression-` and
+/// the file name, every character but ASCII letters and digits a `-`.
+pub fn regression_crate_name(path: &Path) -> String {
+    let name: String = path
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("regression-{name}")
+}
+
+/// Reads files a regression document's `$ref`s name, from its folder, as
+/// `xtask` reads them (bytes that are not UTF-8 are an error).
+pub struct RegressionFiles;
+
+impl codegen::openapi::refs::SpecReader for RegressionFiles {
+    fn read(&self, path: &str) -> Result<String, String> {
+        let file = regressions_dir().join(path);
+        let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        codegen::input::decode(&file.display().to_string(), bytes).map_err(|e| e.to_string())
+    }
+}
+
+/// Generates the crate of a regression document, from its bytes as
+/// `cargo xtask generate` reads them.
+///
+/// It runs on a thread with a 32 MB stack: tests are debug builds, whose
+/// frames are several times those of the release binary, which runs on
+/// an 8 MB main thread. A document the generator's depth limits let
+/// through must not overflow the release binary's stack; this gives the
+/// debug build as much room. A panic is passed on to the caller.
+pub fn generate_regression(path: &Path) -> Result<Files, codegen::Error> {
+    let path = path.to_owned();
+    let run = move || {
+        let spec_file = regression_spec_file(&path);
+        let text = codegen::input::decode(&spec_file, std::fs::read(&path).unwrap())?;
+        let settings = settings(&regression_crate_name(&path), &spec_file);
+        codegen::generate_with(&text, &settings, &RegressionFiles)
+    };
+    std::thread::Builder::new()
+        .stack_size(32 << 20)
+        .spawn(run)
+        .unwrap()
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}

@@ -47,6 +47,9 @@
     rustdoc::invalid_html_tags
 )]
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+#![allow(clippy::tabs_in_doc_comments, clippy::doc_nested_refdefs)]
+#![allow(clippy::doc_suspicious_footnotes)]
+#![allow(clippy::type_complexity)]
 #[cfg(feature = "dispatch")]
 #[rustfmt::skip]
 pub mod dispatch;
