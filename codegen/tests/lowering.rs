@@ -377,6 +377,28 @@ fn resources_without_methods_at_any_depth_are_left_out() {
     assert!(names.contains(&"archiveJobs"), "{names:?}");
 }
 
+#[test]
+fn a_resource_in_its_namesake_allows_the_module_inception() {
+    // Found by `cargo xtask fuzz`: `records.records` made a module `records`
+    // in the module `records`, which `clippy -D warnings` refused.
+    let mut document = spec();
+    let methods = document["resources"]["archiveJobs"]["methods"].clone();
+    document["resources"]["archiveJobs"]["resources"] =
+        json!({"archiveJobs": {"methods": methods}});
+    let files = generate(&document).unwrap();
+    let module = &files["src/resources/archive_jobs.rs"];
+    let at = module
+        .find("pub mod archive_jobs {")
+        .expect("the nested module");
+    assert!(
+        module[..at]
+            .trim_end()
+            .ends_with("#[allow(clippy::module_inception)]"),
+        "{}",
+        &module[at.saturating_sub(200)..at]
+    );
+}
+
 /// The IR of the media fixture, which has one of everything.
 fn media_api() -> codegen::ir::Api {
     let path = common::repository_root().join("codegen/tests/fixtures/media.json");

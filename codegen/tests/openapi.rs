@@ -371,6 +371,22 @@ fn errors_name_the_file_the_path_and_the_line() {
         "{error}"
     );
 
+    // A dotted operation id nests its method one group per dot: thousands
+    // of dots overflowed the stack (found by `cargo xtask fuzz`).
+    let deep = format!(
+        "openapi: 3.0.0\ninfo: {{title: T, version: '1'}}\npaths:\n  /x:\n    get:\n      operationId: {}get\n      responses: {{}}\n",
+        "a.".repeat(300)
+    );
+    let error = lower("deep.yaml", &deep).unwrap_err();
+    assert!(
+        error.starts_with(
+            "deep.yaml:6: at `paths./x.get.operationId`: the operation id has 301 dotted segments"
+        ),
+        "{error}"
+    );
+    let fine = deep.replace(&"a.".repeat(300), &"a.".repeat(32));
+    assert!(lower("fine.yaml", &fine).is_ok());
+
     let remote = "openapi: 3.0.0\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'https://example.com/a.yaml#/A'}\n";
     let error = lower("remote.yaml", remote).unwrap_err();
     assert!(

@@ -304,3 +304,55 @@ fn a_child_that_dies_is_reported_minimized_and_the_pass_goes_on() {
     );
     assert!(text(&log).contains("the process died on mutant 3"));
 }
+
+/// A stand-in child that reports a hang at mutant 1 (as a child whose
+/// thread is stuck does: failure recorded, `hung_at` set, exit 1), then,
+/// resumed at 2, finishes.
+#[cfg(unix)]
+const FAKE_HANGING_XTASK: &str = r#"#!/bin/sh
+start=""; progress=""; prev=""
+for a in "$@"; do
+  case "$prev" in
+    --start) start="$a" ;;
+    --progress) progress="$a" ;;
+  esac
+  prev="$a"
+done
+if [ "$start" = "0" ]; then
+  printf '{"seed":1,"documents":1,"classes":{"pattern":{"mutants":2,"skipped":0,"accepted":1,"refused":0,"compiled":0,"failures":{"hang":1}}},"failures":[{"kind":"hang","signature":"","index":1,"class":"pattern","seed_file":"seed.json","message":"still generating after 10 s","saved":"hang-1-1.json","bytes":[10,10],"repeat":false}],"stopped":"mutant 1 ran past its time limit","hung_at":1,"next":2,"elapsed":{"secs":0,"nanos":0},"command":"cargo xtask fuzz"}' > "$progress"
+  exit 1
+fi
+[ "$start" = "2" ] || exit 3
+sed 's/"next":[0-9]*/"next":4/' "$progress" > "$progress.new" && mv "$progress.new" "$progress"
+exit 0
+"#;
+
+#[cfg(unix)]
+#[test]
+fn a_pass_goes_on_after_a_hang() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = scratch("hang");
+    let fake = root.join("fake-xtask");
+    fs::write(&fake, FAKE_HANGING_XTASK).unwrap();
+    fs::set_permissions(&fake, fs::Permissions::from_mode(0o755)).unwrap();
+    let options = xtask::fuzz::Options {
+        count: 4,
+        ..Default::default()
+    };
+    let args: Vec<std::ffi::OsString> = vec!["--root".into(), root.clone().into(), "fuzz".into()];
+    let report = xtask::fuzz::supervise(&root, &options, &fake, &args, &mut Vec::new())
+        .unwrap()
+        .expect("a report");
+    assert_eq!(
+        (report.next, report.hung_at, &report.stopped),
+        (4, None, &None)
+    );
+    let [hang] = &report.failures[..] else {
+        panic!("{report:?}")
+    };
+    assert_eq!((hang.kind, hang.index), (xtask::fuzz::Kind::Hang, 1));
+    assert!(report.failed());
+    // The pass's own folder is gone.
+    let left: Vec<_> = fs::read_dir(root.join("target/fuzz")).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}

@@ -30,6 +30,9 @@ use crate::naming::{Case, Namespace};
 use crate::path_template::PathTemplate;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// How deep a dotted `operationId` may nest its method in groups.
+const MAX_GROUP_DEPTH: usize = 32;
+
 /// Header parameters that are ignored: the three OpenAPI says to ignore, and
 /// those the HTTP client writes itself (or, for `Cookie`, that cookie
 /// parameters make).
@@ -252,6 +255,19 @@ impl<'d> Lowering<'d> {
                 }
                 let (resources, method) = if operation.operation_id.is_some() && id.contains('.') {
                     let mut segments: Vec<&str> = id.split('.').filter(|s| !s.is_empty()).collect();
+                    // Each group is a module in a module: thousands of them
+                    // overflow the stack (Google's deepest ids have 6).
+                    if segments.len() > MAX_GROUP_DEPTH + 1 {
+                        return Err(self.spec_error(
+                            &op_path.join("operationId"),
+                            format!(
+                                "the operation id has {} dotted segments, which would nest its \
+                                 method {} groups deep; at most {MAX_GROUP_DEPTH} are supported",
+                                segments.len(),
+                                segments.len() - 1
+                            ),
+                        ));
+                    }
                     let method = segments.pop().unwrap_or(id.as_str()).to_owned();
                     // Google's ids start with the API's name.
                     if segments.len() > 1 && segments[0] == api_name {

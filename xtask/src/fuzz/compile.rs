@@ -23,6 +23,9 @@ pub const CRATE: &str = "fuzz-mutant";
 /// Error lines kept from a failed build.
 const DIAGNOSTIC_LINES: usize = 30;
 
+/// Characters kept of each.
+const LINE_CHARS: usize = 240;
+
 /// The throwaway workspace.
 pub struct Compiler {
     dir: PathBuf,
@@ -185,10 +188,14 @@ fn failure(output: &str, memory_mb: u64) -> CompileFailure {
             signature(first)
         },
         diagnostics: {
+            // Long lines are cargo quoting the whole compiler command line.
             let lines = errors
                 .iter()
                 .take(DIAGNOSTIC_LINES)
-                .copied()
+                .map(|line| match line.char_indices().nth(LINE_CHARS) {
+                    Some((end, _)) => format!("{}...", &line[..end]),
+                    None => (*line).to_owned(),
+                })
                 .collect::<Vec<_>>()
                 .join("\n");
             if out_of_memory {

@@ -16,8 +16,14 @@
 //!   takes ~10 s in a debug build), yet every document is drawn.
 //! - The generator runs in-process ([`guard`]) with panics caught and a
 //!   time limit that grows with the document ([`Options::timeout`] per
-//!   256 KiB, since generation time is linear in size); a hang stops the
-//!   pass, as its thread cannot be stopped.
+//!   256 KiB, since generation time is linear in size); a hang stops this
+//!   process, as its thread cannot be stopped. `cargo xtask fuzz` runs the
+//!   pass in child processes ([`supervise`]), which reports a hang or a
+//!   crash (a stack overflow aborts the process) and goes on after it.
+//! - A refusal must be clear ([`clarity`]): the file, then a JSON path in
+//!   the document. Bytes that are not UTF-8 never reach the generator,
+//!   which takes text: they count as refused (reading them is an error
+//!   naming the file, `xtask::spec::read`).
 //! - Every `compile_every`-th accepted mutant is compiled ([`compile`]).
 //! - A failure is minimized ([`minimize`]) while it keeps failing the same
 //!   way (same panic location, same kind of unclear error, same first
@@ -736,11 +742,49 @@ impl Fuzzer<'_> {
         counts.mutants += 1;
         let text = match mutant {
             Mutant::Text(text) => text,
-            // The generator takes text: reading refuses other bytes first,
-            // naming the file (`xtask::spec::read`).
-            Mutant::Bytes(_) => {
-                counts.refused += 1;
-                return Ok(());
+            // The generator takes text: reading (`xtask::spec::read`, as
+            // `cargo xtask generate` reads) must refuse other bytes first,
+            // naming the file.
+            Mutant::Bytes(bytes) => {
+                let file = self.root.join("target/fuzz/not-utf8.json");
+                std::fs::write(&file, &bytes).map_err(FuzzError::io(&file))?;
+                let outcome = crate::spec::read(&file)
+                    .map(drop)
+                    .map_err(|e| e.to_string());
+                let _ = std::fs::remove_file(&file);
+                match outcome {
+                    Err(message) if message.starts_with(&file.display().to_string()) => {
+                        counts.refused += 1;
+                        return Ok(());
+                    }
+                    other => {
+                        let message = match other {
+                            Ok(()) => "bytes that are not UTF-8 were read as a spec".to_owned(),
+                            Err(message) => {
+                                format!("reading them failed without naming the file: {message}")
+                            }
+                        };
+                        let failed = Failed {
+                            kind: Kind::Unclear,
+                            signature: "not UTF-8".to_owned(),
+                            message,
+                        };
+                        *counts.failures.entry(failed.kind).or_default() += 1;
+                        let saved = self.save(&failed, index, &String::from_utf8_lossy(&bytes))?;
+                        report.failures.push(Failure {
+                            kind: failed.kind,
+                            signature: failed.signature,
+                            index,
+                            class,
+                            seed_file: seed.file.clone(),
+                            message: failed.message,
+                            saved,
+                            bytes: (bytes.len(), bytes.len()),
+                            repeat: false,
+                        });
+                        return Ok(());
+                    }
+                }
             }
         };
         let failed = match self.judge(&seed, &text, index) {

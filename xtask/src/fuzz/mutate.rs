@@ -727,7 +727,7 @@ pub fn colliding_variant(name: &str, rng: &mut Rng) -> String {
     format!("{name}_")
 }
 
-fn colliding_names(doc: &mut Value, _format: Format, rng: &mut Rng) -> Option<()> {
+fn colliding_names(doc: &mut Value, format: Format, rng: &mut Rng) -> Option<()> {
     let enum_item = |path: &[Step], v: &Value| {
         v.is_string()
             && matches!(path.last(), Some(Step::Index(_)))
@@ -738,13 +738,19 @@ fn colliding_names(doc: &mut Value, _format: Format, rng: &mut Rng) -> Option<()
             && matches!(path.last(), Some(Step::Index(_)))
             && key_at(path, 1) == Some("parameters")
     };
-    let order = match rng.below(10) {
-        0..6 => [0, 1, 2],
-        6..8 => [1, 0, 2],
-        _ => [2, 0, 1],
+    let order = match rng.below(12) {
+        0..6 => [0, 1, 2, 3],
+        6..8 => [1, 0, 2, 3],
+        8..10 => [2, 0, 1, 3],
+        _ => [3, 0, 1, 2],
     };
     for kind in order {
         match kind {
+            3 => {
+                if nested_namesake(doc, format, rng).is_none() {
+                    continue;
+                }
+            }
             0 => {
                 let Some(path) = tree::pick(doc, rng, &name_key) else {
                     continue;
@@ -797,6 +803,39 @@ fn colliding_names(doc: &mut Value, _format: Format, rng: &mut Rng) -> Option<()
         return Some(());
     }
     None
+}
+
+/// A resource named as the resource holding it (`a` in `a`): Discovery's
+/// `resources.a.resources.a`, OpenAPI's `operationId: a.a.get`.
+fn nested_namesake(doc: &mut Value, format: Format, rng: &mut Rng) -> Option<()> {
+    if format == Format::Discovery {
+        let path = tree::pick(doc, rng, &|path, v| {
+            v.is_object() && key_at(path, 1) == Some("resources") && key_at(path, 0).is_some()
+        })?;
+        let name = key_at(&path, 0)?.to_owned();
+        let resource = tree::get_mut(doc, &path)?.as_object_mut()?;
+        let methods = resource
+            .get("methods")
+            .cloned()
+            .unwrap_or_else(|| json!({}));
+        let children = resource.entry("resources").or_insert_with(|| json!({}));
+        if !children.is_object() {
+            *children = json!({});
+        }
+        children[name.as_str()] = json!({ "methods": methods });
+    } else {
+        let path = tree::pick(doc, rng, &|path, v| {
+            key_at(path, 0) == Some("operationId") && v.is_string()
+        })?;
+        let node = tree::get_mut(doc, &path)?;
+        let old = node.as_str()?.to_owned();
+        let new = match old.split_once('.') {
+            Some((first, _)) => format!("{first}.{old}"),
+            None => format!("group.group.{old}"),
+        };
+        *node = Value::String(new);
+    }
+    Some(())
 }
 
 /// The named schemas of the document, creating an empty map if it has none.
