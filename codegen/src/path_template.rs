@@ -442,7 +442,7 @@ fn unescape_literal(segment: &str) -> Option<String> {
 }
 
 #[cfg(test)]
-#[path = "../runtime/path.rs"]
+#[path = "../runtime/src/path.rs"]
 mod runtime_path;
 
 #[cfg(test)]

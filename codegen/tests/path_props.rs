@@ -13,7 +13,7 @@
 // The runtime file under test, at the crate root as it is in a generated
 // crate's `runtime` module.
 #[allow(dead_code)]
-#[path = "../runtime/path.rs"]
+#[path = "../runtime/src/path.rs"]
 mod path;
 
 use codegen::path_template::PathTemplate;

@@ -11,16 +11,16 @@
 // in a generated crate's `runtime` module, so that their `super::` paths
 // resolve.
 #[allow(dead_code)]
-#[path = "../runtime/form.rs"]
+#[path = "../runtime/src/form.rs"]
 mod form;
 #[allow(dead_code)]
-#[path = "../runtime/path.rs"]
+#[path = "../runtime/src/path.rs"]
 mod path;
 #[allow(dead_code)]
-#[path = "../runtime/query.rs"]
+#[path = "../runtime/src/query.rs"]
 mod query;
 #[allow(dead_code)]
-#[path = "../runtime/style.rs"]
+#[path = "../runtime/src/style.rs"]
 mod style;
 
 use form::{multipart, urlencoded};

@@ -1,16 +1,16 @@
 //! The runtime's string-encoded value types (`Bytes`, `Date`, `Duration`,
 //! `FieldMask`), tested on the very source files every generated crate ships.
 
-#[path = "../runtime/bytes.rs"]
+#[path = "../runtime/src/bytes.rs"]
 mod bytes;
-#[path = "../runtime/date.rs"]
+#[path = "../runtime/src/date.rs"]
 mod date;
-#[path = "../runtime/duration.rs"]
+#[path = "../runtime/src/duration.rs"]
 mod duration;
-#[path = "../runtime/enums.rs"]
+#[path = "../runtime/src/enums.rs"]
 #[allow(dead_code, unused_macros, unused_imports)]
 mod enums;
-#[path = "../runtime/field_mask.rs"]
+#[path = "../runtime/src/field_mask.rs"]
 mod field_mask;
 
 use bytes::Bytes;

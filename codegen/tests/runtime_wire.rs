@@ -1,7 +1,7 @@
 //! The runtime's 64-bit integer encodings, tested on the very source file
 //! every generated crate ships (`codegen/runtime/wire.rs`).
 
-#[path = "../runtime/wire.rs"]
+#[path = "../runtime/src/wire.rs"]
 mod wire;
 
 use serde::{Deserialize, Serialize};

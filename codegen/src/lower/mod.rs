@@ -567,8 +567,8 @@ mod tests {
     #[test]
     fn every_client_method_of_the_runtime_is_reserved() {
         let sources = [
-            include_str!("../../runtime/client.rs"),
-            include_str!("../../runtime/media.rs"),
+            include_str!("../../runtime/src/client.rs"),
+            include_str!("../../runtime/src/media.rs"),
         ];
         let mut found = Vec::new();
         for source in sources {
