@@ -17,6 +17,7 @@ pub mod openapi;
 pub mod path_template;
 pub mod yaml_lines;
 
+pub use emit::runtime;
 pub use emit::{API_RECORD, CrateSettings, Dependency, read_api_record};
 pub use error::Error;
 

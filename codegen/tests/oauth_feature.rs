@@ -1,6 +1,6 @@
-//! The `yup-oauth2` feature as every generated crate declares it: optional
-//! dependencies with the smallest feature set, the runtime module and
-//! re-exports behind it, and test features as a dev-dependency on the crate
+//! The `yup-oauth2` feature as every generated crate declares it: forwarded
+//! to the shared runtime, whose optional dependencies have the smallest
+//! feature set, the runtime module and re-exports behind it, and test features as a dev-dependency on the crate
 //! itself. (Whether it compiles is `tests/compile.rs`, with `--all-features`;
 //! whether it works is `generated/tests/oauth.rs`.)
 
@@ -18,16 +18,38 @@ fn manifest_line<'a>(files: &'a Files, section: &str, key: &str) -> Option<&'a s
         .find(|line| line.starts_with(&format!("{key} = ")))
 }
 
+/// The runtime crate's manifest.
+fn runtime_manifest() -> String {
+    std::fs::read_to_string(common::repository_root().join("codegen/runtime/Cargo.toml")).unwrap()
+}
+
+/// The line of `section` of `manifest` that starts with `key = `.
+fn line_of<'a>(manifest: &'a str, section: &str, key: &str) -> Option<&'a str> {
+    let start = manifest.find(&format!("\n{section}\n"))?;
+    manifest[start + section.len() + 2..]
+        .lines()
+        .take_while(|line| !line.starts_with('['))
+        .find(|line| line.starts_with(&format!("{key} = ")))
+}
+
 #[test]
-fn the_feature_turns_on_optional_dependencies_only() {
+fn the_feature_turns_on_the_runtimes_optional_dependencies_only() {
     let files = common::generate_fixture("media");
+    // The generated crate forwards its features to the shared runtime...
     assert_eq!(
         manifest_line(&files, "[features]", "yup-oauth2"),
+        Some(r#"yup-oauth2 = ["google-api-runtime/yup-oauth2"]"#)
+    );
+    assert_eq!(manifest_line(&files, "[features]", "default"), None);
+    assert_eq!(manifest_line(&files, "[dependencies]", "yup-oauth2"), None);
+    // ...whose feature turns on optional dependencies only, off by default.
+    let runtime = runtime_manifest();
+    assert_eq!(
+        line_of(&runtime, "[features]", "yup-oauth2"),
         Some(r#"yup-oauth2 = ["dep:yup-oauth2", "dep:hyper-util"]"#)
     );
-    // Off unless asked for.
-    assert_eq!(manifest_line(&files, "[features]", "default"), None);
-    let yup = manifest_line(&files, "[dependencies]", "yup-oauth2").expect("yup-oauth2 is listed");
+    assert_eq!(line_of(&runtime, "[features]", "default"), None);
+    let yup = line_of(&runtime, "[dependencies]", "yup-oauth2").expect("yup-oauth2 is listed");
     assert!(yup.contains(r#"version = "12""#), "{yup}");
     assert!(yup.contains("default-features = false"), "{yup}");
     // The service-account flow on the TLS stack and provider reqwest builds.
@@ -36,37 +58,31 @@ fn the_feature_turns_on_optional_dependencies_only() {
         "{yup}"
     );
     for name in ["yup-oauth2", "hyper-util"] {
-        let line = manifest_line(&files, "[dependencies]", name).unwrap();
+        let line = line_of(&runtime, "[dependencies]", name).unwrap();
         assert!(line.contains("optional = true"), "{line}");
     }
 }
 
 #[test]
 fn the_runtime_module_and_its_reexports_are_behind_the_feature() {
+    let root = common::repository_root().join("codegen/runtime/src");
+    let oauth = std::fs::read_to_string(root.join("oauth.rs")).unwrap();
+    assert!(oauth.contains("impl TokenProvider for YupTokenProvider"));
+    let runtime_lib = std::fs::read_to_string(root.join("lib.rs")).unwrap();
+    assert!(runtime_lib.contains("#[cfg(feature = \"yup-oauth2\")]\npub mod oauth;"));
     let files = common::generate_fixture("media");
-    let runtime = &files["src/runtime/oauth.rs"];
-    assert!(runtime.contains("impl TokenProvider for YupTokenProvider"));
-    // The runtime stays generic: of the crate it names only `Scope`.
-    for (at, _) in runtime.match_indices("crate::") {
-        assert!(
-            runtime[at..].starts_with("crate::Scope"),
-            "oauth.rs names {}",
-            &runtime[at..at + 30]
-        );
-    }
-    assert!(
-        files["src/runtime/mod.rs"].contains("#[cfg(feature = \"yup-oauth2\")]\npub mod oauth;")
-    );
     let lib = &files["src/lib.rs"];
-    for item in [
-        "pub use runtime::oauth::YupTokenProvider;",
-        "pub use yup_oauth2;",
+    for (text, item) in [
+        (runtime_lib.as_str(), "pub use oauth::YupTokenProvider;"),
+        (runtime_lib.as_str(), "pub use yup_oauth2;"),
+        (
+            lib.as_str(),
+            "pub use runtime::{YupTokenProvider, yup_oauth2};",
+        ),
     ] {
-        let at = lib
-            .find(item)
-            .unwrap_or_else(|| panic!("lib.rs lacks {item}"));
+        let at = text.find(item).unwrap_or_else(|| panic!("lacks {item}"));
         assert!(
-            lib[..at]
+            text[..at]
                 .trim_end()
                 .ends_with("#[cfg(feature = \"yup-oauth2\")]"),
             "{item} is not behind the feature"

@@ -68,8 +68,10 @@ fn every_method_accepts_any_of_the_66_scopes() {
         GetPortabilityArchiveState::SCOPES,
         Initiate::SCOPES,
     ] {
-        assert_eq!(scopes, Scope::ALL);
+        assert_eq!(scopes, Scope::URLS);
     }
+    let urls: Vec<&str> = Scope::ALL.iter().map(|s| s.as_str()).collect();
+    assert_eq!(urls, Scope::URLS);
 }
 
 #[test]

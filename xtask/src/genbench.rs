@@ -89,6 +89,7 @@ fn settings() -> codegen::CrateSettings {
         command: "cargo xtask genbench".to_owned(),
         dev_dependencies: Default::default(),
         test_features: Vec::new(),
+        runtime_path: crate::generate::runtime_dir().display().to_string(),
         standalone: true,
     }
 }

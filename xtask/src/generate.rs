@@ -11,7 +11,76 @@ use codegen::CrateSettings;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// How a crate written by `generate` gets the shared runtime.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Runtime {
+    /// A path dependency on this checkout's `codegen/runtime`: every crate
+    /// generated here shares one runtime (one build, one `Error`, one
+    /// `TokenProvider`), and a fix to the runtime reaches them all.
+    Path,
+    /// A copy of the runtime under the crate's `vendor/`: the folder builds
+    /// anywhere on its own, at the price of a runtime (and its types) of
+    /// its own.
+    Vendor,
+}
+
+/// The runtime crate's folder in this checkout.
+pub fn runtime_dir() -> PathBuf {
+    crate::repository_root().join("codegen").join("runtime")
+}
+
+/// `to` relative to `from` (both absolute, or both relative to one
+/// folder), with `/`; absolute when they share no prefix (another drive).
+pub fn relative_path(from: &Path, to: &Path) -> String {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return to
+            .iter()
+            .collect::<PathBuf>()
+            .to_string_lossy()
+            .replace('\\', "/");
+    }
+    let mut parts: Vec<String> = vec!["..".to_owned(); from.len() - common];
+    parts.extend(
+        to[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// The absolute form of `path`, made from the current folder when it is
+/// relative (the folder need not exist yet).
+fn absolute(path: &Path) -> io::Result<PathBuf> {
+    let path = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(path)
+    };
+    // Resolve what exists, so `..` and symbolic links compare right.
+    let mut existing = path.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = existing.canonicalize()?;
+    resolved.extend(rest.iter().rev());
+    Ok(resolved)
+}
 
 /// The command named in every generated file's header.
 pub const COMMAND: &str = "cargo xtask generate";
@@ -76,6 +145,7 @@ pub fn run(
     spec_path: &Path,
     out: &Path,
     crate_name: Option<&str>,
+    runtime: Runtime,
 ) -> Result<Generated, GenerateError> {
     if let Some(name) = crate_name {
         check_crate_name(name).map_err(|reason| GenerateError::CrateName {
@@ -100,7 +170,29 @@ pub fn run(
             name
         }
     };
-    let files = spec.generate(&settings(&spec, &crate_name, true))?;
+    let runtime_path = match runtime {
+        Runtime::Vendor => crate::output::VENDOR_DIR.trim_end_matches('/').to_owned(),
+        Runtime::Path => {
+            let out_dir = absolute(out).map_err(|source| WriteError {
+                path: out.display().to_string(),
+                source,
+            })?;
+            let runtime_dir = runtime_dir().canonicalize().map_err(|source| WriteError {
+                path: runtime_dir().display().to_string(),
+                source,
+            })?;
+            relative_path(&out_dir, &runtime_dir)
+        }
+    };
+    let mut files = spec.generate(&settings(&spec, &crate_name, true, runtime_path))?;
+    if runtime == Runtime::Vendor {
+        for (path, text) in codegen::runtime::files() {
+            files.insert(
+                format!("{}{path}", crate::output::VENDOR_DIR),
+                text.to_owned(),
+            );
+        }
+    }
     refuse_foreign_crate(out)?;
     let report = output::sync(&out.display().to_string(), out, &files)?;
     Ok(Generated { crate_name, report })
@@ -108,7 +200,13 @@ pub fn run(
 
 /// The settings of a crate generated from `spec` outside the manifest.
 /// `standalone` makes it its own workspace; members of another say `false`.
-pub fn settings(spec: &Spec, crate_name: &str, standalone: bool) -> CrateSettings {
+/// `runtime_path` is where the runtime crate is, from the crate's folder.
+pub fn settings(
+    spec: &Spec,
+    crate_name: &str,
+    standalone: bool,
+    runtime_path: String,
+) -> CrateSettings {
     CrateSettings {
         crate_name: crate_name.to_owned(),
         version: VERSION.to_owned(),
@@ -118,6 +216,7 @@ pub fn settings(spec: &Spec, crate_name: &str, standalone: bool) -> CrateSetting
         command: COMMAND.to_owned(),
         dev_dependencies: BTreeMap::new(),
         test_features: Vec::new(),
+        runtime_path,
         standalone,
     }
 }
@@ -240,6 +339,24 @@ fn refuse_foreign_crate(out: &Path) -> Result<(), GenerateError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_paths_climb_then_descend() {
+        let rel = |a: &str, b: &str| super::relative_path(Path::new(a), Path::new(b));
+        assert_eq!(
+            rel("/w/generated", "/w/codegen/runtime"),
+            "../codegen/runtime"
+        );
+        assert_eq!(
+            rel("/tmp/a/b", "/w/codegen/runtime"),
+            "../../../w/codegen/runtime"
+        );
+        assert_eq!(rel("/w", "/w"), ".");
+        assert_eq!(
+            rel("w/generated", "w/codegen/runtime"),
+            "../codegen/runtime"
+        );
+    }
 
     #[test]
     fn default_names_are_lowercase_package_names() {

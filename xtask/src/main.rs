@@ -71,6 +71,12 @@ enum Command {
         /// The package name [default: google-<name>-<version> from the document].
         #[arg(long, value_name = "NAME")]
         crate_name: Option<String>,
+        /// How the crate gets the shared runtime: `path`, a path dependency
+        /// on this checkout's `codegen/runtime` (crates generated here then
+        /// share one runtime build and its types); or `vendor`, a copy under
+        /// the crate's `vendor/`, so the folder builds anywhere on its own.
+        #[arg(long, value_enum, default_value_t = xtask::generate::Runtime::Path)]
+        runtime: xtask::generate::Runtime,
     },
     /// Check that the crate generated from SPEC builds the requests VECTORS expect.
     ///
@@ -214,7 +220,8 @@ fn main() -> ExitCode {
             spec,
             out,
             crate_name,
-        } => generate(&spec, &out, crate_name.as_deref()),
+            runtime,
+        } => generate(&spec, &out, crate_name.as_deref(), runtime),
         Command::Conformance { spec, vectors } => conformance(&root, spec, vectors),
         Command::Diff {
             old,
@@ -297,8 +304,13 @@ fn regen(root: &Path, mode: Mode) -> Outcome {
     })
 }
 
-fn generate(spec: &Path, out: &Path, crate_name: Option<&str>) -> Outcome {
-    let generated = xtask::generate::run(spec, out, crate_name)?;
+fn generate(
+    spec: &Path,
+    out: &Path,
+    crate_name: Option<&str>,
+    runtime: xtask::generate::Runtime,
+) -> Outcome {
+    let generated = xtask::generate::run(spec, out, crate_name, runtime)?;
     let headline = format!("{}: {}", out.display(), generated.crate_name);
     if generated.report.is_fresh() {
         say(&format!("{headline}: up to date\n"));

@@ -91,7 +91,8 @@ pub fn compare(output: &str, dir: &Path, files: &Files) -> io::Result<CrateRepor
         }
     }
     let mut removed = Vec::new();
-    for path in owned_files_on_disk(dir)? {
+    let vendored = files.keys().any(|p| p.starts_with(VENDOR_DIR));
+    for path in owned_files_on_disk(dir, vendored)? {
         if !files.contains_key(&path) {
             removed.push(path);
         }
@@ -118,10 +119,18 @@ pub fn sync(output: &str, dir: &Path, files: &Files) -> Result<CrateReport, Writ
     Ok(report)
 }
 
-/// Paths (relative, with `/`) of the files under `dir/src`, sorted.
-fn owned_files_on_disk(dir: &Path) -> io::Result<Vec<String>> {
+/// Where a vendored runtime is written in a generated crate; the
+/// generator's own when the crate has one (`generate --runtime vendor`).
+pub const VENDOR_DIR: &str = "vendor/google-api-runtime/";
+
+/// Paths (relative, with `/`) of the files under `dir/src` (and the
+/// vendored runtime's folder, when `vendored`), sorted.
+fn owned_files_on_disk(dir: &Path, vendored: bool) -> io::Result<Vec<String>> {
     let mut found = Vec::new();
     let mut pending = vec![PathBuf::from("src")];
+    if vendored {
+        pending.push(PathBuf::from(VENDOR_DIR.trim_end_matches('/')));
+    }
     while let Some(relative) = pending.pop() {
         let entries = match fs::read_dir(dir.join(&relative)) {
             Ok(entries) => entries,
@@ -151,7 +160,7 @@ pub fn write(dir: &Path, files: &Files) -> Result<(), WriteError> {
         move |source| WriteError { path, source }
     };
     // A crash mid-swap may have left the only copy of an old entry aside.
-    for entry in ["src", "Cargo.toml"] {
+    for entry in ["src", "Cargo.toml", "vendor"] {
         if retired.join(entry).exists() && !dir.join(entry).exists() {
             fs::rename(retired.join(entry), dir.join(entry)).map_err(fail(&retired))?;
         }

@@ -82,6 +82,10 @@ pub fn run(root: &Path, mode: Mode) -> Result<Vec<CrateReport>, RegenError> {
                 .map(|(name, dep)| (name.clone(), dep.to_dependency()))
                 .collect(),
             test_features: entry.test_features.clone(),
+            runtime_path: crate::generate::relative_path(
+                &root.join(&entry.output),
+                &root.join("codegen").join("runtime"),
+            ),
             // A member of this repository's workspace.
             standalone: false,
         };

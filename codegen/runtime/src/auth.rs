@@ -5,7 +5,7 @@
 //! (marked sensitive), and `Debug` output shows `<redacted>` instead.
 
 use super::BoxFuture;
-use crate::Scope;
+pub use super::error::TokenError;
 use std::fmt;
 
 /// An OAuth 2.0 access token.
@@ -49,7 +49,18 @@ impl fmt::Debug for AccessToken {
 /// refresh as they see fit.
 pub trait TokenProvider: Send + Sync {
     /// A token for a call that accepts any one of `scopes`.
-    fn token<'a>(&'a self, scopes: &'a [Scope]) -> BoxFuture<'a, Result<AccessToken, TokenError>>;
+    fn token<'a>(&'a self, scopes: &'a [&'a str])
+    -> BoxFuture<'a, Result<AccessToken, TokenError>>;
+}
+
+/// One provider shared by several clients (of one API or of several).
+impl<T: TokenProvider + ?Sized> TokenProvider for std::sync::Arc<T> {
+    fn token<'a>(
+        &'a self,
+        scopes: &'a [&'a str],
+    ) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
+        (**self).token(scopes)
+    }
 }
 
 /// A token the application obtained itself, used as is for every call.
@@ -76,50 +87,11 @@ impl fmt::Debug for StaticToken {
 }
 
 impl TokenProvider for StaticToken {
-    fn token<'a>(&'a self, _scopes: &'a [Scope]) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
+    fn token<'a>(
+        &'a self,
+        _scopes: &'a [&'a str],
+    ) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
         Box::pin(std::future::ready(Ok(self.token.clone())))
-    }
-}
-
-/// A token provider's failure.
-#[derive(Debug)]
-pub struct TokenError {
-    message: String,
-    source: Option<Box<dyn std::error::Error + Send + Sync>>,
-}
-
-impl TokenError {
-    /// An error with a message. It must not contain the token.
-    pub fn new(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            source: None,
-        }
-    }
-
-    /// An error caused by another one, such as a failed refresh request.
-    pub fn with_source(
-        message: impl Into<String>,
-        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
-    ) -> Self {
-        Self {
-            message: message.into(),
-            source: Some(source.into()),
-        }
-    }
-}
-
-impl fmt::Display for TokenError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for TokenError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_deref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -150,7 +122,8 @@ enum CredentialKind {
 
 /// Where an API key travels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum KeyPlace {
+#[doc(hidden)]
+pub enum KeyPlace {
     Header,
     Query,
     Cookie,
@@ -159,7 +132,8 @@ pub(crate) enum KeyPlace {
 #[allow(dead_code)] // Each crate uses the constructors its schemes need.
 impl Credential {
     /// An API key sent as `name` in `place`.
-    pub(crate) fn api_key(
+    #[doc(hidden)]
+    pub fn api_key(
         scheme: &'static str,
         place: KeyPlace,
         name: &'static str,
@@ -178,7 +152,8 @@ impl Credential {
     }
 
     /// `Authorization: Bearer <token>`.
-    pub(crate) fn bearer(scheme: &'static str, token: impl Into<String>) -> Result<Self, TokenError> {
+    #[doc(hidden)]
+    pub fn bearer(scheme: &'static str, token: impl Into<String>) -> Result<Self, TokenError> {
         Ok(Self {
             scheme,
             kind: CredentialKind::Bearer(AccessToken::new(token)?),
@@ -186,7 +161,8 @@ impl Credential {
     }
 
     /// `Authorization: Basic <base64(user:password)>`.
-    pub(crate) fn basic(
+    #[doc(hidden)]
+    pub fn basic(
         scheme: &'static str,
         user: impl Into<String>,
         password: impl Into<String>,
@@ -212,7 +188,8 @@ impl Credential {
     }
 
     /// Adds a query API key to `url`.
-    pub(crate) fn add_to_url(&self, url: &mut String) {
+    #[doc(hidden)]
+    pub fn add_to_url(&self, url: &mut String) {
         if let CredentialKind::ApiKey {
             place: KeyPlace::Query,
             name,
@@ -227,7 +204,8 @@ impl Credential {
     }
 
     /// A cookie API key's `name=value` pair.
-    pub(crate) fn cookie(&self) -> Option<String> {
+    #[doc(hidden)]
+    pub fn cookie(&self) -> Option<String> {
         match &self.kind {
             CredentialKind::ApiKey {
                 place: KeyPlace::Cookie,
@@ -245,10 +223,8 @@ impl Credential {
     }
 
     /// Adds a header API key, bearer token or basic credentials, marked sensitive.
-    pub(crate) fn add_to_headers(
-        &self,
-        builder: reqwest::RequestBuilder,
-    ) -> reqwest::RequestBuilder {
+    #[doc(hidden)]
+    pub fn add_to_headers(&self, builder: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         match &self.kind {
             CredentialKind::ApiKey {
                 place: KeyPlace::Header,

@@ -10,15 +10,16 @@
 /// `options: CallOptions` and `into_request`), whose `send` returns
 /// `$response`; `$verb` and whether the verb is retried by default
 /// (`retried`/`not_retried`) choose the words of `idempotent`'s docs.
-#[allow(unused_macros)] // An API may have no method.
+#[macro_export]
+#[doc(hidden)]
 macro_rules! call_builder_common {
     ($builder:ident, $response:ty, $verb:literal, retried) => {
-        $crate::runtime::calls::call_builder_common!(@items $builder, $response,
+        $crate::call_builder_common!(@items $builder, $response,
             concat!("Says whether this call may be sent more than once. A `", $verb,
                     "` is retried by default; `false` stops that."));
     };
     ($builder:ident, $response:ty, $verb:literal, not_retried) => {
-        $crate::runtime::calls::call_builder_common!(@items $builder, $response,
+        $crate::call_builder_common!(@items $builder, $response,
             concat!("Says that this call may be sent more than once, so failed attempts are \
                      retried under the retry policy. A `", $verb, "` is not retried by default: \
                      a retry after an attempt that reached the service could do the work twice."));
@@ -99,5 +100,5 @@ macro_rules! call_builder_common {
     };
 }
 
-#[allow(unused_imports)] // An API may have no method.
-pub(crate) use call_builder_common;
+#[doc(hidden)]
+pub use crate::call_builder_common;

@@ -12,7 +12,11 @@ use super::auth::{Credential, TokenProvider};
 use super::error::{self, ConfigError, Error, Result, TimeoutError, TimeoutKind};
 use super::query::Query;
 use super::retry::{self, RetryPolicy};
-use crate::Scope;
+use std::marker::PhantomData;
+
+/// HTTP verbs, for the requests generated code builds.
+#[doc(hidden)]
+pub use reqwest::Method;
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::future::Future;
@@ -27,14 +31,43 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
 const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
-/// A client of the API. Cheap to clone; clones share connections.
+/// What a generated crate tells the runtime about its API.
+#[derive(Debug)]
+pub struct Service {
+    /// The API's name and version, such as `dataportability:v1`.
+    pub name: &'static str,
+    /// The root URL calls go to unless [`ClientBuilder::endpoint`] says
+    /// otherwise, ending in `/`.
+    pub default_endpoint: &'static str,
+    /// The prefix of every method path, after the endpoint.
+    pub service_path: &'static str,
+}
+
+/// The client of one API that the runtime works with: every generated
+/// crate's `Client` wraps one, made for its [`Service`] by a
+/// [`ClientBuilder`]. Cheap to clone; clones share connections.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
 }
 
+/// A client type a [`ClientBuilder`] can build: the runtime's [`Client`],
+/// or a generated crate's own, which wraps one.
+pub trait FromClient: Sized {
+    /// Wraps a client built for the type's service.
+    #[doc(hidden)]
+    fn from_client(client: Client) -> Self;
+}
+
+impl FromClient for Client {
+    fn from_client(client: Client) -> Self {
+        client
+    }
+}
+
 struct Inner {
     http: reqwest::Client,
+    service: &'static Service,
     endpoint: String,
     auth: Option<Arc<dyn TokenProvider>>,
     credentials: Vec<Credential>,
@@ -48,6 +81,7 @@ struct Inner {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
+            .field("service", &self.inner.service.name)
             .field("endpoint", &self.inner.endpoint)
             .field("authenticated", &self.inner.auth.is_some())
             .field("retry", &self.inner.retry)
@@ -58,25 +92,21 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    /// A builder, starting from the service's default endpoint, no
-    /// credentials, the default [`RetryPolicy`] and no timeouts.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder {
-            endpoint: crate::DEFAULT_ENDPOINT.to_owned(),
-            auth: None,
-            credentials: Vec::new(),
-            http: None,
-            retry: RetryPolicy::default(),
-            polling: RetryPolicy::polling(),
-            attempt_timeout: None,
-            total_timeout: None,
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-        }
+    /// A builder of a client of `service`, starting from its default
+    /// endpoint, no credentials, the default [`RetryPolicy`] and no
+    /// timeouts.
+    pub fn builder(service: &'static Service) -> ClientBuilder {
+        ClientBuilder::new(service)
+    }
+
+    /// The API this client calls.
+    pub fn service(&self) -> &'static Service {
+        self.inner.service
     }
 
     /// How pollers of long-running operations wait between polls.
-    #[allow(dead_code)] // Only APIs with long-running operations use it.
-    pub(crate) fn polling_policy(&self) -> &RetryPolicy {
+    #[doc(hidden)]
+    pub fn polling_policy(&self) -> &RetryPolicy {
         &self.inner.polling
     }
 
@@ -86,27 +116,31 @@ impl Client {
     }
 
     /// Sends a prepared request and decodes the JSON response.
-    pub(crate) async fn execute<T: DeserializeOwned>(&self, request: Request) -> Result<T> {
+    #[doc(hidden)]
+    pub async fn execute<T: DeserializeOwned>(&self, request: Request) -> Result<T> {
         let bytes = self.send_raw(&request).await?;
         decode_json(request.method_id, &bytes)
     }
 
     /// Sends a prepared request and returns the success body's bytes.
     #[allow(dead_code)] // Only crates with binary responses use it.
-    pub(crate) async fn execute_bytes(&self, request: Request) -> Result<Vec<u8>> {
+    #[doc(hidden)]
+    pub async fn execute_bytes(&self, request: Request) -> Result<Vec<u8>> {
         self.send_raw(&request).await
     }
 
     /// Sends a prepared request and returns the success body as text.
     #[allow(dead_code)] // Only crates with text responses use it.
-    pub(crate) async fn execute_text(&self, request: Request) -> Result<String> {
+    #[doc(hidden)]
+    pub async fn execute_text(&self, request: Request) -> Result<String> {
         let bytes = self.send_raw(&request).await?;
         String::from_utf8(bytes).map_err(|e| error::decode_text(request.method_id, e))
     }
 
     /// Sends a prepared request whose success body the API does not describe,
     /// and ignores that body, whatever it is.
-    pub(crate) async fn execute_without_response(&self, request: Request) -> Result<()> {
+    #[doc(hidden)]
+    pub async fn execute_without_response(&self, request: Request) -> Result<()> {
         self.send_raw(&request).await.map(drop)
     }
 
@@ -131,11 +165,8 @@ impl Client {
     /// How `request` retries and times out: its own settings over the
     /// client's. `safe_by_default` says whether it may be sent twice when
     /// the call does not say (`None`: as its HTTP method says).
-    pub(crate) fn call_plan(
-        &self,
-        request: &Request,
-        safe_by_default: Option<bool>,
-    ) -> Result<CallPlan> {
+    #[doc(hidden)]
+    pub fn call_plan(&self, request: &Request, safe_by_default: Option<bool>) -> Result<CallPlan> {
         let options = &request.options;
         check_timeout("attempt_timeout", options.attempt_timeout)?;
         check_timeout("total_timeout", options.total_timeout)?;
@@ -157,7 +188,8 @@ impl Client {
     /// Runs a call whose attempts are all alike: `work` makes one, and
     /// failed ones are retried as `plan` allows, all within its total
     /// timeout (see [`run_call`](Self::run_call) and [`retry_attempts`](Self::retry_attempts)).
-    pub(crate) async fn send_retried<T, F, Fut>(&self, plan: &CallPlan, work: F) -> Result<T>
+    #[doc(hidden)]
+    pub async fn send_retried<T, F, Fut>(&self, plan: &CallPlan, work: F) -> Result<T>
     where
         F: FnMut(Attempt) -> Fut,
         Fut: Future<Output = Result<T>>,
@@ -170,7 +202,8 @@ impl Client {
     /// Runs `work`, the whole of one call, in a `call` span and within the
     /// total timeout; `progress` is how far `work` got, for the span and
     /// for the error of a timeout (which drops `work` wherever it is).
-    pub(crate) async fn run_call<T>(
+    #[doc(hidden)]
+    pub async fn run_call<T>(
         &self,
         plan: &CallPlan,
         progress: &Progress,
@@ -206,7 +239,8 @@ impl Client {
     /// and a failure is tried again while the request is `safe` to repeat,
     /// the error is retryable and the policy gives a wait (its attempt and
     /// time limits counted from the first of these attempts).
-    pub(crate) async fn retry_attempts<T, F, Fut>(
+    #[doc(hidden)]
+    pub async fn retry_attempts<T, F, Fut>(
         &self,
         plan: &CallPlan,
         progress: &Progress,
@@ -234,7 +268,8 @@ impl Client {
 
     /// One attempt, in its own span, within the attempt timeout: `work`
     /// is given its number in the call, its span and its timeout.
-    pub(crate) async fn attempt<T, F, Fut>(
+    #[doc(hidden)]
+    pub async fn attempt<T, F, Fut>(
         &self,
         plan: &CallPlan,
         progress: &Progress,
@@ -280,10 +315,11 @@ impl Client {
 
     /// The HTTP request a call makes, without credentials: what
     /// [`dispatch`](Self::dispatch) sends, and what dry runs show.
-    pub(crate) fn prepare(&self, request: &Request) -> HttpRequest {
+    #[doc(hidden)]
+    pub fn prepare(&self, request: &Request) -> HttpRequest {
         let inner = &*self.inner;
         let base = match request.base {
-            Base::Service => crate::SERVICE_PATH,
+            Base::Service => inner.service.service_path,
             Base::Root => "",
         };
         let mut url = String::with_capacity(
@@ -315,10 +351,11 @@ impl Client {
     /// reading the body too: downloads give it, since their stream outlives
     /// the attempt ([`Client::attempt`] times everything else itself, to
     /// report [`Error::Timeout`]).
-    pub(crate) async fn dispatch(
+    #[doc(hidden)]
+    pub async fn dispatch(
         &self,
         request: HttpRequest,
-        scopes: &'static [Scope],
+        scopes: &'static [&'static str],
         security: Security,
         timeout: Option<Duration>,
     ) -> Result<reqwest::Response> {
@@ -369,8 +406,8 @@ impl Client {
             cookies.extend(credential.cookie());
         }
         if !cookies.is_empty() {
-            let mut header = reqwest::header::HeaderValue::from_str(&cookies.join("; "))
-                .map_err(|_| {
+            let mut header =
+                reqwest::header::HeaderValue::from_str(&cookies.join("; ")).map_err(|_| {
                     Error::Config(ConfigError::new("cookie", "<redacted>", "printable ASCII"))
                 })?;
             header.set_sensitive(true);
@@ -394,7 +431,8 @@ impl Client {
 
     /// The body of a success response, or the error a failure status means.
     /// Either way the body is read only up to the client's limit.
-    pub(crate) async fn read_success(&self, response: reqwest::Response) -> Result<Vec<u8>> {
+    #[doc(hidden)]
+    pub async fn read_success(&self, response: reqwest::Response) -> Result<Vec<u8>> {
         if response.status().is_success() {
             self.read_limited(response).await
         } else {
@@ -404,7 +442,8 @@ impl Client {
 
     /// The error a failure response means, from its status, headers
     /// (`Retry-After` among them) and body (read up to the client's limit).
-    pub(crate) async fn read_error(&self, response: reqwest::Response) -> Error {
+    #[doc(hidden)]
+    pub async fn read_error(&self, response: reqwest::Response) -> Error {
         let status = response.status().as_u16();
         let retry_after = retry_after(&response);
         let headers = error::kept_headers(response.headers());
@@ -415,7 +454,8 @@ impl Client {
     }
 
     /// A response body, refused once it grows past the client's limit.
-    pub(crate) async fn read_limited(&self, mut response: reqwest::Response) -> Result<Vec<u8>> {
+    #[doc(hidden)]
+    pub async fn read_limited(&self, mut response: reqwest::Response) -> Result<Vec<u8>> {
         let limit = self.inner.max_response_bytes;
         if response.content_length().is_some_and(|n| n > limit as u64) {
             return Err(Error::ResponseTooLarge { limit });
@@ -449,7 +489,8 @@ pub fn same_origin_redirects() -> reqwest::redirect::Policy {
 }
 
 /// How one call retries and times out: its own settings over the client's.
-pub(crate) struct CallPlan {
+#[doc(hidden)]
+pub struct CallPlan {
     method_id: &'static str,
     policy: RetryPolicy,
     /// Whether the call's requests may be sent twice (uploads' chunks
@@ -464,7 +505,8 @@ impl CallPlan {
     /// request begun at `since`, or `None` to give up: only a request
     /// `safe` to repeat is, only after a retryable error, and only while
     /// the policy gives a wait (`Retry-After` as its floor).
-    pub(crate) fn retry_delay(
+    #[doc(hidden)]
+    pub fn retry_delay(
         &self,
         error: &Error,
         safe: bool,
@@ -480,7 +522,8 @@ impl CallPlan {
 }
 
 /// One attempt, as [`Client::attempt`] hands it to the work that makes it.
-pub(crate) struct Attempt {
+#[doc(hidden)]
+pub struct Attempt {
     /// Its number in the call, from 1.
     pub number: u32,
     /// The attempt timeout, for work that gives it to reqwest too.
@@ -490,21 +533,24 @@ pub(crate) struct Attempt {
 
 impl Attempt {
     /// Records the response's status on the attempt's span.
-    pub(crate) fn record_status(&self, response: &reqwest::Response) {
+    #[doc(hidden)]
+    pub fn record_status(&self, response: &reqwest::Response) {
         self.span.record("status", response.status().as_u16());
     }
 
     /// `error`, or the attempt timeout it is when reqwest timed the request
     /// out under [`timeout`](Self::timeout), so that every path reports
     /// the attempt timeout as [`Error::Timeout`].
-    pub(crate) fn timed_out(&self, error: Error) -> Error {
+    #[doc(hidden)]
+    pub fn timed_out(&self, error: Error) -> Error {
         attempt_timeout_error(error, self.timeout, self.number)
     }
 }
 
 /// `error`, or [`Error::Timeout`] when it is reqwest's timeout of attempt
 /// `number` under `timeout`.
-pub(crate) fn attempt_timeout_error(error: Error, timeout: Option<Duration>, number: u32) -> Error {
+#[doc(hidden)]
+pub fn attempt_timeout_error(error: Error, timeout: Option<Duration>, number: u32) -> Error {
     match (&error, timeout) {
         (Error::Transport(e), Some(after)) if e.is_timeout() => {
             Error::Timeout(TimeoutError::new(TimeoutKind::Attempt, after, number, None))
@@ -515,7 +561,8 @@ pub(crate) fn attempt_timeout_error(error: Error, timeout: Option<Duration>, num
 
 /// Logs the retry and waits `delay`, noting `error` for a total timeout
 /// that might pass while waiting.
-pub(crate) async fn wait_to_retry(progress: &Progress, delay: Duration, error: &Error) {
+#[doc(hidden)]
+pub async fn wait_to_retry(progress: &Progress, delay: Duration, error: &Error) {
     progress.set_last_error(error);
     // The error's text has no token and no request body: see `Error`.
     tracing::info!(
@@ -530,7 +577,8 @@ pub(crate) async fn wait_to_retry(progress: &Progress, delay: Duration, error: &
 /// How far the attempts of a call got, for the error of a total timeout
 /// (which drops them mid-way).
 #[derive(Default)]
-pub(crate) struct Progress {
+#[doc(hidden)]
+pub struct Progress {
     attempts: AtomicU32,
     last_error: std::sync::Mutex<Option<String>>,
 }
@@ -596,7 +644,8 @@ fn check_timeout(setting: &'static str, timeout: Option<Duration>) -> Result<()>
 }
 
 /// Decodes a JSON success body; an empty one is an empty message.
-pub(crate) fn decode_json<T: DeserializeOwned>(method_id: &'static str, bytes: &[u8]) -> Result<T> {
+#[doc(hidden)]
+pub fn decode_json<T: DeserializeOwned>(method_id: &'static str, bytes: &[u8]) -> Result<T> {
     let body: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
         b"{}"
     } else {
@@ -641,7 +690,8 @@ impl HttpRequest {
         self.body.as_deref()
     }
 
-    pub(crate) fn new(
+    #[doc(hidden)]
+    pub fn new(
         method: reqwest::Method,
         url: String,
         headers: Vec<(String, String)>,
@@ -655,12 +705,14 @@ impl HttpRequest {
         }
     }
 
-    pub(crate) fn push_header(&mut self, name: &str, value: impl Into<String>) {
+    #[doc(hidden)]
+    pub fn push_header(&mut self, name: &str, value: impl Into<String>) {
         self.headers.retain(|(n, _)| n != name);
         self.headers.push((name.to_owned(), value.into()));
     }
 
-    pub(crate) fn set_body(&mut self, body: impl Into<::bytes::Bytes>) {
+    #[doc(hidden)]
+    pub fn set_body(&mut self, body: impl Into<::bytes::Bytes>) {
         self.body = Some(body.into());
     }
 }
@@ -699,7 +751,8 @@ fn redact_key(url: &str) -> String {
 
 /// A transport error without the request's query string: the query may
 /// carry an API key (`key=`), and errors end up in logs.
-pub(crate) fn transport(mut error: reqwest::Error) -> Error {
+#[doc(hidden)]
+pub fn transport(mut error: reqwest::Error) -> Error {
     if let Some(url) = error.url_mut() {
         url.set_query(None);
     }
@@ -708,7 +761,8 @@ pub(crate) fn transport(mut error: reqwest::Error) -> Error {
 
 /// A request ready to send: the path is bound and encoded, the body
 /// serialized. No `Debug`: the query may hold an API key.
-pub(crate) struct Request {
+#[doc(hidden)]
+pub struct Request {
     /// The method id, for error messages.
     pub method_id: &'static str,
     /// The HTTP verb.
@@ -732,7 +786,7 @@ pub(crate) struct Request {
     /// scopes only, through the token provider).
     pub security: Security,
     /// The scopes the method accepts, for the token provider.
-    pub scopes: &'static [Scope],
+    pub scopes: &'static [&'static str],
     /// The call's own retry and timeout settings.
     pub options: CallOptions,
 }
@@ -740,11 +794,13 @@ pub(crate) struct Request {
 /// The alternative sets of security schemes a method accepts, each scheme
 /// named with whether the token provider serves it; `None` when the API
 /// has OAuth scopes only.
-pub(crate) type Security = Option<&'static [&'static [(&'static str, bool)]]>;
+#[doc(hidden)]
+pub type Security = Option<&'static [&'static [(&'static str, bool)]]>;
 
 /// What a call sets for itself over the client's settings.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct CallOptions {
+#[doc(hidden)]
+pub struct CallOptions {
     /// Replaces the client's retry policy.
     pub retry: Option<RetryPolicy>,
     /// Says whether the call is safe to repeat, over its HTTP method's say.
@@ -759,7 +815,8 @@ pub(crate) struct CallOptions {
 
 /// What a request's path is relative to, after the endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Base {
+#[doc(hidden)]
+pub enum Base {
     /// The service path: every JSON call.
     Service,
     /// The root URL itself: media uploads, whose paths are absolute.
@@ -767,13 +824,17 @@ pub(crate) enum Base {
 }
 
 /// Serializes a request body.
-pub(crate) fn json_body<T: serde::Serialize>(value: &T) -> Result<Option<Vec<u8>>> {
+#[doc(hidden)]
+pub fn json_body<T: serde::Serialize>(value: &T) -> Result<Option<Vec<u8>>> {
     serde_json::to_vec(value).map(Some).map_err(Error::Encode)
 }
 
-/// Configures a [`Client`].
+/// Configures a client: the runtime's [`Client`], or (the usual case) a
+/// generated crate's, whose `ClientBuilder` is this type.
 #[must_use]
-pub struct ClientBuilder {
+pub struct ClientBuilder<C = Client> {
+    service: &'static Service,
+    client: PhantomData<fn() -> C>,
     endpoint: String,
     auth: Option<Arc<dyn TokenProvider>>,
     credentials: Vec<Credential>,
@@ -785,9 +846,10 @@ pub struct ClientBuilder {
     max_response_bytes: usize,
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
+            .field("service", &self.service.name)
             .field("endpoint", &self.endpoint)
             .field("authenticated", &self.auth.is_some())
             .field("retry", &self.retry)
@@ -797,7 +859,26 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-impl ClientBuilder {
+impl<C: FromClient> ClientBuilder<C> {
+    /// A builder of a client of `service`, starting from its default
+    /// endpoint, no credentials, the default [`RetryPolicy`] and no
+    /// timeouts.
+    pub fn new(service: &'static Service) -> Self {
+        Self {
+            service,
+            client: PhantomData,
+            endpoint: service.default_endpoint.to_owned(),
+            auth: None,
+            credentials: Vec::new(),
+            http: None,
+            retry: RetryPolicy::default(),
+            polling: RetryPolicy::polling(),
+            attempt_timeout: None,
+            total_timeout: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+
     /// Sends requests to `url` instead of the service's default endpoint,
     /// such as a regional endpoint, a proxy, or a local fake in tests.
     /// `http://` and `https://` URLs without query or fragment are accepted.
@@ -816,7 +897,8 @@ impl ClientBuilder {
     /// from the crate's `security` module; calls send it when their method
     /// accepts its scheme. A second credential for one scheme replaces the first.
     pub fn credential(mut self, credential: Credential) -> Self {
-        self.credentials.retain(|c| c.scheme() != credential.scheme());
+        self.credentials
+            .retain(|c| c.scheme() != credential.scheme());
         self.credentials.push(credential);
         self
     }
@@ -876,7 +958,7 @@ impl ClientBuilder {
     }
 
     /// Checks the settings and builds the client.
-    pub fn build(self) -> Result<Client> {
+    pub fn build(self) -> Result<C> {
         let endpoint = normalize_endpoint(&self.endpoint)?;
         check_timeout("attempt_timeout", self.attempt_timeout)?;
         check_timeout("total_timeout", self.total_timeout)?;
@@ -894,9 +976,10 @@ impl ClientBuilder {
                 .build()
                 .map_err(Error::Transport)?,
         };
-        Ok(Client {
+        Ok(C::from_client(Client {
             inner: Arc::new(Inner {
                 http,
+                service: self.service,
                 endpoint,
                 auth: self.auth,
                 credentials: self.credentials,
@@ -906,7 +989,7 @@ impl ClientBuilder {
                 total_timeout: self.total_timeout,
                 max_response_bytes: self.max_response_bytes,
             }),
-        })
+        }))
     }
 }
 

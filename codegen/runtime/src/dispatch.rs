@@ -97,7 +97,10 @@ impl Params {
     }
 
     /// An optional parameter read from its JSON value; `null` is not given.
-    pub fn optional_json<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, DispatchError> {
+    pub fn optional_json<T: DeserializeOwned>(
+        &self,
+        name: &str,
+    ) -> Result<Option<T>, DispatchError> {
         match self.values.get(name) {
             None | Some(serde_json::Value::Null) => Ok(None),
             Some(value) => T::deserialize(value)
@@ -196,7 +199,9 @@ pub fn binary_body(value: Option<&serde_json::Value>) -> Result<Vec<u8>, Dispatc
     match value {
         None | Some(serde_json::Value::Null) => Ok(Vec::new()),
         Some(serde_json::Value::String(text)) => Ok(text.clone().into_bytes()),
-        Some(value) => Vec::<u8>::deserialize(value).map_err(|e| param_error("(body)", &e.to_string())),
+        Some(value) => {
+            Vec::<u8>::deserialize(value).map_err(|e| param_error("(body)", &e.to_string()))
+        }
     }
 }
 

@@ -13,7 +13,8 @@ pub struct UnknownValue(String);
 
 impl UnknownValue {
     /// Wraps a value that matched none of the known ones.
-    pub(crate) fn new(value: &str) -> Self {
+    #[doc(hidden)]
+    pub fn new(value: &str) -> Self {
         Self(value.to_owned())
     }
 
@@ -33,7 +34,8 @@ impl fmt::Debug for UnknownValue {
 /// variant is `UnknownValue(UnknownValue)`: one macro instead of the same
 /// seven impls written out for every enum, so crates with thousands of
 /// enums stay small and quick to build.
-#[allow(unused_macros)] // An API may declare no enum.
+#[macro_export]
+#[doc(hidden)]
 macro_rules! open_enum_impls {
     ($name:ident { $($variant:ident => $wire:literal),* $(,)? }) => {
         impl $name {
@@ -90,15 +92,16 @@ macro_rules! open_enum_impls {
     };
 }
 
-#[allow(unused_imports)]
-pub(crate) use open_enum_impls;
+#[doc(hidden)]
+pub use crate::open_enum_impls;
 
 /// The order in which to try the untagged shapes of a union for `value`:
 /// for an object, the shapes that know most of its keys first (`known_keys`
 /// holds each shape's field names; a shape that is no struct knows none),
 /// ties in the spec's order; for anything else, the spec's order.
 #[allow(dead_code)] // Only crates with unions use it.
-pub(crate) fn shape_order(value: &serde_json::Value, known_keys: &[&[&str]]) -> Vec<usize> {
+#[doc(hidden)]
+pub fn shape_order(value: &serde_json::Value, known_keys: &[&[&str]]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..known_keys.len()).collect();
     if let Some(object) = value.as_object() {
         let score = |keys: &[&str]| object.keys().filter(|k| keys.contains(&k.as_str())).count();

@@ -1,8 +1,6 @@
 //! The one error type of every call, with the service's own error fields
 //! when it sent Google's JSON error envelope.
 
-use super::auth::TokenError;
-use super::media::MediaError;
 use super::path::BindingError;
 use super::rpc::{self, BadRequest, Code, ErrorInfo, Help, QuotaFailure, RetryInfo};
 use serde::Deserialize;
@@ -661,7 +659,8 @@ pub enum TimeoutKind {
 }
 
 impl TimeoutError {
-    pub(crate) fn new(
+    #[doc(hidden)]
+    pub fn new(
         kind: TimeoutKind,
         after: Duration,
         attempts: u32,
@@ -727,7 +726,8 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    pub(crate) fn new(setting: &'static str, value: &str, expected: &'static str) -> Self {
+    #[doc(hidden)]
+    pub fn new(setting: &'static str, value: &str, expected: &'static str) -> Self {
         Self {
             setting,
             value: value.to_owned(),
@@ -844,21 +844,92 @@ pub(crate) fn from_status(
 }
 
 /// The error for a success response that does not decode.
-pub(crate) fn decode(method: &'static str, source: serde_json::Error) -> Error {
+#[doc(hidden)]
+pub fn decode(method: &'static str, source: serde_json::Error) -> Error {
     Error::Decode(DecodeError { method, source })
 }
 
 /// A success response that is not what `method` promises, for a reason
 /// the JSON parser did not give (a repeated page token, say).
-pub(crate) fn invalid_response(method: &'static str, message: impl fmt::Display) -> Error {
-    decode(method, <serde_json::Error as serde::de::Error>::custom(message))
+#[doc(hidden)]
+pub fn invalid_response(method: &'static str, message: impl fmt::Display) -> Error {
+    decode(
+        method,
+        <serde_json::Error as serde::de::Error>::custom(message),
+    )
 }
 
 /// A text success body that is not UTF-8.
 #[allow(dead_code)] // Only crates with text responses use it.
-pub(crate) fn decode_text(method: &'static str, source: std::string::FromUtf8Error) -> Error {
+#[doc(hidden)]
+pub fn decode_text(method: &'static str, source: std::string::FromUtf8Error) -> Error {
     invalid_response(
         method,
         format!("the response body is not UTF-8 text: {source}"),
     )
+}
+
+/// Content that cannot be uploaded to this method. Nothing was sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MediaError {
+    message: String,
+}
+
+impl MediaError {
+    #[doc(hidden)]
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for MediaError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for MediaError {}
+
+/// A token provider's failure.
+#[derive(Debug)]
+pub struct TokenError {
+    message: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl TokenError {
+    /// An error with a message. It must not contain the token.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// An error caused by another one, such as a failed refresh request.
+    pub fn with_source(
+        message: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            source: Some(source.into()),
+        }
+    }
+}
+
+impl fmt::Display for TokenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for TokenError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
 }

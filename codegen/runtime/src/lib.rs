@@ -1,13 +1,29 @@
-//! Support code for the generated calls: the HTTP client, errors, auth, and
-//! the encoding of paths and queries.
+//! The runtime every generated Google API client shares: the HTTP client
+//! and its retry loop, errors, credentials, path and query encoding, paging,
+//! media, long-running operations and the value types of the wire format.
 //!
-//! The generator copies this module unchanged into every crate it writes;
-//! the only items it expects from the rest of the crate are `crate::Scope`,
-//! `crate::DEFAULT_ENDPOINT`, `crate::SERVICE_PATH` and the cargo features
-//! `dispatch` and `yup-oauth2`.
+//! A generated crate keeps only what is specific to its API (models, calls,
+//! scopes, resource names) and re-exports these types, so
+//! `google_drive_v3::Error` and `google_sheets_v4::Error` are one type, and
+//! one [`TokenProvider`], one [`RetryPolicy`] and one error handler serve
+//! every API an application uses.
+//!
+//! Layers, each using only those below it (no module imports one above):
+//!
+//! 1. values: `bytes`, `date`, `duration`, `timestamp`, `field_mask`,
+//!    `enums`, `wire`; and `rpc` (status codes and error details);
+//! 2. errors and policies: `error`, `retry`;
+//! 3. encoding: `path`, `query`, `style`, `form`;
+//! 4. credentials: `auth`, `oauth`;
+//! 5. the client: `client`, then what builds on it: `media`, `pages`,
+//!    `lro`, `calls`, `dispatch`.
+//!
+//! Modules marked hidden in the docs are for generated code, not for
+//! applications: they may change in any release.
 
 pub mod auth;
 pub mod bytes;
+#[doc(hidden)]
 pub mod calls;
 pub mod client;
 pub mod date;
@@ -17,27 +33,49 @@ pub mod duration;
 pub mod enums;
 pub mod error;
 pub mod field_mask;
-// Only crates of APIs with long-running operations use most of it.
-#[allow(dead_code)]
-pub mod lro;
-// Only crates from OpenAPI specs with `multipart/form-data` or
-// `application/x-www-form-urlencoded` request bodies use this module.
-#[allow(dead_code)]
+#[doc(hidden)]
 pub mod form;
+pub mod lro;
 pub mod media;
 #[cfg(feature = "yup-oauth2")]
 pub mod oauth;
 pub mod pages;
+#[doc(hidden)]
 pub mod path;
+#[doc(hidden)]
 pub mod query;
 pub mod retry;
 pub mod rpc;
-// Only crates from OpenAPI specs with parameters that have a `style` (path,
-// query, header and cookie parameters) use this module.
-#[allow(dead_code)]
+#[doc(hidden)]
 pub mod style;
 pub mod timestamp;
+#[doc(hidden)]
 pub mod wire;
+
+pub use auth::{AccessToken, Credential, StaticToken, TokenError, TokenProvider};
+pub use bytes::{Bytes, BytesError};
+pub use client::DEFAULT_MAX_RESPONSE_BYTES;
+pub use client::{Client, ClientBuilder, HttpRequest, Service, same_origin_redirects};
+pub use date::{Date, DateError};
+pub use duration::{Duration, DurationError};
+pub use enums::UnknownValue;
+pub use error::{ApiError, ConfigError, DecodeError, Error, ErrorItem, MediaError};
+pub use error::{HttpError, Result, TimeoutError, TimeoutKind};
+pub use field_mask::FieldMask;
+pub use lro::{Operation, OperationStyle, Poller, PollingPolicy};
+pub use media::{Download, Media, RESUMABLE_CHUNK_BYTES};
+#[cfg(feature = "yup-oauth2")]
+pub use oauth::YupTokenProvider;
+pub use pages::{Items, Pages};
+pub use path::BindingError;
+pub use retry::{RetryPolicy, RetryPolicyBuilder, is_idempotent};
+pub use rpc::{BadRequest, Code, ErrorInfo, FieldViolation, Help, HelpLink};
+pub use rpc::{QuotaFailure, QuotaViolation, RetryInfo};
+pub use timestamp::{Timestamp, TimestampError};
+// The yup-oauth2 this crate was built with, so applications name its keys
+// and authenticators without pinning a matching version.
+#[cfg(feature = "yup-oauth2")]
+pub use yup_oauth2;
 
 use std::future::Future;
 use std::pin::Pin;

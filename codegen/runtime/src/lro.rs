@@ -166,12 +166,12 @@ pub fn payload_as<O: Operation, T: DeserializeOwned>(
 
 /// Implements [`Operation`] for a generated operation type and gives a
 /// Google-style one `response_as` and `metadata_as`.
-#[allow(unused_macros)] // Only APIs with long-running operations use it.
+#[macro_export]
+#[doc(hidden)]
 macro_rules! operation_impls {
     ($operation:ty, Google) => {
-        impl $crate::runtime::lro::Operation for $operation {
-            const STYLE: $crate::runtime::lro::OperationStyle =
-                $crate::runtime::lro::OperationStyle::Google;
+        impl $crate::lro::Operation for $operation {
+            const STYLE: $crate::lro::OperationStyle = $crate::lro::OperationStyle::Google;
         }
 
         impl $operation {
@@ -180,27 +180,26 @@ macro_rules! operation_impls {
             /// [`Error::Decode`](crate::Error::Decode) when there is none
             /// or it is not a `T`.
             pub fn response_as<T: serde::de::DeserializeOwned>(&self) -> $crate::Result<T> {
-                $crate::runtime::lro::payload_as(self, "response")
+                $crate::lro::payload_as(self, "response")
             }
 
             /// The operation's `metadata` (progress the service reports)
             /// read as `T`; an [`Error::Decode`](crate::Error::Decode) when
             /// there is none or it is not a `T`.
             pub fn metadata_as<T: serde::de::DeserializeOwned>(&self) -> $crate::Result<T> {
-                $crate::runtime::lro::payload_as(self, "metadata")
+                $crate::lro::payload_as(self, "metadata")
             }
         }
     };
     ($operation:ty, Compute) => {
-        impl $crate::runtime::lro::Operation for $operation {
-            const STYLE: $crate::runtime::lro::OperationStyle =
-                $crate::runtime::lro::OperationStyle::Compute;
+        impl $crate::lro::Operation for $operation {
+            const STYLE: $crate::lro::OperationStyle = $crate::lro::OperationStyle::Compute;
         }
     };
 }
 
-#[allow(unused_imports)] // Only APIs with long-running operations use it.
-pub(crate) use operation_impls;
+#[doc(hidden)]
+pub use crate::operation_impls;
 
 /// Polls a long-running operation until it is done. Made by a call's
 /// `poller()`; `'static` and `Send`, so it can be moved into a spawned task.
@@ -248,7 +247,8 @@ impl<O> fmt::Debug for Poller<O> {
 impl<O: Operation> Poller<O> {
     /// A poller whose first step is `start` (the call that starts the
     /// operation), then `poll(name)` until done, waiting as `policy` says.
-    pub(crate) fn new(
+    #[doc(hidden)]
+    pub fn new(
         policy: PollingPolicy,
         start: BoxFuture<'static, Result<O>>,
         poll: impl Fn(String) -> BoxFuture<'static, Result<O>> + Send + Sync + 'static,

@@ -10,8 +10,7 @@
 use super::client::{
     Attempt, CallPlan, Client, HttpRequest, Progress, Request, attempt_timeout_error, wait_to_retry,
 };
-use super::error::{Error, Result};
-use crate::Scope;
+use super::error::{Error, MediaError, Result};
 use std::fmt;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -53,22 +52,9 @@ impl fmt::Debug for Media {
     }
 }
 
-/// Content that cannot be uploaded to this method. Nothing was sent.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MediaError {
-    message: String,
-}
-
-impl fmt::Display for MediaError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for MediaError {}
-
 /// What a method accepts, from its `mediaUpload` description.
-pub(crate) struct UploadLimits {
+#[doc(hidden)]
+pub struct UploadLimits {
     /// MIME type ranges such as `image/*`; empty when any type is accepted.
     pub accept: &'static [&'static str],
     /// The largest upload in bytes.
@@ -77,7 +63,7 @@ pub(crate) struct UploadLimits {
 
 impl UploadLimits {
     fn check(&self, media: &Media) -> Result<()> {
-        let fail = |message: String| Err(Error::Media(MediaError { message }));
+        let fail = |message: String| Err(Error::Media(MediaError::new(message)));
         // It becomes a header line: a line break would forge headers.
         if media.content_type.is_empty() || media.content_type.chars().any(char::is_control) {
             return fail(format!(
@@ -124,7 +110,8 @@ impl Client {
     /// Uploads in one request: the content alone, or with the JSON metadata
     /// of `request.body` as a `multipart/related` body. Retried like any
     /// call: only when it may be sent twice (its verb, or `.idempotent()`).
-    pub(crate) async fn upload_simple(
+    #[doc(hidden)]
+    pub async fn upload_simple(
         &self,
         mut request: Request,
         limits: &UploadLimits,
@@ -173,7 +160,8 @@ impl Client {
     /// and gets the session URL, then the content goes in chunks of
     /// [`RESUMABLE_CHUNK_BYTES`], each resuming where the server says the
     /// previous one ended. The total timeout covers the whole upload.
-    pub(crate) async fn upload_resumable(
+    #[doc(hidden)]
+    pub async fn upload_resumable(
         &self,
         mut request: Request,
         limits: &UploadLimits,
@@ -341,7 +329,8 @@ impl Client {
     /// retried as the call's plan allows, within its total timeout; the
     /// attempt timeout is also given to reqwest, so it covers reading the
     /// stream, which the total timeout does not.
-    pub(crate) async fn download(&self, request: Request) -> Result<Download> {
+    #[doc(hidden)]
+    pub async fn download(&self, request: Request) -> Result<Download> {
         let plan = self.call_plan(&request, None)?;
         let http = self.prepare(&request);
         let request = &request;
@@ -371,7 +360,7 @@ impl Client {
 /// An open upload session and what goes into it.
 struct Session<'a> {
     url: &'a str,
-    scopes: &'static [Scope],
+    scopes: &'static [&'static str],
     media: &'a Media,
 }
 
@@ -412,9 +401,7 @@ enum Sent {
 }
 
 fn media_error(message: &str) -> Error {
-    Error::Media(MediaError {
-        message: message.to_owned(),
-    })
+    Error::Media(MediaError::new(message))
 }
 
 /// How many bytes a `Range: bytes=0-N` header says the server has.

@@ -15,7 +15,6 @@
 
 use super::BoxFuture;
 use super::auth::{AccessToken, TokenError, TokenProvider};
-use crate::Scope;
 use hyper_util::client::legacy::connect::Connect;
 use std::fmt;
 use std::path::Path;
@@ -34,7 +33,7 @@ const SCOPES_SHOWN: usize = 3;
 #[derive(Clone)]
 pub struct YupTokenProvider {
     authenticator: Arc<dyn Mint>,
-    scopes: Vec<Scope>,
+    scopes: Vec<String>,
 }
 
 impl YupTokenProvider {
@@ -43,7 +42,7 @@ impl YupTokenProvider {
     /// authorizes nothing.
     pub fn new<C>(
         authenticator: Authenticator<C>,
-        scopes: impl IntoIterator<Item = Scope>,
+        scopes: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> Result<Self, TokenError>
     where
         C: Connect + Clone + Send + Sync + 'static,
@@ -62,7 +61,7 @@ impl YupTokenProvider {
     /// [`new`](Self::new).
     pub async fn from_service_account_key(
         key: yup_oauth2::ServiceAccountKey,
-        scopes: impl IntoIterator<Item = Scope>,
+        scopes: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> Result<Self, TokenError> {
         // Scopes first: a useless provider should not cost a key parse.
         let scopes = chosen(scopes)?;
@@ -86,7 +85,7 @@ impl YupTokenProvider {
     /// reading the key from a JSON key file as the Cloud console downloads it.
     pub async fn from_service_account_key_file(
         path: impl AsRef<Path>,
-        scopes: impl IntoIterator<Item = Scope>,
+        scopes: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> Result<Self, TokenError> {
         let scopes = chosen(scopes)?;
         let path = path.as_ref();
@@ -105,7 +104,7 @@ impl YupTokenProvider {
     }
 
     /// The scopes every token is asked for.
-    pub fn scopes(&self) -> &[Scope] {
+    pub fn scopes(&self) -> &[String] {
         &self.scopes
     }
 }
@@ -120,11 +119,14 @@ impl fmt::Debug for YupTokenProvider {
 }
 
 impl TokenProvider for YupTokenProvider {
-    fn token<'a>(&'a self, scopes: &'a [Scope]) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
+    fn token<'a>(
+        &'a self,
+        scopes: &'a [&'a str],
+    ) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
         Box::pin(async move {
             // A method that lists no scopes says nothing to check against;
             // it gets the chosen scopes' token like every other call.
-            if !scopes.is_empty() && !self.scopes.iter().any(|s| scopes.contains(s)) {
+            if !scopes.is_empty() && !self.scopes.iter().any(|s| scopes.contains(&s.as_str())) {
                 return Err(TokenError::new(format!(
                     "none of the chosen scopes ({}) authorizes this method, which accepts {}",
                     list(&self.scopes, self.scopes.len()),
@@ -151,7 +153,7 @@ impl TokenProvider for YupTokenProvider {
 trait Mint: Send + Sync {
     fn mint<'a>(
         &'a self,
-        scopes: &'a [Scope],
+        scopes: &'a [String],
     ) -> BoxFuture<'a, Result<yup_oauth2::AccessToken, yup_oauth2::Error>>;
 }
 
@@ -161,7 +163,7 @@ where
 {
     fn mint<'a>(
         &'a self,
-        scopes: &'a [Scope],
+        scopes: &'a [String],
     ) -> BoxFuture<'a, Result<yup_oauth2::AccessToken, yup_oauth2::Error>> {
         Box::pin(self.token(scopes))
     }
@@ -169,11 +171,12 @@ where
 
 /// The chosen scopes, without repeats, in the caller's order (which is the
 /// order they are asked for in).
-fn chosen(scopes: impl IntoIterator<Item = Scope>) -> Result<Vec<Scope>, TokenError> {
-    let mut unique: Vec<Scope> = Vec::new();
+fn chosen(scopes: impl IntoIterator<Item = impl AsRef<str>>) -> Result<Vec<String>, TokenError> {
+    let mut unique: Vec<String> = Vec::new();
     for scope in scopes {
-        if !unique.contains(&scope) {
-            unique.push(scope);
+        let scope = scope.as_ref();
+        if !unique.iter().any(|s| s == scope) {
+            unique.push(scope.to_owned());
         }
     }
     if unique.is_empty() {
@@ -185,19 +188,19 @@ fn chosen(scopes: impl IntoIterator<Item = Scope>) -> Result<Vec<Scope>, TokenEr
 }
 
 /// A method's accepted scopes, briefly.
-fn accepted(scopes: &[Scope]) -> String {
+fn accepted(scopes: &[&str]) -> String {
     match scopes {
-        [one] => one.as_str().to_owned(),
+        [one] => (*one).to_owned(),
         _ => format!("any of {}", list(scopes, SCOPES_SHOWN)),
     }
 }
 
 /// Up to `shown` scope URLs, then how many more there are.
-fn list(scopes: &[Scope], shown: usize) -> String {
+fn list(scopes: &[impl AsRef<str>], shown: usize) -> String {
     let mut text = scopes
         .iter()
         .take(shown)
-        .map(|s| s.as_str())
+        .map(AsRef::as_ref)
         .collect::<Vec<_>>()
         .join(", ");
     if scopes.len() > shown {

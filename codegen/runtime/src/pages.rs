@@ -43,7 +43,8 @@ impl<T> fmt::Debug for Pages<T> {
 impl<T> Pages<T> {
     /// Pages of the call to `method` starting at `first_token` (`None`:
     /// the first page), fetched by `fetch`, followed through `next_token`.
-    pub(crate) fn new(
+    #[doc(hidden)]
+    pub fn new(
         method: &'static str,
         first_token: Option<String>,
         fetch: impl Fn(Option<String>) -> BoxFuture<'static, Result<T>> + Send + Sync + 'static,
@@ -130,7 +131,8 @@ impl<P, I> fmt::Debug for Items<P, I> {
 
 impl<P, I> Items<P, I> {
     /// The items `take` finds in each of `pages`.
-    pub(crate) fn new(pages: Pages<P>, take: fn(P) -> Vec<I>) -> Self {
+    #[doc(hidden)]
+    pub fn new(pages: Pages<P>, take: fn(P) -> Vec<I>) -> Self {
         Self {
             pages,
             take,

@@ -220,7 +220,8 @@ fn variable_spans(binding: &[Segment], value: &str) -> Option<Vec<(usize, usize)
 /// Checks `value` against `binding` and gives the byte range of each of its
 /// variable segments, in order: the one matcher behind every typed resource
 /// name. `type_name` (such as `ArchiveJobName`) appears in errors.
-pub(crate) fn match_binding(
+#[doc(hidden)]
+pub fn match_binding(
     binding: &Binding,
     type_name: &'static str,
     value: &str,
@@ -352,7 +353,8 @@ pub fn encode_segment(out: &mut String, text: &str) {
 /// The error of a path value that a parameter style cannot send (an empty
 /// value, a `.` or `..` segment); `template` names the style.
 #[allow(dead_code)] // Only crates with styled path parameters use it.
-pub(crate) fn style_error(
+#[doc(hidden)]
+pub fn style_error(
     parameter: &'static str,
     template: &'static str,
     value: &serde_json::Value,

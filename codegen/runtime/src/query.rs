@@ -34,7 +34,8 @@ impl Query {
     /// the name is encoded at [`Query::append_to`], like every name. The
     /// value must not hold a raw `&`, `=`, `+` or `#`, or it would end the
     /// pair, the query or change what the server reads.
-    pub(crate) fn push_encoded(&mut self, name: Cow<'static, str>, encoded_value: String) {
+    #[doc(hidden)]
+    pub fn push_encoded(&mut self, name: Cow<'static, str>, encoded_value: String) {
         self.pairs.push((name, encoded_value));
     }
 

@@ -186,7 +186,7 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
 
         impl #builder {
             #scopes_doc
-            pub const SCOPES: &'static [crate::Scope] = #scopes_value;
+            pub const SCOPES: &'static [&'static str] = #scopes_value;
 
             #( #optional_setters )*
             #body_setters
@@ -474,22 +474,26 @@ fn scopes_constant(api: &Api, method: &Method) -> (TokenStream, TokenStream) {
             .eq(all.iter().copied())
     {
         let text = format!(
-            "Any one of the API's {} scopes authorizes the call: this is [`crate::Scope::ALL`].",
+            "The URLs of the scopes that authorize the call, any one of them: all the API's {}, [`crate::Scope::URLS`].",
             all.len()
         );
-        return (doc(&text), quote!(crate::Scope::ALL));
+        return (doc(&text), quote!(crate::Scope::URLS));
     }
     let urls = scope_list(api, method);
     let text = if urls.is_empty() {
         "The method needs no OAuth scope.".to_owned()
     } else {
         format!(
-            "Any one of these scopes authorizes the call:\n\n{}",
+            "The URLs of the scopes that authorize the call, any one of them:\n\n{}",
             urls.join("\n")
         )
     };
-    let variants = method.scopes.iter().map(|v| ident(v));
-    (doc(&text), quote!(&[ #( crate::Scope::#variants, )* ]))
+    let urls = method
+        .scopes
+        .iter()
+        .filter_map(|v| api.scopes.iter().find(|s| s.variant == *v))
+        .map(|s| s.url.as_str());
+    (doc(&text), quote!(&[ #( #urls, )* ]))
 }
 
 /// A block expression that binds and encodes `template` with the call's
@@ -822,7 +826,7 @@ fn into_request(api: &Api, method: &Method) -> TokenStream {
         #body
         Ok(crate::runtime::client::Request {
             method_id: #id,
-            http_method: reqwest::Method::#verb,
+            http_method: crate::runtime::client::Method::#verb,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,

@@ -5,64 +5,16 @@ use crate::ir::Api;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-/// Dependencies every generated crate has, in name order, with the reason
-/// each is worth its compile time to every user.
+/// Dependencies every generated crate has besides the runtime, in name
+/// order: what the emitted code names itself. Everything else (reqwest,
+/// tokio, tracing, bytes) comes through the runtime, built once however many
+/// generated crates an application uses.
 const DEPENDENCIES: &[(&str, &str)] = &[
-    // Chunks of downloads and uploads without copies. Already built for
-    // reqwest, so it costs no compile time.
-    ("bytes", r#""1""#),
-    // The `Stream` trait, for pages and downloads. Already built for
-    // reqwest, so it costs no compile time.
-    (
-        "futures-core",
-        r#"{ version = "0.3", default-features = false }"#,
-    ),
-    // HTTP/1.1 and HTTP/2 with rustls: no OpenSSL to install, Google's
-    // endpoints speak HTTP/2. No charset or proxy-discovery features: the
-    // bodies are UTF-8 JSON.
-    (
-        "reqwest",
-        r#"{ version = "0.13", default-features = false, features = ["rustls", "http2"] }"#,
-    ),
     // Derives for the models.
     ("serde", r#"{ version = "1", features = ["derive"] }"#),
     // The wire format.
     ("serde_json", r#""1""#),
-    // Sleeps between retries and per-attempt/overall timeouts. reqwest
-    // already builds tokio with `time`, so it costs no compile time.
-    (
-        "tokio",
-        r#"{ version = "1", default-features = false, features = ["time"] }"#,
-    ),
-    // Spans per call and per attempt. Already built for reqwest (through
-    // h2) with exactly these features; no `attributes`, so no proc macro.
-    (
-        "tracing",
-        r#"{ version = "0.1", default-features = false, features = ["std"] }"#,
-    ),
 ];
-
-/// Optional dependencies, in name order, each behind the feature named in
-/// [`emit`]'s `[features]` table. Real OAuth is opt-in: most applications
-/// already have tokens, and minting them costs compile time (measured in
-/// the README) that only those who mint should pay.
-const OPTIONAL_DEPENDENCIES: &[(&str, &str)] = &[
-    // Only to name the connector bound of any yup-oauth2 `Authenticator`
-    // (`Connect`); yup-oauth2 and reqwest already build it.
-    (
-        "hyper-util",
-        r#"{ version = "0.1", default-features = false, features = ["client-legacy"], optional = true }"#,
-    ),
-    // The service-account flow (a signed JWT, RS256) and yup-oauth2's
-    // HTTPS client on rustls with aws-lc-rs: the TLS stack and crypto
-    // provider reqwest already builds. Not `ring` (a second provider), not
-    // the default features (which are `ring`).
-    (
-        "yup-oauth2",
-        r#"{ version = "12", default-features = false, features = ["service-account", "hyper-rustls", "aws-lc-rs"], optional = true }"#,
-    ),
-];
-
 /// Settings of the crate being generated that the spec does not decide.
 #[derive(Clone, Debug)]
 pub struct CrateSettings {
@@ -84,6 +36,10 @@ pub struct CrateSettings {
     /// become a dev-dependency of the crate on itself, so `cargo test`
     /// turns them on while builds for dependents leave them off.
     pub test_features: Vec<String>,
+    /// Where the runtime crate is, relative to the generated crate's folder
+    /// (`../codegen/runtime` for the checked-in crate, `vendor/google-api-runtime`
+    /// for a vendored copy).
+    pub runtime_path: String,
     /// Whether the crate is its own workspace (an empty `[workspace]`
     /// table), so it builds wherever it is written, even inside another
     /// workspace's folder. Crates that are members of a workspace say `false`.
@@ -133,10 +89,18 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> String {
     let _ = writeln!(out, "source = {}", toml_string(&settings.source));
     let _ = writeln!(out);
     let _ = writeln!(out, "[dependencies]");
+    let _ = writeln!(
+        out,
+        "# The runtime every generated crate shares: one build, one `Error`, one\n\
+         # `TokenProvider` for all the APIs an application uses."
+    );
+    let _ = writeln!(
+        out,
+        "google-api-runtime = {{ version = {}, path = {} }}",
+        toml_string(&super::runtime::version_requirement()),
+        toml_string(&settings.runtime_path)
+    );
     for (name, spec) in DEPENDENCIES {
-        let _ = writeln!(out, "{name} = {spec}");
-    }
-    for (name, spec) in OPTIONAL_DEPENDENCIES {
         let _ = writeln!(out, "{name} = {spec}");
     }
     let _ = writeln!(out);
@@ -145,14 +109,14 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> String {
         out,
         "# Calls by method id with JSON parameters, for tools and conformance tests."
     );
-    let _ = writeln!(out, "dispatch = []");
+    let _ = writeln!(out, "dispatch = [\"google-api-runtime/dispatch\"]");
     let _ = writeln!(
         out,
         "# `YupTokenProvider`: OAuth tokens minted by yup-oauth2 (a service-account\n\
          # key, or any yup-oauth2 authenticator) for the scopes the application chose.\n\
          # Off by default: applications that bring their own tokens need not build it."
     );
-    let _ = writeln!(out, "yup-oauth2 = [\"dep:yup-oauth2\", \"dep:hyper-util\"]");
+    let _ = writeln!(out, "yup-oauth2 = [\"google-api-runtime/yup-oauth2\"]");
     if settings.standalone {
         let _ = writeln!(out);
         let _ = writeln!(

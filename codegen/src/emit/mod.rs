@@ -14,7 +14,7 @@ mod models;
 mod names;
 mod params;
 mod resources;
-mod runtime;
+pub mod runtime;
 mod scopes;
 mod security;
 mod servers;
@@ -78,9 +78,6 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> Result<BTreeMap<String, Stri
         files.insert(path, text);
     }
     files.insert(API_RECORD.to_owned(), api_record(api, settings)?);
-    for (name, source) in runtime::FILES {
-        files.insert(format!("src/runtime/{name}"), format!("{header}\n{source}"));
-    }
     Ok(files)
 }
 

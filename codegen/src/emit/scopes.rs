@@ -56,6 +56,10 @@ pub fn emit(api: &Api) -> TokenStream {
             /// Every scope, in URL order.
             pub const ALL: &'static [Scope] = &[ #( Scope::#variants, )* ];
 
+            /// The URL of every scope, in the order of [`Scope::ALL`]: what
+            /// token providers are asked for.
+            pub const URLS: &'static [&'static str] = &[ #( #urls, )* ];
+
             /// The scope URL.
             pub const fn as_str(self) -> &'static str {
                 match self {

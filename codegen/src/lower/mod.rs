@@ -39,6 +39,12 @@ pub(crate) const SCOPE_URL_PREFIX: &str = "https://www.googleapis.com/auth/";
 /// resource's module is a file under `src/resources/`, where `mod.rs` is taken.
 pub(crate) const CLIENT_METHODS: &[&str] = &[
     "builder",
+    "service",
+    // Trait methods the emitted code calls on a client (`client.clone()`)
+    // or reaches the runtime's client through (`Deref`): an inherent method
+    // of the same name would shadow them.
+    "clone",
+    "deref",
     "endpoint",
     "polling_policy",
     "execute",

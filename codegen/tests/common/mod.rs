@@ -63,6 +63,10 @@ pub fn settings(crate_name: &str, spec_file: &str) -> CrateSettings {
         command: "cargo test -p codegen".to_owned(),
         dev_dependencies: BTreeMap::new(),
         test_features: Vec::new(),
+        runtime_path: repository_root()
+            .join("codegen/runtime")
+            .display()
+            .to_string(),
         standalone: false,
     }
 }

@@ -122,8 +122,8 @@ pub struct Cancel {
     options: crate::runtime::client::CallOptions,
 }
 impl Cancel {
-    /// Any one of the API's 66 scopes authorizes the call: this is [`crate::Scope::ALL`].
-    pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
+    /// The URLs of the scopes that authorize the call, any one of them: all the API's 66, [`crate::Scope::URLS`].
+    pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
     /// Which version of the error format to use in responses.
     ///
     /// Sets the `$.xgafv` parameter.
@@ -195,7 +195,7 @@ impl Cancel {
         let body = crate::runtime::client::json_body(&self.request)?;
         Ok(crate::runtime::client::Request {
             method_id: "dataportability.archiveJobs.cancel",
-            http_method: reqwest::Method::POST,
+            http_method: crate::runtime::client::Method::POST,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -224,8 +224,8 @@ pub struct GetPortabilityArchiveState {
     options: crate::runtime::client::CallOptions,
 }
 impl GetPortabilityArchiveState {
-    /// Any one of the API's 66 scopes authorizes the call: this is [`crate::Scope::ALL`].
-    pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
+    /// The URLs of the scopes that authorize the call, any one of them: all the API's 66, [`crate::Scope::URLS`].
+    pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
     /// Which version of the error format to use in responses.
     ///
     /// Sets the `$.xgafv` parameter.
@@ -297,7 +297,7 @@ impl GetPortabilityArchiveState {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "dataportability.archiveJobs.getPortabilityArchiveState",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -327,8 +327,8 @@ pub struct Retry {
     options: crate::runtime::client::CallOptions,
 }
 impl Retry {
-    /// Any one of the API's 66 scopes authorizes the call: this is [`crate::Scope::ALL`].
-    pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
+    /// The URLs of the scopes that authorize the call, any one of them: all the API's 66, [`crate::Scope::URLS`].
+    pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
     /// Which version of the error format to use in responses.
     ///
     /// Sets the `$.xgafv` parameter.
@@ -400,7 +400,7 @@ impl Retry {
         let body = crate::runtime::client::json_body(&self.request)?;
         Ok(crate::runtime::client::Request {
             method_id: "dataportability.archiveJobs.retry",
-            http_method: reqwest::Method::POST,
+            http_method: crate::runtime::client::Method::POST,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,

@@ -50,8 +50,8 @@ pub struct Reset {
     options: crate::runtime::client::CallOptions,
 }
 impl Reset {
-    /// Any one of the API's 66 scopes authorizes the call: this is [`crate::Scope::ALL`].
-    pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
+    /// The URLs of the scopes that authorize the call, any one of them: all the API's 66, [`crate::Scope::URLS`].
+    pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
     /// Which version of the error format to use in responses.
     ///
     /// Sets the `$.xgafv` parameter.
@@ -107,7 +107,7 @@ impl Reset {
         let body = crate::runtime::client::json_body(&self.request)?;
         Ok(crate::runtime::client::Request {
             method_id: "dataportability.authorization.reset",
-            http_method: reqwest::Method::POST,
+            http_method: crate::runtime::client::Method::POST,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,

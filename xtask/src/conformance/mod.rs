@@ -222,7 +222,12 @@ fn prepare(suites: &[Suite]) -> Result<Vec<Prepared>, ConformanceError> {
     }
     let generated = parallel::map(&read, |(_, spec, _, crate_name)| {
         // As `generate` writes it, but a member of the runner's workspace.
-        spec.generate(&generate::settings(spec, crate_name, false))
+        spec.generate(&generate::settings(
+            spec,
+            crate_name,
+            false,
+            generate::runtime_dir().display().to_string(),
+        ))
     });
     read.into_iter()
         .zip(generated)

@@ -713,6 +713,7 @@ fn settings(seed: &Seed, text: &str) -> CrateSettings {
         command: "cargo xtask fuzz".to_owned(),
         dev_dependencies: BTreeMap::new(),
         test_features: Vec::new(),
+        runtime_path: crate::generate::runtime_dir().display().to_string(),
         standalone: false,
     }
 }
