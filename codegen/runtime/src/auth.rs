@@ -8,9 +8,10 @@ use super::BoxFuture;
 pub use super::error::TokenError;
 use std::fmt;
 
-/// An OAuth 2.0 access token.
+/// An OAuth 2.0 access token, and the project its credentials bill quota
+/// to, if they name one.
 #[derive(Clone, PartialEq, Eq)]
-pub struct AccessToken(String);
+pub struct AccessToken(String, Option<String>);
 
 impl AccessToken {
     /// Wraps a token, refusing one that is empty or could not travel in an
@@ -26,7 +27,20 @@ impl AccessToken {
                 "the access token has characters an HTTP header cannot carry",
             ));
         }
-        Ok(Self(token))
+        Ok(Self(token, None))
+    }
+
+    /// The same token, with the project that calls made with it bill their
+    /// quota to (sent as `x-goog-user-project`, unless the client sets its
+    /// own): credentials files name one as `quota_project_id`.
+    pub fn with_quota_project(mut self, project: impl Into<String>) -> Self {
+        self.1 = Some(project.into());
+        self
+    }
+
+    /// The project calls made with this token bill their quota to, if any.
+    pub fn quota_project(&self) -> Option<&str> {
+        self.1.as_deref()
     }
 
     /// The token itself, to put on the wire.
@@ -51,6 +65,12 @@ pub trait TokenProvider: Send + Sync {
     /// A token for a call that accepts any one of `scopes`.
     fn token<'a>(&'a self, scopes: &'a [&'a str])
     -> BoxFuture<'a, Result<AccessToken, TokenError>>;
+
+    /// The server refused `token` (HTTP 401: expired or revoked): forget
+    /// it, so that the next [`token`](Self::token) gets a fresh one. The
+    /// client calls it once before sending the refused request again.
+    /// Providers of a fixed token keep the default, which does nothing.
+    fn invalidate(&self, _token: &AccessToken) {}
 }
 
 /// One provider shared by several clients (of one API or of several).
@@ -60,6 +80,10 @@ impl<T: TokenProvider + ?Sized> TokenProvider for std::sync::Arc<T> {
         scopes: &'a [&'a str],
     ) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
         (**self).token(scopes)
+    }
+
+    fn invalidate(&self, token: &AccessToken) {
+        (**self).invalidate(token)
     }
 }
 
@@ -222,27 +246,55 @@ impl Credential {
         }
     }
 
-    /// Adds a header API key, bearer token or basic credentials, marked sensitive.
+    /// Adds a header API key, bearer token or basic credentials, marked
+    /// sensitive, and a query API key's name as sensitive (its value is in
+    /// the URL: see [`add_to_url`](Self::add_to_url)).
     #[doc(hidden)]
-    pub fn add_to_headers(&self, builder: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+    pub fn add_to_request(&self, request: &mut super::transport::HttpRequest) {
         match &self.kind {
             CredentialKind::ApiKey {
                 place: KeyPlace::Header,
                 name,
                 value,
-            } => match reqwest::header::HeaderValue::from_str(value) {
-                Ok(mut header) => {
-                    header.set_sensitive(true);
-                    builder.header(*name, header)
-                }
-                // Refused when the credential was made.
-                Err(_) => builder,
-            },
-            CredentialKind::ApiKey { .. } => builder,
-            CredentialKind::Bearer(token) => builder.bearer_auth(token.secret()),
-            CredentialKind::Basic { user, password } => builder.basic_auth(user, Some(password)),
+            } => request.push_sensitive_header(name, value.clone()),
+            CredentialKind::ApiKey {
+                place: KeyPlace::Query,
+                name,
+                ..
+            } => {
+                self.add_to_url(request.url_mut());
+                request.mark_sensitive(name);
+            }
+            CredentialKind::ApiKey { .. } => {}
+            CredentialKind::Bearer(token) => {
+                request.push_sensitive_header("authorization", format!("Bearer {}", token.secret()))
+            }
+            CredentialKind::Basic { user, password } => request.push_sensitive_header(
+                "authorization",
+                format!("Basic {}", base64(format!("{user}:{password}").as_bytes())),
+            ),
         }
     }
+}
+
+/// Standard base64 with padding (RFC 4648 section 4), for basic credentials.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for group in bytes.chunks(3) {
+        let n = group
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= group.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 impl fmt::Debug for Credential {

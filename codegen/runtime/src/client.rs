@@ -12,6 +12,8 @@ use super::auth::{Credential, TokenProvider};
 use super::error::{self, ConfigError, Error, Result, TimeoutError, TimeoutKind};
 use super::query::Query;
 use super::retry::{self, RetryPolicy};
+pub use super::transport::{HttpRequest, same_origin_redirects};
+use super::transport::{HttpResponse, ReqwestTransport, Transport};
 use std::marker::PhantomData;
 
 /// HTTP verbs, for the requests generated code builds.
@@ -24,6 +26,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 use tracing::Instrument;
+
+/// The header that names the project billed for a call's quota.
+const QUOTA_PROJECT_HEADER: &str = "x-goog-user-project";
+
+/// The header that carries the client's API key (Google's, sent as a
+/// header rather than `key=` so it stays out of URLs and their logs).
+const API_KEY_HEADER: &str = "x-goog-api-key";
 
 /// The default limit on a response body: far above any JSON answer of a
 /// Google API, low enough that a hostile server cannot exhaust memory.
@@ -66,11 +75,13 @@ impl FromClient for Client {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    transport: Arc<dyn Transport>,
     service: &'static Service,
     endpoint: String,
     auth: Option<Arc<dyn TokenProvider>>,
     credentials: Vec<Credential>,
+    quota_project: Option<String>,
+    api_key: Option<String>,
     retry: RetryPolicy,
     polling: RetryPolicy,
     attempt_timeout: Option<Duration>,
@@ -337,36 +348,93 @@ impl Client {
         if request.body.is_some() {
             headers.push(("content-type".to_owned(), request.content_type.to_string()));
         }
-        HttpRequest {
-            method: request.http_method.clone(),
+        HttpRequest::new(
+            request.method_id,
+            request.http_method.clone(),
             url,
             headers,
-            body: request.body.clone().map(::bytes::Bytes::from),
-        }
+            request.body.clone().map(::bytes::Bytes::from),
+        )
     }
 
     /// Sends `request` once with the credentials the method accepts
     /// (`scopes` for the token provider, `security` for other schemes); any
-    /// status is returned. `timeout` is left to reqwest, which then covers
-    /// reading the body too: downloads give it, since their stream outlives
-    /// the attempt ([`Client::attempt`] times everything else itself, to
-    /// report [`Error::Timeout`]).
+    /// status is returned. `timeout` is left to the transport, which then
+    /// covers reading the body too: downloads give it, since their stream
+    /// outlives the attempt ([`Client::attempt`] times everything else
+    /// itself, to report [`Error::Timeout`]).
+    ///
+    /// A `401` to a request that carried the token provider's token makes
+    /// the provider forget that token, and the request is sent once more
+    /// with a fresh one, whatever its verb: the server refused it before
+    /// doing anything.
     #[doc(hidden)]
     pub async fn dispatch(
         &self,
-        request: HttpRequest,
+        mut request: HttpRequest,
         scopes: &'static [&'static str],
         security: Security,
         timeout: Option<Duration>,
-    ) -> Result<reqwest::Response> {
+    ) -> Result<HttpResponse> {
         let inner = &*self.inner;
+        request.set_timeout(timeout);
         // Credentials go only to the configured endpoint, never to another
         // host a response pointed at (an upload session URL, say).
-        let own_endpoint = request.url.starts_with(&inner.endpoint);
+        if !request.url().starts_with(&inner.endpoint) {
+            return inner
+                .transport
+                .send(request)
+                .await
+                .map_err(Error::Transport);
+        }
+        let token_wanted = self.add_credentials(&mut request, security)?;
+        let Some(auth) = inner.auth.as_ref().filter(|_| token_wanted) else {
+            return inner
+                .transport
+                .send(request)
+                .await
+                .map_err(Error::Transport);
+        };
+        let token = auth.token(scopes).await.map_err(Error::Auth)?;
+        let retry = request.clone();
+        let response = self.send_with_token(request, &token).await?;
+        if response.status() != 401 {
+            return Ok(response);
+        }
+        auth.invalidate(&token);
+        let fresh = auth.token(scopes).await.map_err(Error::Auth)?;
+        tracing::debug!("the token was refused (401): sending again with a fresh one");
+        self.send_with_token(retry, &fresh).await
+    }
+
+    /// Sends `request` with `token` (and its quota project, unless the
+    /// client sets one).
+    async fn send_with_token(
+        &self,
+        mut request: HttpRequest,
+        token: &super::auth::AccessToken,
+    ) -> Result<HttpResponse> {
+        request.push_sensitive_header("authorization", format!("Bearer {}", token.secret()));
+        if self.inner.quota_project.is_none() {
+            if let Some(project) = token.quota_project() {
+                request.push_header(QUOTA_PROJECT_HEADER, project);
+            }
+        }
+        self.inner
+            .transport
+            .send(request)
+            .await
+            .map_err(Error::Transport)
+    }
+
+    /// Adds to a request for the client's own endpoint the credentials the
+    /// method accepts, other than the token provider's token; whether that
+    /// token is wanted too.
+    fn add_credentials(&self, request: &mut HttpRequest, security: Security) -> Result<bool> {
+        let inner = &*self.inner;
         let mut token_wanted = false;
         let mut credentials: Vec<&Credential> = Vec::new();
         match security {
-            _ if !own_endpoint => {}
             // OAuth scopes only: the token provider, when there is one.
             None => token_wanted = inner.auth.is_some(),
             Some(alternatives) => {
@@ -388,52 +456,39 @@ impl Client {
                 }
             }
         }
-        let mut url = request.url;
-        for credential in &credentials {
-            credential.add_to_url(&mut url);
-        }
-        let mut builder = inner.http.request(request.method, url.as_str());
         let mut cookies: Vec<String> = Vec::new();
-        for (name, value) in &request.headers {
-            if name == "cookie" {
-                cookies.push(value.clone());
-            } else {
-                builder = builder.header(name.as_str(), value.as_str());
-            }
+        if let Some(cookie) = request.header("cookie") {
+            cookies.push(cookie.to_owned());
         }
         for credential in &credentials {
-            builder = credential.add_to_headers(builder);
+            credential.add_to_request(request);
             cookies.extend(credential.cookie());
         }
         if !cookies.is_empty() {
-            let mut header =
-                reqwest::header::HeaderValue::from_str(&cookies.join("; ")).map_err(|_| {
-                    Error::Config(ConfigError::new("cookie", "<redacted>", "printable ASCII"))
-                })?;
-            header.set_sensitive(true);
-            builder = builder.header(reqwest::header::COOKIE, header);
-        }
-        if token_wanted {
-            if let Some(auth) = &inner.auth {
-                let token = auth.token(scopes).await.map_err(Error::Auth)?;
-                // `bearer_auth` marks the header sensitive, so it is never logged.
-                builder = builder.bearer_auth(token.secret());
+            let joined = cookies.join("; ");
+            if !joined.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+                return Err(Error::Config(ConfigError::new(
+                    "cookie",
+                    "<redacted>",
+                    "printable ASCII",
+                )));
             }
+            request.push_sensitive_header("cookie", joined);
         }
-        if let Some(body) = request.body {
-            builder = builder.body(body);
+        if let Some(key) = &inner.api_key {
+            request.push_sensitive_header(API_KEY_HEADER, key.clone());
         }
-        if let Some(timeout) = timeout {
-            builder = builder.timeout(timeout);
+        if let Some(project) = &inner.quota_project {
+            request.push_header(QUOTA_PROJECT_HEADER, project.clone());
         }
-        builder.send().await.map_err(transport)
+        Ok(token_wanted)
     }
 
     /// The body of a success response, or the error a failure status means.
     /// Either way the body is read only up to the client's limit.
     #[doc(hidden)]
-    pub async fn read_success(&self, response: reqwest::Response) -> Result<Vec<u8>> {
-        if response.status().is_success() {
+    pub async fn read_success(&self, response: HttpResponse) -> Result<Vec<u8>> {
+        if (200..300).contains(&response.status()) {
             self.read_limited(response).await
         } else {
             Err(self.read_error(response).await)
@@ -443,8 +498,8 @@ impl Client {
     /// The error a failure response means, from its status, headers
     /// (`Retry-After` among them) and body (read up to the client's limit).
     #[doc(hidden)]
-    pub async fn read_error(&self, response: reqwest::Response) -> Error {
-        let status = response.status().as_u16();
+    pub async fn read_error(&self, response: HttpResponse) -> Error {
+        let status = response.status();
         let retry_after = retry_after(&response);
         let headers = error::kept_headers(response.headers());
         match self.read_limited(response).await {
@@ -455,13 +510,13 @@ impl Client {
 
     /// A response body, refused once it grows past the client's limit.
     #[doc(hidden)]
-    pub async fn read_limited(&self, mut response: reqwest::Response) -> Result<Vec<u8>> {
+    pub async fn read_limited(&self, mut response: HttpResponse) -> Result<Vec<u8>> {
         let limit = self.inner.max_response_bytes;
         if response.content_length().is_some_and(|n| n > limit as u64) {
             return Err(Error::ResponseTooLarge { limit });
         }
         let mut bytes = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(transport)? {
+        while let Some(chunk) = response.chunk().await.map_err(Error::Transport)? {
             if bytes.len() + chunk.len() > limit {
                 return Err(Error::ResponseTooLarge { limit });
             }
@@ -469,23 +524,6 @@ impl Client {
         }
         Ok(bytes)
     }
-}
-
-/// The redirect policy of the client's default `reqwest` client: redirects
-/// are followed (up to 10) only while they stay on the same origin (scheme,
-/// host and port), so credentials in any header never reach another host;
-/// a redirect elsewhere is returned as the response it is.
-pub fn same_origin_redirects() -> reqwest::redirect::Policy {
-    reqwest::redirect::Policy::custom(|attempt| {
-        let origin = attempt.previous().first().map(|url| url.origin());
-        if attempt.previous().len() > 10 {
-            attempt.error("more than 10 redirects")
-        } else if origin.as_ref() == Some(&attempt.url().origin()) {
-            attempt.follow()
-        } else {
-            attempt.stop()
-        }
-    })
 }
 
 /// How one call retries and times out: its own settings over the client's.
@@ -534,8 +572,8 @@ pub struct Attempt {
 impl Attempt {
     /// Records the response's status on the attempt's span.
     #[doc(hidden)]
-    pub fn record_status(&self, response: &reqwest::Response) {
-        self.span.record("status", response.status().as_u16());
+    pub fn record_status(&self, response: &HttpResponse) {
+        self.span.record("status", response.status());
     }
 
     /// `error`, or the attempt timeout it is when reqwest timed the request
@@ -612,9 +650,8 @@ fn millis(duration: Duration) -> u64 {
 }
 
 /// The wait a response's `Retry-After` header asks for.
-fn retry_after(response: &reqwest::Response) -> Option<Duration> {
-    let value = response.headers().get(reqwest::header::RETRY_AFTER)?;
-    retry::parse_retry_after(value.to_str().ok()?, SystemTime::now())
+fn retry_after(response: &HttpResponse) -> Option<Duration> {
+    retry::parse_retry_after(response.header("retry-after")?, SystemTime::now())
 }
 
 /// Runs `work`, or gives `on_timeout(after)` once `after` has passed.
@@ -652,111 +689,6 @@ pub fn decode_json<T: DeserializeOwned>(method_id: &'static str, bytes: &[u8]) -
         bytes
     };
     serde_json::from_slice(body).map_err(|e| error::decode(method_id, e))
-}
-
-/// An HTTP request as a call would send it, for debugging: every call's
-/// `dry_run` gives one without sending anything.
-///
-/// The `Authorization` header is not part of it: the token provider is
-/// only asked when a call is sent.
-#[derive(Clone, PartialEq, Eq)]
-pub struct HttpRequest {
-    method: reqwest::Method,
-    url: String,
-    headers: Vec<(String, String)>,
-    /// `Bytes`, so that each attempt of a call shares it (an upload's
-    /// content is not copied per attempt).
-    body: Option<::bytes::Bytes>,
-}
-
-impl HttpRequest {
-    /// The HTTP verb, such as `POST`.
-    pub fn method(&self) -> &str {
-        self.method.as_str()
-    }
-
-    /// The full URL, percent-encoded as sent, query included.
-    pub fn url(&self) -> &str {
-        &self.url
-    }
-
-    /// The headers, in the order they are sent (lower-case names).
-    pub fn headers(&self) -> &[(String, String)] {
-        &self.headers
-    }
-
-    /// The body, if the call has one.
-    pub fn body(&self) -> Option<&[u8]> {
-        self.body.as_deref()
-    }
-
-    #[doc(hidden)]
-    pub fn new(
-        method: reqwest::Method,
-        url: String,
-        headers: Vec<(String, String)>,
-        body: Option<::bytes::Bytes>,
-    ) -> Self {
-        Self {
-            method,
-            url,
-            headers,
-            body,
-        }
-    }
-
-    #[doc(hidden)]
-    pub fn push_header(&mut self, name: &str, value: impl Into<String>) {
-        self.headers.retain(|(n, _)| n != name);
-        self.headers.push((name.to_owned(), value.into()));
-    }
-
-    #[doc(hidden)]
-    pub fn set_body(&mut self, body: impl Into<::bytes::Bytes>) {
-        self.body = Some(body.into());
-    }
-}
-
-impl fmt::Debug for HttpRequest {
-    /// Shows the URL with an API key (`key=`) redacted, and the body as
-    /// text when it is UTF-8.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let body = self
-            .body
-            .as_deref()
-            .map(|b| String::from_utf8_lossy(b).into_owned());
-        f.debug_struct("HttpRequest")
-            .field("method", &self.method.as_str())
-            .field("url", &redact_key(&self.url))
-            .field("headers", &self.headers)
-            .field("body", &body)
-            .finish()
-    }
-}
-
-/// `url` with the value of any `key` query parameter replaced.
-fn redact_key(url: &str) -> String {
-    let Some((base, query)) = url.split_once('?') else {
-        return url.to_owned();
-    };
-    let pairs: Vec<String> = query
-        .split('&')
-        .map(|pair| match pair.split_once('=') {
-            Some(("key", _)) => "key=<redacted>".to_owned(),
-            _ => pair.to_owned(),
-        })
-        .collect();
-    format!("{base}?{}", pairs.join("&"))
-}
-
-/// A transport error without the request's query string: the query may
-/// carry an API key (`key=`), and errors end up in logs.
-#[doc(hidden)]
-pub fn transport(mut error: reqwest::Error) -> Error {
-    if let Some(url) = error.url_mut() {
-        url.set_query(None);
-    }
-    Error::Transport(error)
 }
 
 /// A request ready to send: the path is bound and encoded, the body
@@ -838,7 +770,9 @@ pub struct ClientBuilder<C = Client> {
     endpoint: String,
     auth: Option<Arc<dyn TokenProvider>>,
     credentials: Vec<Credential>,
-    http: Option<reqwest::Client>,
+    transport: Option<Arc<dyn Transport>>,
+    quota_project: Option<String>,
+    api_key: Option<String>,
     retry: RetryPolicy,
     polling: RetryPolicy,
     attempt_timeout: Option<Duration>,
@@ -870,7 +804,9 @@ impl<C: FromClient> ClientBuilder<C> {
             endpoint: service.default_endpoint.to_owned(),
             auth: None,
             credentials: Vec::new(),
-            http: None,
+            transport: None,
+            quota_project: None,
+            api_key: None,
             retry: RetryPolicy::default(),
             polling: RetryPolicy::polling(),
             attempt_timeout: None,
@@ -903,14 +839,29 @@ impl<C: FromClient> ClientBuilder<C> {
         self
     }
 
-    /// Uses an existing `reqwest` client (its proxy, TLS and pool settings).
-    ///
-    /// Give it [`same_origin_redirects`] as its redirect policy (the
-    /// default client's): reqwest's own policy follows redirects to other
-    /// hosts with every header but `Authorization` and `Cookie`, so an API
-    /// key in another header would go there too.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+    /// Sends every request through `transport` instead of the default
+    /// [`ReqwestTransport`]: an in-memory fake in tests, a layer that logs
+    /// or records what passes, another HTTP library, or reqwest with
+    /// settings of the application's ([`ReqwestTransport::from_client`]).
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
+    /// Bills calls' quota to `project` (header `x-goog-user-project`),
+    /// over any quota project the token provider's tokens name. The
+    /// credentials must be allowed to use the project
+    /// (`serviceusage.services.use`).
+    pub fn quota_project(mut self, project: impl Into<String>) -> Self {
+        self.quota_project = Some(project.into());
+        self
+    }
+
+    /// Sends `key` as the API key of every call to the endpoint (header
+    /// `x-goog-api-key`): for APIs and methods that accept an API key,
+    /// alone or beside a token.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
         self
     }
 
@@ -969,20 +920,39 @@ impl<C: FromClient> ClientBuilder<C> {
                 "at least 1",
             )));
         }
-        let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .redirect(same_origin_redirects())
-                .build()
-                .map_err(Error::Transport)?,
+        for (setting, value) in [
+            ("quota_project", &self.quota_project),
+            ("api_key", &self.api_key),
+        ] {
+            if let Some(value) = value {
+                if value.is_empty() || !value.bytes().all(|b| b.is_ascii_graphic()) {
+                    // An API key is a secret: never repeated in the error.
+                    let shown = if setting == "api_key" {
+                        "<redacted>"
+                    } else {
+                        value
+                    };
+                    return Err(Error::Config(ConfigError::new(
+                        setting,
+                        shown,
+                        "a non-empty value of printable ASCII without spaces",
+                    )));
+                }
+            }
+        }
+        let transport: Arc<dyn Transport> = match self.transport {
+            Some(transport) => transport,
+            None => Arc::new(ReqwestTransport::new().map_err(Error::Transport)?),
         };
         Ok(C::from_client(Client {
             inner: Arc::new(Inner {
-                http,
+                transport,
                 service: self.service,
                 endpoint,
                 auth: self.auth,
                 credentials: self.credentials,
+                quota_project: self.quota_project,
+                api_key: self.api_key,
                 retry: self.retry,
                 polling: self.polling,
                 attempt_timeout: self.attempt_timeout,

@@ -3,6 +3,7 @@
 
 use super::path::BindingError;
 use super::rpc::{self, BadRequest, Code, ErrorInfo, Help, QuotaFailure, RetryInfo};
+use super::transport::TransportError;
 use serde::Deserialize;
 use std::fmt;
 use std::time::Duration;
@@ -22,7 +23,7 @@ pub enum Error {
     /// (a proxy or load balancer, typically).
     Http(HttpError),
     /// The request could not be sent, or the response could not be read.
-    Transport(reqwest::Error),
+    Transport(TransportError),
     /// The request body could not be serialized. Nothing was sent.
     Encode(serde_json::Error),
     /// The service answered with success, but the body is not the JSON the API describes.
@@ -66,7 +67,7 @@ impl Error {
             // A request that could not be built or was redirected in a
             // loop fails the same way again; anything else (connect, reset,
             // a body cut off while read) is the network's.
-            Self::Transport(e) => !(e.is_builder() || e.is_redirect()),
+            Self::Transport(e) => e.is_retryable(),
             Self::Timeout(e) => e.kind == TimeoutKind::Attempt,
             Self::Binding(_)
             | Self::Encode(_)
@@ -93,7 +94,6 @@ impl Error {
         match self {
             Self::Api(e) => Some(e.http_status),
             Self::Http(e) => Some(e.status),
-            Self::Transport(e) => e.status().map(|s| s.as_u16()),
             _ => None,
         }
     }
@@ -780,16 +780,16 @@ struct EnvelopeBody {
 /// `set-cookie` values are redacted: a session cookie is a credential,
 /// errors end up in logs, `Debug` output and error reports, and this
 /// client never sends cookies back, so nobody needs the value.
-pub(crate) fn kept_headers(headers: &reqwest::header::HeaderMap) -> Vec<(String, String)> {
+pub(crate) fn kept_headers(headers: &[(String, String)]) -> Vec<(String, String)> {
     headers
         .iter()
         .map(|(name, value)| {
-            let value = if name == reqwest::header::SET_COOKIE {
+            let value = if name.eq_ignore_ascii_case("set-cookie") {
                 "[redacted]".to_owned()
             } else {
-                String::from_utf8_lossy(value.as_bytes()).into_owned()
+                value.clone()
             };
-            (name.as_str().to_owned(), value)
+            (name.to_ascii_lowercase(), value)
         })
         .collect()
 }

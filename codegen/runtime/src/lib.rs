@@ -14,8 +14,10 @@
 //!    `enums`, `wire`; and `rpc` (status codes and error details);
 //! 2. errors and policies: `error`, `retry`;
 //! 3. encoding: `path`, `query`, `style`, `form`;
-//! 4. credentials: `auth`, `oauth`;
-//! 5. the client: `client`, then what builds on it: `media`, `pages`,
+//! 4. the wire: `transport` (the seam to HTTP: [`Transport`], reqwest's
+//!    behind it);
+//! 5. credentials: `auth`, `oauth`;
+//! 6. the client: `client`, then what builds on it: `media`, `pages`,
 //!    `lro`, `calls`, `dispatch`.
 //!
 //! Modules marked hidden in the docs are for generated code, not for
@@ -49,13 +51,14 @@ pub mod rpc;
 #[doc(hidden)]
 pub mod style;
 pub mod timestamp;
+pub mod transport;
 #[doc(hidden)]
 pub mod wire;
 
 pub use auth::{AccessToken, Credential, StaticToken, TokenError, TokenProvider};
 pub use bytes::{Bytes, BytesError};
 pub use client::DEFAULT_MAX_RESPONSE_BYTES;
-pub use client::{Client, ClientBuilder, HttpRequest, Service, same_origin_redirects};
+pub use client::{Client, ClientBuilder, Service};
 pub use date::{Date, DateError};
 pub use duration::{Duration, DurationError};
 pub use enums::UnknownValue;
@@ -72,6 +75,8 @@ pub use retry::{RetryPolicy, RetryPolicyBuilder, is_idempotent};
 pub use rpc::{BadRequest, Code, ErrorInfo, FieldViolation, Help, HelpLink};
 pub use rpc::{QuotaFailure, QuotaViolation, RetryInfo};
 pub use timestamp::{Timestamp, TimestampError};
+pub use transport::{HttpRequest, HttpResponse, ReqwestTransport, Transport};
+pub use transport::{TransportError, TransportErrorKind, same_origin_redirects};
 // The yup-oauth2 this crate was built with, so applications name its keys
 // and authenticators without pinning a matching version.
 #[cfg(feature = "yup-oauth2")]

@@ -11,6 +11,7 @@ use super::client::{
     Attempt, CallPlan, Client, HttpRequest, Progress, Request, attempt_timeout_error, wait_to_retry,
 };
 use super::error::{Error, MediaError, Result};
+use super::transport::HttpResponse;
 use std::fmt;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -178,6 +179,7 @@ impl Client {
                 .open_session(&plan, &progress, &request, &media)
                 .await?;
             let upload = Session {
+                method_id: request.method_id,
                 url: session.as_str(),
                 scopes: request.scopes,
                 media: &media,
@@ -194,7 +196,7 @@ impl Client {
         progress: &Progress,
         request: &Request,
         media: &Media,
-    ) -> Result<reqwest::Url> {
+    ) -> Result<String> {
         let mut start = self.prepare(request);
         let start_url = start.url().to_owned();
         start.push_header("x-upload-content-type", media.content_type.clone());
@@ -210,11 +212,7 @@ impl Client {
                         .dispatch(start, request.scopes, request.security, None)
                         .await?;
                     attempt.record_status(&response);
-                    let location = response
-                        .headers()
-                        .get(reqwest::header::LOCATION)
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_owned);
+                    let location = response.header("location").map(str::to_owned);
                     self.read_success(response).await?;
                     Ok(location)
                 }
@@ -228,6 +226,7 @@ impl Client {
             .and_then(|base| base.join(&session))
             .ok()
             .filter(|url| matches!(url.scheme(), "http" | "https"))
+            .map(String::from)
             .ok_or_else(|| media_error("the server's upload session URL is not an http(s) URL"))
     }
 
@@ -302,13 +301,11 @@ impl Client {
         let response = self.dispatch(chunk, session.scopes, None, None).await?;
         attempt.record_status(&response);
         // 308 "Resume Incomplete": the server has a prefix of the content.
-        if response.status().as_u16() != 308 {
+        if response.status() != 308 {
             return self.read_success(response).await.map(Sent::Finished);
         }
         let received = response
-            .headers()
-            .get(reqwest::header::RANGE)
-            .and_then(|v| v.to_str().ok())
+            .header("range")
             .and_then(received_bytes)
             .unwrap_or(0);
         self.read_limited(response).await?;
@@ -343,7 +340,7 @@ impl Client {
                 match response {
                     Ok(response) => {
                         attempt.record_status(&response);
-                        if !response.status().is_success() {
+                        if !(200..300).contains(&response.status()) {
                             let error = self.read_error(response).await;
                             return Err(attempt.timed_out(error));
                         }
@@ -359,6 +356,7 @@ impl Client {
 
 /// An open upload session and what goes into it.
 struct Session<'a> {
+    method_id: &'static str,
     url: &'a str,
     scopes: &'static [&'static str],
     media: &'a Media,
@@ -384,6 +382,7 @@ impl Session<'_> {
             (format!("bytes {offset}-{}/{total}", end - 1), body)
         };
         HttpRequest::new(
+            self.method_id,
             reqwest::Method::PUT,
             self.url.to_owned(),
             vec![("content-range".to_owned(), range)],
@@ -452,15 +451,8 @@ pub struct Download {
     /// stream that outlives it.
     timeout: Option<Duration>,
     attempt: u32,
-    state: State,
-}
-
-enum State {
-    Idle(reqwest::Response),
-    Reading(
-        super::BoxFuture<'static, (reqwest::Response, reqwest::Result<Option<::bytes::Bytes>>)>,
-    ),
-    Done,
+    /// The response whose body is the content; `None` once it has ended.
+    response: Option<HttpResponse>,
 }
 
 impl fmt::Debug for Download {
@@ -474,17 +466,13 @@ impl fmt::Debug for Download {
 
 impl Download {
     /// The content of a success response, got by `attempt`.
-    fn new(response: reqwest::Response, attempt: &Attempt) -> Self {
+    fn new(response: HttpResponse, attempt: &Attempt) -> Self {
         Self {
-            content_type: response
-                .headers()
-                .get(reqwest::header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned),
+            content_type: response.header("content-type").map(str::to_owned),
             content_length: response.content_length(),
             timeout: attempt.timeout,
             attempt: attempt.number,
-            state: State::Idle(response),
+            response: Some(response),
         }
     }
 
@@ -516,31 +504,20 @@ impl Download {
     }
 
     fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<::bytes::Bytes>>> {
-        loop {
-            match std::mem::replace(&mut self.state, State::Done) {
-                State::Done => return Poll::Ready(None),
-                State::Idle(mut response) => {
-                    self.state = State::Reading(Box::pin(async move {
-                        let chunk = response.chunk().await;
-                        (response, chunk)
-                    }));
-                }
-                State::Reading(mut future) => match future.as_mut().poll(cx) {
-                    Poll::Pending => {
-                        self.state = State::Reading(future);
-                        return Poll::Pending;
-                    }
-                    Poll::Ready((response, Ok(Some(chunk)))) => {
-                        self.state = State::Idle(response);
-                        return Poll::Ready(Some(Ok(chunk)));
-                    }
-                    Poll::Ready((_, Ok(None))) => return Poll::Ready(None),
-                    Poll::Ready((_, Err(e))) => {
-                        let error = super::client::transport(e);
-                        let error = attempt_timeout_error(error, self.timeout, self.attempt);
-                        return Poll::Ready(Some(Err(error)));
-                    }
-                },
+        let Some(response) = self.response.as_mut() else {
+            return Poll::Ready(None);
+        };
+        match response.poll_chunk(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Some(Ok(chunk))) => Poll::Ready(Some(Ok(chunk))),
+            Poll::Ready(None) => {
+                self.response = None;
+                Poll::Ready(None)
+            }
+            Poll::Ready(Some(Err(e))) => {
+                self.response = None;
+                let error = attempt_timeout_error(Error::Transport(e), self.timeout, self.attempt);
+                Poll::Ready(Some(Err(error)))
             }
         }
     }

@@ -90,12 +90,13 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> TokenStream {
         pub use runtime::{Bytes, BytesError, Date, DateError, Duration, DurationError};
         pub use runtime::{Download, Media, RESUMABLE_CHUNK_BYTES};
         pub use runtime::{HttpError, Result, TimeoutError, TimeoutKind};
-        pub use runtime::{HttpRequest, same_origin_redirects};
+        pub use runtime::{HttpRequest, HttpResponse, ReqwestTransport, Transport};
         pub use runtime::{Items, Pages};
         pub use runtime::{Operation, OperationStyle, Poller, PollingPolicy};
         pub use runtime::{QuotaFailure, QuotaViolation, RetryInfo};
         pub use runtime::{RetryPolicy, RetryPolicyBuilder, is_idempotent};
         pub use runtime::{Timestamp, TimestampError};
+        pub use runtime::{TransportError, TransportErrorKind, same_origin_redirects};
         #[cfg(feature = "yup-oauth2")]
         pub use runtime::{YupTokenProvider, yup_oauth2};
         pub use scopes::{Scope, UnknownScope};

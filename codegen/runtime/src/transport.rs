@@ -1,0 +1,657 @@
+//! The seam between the client and HTTP: the [`Transport`] trait that sends
+//! one request and gives back its response, the request and response types
+//! it speaks, and [`ReqwestTransport`], the default, over reqwest.
+//!
+//! Everything above this module (retries, credentials, errors, media) works
+//! on [`HttpRequest`] and [`HttpResponse`] only, so an application can put
+//! anything behind the client: the in-memory fake of its tests
+//! (`fake`), a recording or logging layer around the default, another HTTP
+//! library. reqwest's types appear only in [`ReqwestTransport::from_client`]
+//! and [`same_origin_redirects`].
+
+use super::BoxFuture;
+use bytes::Bytes;
+use futures_core::Stream;
+use std::fmt;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+/// Sends one HTTP request and gives back the response, whatever its
+/// status: the client's only way to the network.
+///
+/// The client hands every attempt of every call to its transport, with the
+/// credentials already added; retries, timeouts, status codes and errors
+/// are the client's business, not the transport's. Set one with
+/// `ClientBuilder::transport`; the default is [`ReqwestTransport`].
+///
+/// A transport that wraps another (to log, record or alter what passes) is
+/// a `Transport` holding an `Arc<dyn Transport>` and calling it.
+pub trait Transport: Send + Sync + 'static {
+    /// Sends `request`; an error only when no response came (the request
+    /// could not be sent, the connection failed, it timed out).
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;
+}
+
+impl<T: Transport + ?Sized> Transport for Arc<T> {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        (**self).send(request)
+    }
+}
+
+/// An HTTP request as a call sends it: every call's `dry_run` gives one
+/// without sending anything, and a [`Transport`] receives one per attempt.
+///
+/// A dry run's request has no credentials: the token provider is only asked
+/// when a call is sent. `Debug` shows the values of credential headers and
+/// query parameters (`authorization`, API keys, cookies) as `<redacted>`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    method_id: &'static str,
+    method: reqwest::Method,
+    url: String,
+    headers: Vec<(String, String)>,
+    /// Names of headers and query parameters whose values are secrets.
+    sensitive: Vec<&'static str>,
+    /// `Bytes`, so that each attempt of a call shares it (an upload's
+    /// content is not copied per attempt).
+    body: Option<Bytes>,
+    timeout: Option<Duration>,
+}
+
+impl HttpRequest {
+    /// The id of the API method the request is for, such as
+    /// `dataportability.archiveJobs.retry`; an upload's later requests
+    /// (chunks, status queries) carry their call's.
+    pub fn method_id(&self) -> &'static str {
+        self.method_id
+    }
+
+    /// The HTTP verb, such as `POST`.
+    pub fn method(&self) -> &str {
+        self.method.as_str()
+    }
+
+    /// The full URL, percent-encoded as sent, query included.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The URL's path, without the query.
+    pub fn path(&self) -> &str {
+        let after_scheme = self.url.find("://").map_or(0, |at| at + 3);
+        let rest = &self.url[after_scheme..];
+        let path = rest.find('/').map_or("", |at| &rest[at..]);
+        path.split(['?', '#']).next().unwrap_or(path)
+    }
+
+    /// The value of query parameter `name` (still percent-encoded), if any.
+    pub fn query_param(&self, name: &str) -> Option<&str> {
+        let query = self.url.split_once('?')?.1;
+        let query = query.split('#').next().unwrap_or(query);
+        query
+            .split('&')
+            .find_map(|pair| match pair.split_once('=') {
+                Some((n, value)) if n == name => Some(value),
+                None if pair == name => Some(""),
+                _ => None,
+            })
+    }
+
+    /// The headers, in the order they are sent (lower-case names).
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
+    /// The value of header `name` (any case), if any.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+
+    /// The body, if the call has one.
+    pub fn body(&self) -> Option<&[u8]> {
+        self.body.as_deref()
+    }
+
+    /// The body as shared bytes, for transports that send it without a copy.
+    pub fn body_bytes(&self) -> Option<&Bytes> {
+        self.body.as_ref()
+    }
+
+    /// How long the transport should give the exchange, reading the body
+    /// included, before failing it with [`TransportErrorKind::Timeout`];
+    /// `None` when the client times the attempt itself. Downloads give it,
+    /// since their stream outlives the attempt.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
+    /// Whether header or query parameter `name` carries a secret (a token,
+    /// an API key, a cookie), which logs must not show.
+    pub fn is_sensitive(&self, name: &str) -> bool {
+        self.sensitive.iter().any(|s| s.eq_ignore_ascii_case(name))
+    }
+
+    #[doc(hidden)]
+    pub fn new(
+        method_id: &'static str,
+        method: reqwest::Method,
+        url: String,
+        headers: Vec<(String, String)>,
+        body: Option<Bytes>,
+    ) -> Self {
+        Self {
+            method_id,
+            method,
+            url,
+            headers,
+            sensitive: Vec::new(),
+            body,
+            timeout: None,
+        }
+    }
+
+    /// Sets header `name` (lower case), replacing any value it had.
+    #[doc(hidden)]
+    pub fn push_header(&mut self, name: &str, value: impl Into<String>) {
+        self.headers.retain(|(n, _)| n != name);
+        self.headers.push((name.to_owned(), value.into()));
+    }
+
+    /// Sets header `name` to a secret: shown redacted.
+    #[doc(hidden)]
+    pub fn push_sensitive_header(&mut self, name: &'static str, value: impl Into<String>) {
+        self.push_header(name, value);
+        self.mark_sensitive(name);
+    }
+
+    /// Marks a header or query parameter as carrying a secret.
+    #[doc(hidden)]
+    pub fn mark_sensitive(&mut self, name: &'static str) {
+        if !self.is_sensitive(name) {
+            self.sensitive.push(name);
+        }
+    }
+
+    #[doc(hidden)]
+    pub fn url_mut(&mut self) -> &mut String {
+        &mut self.url
+    }
+
+    #[doc(hidden)]
+    pub fn set_body(&mut self, body: impl Into<Bytes>) {
+        self.body = Some(body.into());
+    }
+
+    #[doc(hidden)]
+    pub fn set_timeout(&mut self, timeout: Option<Duration>) {
+        self.timeout = timeout;
+    }
+
+    /// The URL with the values of sensitive query parameters replaced.
+    fn redacted_url(&self) -> String {
+        let Some((base, query)) = self.url.split_once('?') else {
+            return self.url.clone();
+        };
+        let pairs: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((name, _)) if name == "key" || self.is_sensitive(name) => {
+                    format!("{name}=<redacted>")
+                }
+                _ => pair.to_owned(),
+            })
+            .collect();
+        format!("{base}?{}", pairs.join("&"))
+    }
+}
+
+impl fmt::Debug for HttpRequest {
+    /// Shows the URL and headers with secrets redacted, and the body as
+    /// text when it is UTF-8.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let body = self
+            .body
+            .as_deref()
+            .map(|b| String::from_utf8_lossy(b).into_owned());
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let shown = if self.is_sensitive(name) || is_credential_header(name) {
+                    "<redacted>"
+                } else {
+                    value.as_str()
+                };
+                (name.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("HttpRequest")
+            .field("method_id", &self.method_id)
+            .field("method", &self.method.as_str())
+            .field("url", &self.redacted_url())
+            .field("headers", &headers)
+            .field("body", &body)
+            .finish()
+    }
+}
+
+/// Headers that carry credentials whoever set them.
+fn is_credential_header(name: &str) -> bool {
+    [
+        "authorization",
+        "cookie",
+        "x-goog-api-key",
+        "proxy-authorization",
+    ]
+    .iter()
+    .any(|h| h.eq_ignore_ascii_case(name))
+}
+
+fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// A response body: chunks as they arrive.
+type BodyStream = Pin<Box<dyn Stream<Item = Result<Bytes, TransportError>> + Send>>;
+
+/// An HTTP response as a [`Transport`] gives it back: status, headers, and
+/// a body read chunk by chunk (or given whole).
+pub struct HttpResponse {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Body,
+}
+
+enum Body {
+    Whole(Option<Bytes>),
+    Stream(BodyStream),
+}
+
+impl HttpResponse {
+    /// A response with `status`, no headers and an empty body.
+    pub fn new(status: u16) -> Self {
+        Self {
+            status,
+            headers: Vec::new(),
+            body: Body::Whole(None),
+        }
+    }
+
+    /// Adds a header (its name is kept in lower case).
+    pub fn with_header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.headers.push((name.to_ascii_lowercase(), value.into()));
+        self
+    }
+
+    /// Sets the whole body.
+    pub fn with_body(mut self, body: impl Into<Bytes>) -> Self {
+        self.body = Body::Whole(Some(body.into()));
+        self
+    }
+
+    /// A JSON body, with its `content-type`.
+    pub fn with_json(self, value: &serde_json::Value) -> Self {
+        self.with_header("content-type", "application/json; charset=UTF-8")
+            .with_body(value.to_string())
+    }
+
+    /// A body that arrives as the chunks `stream` gives (an error in it is
+    /// a connection lost mid-body).
+    pub fn with_stream(
+        mut self,
+        stream: impl Stream<Item = Result<Bytes, TransportError>> + Send + 'static,
+    ) -> Self {
+        self.body = Body::Stream(Box::pin(stream));
+        self
+    }
+
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The headers (lower-case names), in the order received.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
+    /// The value of header `name` (any case), if any.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+
+    /// The body's length when known before reading it: a whole body's, or
+    /// the `content-length` header's.
+    pub fn content_length(&self) -> Option<u64> {
+        match &self.body {
+            Body::Whole(body) => Some(body.as_ref().map_or(0, |b| b.len() as u64)),
+            Body::Stream(_) => self.header("content-length")?.trim().parse().ok(),
+        }
+    }
+
+    /// The next chunk of the body, or `None` at its end.
+    pub async fn chunk(&mut self) -> Result<Option<Bytes>, TransportError> {
+        std::future::poll_fn(|cx| self.poll_chunk(cx))
+            .await
+            .transpose()
+    }
+
+    /// Polls for the next chunk of the body.
+    pub fn poll_chunk(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Bytes, TransportError>>> {
+        match &mut self.body {
+            Body::Whole(body) => Poll::Ready(body.take().filter(|b| !b.is_empty()).map(Ok)),
+            Body::Stream(stream) => stream.as_mut().poll_next(cx),
+        }
+    }
+}
+
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let secret = name == "set-cookie" || is_credential_header(name);
+                (
+                    name.as_str(),
+                    if secret { "<redacted>" } else { value.as_str() },
+                )
+            })
+            .collect();
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("headers", &headers)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What kind of failure a [`TransportError`] is: it decides whether the
+/// client tries again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// No connection could be made (refused, DNS, TLS handshake).
+    Connect,
+    /// The exchange took longer than the request's [`HttpRequest::timeout`].
+    Timeout,
+    /// The connection failed after the request was sent, or while the body
+    /// was read (reset, cut short).
+    Connection,
+    /// The request could not be sent as it is (a malformed URL or header,
+    /// a redirect loop): trying again fails the same way.
+    Request,
+}
+
+/// A request that got no response, or a body cut off: the transport's
+/// failure, with the underlying library's error as its source.
+#[derive(Debug)]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    message: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl TransportError {
+    /// An error of `kind`. The message must hold no secret (no token, no
+    /// API key): errors end up in logs.
+    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// The same, caused by `source` (kept for `source()`, not shown).
+    pub fn with_source(
+        kind: TransportErrorKind,
+        message: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            source: Some(source.into()),
+        }
+    }
+
+    /// What kind of failure it is.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// Whether it is the request's timeout.
+    pub fn is_timeout(&self) -> bool {
+        self.kind == TransportErrorKind::Timeout
+    }
+
+    /// Whether no connection could be made.
+    pub fn is_connect(&self) -> bool {
+        self.kind == TransportErrorKind::Connect
+    }
+
+    /// Whether sending the request again may succeed.
+    pub fn is_retryable(&self) -> bool {
+        self.kind != TransportErrorKind::Request
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// The default transport: reqwest, on rustls, with HTTP/2, following
+/// redirects only on the same origin ([`same_origin_redirects`]).
+#[derive(Clone, Debug)]
+pub struct ReqwestTransport {
+    client: reqwest::Client,
+}
+
+impl ReqwestTransport {
+    /// A transport with its own connection pool.
+    pub fn new() -> Result<Self, TransportError> {
+        let client = reqwest::Client::builder()
+            .redirect(same_origin_redirects())
+            .build()
+            .map_err(from_reqwest)?;
+        Ok(Self { client })
+    }
+
+    /// A transport over an existing reqwest client (its proxy, TLS and
+    /// pool settings).
+    ///
+    /// Give it [`same_origin_redirects`] as its redirect policy (the
+    /// default transport's): reqwest's own policy follows redirects to
+    /// other hosts with every header but `Authorization` and `Cookie`, so
+    /// an API key in another header would go there too.
+    pub fn from_client(client: reqwest::Client) -> Self {
+        Self { client }
+    }
+}
+
+impl Transport for ReqwestTransport {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        Box::pin(async move {
+            let mut builder = self
+                .client
+                .request(request.method.clone(), request.url.as_str());
+            for (name, value) in &request.headers {
+                let mut header = reqwest::header::HeaderValue::from_str(value).map_err(|_| {
+                    TransportError::new(
+                        TransportErrorKind::Request,
+                        format!("the value of header `{name}` is not printable ASCII"),
+                    )
+                })?;
+                if request.is_sensitive(name) || is_credential_header(name) {
+                    // Never shown by reqwest's or hyper's own logging.
+                    header.set_sensitive(true);
+                }
+                builder = builder.header(name.as_str(), header);
+            }
+            if let Some(body) = request.body {
+                builder = builder.body(body);
+            }
+            if let Some(timeout) = request.timeout {
+                builder = builder.timeout(timeout);
+            }
+            let response = builder.send().await.map_err(from_reqwest)?;
+            let mut out = HttpResponse::new(response.status().as_u16());
+            for (name, value) in response.headers() {
+                out.headers.push((
+                    name.as_str().to_owned(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                ));
+            }
+            Ok(out.with_stream(ReqwestBody::Idle(response)))
+        })
+    }
+}
+
+/// A reqwest response's body as a stream, without reqwest's `stream`
+/// feature (which would build tokio-util and futures-util for this alone).
+enum ReqwestBody {
+    Idle(reqwest::Response),
+    Reading(BoxFuture<'static, (reqwest::Response, reqwest::Result<Option<Bytes>>)>),
+    Done,
+}
+
+impl Stream for ReqwestBody {
+    type Item = Result<Bytes, TransportError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            match std::mem::replace(this, ReqwestBody::Done) {
+                ReqwestBody::Done => return Poll::Ready(None),
+                ReqwestBody::Idle(mut response) => {
+                    *this = ReqwestBody::Reading(Box::pin(async move {
+                        let chunk = response.chunk().await;
+                        (response, chunk)
+                    }));
+                }
+                ReqwestBody::Reading(mut future) => match future.as_mut().poll(cx) {
+                    Poll::Pending => {
+                        *this = ReqwestBody::Reading(future);
+                        return Poll::Pending;
+                    }
+                    Poll::Ready((response, Ok(Some(chunk)))) => {
+                        *this = ReqwestBody::Idle(response);
+                        return Poll::Ready(Some(Ok(chunk)));
+                    }
+                    Poll::Ready((_, Ok(None))) => return Poll::Ready(None),
+                    Poll::Ready((_, Err(e))) => return Poll::Ready(Some(Err(from_reqwest(e)))),
+                },
+            }
+        }
+    }
+}
+
+/// reqwest's error as the runtime's, without the URL's query: it may carry
+/// an API key (`key=`), and errors end up in logs.
+fn from_reqwest(mut error: reqwest::Error) -> TransportError {
+    if let Some(url) = error.url_mut() {
+        url.set_query(None);
+    }
+    let kind = if error.is_timeout() {
+        TransportErrorKind::Timeout
+    } else if error.is_connect() {
+        TransportErrorKind::Connect
+    } else if error.is_builder() || error.is_redirect() {
+        TransportErrorKind::Request
+    } else {
+        TransportErrorKind::Connection
+    };
+    TransportError::with_source(kind, error.to_string(), error)
+}
+
+/// The redirect policy of the default transport: redirects are followed
+/// (up to 10) only while they stay on the same origin (scheme, host and
+/// port), so credentials in any header never reach another host; a
+/// redirect elsewhere is returned as the response it is.
+pub fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let origin = attempt.previous().first().map(|url| url.origin());
+        if attempt.previous().len() > 10 {
+            attempt.error("more than 10 redirects")
+        } else if origin.as_ref() == Some(&attempt.url().origin()) {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(url: &str) -> HttpRequest {
+        HttpRequest::new(
+            "a.b.c",
+            reqwest::Method::GET,
+            url.to_owned(),
+            Vec::new(),
+            None,
+        )
+    }
+
+    #[test]
+    fn the_path_and_query_are_read_off_the_url() {
+        let r = request("https://h.example/v1/a%2Fb:retry?x=1&key=k&flag#f");
+        assert_eq!(r.path(), "/v1/a%2Fb:retry");
+        assert_eq!(r.query_param("x"), Some("1"));
+        assert_eq!(r.query_param("flag"), Some(""));
+        assert_eq!(r.query_param("y"), None);
+        assert_eq!(request("http://h.example").path(), "");
+    }
+
+    #[test]
+    fn debug_redacts_credentials_in_headers_and_query() {
+        let mut r = request("https://h.example/v1/x?key=SECRET1&api_token=SECRET2&page=2");
+        r.mark_sensitive("api_token");
+        r.push_header("authorization", "Bearer SECRET3");
+        r.push_sensitive_header("x-api-key", "SECRET4");
+        r.push_header("accept", "application/json");
+        let shown = format!("{r:?}");
+        for secret in ["SECRET1", "SECRET2", "SECRET3", "SECRET4"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(
+            shown.contains("page=2") && shown.contains("application/json"),
+            "{shown}"
+        );
+        // The transport still gets the values.
+        assert_eq!(r.header("X-Api-Key"), Some("SECRET4"));
+    }
+
+    #[tokio::test]
+    async fn a_whole_body_is_one_chunk_and_an_empty_one_none() {
+        let mut response = HttpResponse::new(200).with_body("abc");
+        assert_eq!(response.content_length(), Some(3));
+        assert_eq!(
+            response.chunk().await.unwrap().as_deref(),
+            Some(&b"abc"[..])
+        );
+        assert_eq!(response.chunk().await.unwrap(), None);
+        let mut empty = HttpResponse::new(204);
+        assert_eq!(empty.chunk().await.unwrap(), None);
+    }
+}
