@@ -67,6 +67,9 @@ mod scopes;
 use google_api_runtime as runtime;
 pub use runtime::BoxFuture;
 pub use runtime::DEFAULT_MAX_RESPONSE_BYTES;
+/// An in-memory fake of this API for tests (feature `fake`).
+#[cfg(feature = "fake")]
+pub use runtime::fake;
 pub use runtime::{AccessToken, Credential, StaticToken, TokenError, TokenProvider};
 pub use runtime::{ApiError, ConfigError, DecodeError, Error, ErrorItem, MediaError};
 pub use runtime::{BadRequest, Code, ErrorInfo, FieldViolation, Help, HelpLink};

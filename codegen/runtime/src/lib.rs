@@ -34,6 +34,8 @@ pub mod dispatch;
 pub mod duration;
 pub mod enums;
 pub mod error;
+#[cfg(feature = "fake")]
+pub mod fake;
 pub mod field_mask;
 #[doc(hidden)]
 pub mod form;

@@ -112,6 +112,12 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> String {
     let _ = writeln!(out, "dispatch = [\"google-api-runtime/dispatch\"]");
     let _ = writeln!(
         out,
+        "# `fake::FakeTransport`: an in-memory fake of this API for your tests, answering\n\
+         # by method id or path with canned JSON and recording what it was sent."
+    );
+    let _ = writeln!(out, "fake = [\"google-api-runtime/fake\"]");
+    let _ = writeln!(
+        out,
         "# `YupTokenProvider`: OAuth tokens minted by yup-oauth2 (a service-account\n\
          # key, or any yup-oauth2 authenticator) for the scopes the application chose.\n\
          # Off by default: applications that bring their own tokens need not build it."

@@ -83,6 +83,9 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> TokenStream {
 
         pub use runtime::BoxFuture;
         pub use runtime::DEFAULT_MAX_RESPONSE_BYTES;
+        /// An in-memory fake of this API for tests (feature `fake`).
+        #[cfg(feature = "fake")]
+        pub use runtime::fake;
         pub use runtime::{AccessToken, Credential, StaticToken, TokenError, TokenProvider};
         pub use runtime::{ApiError, ConfigError, DecodeError, Error, ErrorItem, MediaError};
         pub use runtime::{BadRequest, Code, ErrorInfo, FieldViolation, Help, HelpLink};

@@ -10,6 +10,9 @@ pub enum Scope {}
 impl Scope {
     /// Every scope, in URL order.
     pub const ALL: &'static [Scope] = &[];
+    /// The URL of every scope, in the order of [`Scope::ALL`]: what
+    /// token providers are asked for.
+    pub const URLS: &'static [&'static str] = &[];
     /// The scope URL.
     pub const fn as_str(self) -> &'static str {
         match self {}

@@ -60,38 +60,68 @@ pub mod params;
 #[rustfmt::skip]
 pub mod resources;
 #[rustfmt::skip]
-#[allow(dead_code)]
-mod runtime;
-#[rustfmt::skip]
 mod scopes;
+use google_api_runtime as runtime;
 pub use runtime::BoxFuture;
-pub use runtime::auth::{AccessToken, Credential, StaticToken, TokenError, TokenProvider};
-pub use runtime::bytes::{Bytes, BytesError};
-pub use runtime::client::DEFAULT_MAX_RESPONSE_BYTES;
-pub use runtime::client::{Client, ClientBuilder, HttpRequest, same_origin_redirects};
-pub use runtime::date::{Date, DateError};
-pub use runtime::duration::{Duration, DurationError};
-pub use runtime::enums::UnknownValue;
-pub use runtime::error::{ApiError, ConfigError, DecodeError, Error, ErrorItem};
-pub use runtime::error::{HttpError, Result, TimeoutError, TimeoutKind};
-pub use runtime::field_mask::FieldMask;
-pub use runtime::lro::{Operation, OperationStyle, Poller, PollingPolicy};
-pub use runtime::media::{Download, Media, MediaError, RESUMABLE_CHUNK_BYTES};
+pub use runtime::DEFAULT_MAX_RESPONSE_BYTES;
+/// An in-memory fake of this API for tests (feature `fake`).
+#[cfg(feature = "fake")]
+pub use runtime::fake;
+pub use runtime::{AccessToken, Credential, StaticToken, TokenError, TokenProvider};
+pub use runtime::{ApiError, ConfigError, DecodeError, Error, ErrorItem, MediaError};
+pub use runtime::{BadRequest, Code, ErrorInfo, FieldViolation, Help, HelpLink};
+pub use runtime::{BindingError, FieldMask, UnknownValue};
+pub use runtime::{Bytes, BytesError, Date, DateError, Duration, DurationError};
+pub use runtime::{Download, Media, RESUMABLE_CHUNK_BYTES};
+pub use runtime::{HttpError, Result, TimeoutError, TimeoutKind};
+pub use runtime::{HttpRequest, HttpResponse, ReqwestTransport, Transport};
+pub use runtime::{Items, Pages};
+pub use runtime::{Operation, OperationStyle, Poller, PollingPolicy};
+pub use runtime::{QuotaFailure, QuotaViolation, RetryInfo};
+pub use runtime::{RetryPolicy, RetryPolicyBuilder, is_idempotent};
+pub use runtime::{Timestamp, TimestampError};
+pub use runtime::{TransportError, TransportErrorKind, same_origin_redirects};
 #[cfg(feature = "yup-oauth2")]
-pub use runtime::oauth::YupTokenProvider;
-pub use runtime::pages::{Items, Pages};
-pub use runtime::path::BindingError;
-pub use runtime::retry::{RetryPolicy, RetryPolicyBuilder, is_idempotent};
-pub use runtime::rpc::{BadRequest, Code, ErrorInfo, FieldViolation, Help, HelpLink};
-pub use runtime::rpc::{QuotaFailure, QuotaViolation, RetryInfo};
-pub use runtime::timestamp::{Timestamp, TimestampError};
+pub use runtime::{YupTokenProvider, yup_oauth2};
 pub use scopes::{Scope, UnknownScope};
-#[cfg(feature = "yup-oauth2")]
-pub use yup_oauth2;
+/// A client of the Keywords Fixture (v1).
+///
+/// Cheap to clone; clones share connections. Everything that is not
+/// specific to this API (credentials, retries, timeouts, errors) is
+/// the shared runtime's, so one token provider, retry policy and
+/// error handler serve this crate and every other generated one.
+#[derive(Clone, Debug)]
+pub struct Client(runtime::Client);
+impl Client {
+    /// A builder, starting from the service's default endpoint, no
+    /// credentials, the default [`RetryPolicy`] and no timeouts.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new(&SERVICE)
+    }
+}
+impl runtime::client::FromClient for Client {
+    fn from_client(client: runtime::Client) -> Self {
+        Self(client)
+    }
+}
+/// The runtime's client underneath: its endpoint, and what calls use.
+impl std::ops::Deref for Client {
+    type Target = runtime::Client;
+    fn deref(&self) -> &runtime::Client {
+        &self.0
+    }
+}
+/// Configures a [`Client`]: `Client::builder()` gives one.
+pub type ClientBuilder = runtime::ClientBuilder<Client>;
+/// This API as the shared runtime knows it: its name, default
+/// endpoint and service path.
+pub static SERVICE: runtime::Service = runtime::Service {
+    name: "keywords:v1",
+    default_endpoint: DEFAULT_ENDPOINT,
+    service_path: "api/",
+};
 /// The service's root URL, used unless [`ClientBuilder::endpoint`] says otherwise.
 pub const DEFAULT_ENDPOINT: &str = "https://keywords.example.com/";
-/// The prefix of every method path, after the endpoint.
-pub(crate) const SERVICE_PATH: &str = "api/";
 /// The `revision` of the spec this crate was generated from (codegen/tests/fixtures/keywords.json).
 pub const SPEC_REVISION: &str = "20250101";
 /// The sha256 of the spec's bytes, so a checked-in crate can be matched to its spec.

@@ -19,6 +19,12 @@ pub enum Scope {
 impl Scope {
     /// Every scope, in URL order.
     pub const ALL: &'static [Scope] = &[Scope::Keywords, Scope::Readonly];
+    /// The URL of every scope, in the order of [`Scope::ALL`]: what
+    /// token providers are asked for.
+    pub const URLS: &'static [&'static str] = &[
+        "https://www.googleapis.com/auth/keywords",
+        "https://www.googleapis.com/auth/keywords.readonly",
+    ];
     /// The scope URL.
     pub const fn as_str(self) -> &'static str {
         match self {

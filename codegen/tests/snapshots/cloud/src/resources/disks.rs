@@ -149,8 +149,8 @@ pub struct AggregatedList {
     options: crate::runtime::client::CallOptions,
 }
 impl AggregatedList {
-    /// Any one of the API's 1 scopes authorizes the call: this is [`crate::Scope::ALL`].
-    pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
+    /// The URLs of the scopes that authorize the call, any one of them: all the API's 1, [`crate::Scope::URLS`].
+    pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
     /// Sets the `pageToken` parameter.
     pub fn page_token(mut self, value: impl Into<String>) -> Self {
         self.page_token = Some(value.into());
@@ -221,7 +221,7 @@ impl AggregatedList {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "cloud.disks.aggregatedList",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -253,8 +253,8 @@ pub struct Insert {
     options: crate::runtime::client::CallOptions,
 }
 impl Insert {
-    /// Any one of the API's 1 scopes authorizes the call: this is [`crate::Scope::ALL`].
-    pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
+    /// The URLs of the scopes that authorize the call, any one of them: all the API's 1, [`crate::Scope::URLS`].
+    pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
     /// Sets the `requestId` parameter.
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
@@ -326,7 +326,7 @@ impl Insert {
         let body = crate::runtime::client::json_body(&self.request)?;
         Ok(crate::runtime::client::Request {
             method_id: "cloud.disks.insert",
-            http_method: reqwest::Method::POST,
+            http_method: crate::runtime::client::Method::POST,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -357,8 +357,8 @@ pub struct List {
     options: crate::runtime::client::CallOptions,
 }
 impl List {
-    /// Any one of the API's 1 scopes authorizes the call: this is [`crate::Scope::ALL`].
-    pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
+    /// The URLs of the scopes that authorize the call, any one of them: all the API's 1, [`crate::Scope::URLS`].
+    pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
     /// Sets the `pageToken` parameter.
     pub fn page_token(mut self, value: impl Into<String>) -> Self {
         self.page_token = Some(value.into());
@@ -423,7 +423,7 @@ impl List {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "cloud.disks.list",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,

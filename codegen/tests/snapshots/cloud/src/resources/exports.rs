@@ -54,8 +54,8 @@ pub struct Start {
     options: crate::runtime::client::CallOptions,
 }
 impl Start {
-    /// Any one of the API's 1 scopes authorizes the call: this is [`crate::Scope::ALL`].
-    pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
+    /// The URLs of the scopes that authorize the call, any one of them: all the API's 1, [`crate::Scope::URLS`].
+    pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
     /// API key.
     ///
     /// Sets the `key` parameter.
@@ -95,7 +95,7 @@ impl Start {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "cloud.exports.start",
-            http_method: reqwest::Method::POST,
+            http_method: crate::runtime::client::Method::POST,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,

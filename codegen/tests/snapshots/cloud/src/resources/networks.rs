@@ -67,8 +67,8 @@ pub struct Insert {
     options: crate::runtime::client::CallOptions,
 }
 impl Insert {
-    /// Any one of the API's 1 scopes authorizes the call: this is [`crate::Scope::ALL`].
-    pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
+    /// The URLs of the scopes that authorize the call, any one of them: all the API's 1, [`crate::Scope::URLS`].
+    pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
     /// API key.
     ///
     /// Sets the `key` parameter.
@@ -128,7 +128,7 @@ impl Insert {
         let body = crate::runtime::client::json_body(&self.request)?;
         Ok(crate::runtime::client::Request {
             method_id: "cloud.networks.insert",
-            http_method: reqwest::Method::POST,
+            http_method: crate::runtime::client::Method::POST,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,

@@ -182,8 +182,8 @@ pub mod locations {
             options: crate::runtime::client::CallOptions,
         }
         impl Create {
-            /// Any one of the API's 1 scopes authorizes the call: this is [`crate::Scope::ALL`].
-            pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
+            /// The URLs of the scopes that authorize the call, any one of them: all the API's 1, [`crate::Scope::URLS`].
+            pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
             /// Sets the `instanceId` parameter.
             pub fn instance_id(mut self, value: impl Into<String>) -> Self {
                 self.instance_id = Some(value.into());
@@ -251,7 +251,7 @@ pub mod locations {
                 let body = crate::runtime::client::json_body(&self.request)?;
                 Ok(crate::runtime::client::Request {
                     method_id: "cloud.projects.locations.instances.create",
-                    http_method: reqwest::Method::POST,
+                    http_method: crate::runtime::client::Method::POST,
                     prefix: "",
                     base: crate::runtime::client::Base::Service,
                     path,
@@ -282,8 +282,8 @@ pub mod locations {
             options: crate::runtime::client::CallOptions,
         }
         impl List {
-            /// Any one of the API's 1 scopes authorizes the call: this is [`crate::Scope::ALL`].
-            pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
+            /// The URLs of the scopes that authorize the call, any one of them: all the API's 1, [`crate::Scope::URLS`].
+            pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
             /// Sets the `pageSize` parameter.
             pub fn page_size(mut self, value: i32) -> Self {
                 self.page_size = Some(value);
@@ -376,7 +376,7 @@ pub mod locations {
                 self.standard.append_to(&mut query);
                 Ok(crate::runtime::client::Request {
                     method_id: "cloud.projects.locations.instances.list",
-                    http_method: reqwest::Method::GET,
+                    http_method: crate::runtime::client::Method::GET,
                     prefix: "",
                     base: crate::runtime::client::Base::Service,
                     path,
@@ -406,8 +406,8 @@ pub mod locations {
             options: crate::runtime::client::CallOptions,
         }
         impl Search {
-            /// Any one of the API's 1 scopes authorizes the call: this is [`crate::Scope::ALL`].
-            pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
+            /// The URLs of the scopes that authorize the call, any one of them: all the API's 1, [`crate::Scope::URLS`].
+            pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
             /// Sets the `pageToken` parameter.
             pub fn page_token(mut self, value: impl Into<String>) -> Self {
                 self.page_token = Some(value.into());
@@ -478,7 +478,7 @@ pub mod locations {
                 self.standard.append_to(&mut query);
                 Ok(crate::runtime::client::Request {
                     method_id: "cloud.projects.locations.instances.search",
-                    http_method: reqwest::Method::GET,
+                    http_method: crate::runtime::client::Method::GET,
                     prefix: "",
                     base: crate::runtime::client::Base::Service,
                     path,
@@ -553,8 +553,8 @@ pub mod locations {
             options: crate::runtime::client::CallOptions,
         }
         impl Get {
-            /// Any one of the API's 1 scopes authorizes the call: this is [`crate::Scope::ALL`].
-            pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
+            /// The URLs of the scopes that authorize the call, any one of them: all the API's 1, [`crate::Scope::URLS`].
+            pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
             /// API key.
             ///
             /// Sets the `key` parameter.
@@ -601,7 +601,7 @@ pub mod locations {
                 self.standard.append_to(&mut query);
                 Ok(crate::runtime::client::Request {
                     method_id: "cloud.projects.locations.operations.get",
-                    http_method: reqwest::Method::GET,
+                    http_method: crate::runtime::client::Method::GET,
                     prefix: "",
                     base: crate::runtime::client::Base::Service,
                     path,

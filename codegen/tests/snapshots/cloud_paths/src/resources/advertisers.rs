@@ -93,7 +93,7 @@ pub struct GetTargeting {
 }
 impl GetTargeting {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Which fields the response holds.
     ///
     /// Sets the `fields` parameter.
@@ -147,7 +147,7 @@ impl GetTargeting {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "cloudpaths.advertisers.getTargeting",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -197,7 +197,7 @@ pub struct ListByState {
 }
 impl ListByState {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Which fields the response holds.
     ///
     /// Sets the `fields` parameter.
@@ -231,7 +231,7 @@ impl ListByState {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "cloudpaths.advertisers.listByState",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,

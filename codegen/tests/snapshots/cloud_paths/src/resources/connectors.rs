@@ -66,7 +66,7 @@ pub struct Mcp {
 }
 impl Mcp {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Free-form options.
     ///
     /// Sets the `config` parameter.
@@ -144,7 +144,7 @@ impl Mcp {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "cloudpaths.connectors.mcp",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,

@@ -93,7 +93,7 @@ pub struct GetPolicy {
 }
 impl GetPolicy {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Which fields the response holds.
     ///
     /// Sets the `fields` parameter.
@@ -134,7 +134,7 @@ impl GetPolicy {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "cloudpaths.folders.getPolicy",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -164,7 +164,7 @@ pub struct ListThings {
 }
 impl ListThings {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Which fields the response holds.
     ///
     /// Sets the `fields` parameter.
@@ -204,7 +204,7 @@ impl ListThings {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "cloudpaths.folders.listThings",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,

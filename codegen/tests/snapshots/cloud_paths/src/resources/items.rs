@@ -129,7 +129,7 @@ pub struct BatchCheck {
 }
 impl BatchCheck {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Which fields the response holds.
     ///
     /// Sets the `fields` parameter.
@@ -171,7 +171,7 @@ impl BatchCheck {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "cloudpaths.items.batchCheck",
-            http_method: reqwest::Method::POST,
+            http_method: crate::runtime::client::Method::POST,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -201,7 +201,7 @@ pub struct BatchGet {
 }
 impl BatchGet {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Which fields the response holds.
     ///
     /// Sets the `fields` parameter.
@@ -230,7 +230,7 @@ impl BatchGet {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "cloudpaths.items.batchGet",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -261,7 +261,7 @@ pub struct ListByKinds {
 }
 impl ListByKinds {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Which fields the response holds.
     ///
     /// Sets the `fields` parameter.
@@ -304,7 +304,7 @@ impl ListByKinds {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "cloudpaths.items.listByKinds",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,

@@ -58,7 +58,7 @@ pub struct LookupTile {
 }
 impl LookupTile {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Which fields the response holds.
     ///
     /// Sets the `fields` parameter.
@@ -98,7 +98,7 @@ impl LookupTile {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "cloudpaths.mapTypes.lookupTile",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,

@@ -49,7 +49,7 @@ pub struct List {
 }
 impl List {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -69,7 +69,7 @@ impl List {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "collisions.fooBar.list",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,

@@ -74,7 +74,7 @@ pub struct Get {
 }
 impl Get {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -94,7 +94,7 @@ impl Get {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "collisions.mod.get",
-            http_method: reqwest::Method::POST,
+            http_method: crate::runtime::client::Method::POST,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -121,7 +121,7 @@ pub struct New {
 }
 impl New {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -141,7 +141,7 @@ impl New {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "collisions.mod.new",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,

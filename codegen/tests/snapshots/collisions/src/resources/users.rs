@@ -53,7 +53,7 @@ pub struct Accounts {
 }
 impl Accounts {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -73,7 +73,7 @@ impl Accounts {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "collisions.users.accounts",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -148,7 +148,7 @@ pub mod accounts_2 {
     }
     impl Get {
         /// The method needs no OAuth scope.
-        pub const SCOPES: &'static [crate::Scope] = &[];
+        pub const SCOPES: &'static [&'static str] = &[];
         /// Collides with the path parameter after conversion.
         ///
         /// Sets the `account_id` parameter.
@@ -184,7 +184,7 @@ pub mod accounts_2 {
             self.standard.append_to(&mut query);
             Ok(crate::runtime::client::Request {
                 method_id: "collisions.users.accounts.get",
-                http_method: reqwest::Method::GET,
+                http_method: crate::runtime::client::Method::GET,
                 prefix: "",
                 base: crate::runtime::client::Base::Service,
                 path,

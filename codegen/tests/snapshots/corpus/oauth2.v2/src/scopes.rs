@@ -27,6 +27,13 @@ impl Scope {
         Scope::UserinfoProfile,
         Scope::Openid,
     ];
+    /// The URL of every scope, in the order of [`Scope::ALL`]: what
+    /// token providers are asked for.
+    pub const URLS: &'static [&'static str] = &[
+        "https://www.googleapis.com/auth/userinfo.email",
+        "https://www.googleapis.com/auth/userinfo.profile",
+        "openid",
+    ];
     /// The scope URL.
     pub const fn as_str(self) -> &'static str {
         match self {

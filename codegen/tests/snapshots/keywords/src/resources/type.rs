@@ -99,8 +99,8 @@ pub struct Move {
     options: crate::runtime::client::CallOptions,
 }
 impl Move {
-    /// Any one of the API's 2 scopes authorizes the call: this is [`crate::Scope::ALL`].
-    pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
+    /// The URLs of the scopes that authorize the call, any one of them: all the API's 2, [`crate::Scope::URLS`].
+    pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
     /// Partial response selector.
     ///
     /// Sets the `fields` parameter.
@@ -140,7 +140,7 @@ impl Move {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "keywords.type.move",
-            http_method: reqwest::Method::DELETE,
+            http_method: crate::runtime::client::Method::DELETE,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -172,10 +172,12 @@ pub struct Return {
     options: crate::runtime::client::CallOptions,
 }
 impl Return {
-    /// Any one of these scopes authorizes the call:
+    /// The URLs of the scopes that authorize the call, any one of them:
     ///
     /// - `https://www.googleapis.com/auth/keywords`
-    pub const SCOPES: &'static [crate::Scope] = &[crate::Scope::Keywords];
+    pub const SCOPES: &'static [&'static str] = &[
+        "https://www.googleapis.com/auth/keywords",
+    ];
     /// Shadows the standard parameter.
     ///
     /// Sets the `fields` parameter.
@@ -243,7 +245,7 @@ impl Return {
         let body = crate::runtime::client::json_body(&self.request)?;
         Ok(crate::runtime::client::Request {
             method_id: "keywords.type.return",
-            http_method: reqwest::Method::POST,
+            http_method: crate::runtime::client::Method::POST,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,

@@ -239,10 +239,12 @@ pub struct Delete {
     options: crate::runtime::client::CallOptions,
 }
 impl Delete {
-    /// Any one of these scopes authorizes the call:
+    /// The URLs of the scopes that authorize the call, any one of them:
     ///
     /// - `https://www.googleapis.com/auth/media`
-    pub const SCOPES: &'static [crate::Scope] = &[crate::Scope::Media];
+    pub const SCOPES: &'static [&'static str] = &[
+        "https://www.googleapis.com/auth/media",
+    ];
     /// Selector specifying which fields to include in a partial response.
     ///
     /// Sets the `fields` parameter.
@@ -277,7 +279,7 @@ impl Delete {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "media.files.delete",
-            http_method: reqwest::Method::DELETE,
+            http_method: crate::runtime::client::Method::DELETE,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -305,10 +307,12 @@ pub struct Export {
     options: crate::runtime::client::CallOptions,
 }
 impl Export {
-    /// Any one of these scopes authorizes the call:
+    /// The URLs of the scopes that authorize the call, any one of them:
     ///
     /// - `https://www.googleapis.com/auth/media.readonly`
-    pub const SCOPES: &'static [crate::Scope] = &[crate::Scope::Readonly];
+    pub const SCOPES: &'static [&'static str] = &[
+        "https://www.googleapis.com/auth/media.readonly",
+    ];
     /// Selector specifying which fields to include in a partial response.
     ///
     /// Sets the `fields` parameter.
@@ -357,7 +361,7 @@ impl Export {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "media.files.export",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -384,10 +388,12 @@ pub struct Get {
     options: crate::runtime::client::CallOptions,
 }
 impl Get {
-    /// Any one of these scopes authorizes the call:
+    /// The URLs of the scopes that authorize the call, any one of them:
     ///
     /// - `https://www.googleapis.com/auth/media.readonly`
-    pub const SCOPES: &'static [crate::Scope] = &[crate::Scope::Readonly];
+    pub const SCOPES: &'static [&'static str] = &[
+        "https://www.googleapis.com/auth/media.readonly",
+    ];
     /// Selector specifying which fields to include in a partial response.
     ///
     /// Sets the `fields` parameter.
@@ -444,7 +450,7 @@ impl Get {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "media.files.get",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -472,10 +478,12 @@ pub struct Insert {
     options: crate::runtime::client::CallOptions,
 }
 impl Insert {
-    /// Any one of these scopes authorizes the call:
+    /// The URLs of the scopes that authorize the call, any one of them:
     ///
     /// - `https://www.googleapis.com/auth/media`
-    pub const SCOPES: &'static [crate::Scope] = &[crate::Scope::Media];
+    pub const SCOPES: &'static [&'static str] = &[
+        "https://www.googleapis.com/auth/media",
+    ];
     /// Selector specifying which fields to include in a partial response.
     ///
     /// Sets the `fields` parameter.
@@ -565,7 +573,7 @@ impl Insert {
         let body = crate::runtime::client::json_body(&self.request)?;
         Ok(crate::runtime::client::Request {
             method_id: "media.files.insert",
-            http_method: reqwest::Method::POST,
+            http_method: crate::runtime::client::Method::POST,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -598,8 +606,8 @@ pub struct List {
     options: crate::runtime::client::CallOptions,
 }
 impl List {
-    /// Any one of the API's 2 scopes authorizes the call: this is [`crate::Scope::ALL`].
-    pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
+    /// The URLs of the scopes that authorize the call, any one of them: all the API's 2, [`crate::Scope::URLS`].
+    pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
     /// Sets the `modifiedAfter` parameter.
     pub fn modified_after(mut self, value: crate::Timestamp) -> Self {
         self.modified_after = Some(value);
@@ -698,7 +706,7 @@ impl List {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "media.files.list",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -743,10 +751,12 @@ pub struct Touch {
     options: crate::runtime::client::CallOptions,
 }
 impl Touch {
-    /// Any one of these scopes authorizes the call:
+    /// The URLs of the scopes that authorize the call, any one of them:
     ///
     /// - `https://www.googleapis.com/auth/media`
-    pub const SCOPES: &'static [crate::Scope] = &[crate::Scope::Media];
+    pub const SCOPES: &'static [&'static str] = &[
+        "https://www.googleapis.com/auth/media",
+    ];
     /// Selector specifying which fields to include in a partial response.
     ///
     /// Sets the `fields` parameter.
@@ -782,7 +792,7 @@ impl Touch {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "media.files.touch",
-            http_method: reqwest::Method::POST,
+            http_method: crate::runtime::client::Method::POST,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,

@@ -48,10 +48,12 @@ pub struct About {
     options: crate::runtime::client::CallOptions,
 }
 impl About {
-    /// Any one of these scopes authorizes the call:
+    /// The URLs of the scopes that authorize the call, any one of them:
     ///
     /// - `https://www.googleapis.com/auth/media.readonly`
-    pub const SCOPES: &'static [crate::Scope] = &[crate::Scope::Readonly];
+    pub const SCOPES: &'static [&'static str] = &[
+        "https://www.googleapis.com/auth/media.readonly",
+    ];
     /// Selector specifying which fields to include in a partial response.
     ///
     /// Sets the `fields` parameter.
@@ -85,7 +87,7 @@ impl About {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "media.about",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,

@@ -75,7 +75,7 @@ pub mod locations {
     }
     impl Get {
         /// The method needs no OAuth scope.
-        pub const SCOPES: &'static [crate::Scope] = &[];
+        pub const SCOPES: &'static [&'static str] = &[];
         /// Sends the call and returns the response body.
         ///
         /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -113,7 +113,7 @@ pub mod locations {
             self.standard.append_to(&mut query);
             Ok(crate::runtime::client::Request {
                 method_id: "nested.projects.locations.get",
-                http_method: reqwest::Method::GET,
+                http_method: crate::runtime::client::Method::GET,
                 prefix: "",
                 base: crate::runtime::client::Base::Service,
                 path,
@@ -228,7 +228,7 @@ pub mod locations {
         }
         impl Create {
             /// The method needs no OAuth scope.
-            pub const SCOPES: &'static [crate::Scope] = &[];
+            pub const SCOPES: &'static [&'static str] = &[];
             /// Sets the `instanceId` parameter.
             pub fn instance_id(mut self, value: impl Into<String>) -> Self {
                 self.instance_id = Some(value.into());
@@ -276,7 +276,7 @@ pub mod locations {
                 let body = crate::runtime::client::json_body(&self.request)?;
                 Ok(crate::runtime::client::Request {
                     method_id: "nested.projects.locations.instances.create",
-                    http_method: reqwest::Method::POST,
+                    http_method: crate::runtime::client::Method::POST,
                     prefix: "",
                     base: crate::runtime::client::Base::Service,
                     path,
@@ -308,7 +308,7 @@ pub mod locations {
         }
         impl Delete {
             /// The method needs no OAuth scope.
-            pub const SCOPES: &'static [crate::Scope] = &[];
+            pub const SCOPES: &'static [&'static str] = &[];
             /// Sends the call and returns the response body.
             ///
             /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -348,7 +348,7 @@ pub mod locations {
                 self.standard.append_to(&mut query);
                 Ok(crate::runtime::client::Request {
                     method_id: "nested.projects.locations.instances.delete",
-                    http_method: reqwest::Method::DELETE,
+                    http_method: crate::runtime::client::Method::DELETE,
                     prefix: "",
                     base: crate::runtime::client::Base::Service,
                     path,

@@ -116,7 +116,7 @@ pub struct GetStatus {
 }
 impl GetStatus {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -136,7 +136,7 @@ impl GetStatus {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "getStatus",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -163,7 +163,7 @@ pub struct ListKeys {
 }
 impl ListKeys {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -183,7 +183,7 @@ impl ListKeys {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "listKeys",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -215,7 +215,7 @@ pub struct WhoAmI {
 }
 impl WhoAmI {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -235,7 +235,7 @@ impl WhoAmI {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "whoAmI",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,

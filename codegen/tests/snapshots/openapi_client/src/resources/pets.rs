@@ -301,7 +301,7 @@ pub struct CreatePet {
 }
 impl CreatePet {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -322,7 +322,7 @@ impl CreatePet {
         let body = crate::runtime::client::json_body(&self.request)?;
         Ok(crate::runtime::client::Request {
             method_id: "createPet",
-            http_method: reqwest::Method::POST,
+            http_method: crate::runtime::client::Method::POST,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -354,7 +354,7 @@ pub struct FindInShelter {
 }
 impl FindInShelter {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -419,7 +419,7 @@ impl FindInShelter {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "findInShelter",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -449,7 +449,7 @@ pub struct GetNickname {
 }
 impl GetNickname {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -471,7 +471,7 @@ impl GetNickname {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "getNickname",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -501,7 +501,7 @@ pub struct GetOwner {
 }
 impl GetOwner {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -523,7 +523,7 @@ impl GetOwner {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "getOwner",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -555,7 +555,7 @@ pub struct GetPet {
 }
 impl GetPet {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sets the `X-Trace-Ids` parameter.
     pub fn x_trace_ids<I, V>(mut self, values: I) -> Self
     where
@@ -618,7 +618,7 @@ impl GetPet {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "getPet",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -652,7 +652,7 @@ pub struct ListPets {
 }
 impl ListPets {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sets the `tag` parameter.
     pub fn tag<I, V>(mut self, values: I) -> Self
     where
@@ -779,7 +779,7 @@ impl ListPets {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "listPets",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -824,7 +824,7 @@ pub struct UpdatePet {
 }
 impl UpdatePet {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sends the body as `content_type`, one of (the first is the default):
     ///
     /// - `application/json`
@@ -900,7 +900,7 @@ impl UpdatePet {
         };
         Ok(crate::runtime::client::Request {
             method_id: "updatePet",
-            http_method: reqwest::Method::PUT,
+            http_method: crate::runtime::client::Method::PUT,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,

@@ -201,7 +201,7 @@ pub struct AddNote {
 }
 impl AddNote {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -223,7 +223,7 @@ impl AddNote {
         let body = Some(value.to_string().into_bytes());
         Ok(crate::runtime::client::Request {
             method_id: "addNote",
-            http_method: reqwest::Method::POST,
+            http_method: crate::runtime::client::Method::POST,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -251,7 +251,7 @@ pub struct GetBlob {
 }
 impl GetBlob {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -272,7 +272,7 @@ impl GetBlob {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "getBlob",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -301,7 +301,7 @@ pub struct PutBlob {
 }
 impl PutBlob {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -324,7 +324,7 @@ impl PutBlob {
         let body = Some(AsRef::<[u8]>::as_ref(value).to_vec());
         Ok(crate::runtime::client::Request {
             method_id: "putBlob",
-            http_method: reqwest::Method::PUT,
+            http_method: crate::runtime::client::Method::PUT,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -352,7 +352,7 @@ pub struct SubmitForm {
 }
 impl SubmitForm {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -383,7 +383,7 @@ impl SubmitForm {
         );
         Ok(crate::runtime::client::Request {
             method_id: "submitForm",
-            http_method: reqwest::Method::POST,
+            http_method: crate::runtime::client::Method::POST,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -413,7 +413,7 @@ pub struct UploadDocument {
 }
 impl UploadDocument {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -479,7 +479,7 @@ impl UploadDocument {
         };
         Ok(crate::runtime::client::Request {
             method_id: "uploadDocument",
-            http_method: reqwest::Method::POST,
+            http_method: crate::runtime::client::Method::POST,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,

@@ -105,7 +105,7 @@ pub struct CrerForme {
 }
 impl CrerForme {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -168,7 +168,7 @@ impl CrerForme {
         };
         Ok(crate::runtime::client::Request {
             method_id: "créerForme",
-            http_method: reqwest::Method::POST,
+            http_method: crate::runtime::client::Method::POST,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -202,7 +202,7 @@ pub struct GetFile {
 }
 impl GetFile {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sets the `level` parameter.
     pub fn level(mut self, value: i64) -> Self {
         self.level = Some(value);
@@ -252,7 +252,7 @@ impl GetFile {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "getFile",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,

@@ -130,7 +130,7 @@ pub struct CreatePet {
 }
 impl CreatePet {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -151,7 +151,7 @@ impl CreatePet {
         let body = crate::runtime::client::json_body(&self.request)?;
         Ok(crate::runtime::client::Request {
             method_id: "createPet",
-            http_method: reqwest::Method::POST,
+            http_method: crate::runtime::client::Method::POST,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -182,7 +182,7 @@ pub struct ListPets {
 }
 impl ListPets {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sets the `pageToken` parameter.
     pub fn page_token(mut self, value: impl Into<String>) -> Self {
         self.page_token = Some(value.into());
@@ -239,7 +239,7 @@ impl ListPets {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "listPets",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -284,7 +284,7 @@ pub struct ReplacePet {
 }
 impl ReplacePet {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -306,7 +306,7 @@ impl ReplacePet {
         let body = crate::runtime::client::json_body(&self.request)?;
         Ok(crate::runtime::client::Request {
             method_id: "replacePet",
-            http_method: reqwest::Method::PUT,
+            http_method: crate::runtime::client::Method::PUT,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,

@@ -296,7 +296,7 @@ pub struct Numbered {
 }
 impl Numbered {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -323,7 +323,7 @@ impl Numbered {
         let body = crate::runtime::client::json_body(&self.request)?;
         Ok(crate::runtime::client::Request {
             method_id: "paths.items.numbered",
-            http_method: reqwest::Method::PUT,
+            http_method: crate::runtime::client::Method::PUT,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -356,7 +356,7 @@ pub struct Query {
 }
 impl Query {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sets the `order` parameter.
     pub fn order(mut self, value: QueryOrder) -> Self {
         self.order = Some(value);
@@ -416,7 +416,7 @@ impl Query {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "paths.items.query",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -458,7 +458,7 @@ pub struct ReservedFlat {
 }
 impl ReservedFlat {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -495,7 +495,7 @@ impl ReservedFlat {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "paths.items.reservedFlat",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -525,7 +525,7 @@ pub struct ReservedFree {
 }
 impl ReservedFree {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -551,7 +551,7 @@ impl ReservedFree {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "paths.items.reservedFree",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -581,7 +581,7 @@ pub struct ReservedPattern {
 }
 impl ReservedPattern {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -615,7 +615,7 @@ impl ReservedPattern {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "paths.items.reservedPattern",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -646,7 +646,7 @@ pub struct Simple {
 }
 impl Simple {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -669,7 +669,7 @@ impl Simple {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "paths.items.simple",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -700,7 +700,7 @@ pub struct Transcoding {
 }
 impl Transcoding {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -740,7 +740,7 @@ impl Transcoding {
         let body = crate::runtime::client::json_body(&self.request)?;
         Ok(crate::runtime::client::Request {
             method_id: "paths.items.transcoding",
-            http_method: reqwest::Method::PATCH,
+            http_method: crate::runtime::client::Method::PATCH,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -770,7 +770,7 @@ pub struct Wildcard {
 }
 impl Wildcard {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -803,7 +803,7 @@ impl Wildcard {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "paths.items.wildcard",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,

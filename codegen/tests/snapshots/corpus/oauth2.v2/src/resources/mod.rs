@@ -51,7 +51,7 @@ pub struct Tokeninfo {
 }
 impl Tokeninfo {
     /// The method needs no OAuth scope.
-    pub const SCOPES: &'static [crate::Scope] = &[];
+    pub const SCOPES: &'static [&'static str] = &[];
     /// Sets the `access_token` parameter.
     pub fn access_token(mut self, value: impl Into<String>) -> Self {
         self.access_token = Some(value.into());
@@ -122,7 +122,7 @@ impl Tokeninfo {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "oauth2.tokeninfo",
-            http_method: reqwest::Method::POST,
+            http_method: crate::runtime::client::Method::POST,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,

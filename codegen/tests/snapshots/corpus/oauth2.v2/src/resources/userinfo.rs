@@ -56,8 +56,8 @@ pub struct Get {
     options: crate::runtime::client::CallOptions,
 }
 impl Get {
-    /// Any one of the API's 3 scopes authorizes the call: this is [`crate::Scope::ALL`].
-    pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
+    /// The URLs of the scopes that authorize the call, any one of them: all the API's 3, [`crate::Scope::URLS`].
+    pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
     /// Selector specifying which fields to include in a partial response.
     ///
     /// Sets the `fields` parameter.
@@ -112,7 +112,7 @@ impl Get {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "oauth2.userinfo.get",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -198,8 +198,8 @@ pub mod v2 {
             options: crate::runtime::client::CallOptions,
         }
         impl Get {
-            /// Any one of the API's 3 scopes authorizes the call: this is [`crate::Scope::ALL`].
-            pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
+            /// The URLs of the scopes that authorize the call, any one of them: all the API's 3, [`crate::Scope::URLS`].
+            pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
             /// Selector specifying which fields to include in a partial response.
             ///
             /// Sets the `fields` parameter.
@@ -254,7 +254,7 @@ pub mod v2 {
                 self.standard.append_to(&mut query);
                 Ok(crate::runtime::client::Request {
                     method_id: "oauth2.userinfo.v2.me.get",
-                    http_method: reqwest::Method::GET,
+                    http_method: crate::runtime::client::Method::GET,
                     prefix: "",
                     base: crate::runtime::client::Base::Service,
                     path,

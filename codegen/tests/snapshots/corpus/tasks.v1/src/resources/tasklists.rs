@@ -235,10 +235,12 @@ pub struct Delete {
     options: crate::runtime::client::CallOptions,
 }
 impl Delete {
-    /// Any one of these scopes authorizes the call:
+    /// The URLs of the scopes that authorize the call, any one of them:
     ///
     /// - `https://www.googleapis.com/auth/tasks`
-    pub const SCOPES: &'static [crate::Scope] = &[crate::Scope::Tasks];
+    pub const SCOPES: &'static [&'static str] = &[
+        "https://www.googleapis.com/auth/tasks",
+    ];
     /// V1 error format.
     ///
     /// Sets the `$.xgafv` parameter.
@@ -299,7 +301,7 @@ impl Delete {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "tasks.tasklists.delete",
-            http_method: reqwest::Method::DELETE,
+            http_method: crate::runtime::client::Method::DELETE,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -326,8 +328,8 @@ pub struct Get {
     options: crate::runtime::client::CallOptions,
 }
 impl Get {
-    /// Any one of the API's 2 scopes authorizes the call: this is [`crate::Scope::ALL`].
-    pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
+    /// The URLs of the scopes that authorize the call, any one of them: all the API's 2, [`crate::Scope::URLS`].
+    pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
     /// V1 error format.
     ///
     /// Sets the `$.xgafv` parameter.
@@ -388,7 +390,7 @@ impl Get {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "tasks.tasklists.get",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -417,10 +419,12 @@ pub struct Insert {
     options: crate::runtime::client::CallOptions,
 }
 impl Insert {
-    /// Any one of these scopes authorizes the call:
+    /// The URLs of the scopes that authorize the call, any one of them:
     ///
     /// - `https://www.googleapis.com/auth/tasks`
-    pub const SCOPES: &'static [crate::Scope] = &[crate::Scope::Tasks];
+    pub const SCOPES: &'static [&'static str] = &[
+        "https://www.googleapis.com/auth/tasks",
+    ];
     /// V1 error format.
     ///
     /// Sets the `$.xgafv` parameter.
@@ -476,7 +480,7 @@ impl Insert {
         let body = crate::runtime::client::json_body(&self.request)?;
         Ok(crate::runtime::client::Request {
             method_id: "tasks.tasklists.insert",
-            http_method: reqwest::Method::POST,
+            http_method: crate::runtime::client::Method::POST,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -506,8 +510,8 @@ pub struct List {
     options: crate::runtime::client::CallOptions,
 }
 impl List {
-    /// Any one of the API's 2 scopes authorizes the call: this is [`crate::Scope::ALL`].
-    pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
+    /// The URLs of the scopes that authorize the call, any one of them: all the API's 2, [`crate::Scope::URLS`].
+    pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
     /// Maximum number of task lists returned on one page. Optional. The default is 20 (max allowed: 100).
     ///
     /// Sets the `maxResults` parameter.
@@ -605,7 +609,7 @@ impl List {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "tasks.tasklists.list",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -635,10 +639,12 @@ pub struct Patch {
     options: crate::runtime::client::CallOptions,
 }
 impl Patch {
-    /// Any one of these scopes authorizes the call:
+    /// The URLs of the scopes that authorize the call, any one of them:
     ///
     /// - `https://www.googleapis.com/auth/tasks`
-    pub const SCOPES: &'static [crate::Scope] = &[crate::Scope::Tasks];
+    pub const SCOPES: &'static [&'static str] = &[
+        "https://www.googleapis.com/auth/tasks",
+    ];
     /// V1 error format.
     ///
     /// Sets the `$.xgafv` parameter.
@@ -700,7 +706,7 @@ impl Patch {
         let body = crate::runtime::client::json_body(&self.request)?;
         Ok(crate::runtime::client::Request {
             method_id: "tasks.tasklists.patch",
-            http_method: reqwest::Method::PATCH,
+            http_method: crate::runtime::client::Method::PATCH,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -730,10 +736,12 @@ pub struct Update {
     options: crate::runtime::client::CallOptions,
 }
 impl Update {
-    /// Any one of these scopes authorizes the call:
+    /// The URLs of the scopes that authorize the call, any one of them:
     ///
     /// - `https://www.googleapis.com/auth/tasks`
-    pub const SCOPES: &'static [crate::Scope] = &[crate::Scope::Tasks];
+    pub const SCOPES: &'static [&'static str] = &[
+        "https://www.googleapis.com/auth/tasks",
+    ];
     /// V1 error format.
     ///
     /// Sets the `$.xgafv` parameter.
@@ -795,7 +803,7 @@ impl Update {
         let body = crate::runtime::client::json_body(&self.request)?;
         Ok(crate::runtime::client::Request {
             method_id: "tasks.tasklists.update",
-            http_method: reqwest::Method::PUT,
+            http_method: crate::runtime::client::Method::PUT,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,

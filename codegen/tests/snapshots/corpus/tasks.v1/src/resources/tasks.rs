@@ -341,10 +341,12 @@ pub struct Clear {
     options: crate::runtime::client::CallOptions,
 }
 impl Clear {
-    /// Any one of these scopes authorizes the call:
+    /// The URLs of the scopes that authorize the call, any one of them:
     ///
     /// - `https://www.googleapis.com/auth/tasks`
-    pub const SCOPES: &'static [crate::Scope] = &[crate::Scope::Tasks];
+    pub const SCOPES: &'static [&'static str] = &[
+        "https://www.googleapis.com/auth/tasks",
+    ];
     /// V1 error format.
     ///
     /// Sets the `$.xgafv` parameter.
@@ -406,7 +408,7 @@ impl Clear {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "tasks.tasks.clear",
-            http_method: reqwest::Method::POST,
+            http_method: crate::runtime::client::Method::POST,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -434,10 +436,12 @@ pub struct Delete {
     options: crate::runtime::client::CallOptions,
 }
 impl Delete {
-    /// Any one of these scopes authorizes the call:
+    /// The URLs of the scopes that authorize the call, any one of them:
     ///
     /// - `https://www.googleapis.com/auth/tasks`
-    pub const SCOPES: &'static [crate::Scope] = &[crate::Scope::Tasks];
+    pub const SCOPES: &'static [&'static str] = &[
+        "https://www.googleapis.com/auth/tasks",
+    ];
     /// V1 error format.
     ///
     /// Sets the `$.xgafv` parameter.
@@ -500,7 +504,7 @@ impl Delete {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "tasks.tasks.delete",
-            http_method: reqwest::Method::DELETE,
+            http_method: crate::runtime::client::Method::DELETE,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -528,8 +532,8 @@ pub struct Get {
     options: crate::runtime::client::CallOptions,
 }
 impl Get {
-    /// Any one of the API's 2 scopes authorizes the call: this is [`crate::Scope::ALL`].
-    pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
+    /// The URLs of the scopes that authorize the call, any one of them: all the API's 2, [`crate::Scope::URLS`].
+    pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
     /// V1 error format.
     ///
     /// Sets the `$.xgafv` parameter.
@@ -592,7 +596,7 @@ impl Get {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "tasks.tasks.get",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -622,10 +626,12 @@ pub struct Insert {
     options: crate::runtime::client::CallOptions,
 }
 impl Insert {
-    /// Any one of these scopes authorizes the call:
+    /// The URLs of the scopes that authorize the call, any one of them:
     ///
     /// - `https://www.googleapis.com/auth/tasks`
-    pub const SCOPES: &'static [crate::Scope] = &[crate::Scope::Tasks];
+    pub const SCOPES: &'static [&'static str] = &[
+        "https://www.googleapis.com/auth/tasks",
+    ];
     /// Parent task identifier. If the task is created at the top level, this parameter is omitted. An assigned task cannot be a parent task, nor can it have a parent. Setting the parent to an assigned task results in failure of the request. Optional.
     ///
     /// Sets the `parent` parameter.
@@ -708,7 +714,7 @@ impl Insert {
         let body = crate::runtime::client::json_body(&self.request)?;
         Ok(crate::runtime::client::Request {
             method_id: "tasks.tasks.insert",
-            http_method: reqwest::Method::POST,
+            http_method: crate::runtime::client::Method::POST,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -748,8 +754,8 @@ pub struct List {
     options: crate::runtime::client::CallOptions,
 }
 impl List {
-    /// Any one of the API's 2 scopes authorizes the call: this is [`crate::Scope::ALL`].
-    pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
+    /// The URLs of the scopes that authorize the call, any one of them: all the API's 2, [`crate::Scope::URLS`].
+    pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
     /// Upper bound for a task's completion date (as a RFC 3339 timestamp) to filter by. Optional. The default is not to filter by completion date.
     ///
     /// Sets the `completedMax` parameter.
@@ -942,7 +948,7 @@ impl List {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "tasks.tasks.list",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -973,10 +979,12 @@ pub struct Move {
     options: crate::runtime::client::CallOptions,
 }
 impl Move {
-    /// Any one of these scopes authorizes the call:
+    /// The URLs of the scopes that authorize the call, any one of them:
     ///
     /// - `https://www.googleapis.com/auth/tasks`
-    pub const SCOPES: &'static [crate::Scope] = &[crate::Scope::Tasks];
+    pub const SCOPES: &'static [&'static str] = &[
+        "https://www.googleapis.com/auth/tasks",
+    ];
     /// Optional. Destination task list identifier. If set, the task is moved from tasklist to the destinationTasklist list. Otherwise the task is moved within its current list. Recurrent tasks cannot currently be moved between lists. Optional.
     ///
     /// Sets the `destinationTasklist` parameter.
@@ -1070,7 +1078,7 @@ impl Move {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "tasks.tasks.move",
-            http_method: reqwest::Method::POST,
+            http_method: crate::runtime::client::Method::POST,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -1101,10 +1109,12 @@ pub struct Patch {
     options: crate::runtime::client::CallOptions,
 }
 impl Patch {
-    /// Any one of these scopes authorizes the call:
+    /// The URLs of the scopes that authorize the call, any one of them:
     ///
     /// - `https://www.googleapis.com/auth/tasks`
-    pub const SCOPES: &'static [crate::Scope] = &[crate::Scope::Tasks];
+    pub const SCOPES: &'static [&'static str] = &[
+        "https://www.googleapis.com/auth/tasks",
+    ];
     /// V1 error format.
     ///
     /// Sets the `$.xgafv` parameter.
@@ -1168,7 +1178,7 @@ impl Patch {
         let body = crate::runtime::client::json_body(&self.request)?;
         Ok(crate::runtime::client::Request {
             method_id: "tasks.tasks.patch",
-            http_method: reqwest::Method::PATCH,
+            http_method: crate::runtime::client::Method::PATCH,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
@@ -1199,10 +1209,12 @@ pub struct Update {
     options: crate::runtime::client::CallOptions,
 }
 impl Update {
-    /// Any one of these scopes authorizes the call:
+    /// The URLs of the scopes that authorize the call, any one of them:
     ///
     /// - `https://www.googleapis.com/auth/tasks`
-    pub const SCOPES: &'static [crate::Scope] = &[crate::Scope::Tasks];
+    pub const SCOPES: &'static [&'static str] = &[
+        "https://www.googleapis.com/auth/tasks",
+    ];
     /// V1 error format.
     ///
     /// Sets the `$.xgafv` parameter.
@@ -1266,7 +1278,7 @@ impl Update {
         let body = crate::runtime::client::json_body(&self.request)?;
         Ok(crate::runtime::client::Request {
             method_id: "tasks.tasks.update",
-            http_method: reqwest::Method::PUT,
+            http_method: crate::runtime::client::Method::PUT,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,

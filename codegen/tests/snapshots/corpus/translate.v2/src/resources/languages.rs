@@ -55,8 +55,8 @@ pub struct List {
     options: crate::runtime::client::CallOptions,
 }
 impl List {
-    /// Any one of the API's 2 scopes authorizes the call: this is [`crate::Scope::ALL`].
-    pub const SCOPES: &'static [crate::Scope] = crate::Scope::ALL;
+    /// The URLs of the scopes that authorize the call, any one of them: all the API's 2, [`crate::Scope::URLS`].
+    pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
     /// The model type for which supported languages should be returned.
     ///
     /// Sets the `model` parameter.
@@ -146,7 +146,7 @@ impl List {
         self.standard.append_to(&mut query);
         Ok(crate::runtime::client::Request {
             method_id: "language.languages.list",
-            http_method: reqwest::Method::GET,
+            http_method: crate::runtime::client::Method::GET,
             prefix: "",
             base: crate::runtime::client::Base::Service,
             path,
