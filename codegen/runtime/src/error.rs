@@ -3,7 +3,6 @@
 
 use super::path::BindingError;
 use super::rpc::{self, BadRequest, Code, ErrorInfo, Help, QuotaFailure, RetryInfo};
-use super::transport::TransportError;
 use serde::Deserialize;
 use std::fmt;
 use std::time::Duration;
@@ -927,6 +926,91 @@ impl fmt::Display for TokenError {
 }
 
 impl std::error::Error for TokenError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// What kind of failure a [`TransportError`] is: it decides whether the
+/// client tries again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// No connection could be made (refused, DNS, TLS handshake).
+    Connect,
+    /// The exchange took longer than the request's [`HttpRequest::timeout`](crate::HttpRequest::timeout).
+    Timeout,
+    /// The connection failed after the request was sent, or while the body
+    /// was read (reset, cut short).
+    Connection,
+    /// The request could not be sent as it is (a malformed URL or header,
+    /// a redirect loop): trying again fails the same way.
+    Request,
+}
+
+/// A request that got no response, or a body cut off: the transport's
+/// failure, with the underlying library's error as its source.
+#[derive(Debug)]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    message: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl TransportError {
+    /// An error of `kind`. The message must hold no secret (no token, no
+    /// API key): errors end up in logs.
+    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// The same, caused by `source` (kept for `source()`, not shown).
+    pub fn with_source(
+        kind: TransportErrorKind,
+        message: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            source: Some(source.into()),
+        }
+    }
+
+    /// What kind of failure it is.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// Whether it is the request's timeout.
+    pub fn is_timeout(&self) -> bool {
+        self.kind == TransportErrorKind::Timeout
+    }
+
+    /// Whether no connection could be made.
+    pub fn is_connect(&self) -> bool {
+        self.kind == TransportErrorKind::Connect
+    }
+
+    /// Whether sending the request again may succeed.
+    pub fn is_retryable(&self) -> bool {
+        self.kind != TransportErrorKind::Request
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.source
             .as_deref()

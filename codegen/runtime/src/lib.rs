@@ -10,15 +10,18 @@
 //!
 //! Layers, each using only those below it (no module imports one above):
 //!
-//! 1. values: `bytes`, `date`, `duration`, `timestamp`, `field_mask`,
-//!    `enums`, `wire`; and `rpc` (status codes and error details);
-//! 2. errors and policies: `error`, `retry`;
-//! 3. encoding: `path`, `query`, `style`, `form`;
-//! 4. the wire: `transport` (the seam to HTTP: [`Transport`], reqwest's
-//!    behind it);
-//! 5. credentials: `auth`, `oauth`;
-//! 6. the client: `client`, then what builds on it: `media`, `pages`,
-//!    `lro`, `calls`, `dispatch`.
+//! 1. values and their encodings: `bytes`, `date`, `duration`, `timestamp`,
+//!    `field_mask`, `enums`, `wire`, `rpc` (status codes, error details),
+//!    `path`, `query`, `style`, `form`;
+//! 2. errors: `error` (every error type of the crate);
+//! 3. policies and the wire: `retry`; `transport` (the seam to HTTP:
+//!    [`Transport`], reqwest's behind it), `fake`;
+//! 4. credentials: `auth`, then `oauth`;
+//! 5. results: `pages`, `lro`, `dispatch`;
+//! 6. the client: `client`, then what builds on it: `media`, `calls`.
+//!
+//! A test (`layers`) reads every module's imports and fails on one that
+//! reaches up or sideways out of this order.
 //!
 //! Modules marked hidden in the docs are for generated code, not for
 //! applications: they may change in any release.
@@ -89,3 +92,103 @@ use std::pin::Pin;
 
 /// A boxed, sendable future: what calls and token providers return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+#[cfg(test)]
+mod layers {
+    //! The layering of the crate's modules, checked against their sources.
+
+    /// Each module and its layer: a module may use only modules of lower
+    /// layers, so no two modules use each other, however indirectly.
+    const LAYERS: &[(&str, u8, &str)] = &[
+        ("bytes", 0, include_str!("bytes.rs")),
+        ("date", 0, include_str!("date.rs")),
+        ("duration", 0, include_str!("duration.rs")),
+        ("timestamp", 0, include_str!("timestamp.rs")),
+        ("field_mask", 0, include_str!("field_mask.rs")),
+        ("enums", 0, include_str!("enums.rs")),
+        ("wire", 0, include_str!("wire.rs")),
+        ("path", 0, include_str!("path.rs")),
+        ("rpc", 1, include_str!("rpc.rs")),
+        ("query", 1, include_str!("query.rs")),
+        ("style", 2, include_str!("style.rs")),
+        ("form", 3, include_str!("form.rs")),
+        ("error", 4, include_str!("error.rs")),
+        ("retry", 5, include_str!("retry.rs")),
+        ("transport", 5, include_str!("transport.rs")),
+        ("fake", 6, include_str!("fake.rs")),
+        ("auth", 6, include_str!("auth.rs")),
+        ("oauth", 7, include_str!("oauth.rs")),
+        ("pages", 7, include_str!("pages.rs")),
+        ("lro", 7, include_str!("lro.rs")),
+        ("dispatch", 7, include_str!("dispatch.rs")),
+        ("client", 8, include_str!("client.rs")),
+        ("media", 9, include_str!("media.rs")),
+        ("calls", 9, include_str!("calls.rs")),
+    ];
+
+    /// The crate modules `source` names (`super::x`, `crate::x`), outside
+    /// comments.
+    fn uses(source: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        for line in source.lines() {
+            let code = line.trim_start();
+            if code.starts_with("//") {
+                continue;
+            }
+            for prefix in ["super::", "crate::"] {
+                for (at, _) in code.match_indices(prefix) {
+                    let name: String = code[at + prefix.len()..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                        .collect();
+                    // A lower-case name followed by `::` is a module.
+                    if !name.is_empty() && code[at + prefix.len() + name.len()..].starts_with("::")
+                    {
+                        found.push(name);
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn no_module_uses_one_above_or_beside_it() {
+        let layer = |name: &str| {
+            LAYERS
+                .iter()
+                .find(|(n, _, _)| *n == name)
+                .map(|(_, l, _)| *l)
+        };
+        for (module, own, source) in LAYERS {
+            for used in uses(source) {
+                if used == *module {
+                    continue;
+                }
+                let Some(theirs) = layer(&used) else {
+                    panic!("{module} uses `{used}`, which is in no layer");
+                };
+                assert!(
+                    theirs < *own,
+                    "{module} (layer {own}) uses {used} (layer {theirs})"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_module_has_a_layer() {
+        let lib = include_str!("lib.rs");
+        for line in lib.lines() {
+            if let Some(name) = line
+                .strip_prefix("pub mod ")
+                .and_then(|l| l.strip_suffix(';'))
+            {
+                assert!(
+                    LAYERS.iter().any(|(n, _, _)| *n == name),
+                    "module {name} is in no layer"
+                );
+            }
+        }
+    }
+}

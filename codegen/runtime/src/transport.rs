@@ -10,6 +10,7 @@
 //! and [`same_origin_redirects`].
 
 use super::BoxFuture;
+pub use super::error::{TransportError, TransportErrorKind};
 use bytes::Bytes;
 use futures_core::Stream;
 use std::fmt;
@@ -370,91 +371,6 @@ impl fmt::Debug for HttpResponse {
             .field("status", &self.status)
             .field("headers", &headers)
             .finish_non_exhaustive()
-    }
-}
-
-/// What kind of failure a [`TransportError`] is: it decides whether the
-/// client tries again.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TransportErrorKind {
-    /// No connection could be made (refused, DNS, TLS handshake).
-    Connect,
-    /// The exchange took longer than the request's [`HttpRequest::timeout`].
-    Timeout,
-    /// The connection failed after the request was sent, or while the body
-    /// was read (reset, cut short).
-    Connection,
-    /// The request could not be sent as it is (a malformed URL or header,
-    /// a redirect loop): trying again fails the same way.
-    Request,
-}
-
-/// A request that got no response, or a body cut off: the transport's
-/// failure, with the underlying library's error as its source.
-#[derive(Debug)]
-pub struct TransportError {
-    kind: TransportErrorKind,
-    message: String,
-    source: Option<Box<dyn std::error::Error + Send + Sync>>,
-}
-
-impl TransportError {
-    /// An error of `kind`. The message must hold no secret (no token, no
-    /// API key): errors end up in logs.
-    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
-        Self {
-            kind,
-            message: message.into(),
-            source: None,
-        }
-    }
-
-    /// The same, caused by `source` (kept for `source()`, not shown).
-    pub fn with_source(
-        kind: TransportErrorKind,
-        message: impl Into<String>,
-        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
-    ) -> Self {
-        Self {
-            kind,
-            message: message.into(),
-            source: Some(source.into()),
-        }
-    }
-
-    /// What kind of failure it is.
-    pub fn kind(&self) -> TransportErrorKind {
-        self.kind
-    }
-
-    /// Whether it is the request's timeout.
-    pub fn is_timeout(&self) -> bool {
-        self.kind == TransportErrorKind::Timeout
-    }
-
-    /// Whether no connection could be made.
-    pub fn is_connect(&self) -> bool {
-        self.kind == TransportErrorKind::Connect
-    }
-
-    /// Whether sending the request again may succeed.
-    pub fn is_retryable(&self) -> bool {
-        self.kind != TransportErrorKind::Request
-    }
-}
-
-impl fmt::Display for TransportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for TransportError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_deref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 
