@@ -177,6 +177,9 @@ fn cargo(root: &Path, args: &[&str]) -> String {
         // Debug info is not needed to check or test, and costs much time
         // and disk for the largest documents.
         .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        // One-shot builds: an incremental cache (gigabytes for the corpus
+        // crates) would never be used again.
+        .env("CARGO_INCREMENTAL", "0")
         .env_remove("RUSTFLAGS")
         .output()
         .expect("cargo runs");
