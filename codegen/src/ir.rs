@@ -683,8 +683,6 @@ pub struct Field {
     pub wire_name: String,
     /// Rust field name.
     pub rust_name: String,
-    /// snake_case spelling accepted on input too, when it differs.
-    pub alias: Option<String>,
     /// What it means.
     pub description: String,
     /// Its type (always sent as optional).

@@ -448,11 +448,6 @@ fn discovery_and_openapi_renderings_of_data_portability_lower_alike() {
                 v.description.clear(); // Enum descriptions are not converted.
             }
         }
-        if let SchemaKind::Struct { fields } = &mut schema.kind {
-            for f in fields {
-                f.alias = None; // Google's snake_case input aliases are Discovery's.
-            }
-        }
     }
     for p in &mut expected.standard_params {
         p.default = None; // Parameter defaults are not converted.

@@ -48,18 +48,10 @@ impl CheckAccessTypeRequest {
 #[non_exhaustive]
 pub struct CheckAccessTypeResponse {
     /// Groups that may be exported once. A job that includes any of them is a one-time job.
-    #[serde(
-        rename = "oneTimeResources",
-        skip_serializing_if = "Option::is_none",
-        alias = "one_time_resources"
-    )]
+    #[serde(rename = "oneTimeResources", skip_serializing_if = "Option::is_none")]
     pub one_time_resources: Option<Vec<String>>,
     /// Groups that may be exported repeatedly. A job is time-based only when all of its groups are in this list.
-    #[serde(
-        rename = "timeBasedResources",
-        skip_serializing_if = "Option::is_none",
-        alias = "time_based_resources"
-    )]
+    #[serde(rename = "timeBasedResources", skip_serializing_if = "Option::is_none")]
     pub time_based_resources: Option<Vec<String>>,
 }
 impl CheckAccessTypeResponse {
@@ -107,11 +99,7 @@ pub struct InitiatePortabilityArchiveRequest {
     /// The end of the time window to export. Without it the export runs to the newest data.
     ///
     /// An RFC 3339 timestamp.
-    #[serde(
-        rename = "endTime",
-        skip_serializing_if = "Option::is_none",
-        alias = "end_time"
-    )]
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<crate::Timestamp>,
     /// The resource groups to export, such as `myactivity.search`. Each group matches one OAuth scope.
     #[serde(rename = "resources", skip_serializing_if = "Option::is_none")]
@@ -119,11 +107,7 @@ pub struct InitiatePortabilityArchiveRequest {
     /// The start of the time window to export. Without it the export starts at the oldest data.
     ///
     /// An RFC 3339 timestamp.
-    #[serde(
-        rename = "startTime",
-        skip_serializing_if = "Option::is_none",
-        alias = "start_time"
-    )]
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<crate::Timestamp>,
 }
 impl InitiatePortabilityArchiveRequest {
@@ -158,20 +142,12 @@ impl InitiatePortabilityArchiveRequest {
 #[non_exhaustive]
 pub struct InitiatePortabilityArchiveResponse {
     /// Whether the user granted one export or repeated exports.
-    #[serde(
-        rename = "accessType",
-        skip_serializing_if = "Option::is_none",
-        alias = "access_type"
-    )]
+    #[serde(rename = "accessType", skip_serializing_if = "Option::is_none")]
     pub access_type: Option<
         crate::models::initiate_portability_archive_response::AccessType,
     >,
     /// The id of the new job, without the `archiveJobs/` prefix. It is used to read the job's state.
-    #[serde(
-        rename = "archiveJobId",
-        skip_serializing_if = "Option::is_none",
-        alias = "archive_job_id"
-    )]
+    #[serde(rename = "archiveJobId", skip_serializing_if = "Option::is_none")]
     pub archive_job_id: Option<String>,
 }
 impl InitiatePortabilityArchiveResponse {
@@ -227,11 +203,7 @@ pub struct PortabilityArchiveState {
     /// The end of the exported window: the request's `endTime` when one was given, else the time the export was requested.
     ///
     /// An RFC 3339 timestamp.
-    #[serde(
-        rename = "exportTime",
-        skip_serializing_if = "Option::is_none",
-        alias = "export_time"
-    )]
+    #[serde(rename = "exportTime", skip_serializing_if = "Option::is_none")]
     pub export_time: Option<crate::Timestamp>,
     /// The resource name of this state, `archiveJobs/{archive_job}/portabilityArchiveState`.
     #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
@@ -239,11 +211,7 @@ pub struct PortabilityArchiveState {
     /// The start of the exported window, present only when the request gave one.
     ///
     /// An RFC 3339 timestamp.
-    #[serde(
-        rename = "startTime",
-        skip_serializing_if = "Option::is_none",
-        alias = "start_time"
-    )]
+    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<crate::Timestamp>,
     /// Where the job is in its lifecycle.
     #[serde(rename = "state", skip_serializing_if = "Option::is_none")]
@@ -347,11 +315,7 @@ impl RetryPortabilityArchiveRequest {
 #[non_exhaustive]
 pub struct RetryPortabilityArchiveResponse {
     /// The id of the new job the retry started, without the `archiveJobs/` prefix.
-    #[serde(
-        rename = "archiveJobId",
-        skip_serializing_if = "Option::is_none",
-        alias = "archive_job_id"
-    )]
+    #[serde(rename = "archiveJobId", skip_serializing_if = "Option::is_none")]
     pub archive_job_id: Option<String>,
 }
 impl RetryPortabilityArchiveResponse {

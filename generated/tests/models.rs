@@ -91,10 +91,11 @@ fn request_bodies_use_wire_names_and_omit_unset_fields() {
 }
 
 #[test]
-fn responses_tolerate_unknown_fields_snake_case_and_new_enum_values() {
+fn responses_tolerate_unknown_fields_and_new_enum_values() {
     let state: PortabilityArchiveState = serde_json::from_str(
         r#"{"name": "archiveJobs/1/portabilityArchiveState", "state": "ARCHIVED",
-            "export_time": "2025-07-25T10:00:00.5+02:00", "somethingNew": {"x": [1, 2]}}"#,
+            "exportTime": "2025-07-25T10:00:00.5+02:00", "somethingNew": {"x": [1, 2]},
+            "export_time": "a snake_case spelling is just another unknown field"}"#,
     )
     .unwrap();
     let State::UnknownValue(unknown) = state.state.clone().unwrap() else {

@@ -279,7 +279,6 @@ fn field(field: &Field, int64_as_string: bool) -> TokenStream {
     }
     let docs = doc(&text);
     let deprecated = deprecated_attribute(field.deprecated);
-    let alias = field.alias.as_ref().map(|alias| quote!(, alias = #alias));
     // 64-bit integers travel as strings; `default` keeps a missing field `None`.
     let wire_format = match &field.ty {
         _ if !int64_as_string => None,
@@ -305,7 +304,7 @@ fn field(field: &Field, int64_as_string: bool) -> TokenStream {
     quote! {
         #docs
         #deprecated
-        #[serde(rename = #wire, skip_serializing_if = "Option::is_none" #alias #wire_format)]
+        #[serde(rename = #wire, skip_serializing_if = "Option::is_none" #wire_format)]
         pub #name: Option<#ty>,
     }
 }

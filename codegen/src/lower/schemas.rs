@@ -276,24 +276,9 @@ impl Lowering<'_> {
                     "64-bit integers nested deeper than one list or map are not supported yet",
                 ));
             }
-            // Google's servers accept snake_case names on input too; not
-            // a snake_case name two fields share (`ProgressBytes` and
-            // `progressBytes`): one input name cannot go to both, and serde
-            // would warn of an unreachable pattern.
-            let snake = wire_name.to_snake_case();
-            let alias = (snake != *wire_name
-                && !schema.properties.contains_key(&snake)
-                && schema
-                    .properties
-                    .keys()
-                    .filter(|other| other.to_snake_case() == snake)
-                    .count()
-                    == 1)
-                .then_some(snake);
             fields.push(Field {
                 wire_name: wire_name.clone(),
                 rust_name: field_names[wire_name].clone(),
-                alias,
                 description: property.description.clone().unwrap_or_default(),
                 ty,
                 read_only: property.read_only.unwrap_or(false),

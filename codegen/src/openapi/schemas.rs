@@ -547,7 +547,6 @@ impl Lowering<'_> {
             fields.push(Field {
                 wire_name: wire_name.clone(),
                 rust_name: field_names[&key].clone(),
-                alias: None,
                 description,
                 ty,
                 read_only: property.read_only,
@@ -574,7 +573,6 @@ impl Lowering<'_> {
             fields.push(Field {
                 wire_name: String::new(),
                 rust_name: field_names[&None].clone(),
-                alias: None,
                 description: "Properties beyond the named ones, by name.".to_owned(),
                 ty: Type::Map(Box::new(value)),
                 read_only: false,

@@ -15,18 +15,10 @@ pub struct ComputeOperation {
     #[serde(rename = "error", skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::models::compute_operation::Error>,
     /// The `httpErrorMessage` field.
-    #[serde(
-        rename = "httpErrorMessage",
-        skip_serializing_if = "Option::is_none",
-        alias = "http_error_message"
-    )]
+    #[serde(rename = "httpErrorMessage", skip_serializing_if = "Option::is_none")]
     pub http_error_message: Option<String>,
     /// The `httpErrorStatusCode` field.
-    #[serde(
-        rename = "httpErrorStatusCode",
-        skip_serializing_if = "Option::is_none",
-        alias = "http_error_status_code"
-    )]
+    #[serde(rename = "httpErrorStatusCode", skip_serializing_if = "Option::is_none")]
     pub http_error_status_code: Option<i32>,
     /// The `name` field.
     #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
@@ -38,21 +30,13 @@ pub struct ComputeOperation {
     #[serde(rename = "region", skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// The `selfLink` field.
-    #[serde(
-        rename = "selfLink",
-        skip_serializing_if = "Option::is_none",
-        alias = "self_link"
-    )]
+    #[serde(rename = "selfLink", skip_serializing_if = "Option::is_none")]
     pub self_link: Option<String>,
     /// The `status` field.
     #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::compute_operation::Status>,
     /// The `targetLink` field.
-    #[serde(
-        rename = "targetLink",
-        skip_serializing_if = "Option::is_none",
-        alias = "target_link"
-    )]
+    #[serde(rename = "targetLink", skip_serializing_if = "Option::is_none")]
     pub target_link: Option<String>,
     /// The `zone` field.
     #[serde(rename = "zone", skip_serializing_if = "Option::is_none")]
@@ -213,11 +197,7 @@ pub mod compute_operation {
 #[non_exhaustive]
 pub struct CreateMetadata {
     /// The `progressPercent` field.
-    #[serde(
-        rename = "progressPercent",
-        skip_serializing_if = "Option::is_none",
-        alias = "progress_percent"
-    )]
+    #[serde(rename = "progressPercent", skip_serializing_if = "Option::is_none")]
     pub progress_percent: Option<i32>,
     /// The `target` field.
     #[serde(rename = "target", skip_serializing_if = "Option::is_none")]
@@ -254,7 +234,6 @@ pub struct Disk {
     #[serde(
         rename = "sizeGb",
         skip_serializing_if = "Option::is_none",
-        alias = "size_gb",
         default,
         with = "crate::runtime::wire::int64"
     )]
@@ -288,11 +267,7 @@ pub struct DiskAggregatedList {
         std::collections::BTreeMap<String, crate::models::DisksScopedList>,
     >,
     /// The `nextPageToken` field.
-    #[serde(
-        rename = "nextPageToken",
-        skip_serializing_if = "Option::is_none",
-        alias = "next_page_token"
-    )]
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// The `unreachables` field.
     #[serde(rename = "unreachables", skip_serializing_if = "Option::is_none")]
@@ -338,11 +313,7 @@ pub struct DiskList {
     #[serde(rename = "items", skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<crate::models::Disk>>,
     /// The `nextPageToken` field.
-    #[serde(
-        rename = "nextPageToken",
-        skip_serializing_if = "Option::is_none",
-        alias = "next_page_token"
-    )]
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// The `warning` field.
     #[serde(rename = "warning", skip_serializing_if = "Option::is_none")]
@@ -494,11 +465,7 @@ pub struct ListInstancesResponse {
     #[serde(rename = "instances", skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<crate::models::Instance>>,
     /// The `nextPageToken` field.
-    #[serde(
-        rename = "nextPageToken",
-        skip_serializing_if = "Option::is_none",
-        alias = "next_page_token"
-    )]
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// The `unreachable` field.
     #[serde(rename = "unreachable", skip_serializing_if = "Option::is_none")]
@@ -623,11 +590,7 @@ pub struct SearchResponse {
     #[serde(rename = "matches", skip_serializing_if = "Option::is_none")]
     pub matches: Option<Vec<crate::models::Instance>>,
     /// The `nextPageToken` field.
-    #[serde(
-        rename = "nextPageToken",
-        skip_serializing_if = "Option::is_none",
-        alias = "next_page_token"
-    )]
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// The `suggestions` field.
     #[serde(rename = "suggestions", skip_serializing_if = "Option::is_none")]

@@ -17,11 +17,7 @@ pub struct Self2 {
     #[serde(rename = "$ref", skip_serializing_if = "Option::is_none")]
     pub r#ref: Option<String>,
     /// The `@context` field.
-    #[serde(
-        rename = "@context",
-        skip_serializing_if = "Option::is_none",
-        alias = "context"
-    )]
+    #[serde(rename = "@context", skip_serializing_if = "Option::is_none")]
     pub context: Option<serde_json::Value>,
     /// The `async` field.
     #[serde(rename = "async", skip_serializing_if = "Option::is_none")]
@@ -33,11 +29,7 @@ pub struct Self2 {
     #[serde(rename = "formats", skip_serializing_if = "Option::is_none")]
     pub formats: Option<Vec<crate::models::self_::Formats>>,
     /// The `frameRate` field.
-    #[serde(
-        rename = "frameRate",
-        skip_serializing_if = "Option::is_none",
-        alias = "frame_rate"
-    )]
+    #[serde(rename = "frameRate", skip_serializing_if = "Option::is_none")]
     pub frame_rate: Option<crate::models::self_::FrameRate>,
     /// The `labels` field.
     #[serde(rename = "labels", skip_serializing_if = "Option::is_none")]

@@ -17,7 +17,6 @@ pub struct About {
     #[serde(
         rename = "quotaBytes",
         skip_serializing_if = "Option::is_none",
-        alias = "quota_bytes",
         default,
         with = "crate::runtime::wire::int64"
     )]
@@ -68,11 +67,7 @@ pub struct File {
     pub expires: Option<crate::Date>,
     /// Use name.
     #[deprecated = "deprecated by the API"]
-    #[serde(
-        rename = "legacyId",
-        skip_serializing_if = "Option::is_none",
-        alias = "legacy_id"
-    )]
+    #[serde(rename = "legacyId", skip_serializing_if = "Option::is_none")]
     pub legacy_id: Option<String>,
     /// Where the file is kept.
     #[serde(rename = "location", skip_serializing_if = "Option::is_none")]
@@ -111,11 +106,7 @@ pub struct File {
     /// The `updateMask` field.
     ///
     /// Field paths separated by commas, such as `name,labels`.
-    #[serde(
-        rename = "updateMask",
-        skip_serializing_if = "Option::is_none",
-        alias = "update_mask"
-    )]
+    #[serde(rename = "updateMask", skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<crate::FieldMask>,
 }
 impl File {
@@ -357,11 +348,7 @@ pub struct FileList {
     #[serde(rename = "files", skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<crate::models::File>>,
     /// The `nextPageToken` field.
-    #[serde(
-        rename = "nextPageToken",
-        skip_serializing_if = "Option::is_none",
-        alias = "next_page_token"
-    )]
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 impl FileList {

@@ -34,11 +34,7 @@ pub struct Instance {
     /// When it was made.
     ///
     /// An RFC 3339 timestamp.
-    #[serde(
-        rename = "createTime",
-        skip_serializing_if = "Option::is_none",
-        alias = "create_time"
-    )]
+    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
     pub create_time: Option<crate::Timestamp>,
     /// Sent as a decimal string.
     ///
@@ -57,17 +53,12 @@ pub struct Instance {
     #[serde(
         rename = "shardIds",
         skip_serializing_if = "Option::is_none",
-        alias = "shard_ids",
         default,
         with = "crate::runtime::wire::int64_list"
     )]
     pub shard_ids: Option<Vec<u64>>,
     /// The `sizeBytes` field.
-    #[serde(
-        rename = "sizeBytes",
-        skip_serializing_if = "Option::is_none",
-        alias = "size_bytes"
-    )]
+    #[serde(rename = "sizeBytes", skip_serializing_if = "Option::is_none")]
     pub size_bytes: Option<u32>,
 }
 impl Instance {

@@ -14,38 +14,22 @@ pub struct AssignmentInfo {
     /// Output only. Information about the Drive file where this task originates from. Currently, the Drive file can only be a document. This field is read-only.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(
-        rename = "driveResourceInfo",
-        skip_serializing_if = "Option::is_none",
-        alias = "drive_resource_info"
-    )]
+    #[serde(rename = "driveResourceInfo", skip_serializing_if = "Option::is_none")]
     pub drive_resource_info: Option<crate::models::DriveResourceInfo>,
     /// Output only. An absolute link to the original task in the surface of assignment (Docs, Chat spaces, etc.).
     ///
     /// Set by the server; ignored in requests.
-    #[serde(
-        rename = "linkToTask",
-        skip_serializing_if = "Option::is_none",
-        alias = "link_to_task"
-    )]
+    #[serde(rename = "linkToTask", skip_serializing_if = "Option::is_none")]
     pub link_to_task: Option<String>,
     /// Output only. Information about the Chat Space where this task originates from. This field is read-only.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(
-        rename = "spaceInfo",
-        skip_serializing_if = "Option::is_none",
-        alias = "space_info"
-    )]
+    #[serde(rename = "spaceInfo", skip_serializing_if = "Option::is_none")]
     pub space_info: Option<crate::models::SpaceInfo>,
     /// Output only. The type of surface this assigned task originates from. Currently limited to DOCUMENT or SPACE.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(
-        rename = "surfaceType",
-        skip_serializing_if = "Option::is_none",
-        alias = "surface_type"
-    )]
+    #[serde(rename = "surfaceType", skip_serializing_if = "Option::is_none")]
     pub surface_type: Option<crate::models::assignment_info::SurfaceType>,
 }
 impl AssignmentInfo {
@@ -113,20 +97,12 @@ pub struct DriveResourceInfo {
     /// Output only. Identifier of the file in the Drive API.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(
-        rename = "driveFileId",
-        skip_serializing_if = "Option::is_none",
-        alias = "drive_file_id"
-    )]
+    #[serde(rename = "driveFileId", skip_serializing_if = "Option::is_none")]
     pub drive_file_id: Option<String>,
     /// Output only. Resource key required to access files shared via a shared link. Not required for all files. See also developers.google.com/drive/api/guides/resource-keys.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(
-        rename = "resourceKey",
-        skip_serializing_if = "Option::is_none",
-        alias = "resource_key"
-    )]
+    #[serde(rename = "resourceKey", skip_serializing_if = "Option::is_none")]
     pub resource_key: Option<String>,
 }
 impl DriveResourceInfo {
@@ -177,11 +153,7 @@ pub struct Task {
     /// Output only. Context information for assigned tasks. A task can be assigned to a user, currently possible from surfaces like Docs and Chat Spaces. This field is populated for tasks assigned to the current user and identifies where the task was assigned from. This field is read-only.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(
-        rename = "assignmentInfo",
-        skip_serializing_if = "Option::is_none",
-        alias = "assignment_info"
-    )]
+    #[serde(rename = "assignmentInfo", skip_serializing_if = "Option::is_none")]
     pub assignment_info: Option<crate::models::AssignmentInfo>,
     /// Completion date of the task (as a RFC 3339 timestamp). This field is omitted if the task has not been completed.
     #[serde(rename = "completed", skip_serializing_if = "Option::is_none")]
@@ -227,11 +199,7 @@ pub struct Task {
     /// Output only. URL pointing to this task. Used to retrieve, update, or delete this task.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(
-        rename = "selfLink",
-        skip_serializing_if = "Option::is_none",
-        alias = "self_link"
-    )]
+    #[serde(rename = "selfLink", skip_serializing_if = "Option::is_none")]
     pub self_link: Option<String>,
     /// Status of the task. This is either "needsAction" or "completed".
     #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
@@ -247,11 +215,7 @@ pub struct Task {
     /// Output only. An absolute link to the task in the Google Tasks Web UI.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(
-        rename = "webViewLink",
-        skip_serializing_if = "Option::is_none",
-        alias = "web_view_link"
-    )]
+    #[serde(rename = "webViewLink", skip_serializing_if = "Option::is_none")]
     pub web_view_link: Option<String>,
 }
 impl Task {
@@ -412,11 +376,7 @@ pub struct TaskList {
     /// Output only. URL pointing to this task list. Used to retrieve, update, or delete this task list.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(
-        rename = "selfLink",
-        skip_serializing_if = "Option::is_none",
-        alias = "self_link"
-    )]
+    #[serde(rename = "selfLink", skip_serializing_if = "Option::is_none")]
     pub self_link: Option<String>,
     /// Title of the task list. Maximum length allowed: 1024 characters.
     #[serde(rename = "title", skip_serializing_if = "Option::is_none")]
@@ -479,11 +439,7 @@ pub struct TaskLists {
     #[serde(rename = "kind", skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Token that can be used to request the next page of this result.
-    #[serde(
-        rename = "nextPageToken",
-        skip_serializing_if = "Option::is_none",
-        alias = "next_page_token"
-    )]
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 impl TaskLists {
@@ -532,11 +488,7 @@ pub struct Tasks {
     #[serde(rename = "kind", skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Token used to access the next page of this result.
-    #[serde(
-        rename = "nextPageToken",
-        skip_serializing_if = "Option::is_none",
-        alias = "next_page_token"
-    )]
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 impl Tasks {

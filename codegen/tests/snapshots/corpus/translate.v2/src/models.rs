@@ -70,11 +70,7 @@ pub mod detections_resource {
         #[serde(rename = "confidence", skip_serializing_if = "Option::is_none")]
         pub confidence: Option<f32>,
         /// A boolean to indicate is the language detection result reliable.
-        #[serde(
-            rename = "isReliable",
-            skip_serializing_if = "Option::is_none",
-            alias = "is_reliable"
-        )]
+        #[serde(rename = "isReliable", skip_serializing_if = "Option::is_none")]
         pub is_reliable: Option<bool>,
         /// The language we detected.
         #[serde(rename = "language", skip_serializing_if = "Option::is_none")]
@@ -279,11 +275,7 @@ pub struct TranslationsResource {
     /// no source language was passed within the initial request. If the
     /// source language was passed, auto-detection of the language will not
     /// occur and this field will be empty.
-    #[serde(
-        rename = "detectedSourceLanguage",
-        skip_serializing_if = "Option::is_none",
-        alias = "detected_source_language"
-    )]
+    #[serde(rename = "detectedSourceLanguage", skip_serializing_if = "Option::is_none")]
     pub detected_source_language: Option<String>,
     /// The `model` type used for this translation. Valid values are
     /// listed in public documentation. Can be different from requested `model`.
@@ -291,11 +283,7 @@ pub struct TranslationsResource {
     #[serde(rename = "model", skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// Text translated into the target language.
-    #[serde(
-        rename = "translatedText",
-        skip_serializing_if = "Option::is_none",
-        alias = "translated_text"
-    )]
+    #[serde(rename = "translatedText", skip_serializing_if = "Option::is_none")]
     pub translated_text: Option<String>,
 }
 impl TranslationsResource {
