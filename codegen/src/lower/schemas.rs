@@ -12,7 +12,6 @@ use crate::discovery;
 use crate::error::{Error, JsonPath};
 use crate::ir::{Enum, EnumRef, Field, Schema, SchemaKind, Type};
 use crate::naming::{Case, Namespace};
-use heck::ToSnakeCase;
 use std::collections::BTreeMap;
 
 /// What lowering needs to know about the named schemas while it walks methods.
