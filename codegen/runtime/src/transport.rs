@@ -382,8 +382,21 @@ pub struct ReqwestTransport {
 }
 
 impl ReqwestTransport {
-    /// A transport with its own connection pool.
+    /// A transport with its own connection pool, on the TLS the crate's
+    /// features chose (`rustls-ring` by default; `rustls-aws-lc-rs` wins
+    /// when both are on; `native-tls` when neither is). With no TLS feature
+    /// it speaks plain HTTP only.
     pub fn new() -> Result<Self, TransportError> {
+        #[cfg(all(feature = "rustls-ring", not(feature = "rustls-aws-lc-rs")))]
+        {
+            // reqwest's rustls asks for the process's default provider. Ring
+            // becomes it only if the application installed none (an
+            // application's choice stands; a race with another installer is
+            // harmless: either provider is a sound one).
+            if rustls::crypto::CryptoProvider::get_default().is_none() {
+                let _ = rustls::crypto::ring::default_provider().install_default();
+            }
+        }
         let client = reqwest::Client::builder()
             .redirect(same_origin_redirects())
             .build()
@@ -556,6 +569,15 @@ mod tests {
         );
         // The transport still gets the values.
         assert_eq!(r.header("X-Api-Key"), Some("SECRET4"));
+    }
+
+    #[test]
+    fn the_default_transport_builds_on_the_chosen_tls() {
+        // With `rustls-no-provider` underneath (feature `rustls-ring`),
+        // reqwest panics when no crypto provider is installed.
+        ReqwestTransport::new().expect("the default transport");
+        #[cfg(all(feature = "rustls-ring", not(feature = "rustls-aws-lc-rs")))]
+        assert!(rustls::crypto::CryptoProvider::get_default().is_some());
     }
 
     #[tokio::test]

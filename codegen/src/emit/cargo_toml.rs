@@ -96,7 +96,7 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> String {
     );
     let _ = writeln!(
         out,
-        "google-api-runtime = {{ version = {}, path = {} }}",
+        "google-api-runtime = {{ version = {}, path = {}, default-features = false }}",
         toml_string(&super::runtime::version_requirement()),
         toml_string(&settings.runtime_path)
     );
@@ -105,6 +105,19 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> String {
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "[features]");
+    let _ = writeln!(out, "default = [\"rustls-ring\"]");
+    let _ = writeln!(
+        out,
+        "# TLS, one of: rustls with ring (the default: the cheapest to build), rustls\n\
+         # with aws-lc-rs (FIPS-capable; builds the aws-lc C library), or the platform's\n\
+         # (OpenSSL on Linux). Without any, only plain HTTP (or your own `Transport`)."
+    );
+    let _ = writeln!(out, "rustls-ring = [\"google-api-runtime/rustls-ring\"]");
+    let _ = writeln!(
+        out,
+        "rustls-aws-lc-rs = [\"google-api-runtime/rustls-aws-lc-rs\"]"
+    );
+    let _ = writeln!(out, "native-tls = [\"google-api-runtime/native-tls\"]");
     let _ = writeln!(
         out,
         "# Calls by method id with JSON parameters, for tools and conformance tests."
