@@ -40,7 +40,11 @@ fn the_feature_turns_on_the_runtimes_optional_dependencies_only() {
         manifest_line(&files, "[features]", "yup-oauth2"),
         Some(r#"yup-oauth2 = ["google-api-runtime/yup-oauth2"]"#)
     );
-    assert_eq!(manifest_line(&files, "[features]", "default"), None);
+    // Off by default: the default is the TLS stack alone.
+    assert_eq!(
+        manifest_line(&files, "[features]", "default"),
+        Some(r#"default = ["rustls-ring"]"#)
+    );
     assert_eq!(manifest_line(&files, "[dependencies]", "yup-oauth2"), None);
     // ...whose feature turns on optional dependencies only, off by default.
     let runtime = runtime_manifest();
@@ -48,7 +52,10 @@ fn the_feature_turns_on_the_runtimes_optional_dependencies_only() {
         line_of(&runtime, "[features]", "yup-oauth2"),
         Some(r#"yup-oauth2 = ["dep:yup-oauth2", "dep:hyper-util"]"#)
     );
-    assert_eq!(line_of(&runtime, "[features]", "default"), None);
+    assert_eq!(
+        line_of(&runtime, "[features]", "default"),
+        Some(r#"default = ["rustls-ring"]"#)
+    );
     let yup = line_of(&runtime, "[dependencies]", "yup-oauth2").expect("yup-oauth2 is listed");
     assert!(yup.contains(r#"version = "12""#), "{yup}");
     assert!(yup.contains("default-features = false"), "{yup}");
