@@ -8,9 +8,13 @@ use super::BoxFuture;
 use crate::Scope;
 use std::fmt;
 
-/// An OAuth 2.0 access token.
+/// An OAuth 2.0 access token, and the project its calls are billed to when
+/// that is not the credential's own (the quota project).
 #[derive(Clone, PartialEq, Eq)]
-pub struct AccessToken(String);
+pub struct AccessToken {
+    token: String,
+    quota_project: Option<String>,
+}
 
 impl AccessToken {
     /// Wraps a token, refusing one that is empty or could not travel in an
@@ -26,18 +30,40 @@ impl AccessToken {
                 "the access token has characters an HTTP header cannot carry",
             ));
         }
-        Ok(Self(token))
+        Ok(Self {
+            token,
+            quota_project: None,
+        })
     }
 
     /// The token itself, to put on the wire.
     pub fn secret(&self) -> &str {
-        &self.0
+        &self.token
+    }
+
+    /// The same token, with calls billed to `project` (sent as
+    /// `x-goog-user-project`): what a credential file's `quota_project_id`
+    /// asks for. An empty name means none.
+    pub fn with_quota_project(mut self, project: impl Into<String>) -> Self {
+        let project = project.into();
+        self.quota_project = (!project.is_empty()).then_some(project);
+        self
+    }
+
+    /// The project calls made with this token are billed to, if not the
+    /// credential's own.
+    pub fn quota_project(&self) -> Option<&str> {
+        self.quota_project.as_deref()
     }
 }
 
 impl fmt::Debug for AccessToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AccessToken(<redacted>)")
+        // A quota project is a project id, not a secret.
+        match &self.quota_project {
+            None => f.write_str("AccessToken(<redacted>)"),
+            Some(project) => write!(f, "AccessToken(<redacted>, quota project {project:?})"),
+        }
     }
 }
 
@@ -50,6 +76,11 @@ impl fmt::Debug for AccessToken {
 pub trait TokenProvider: Send + Sync {
     /// A token for a call that accepts any one of `scopes`.
     fn token<'a>(&'a self, scopes: &'a [Scope]) -> BoxFuture<'a, Result<AccessToken, TokenError>>;
+
+    /// The server refused this token (HTTP 401): forget it, so the next
+    /// [`token`](Self::token) call fetches a fresh one. Providers that cache
+    /// tokens implement it; the default does nothing.
+    fn invalidate(&self, _token: &AccessToken) {}
 }
 
 /// A token the application obtained itself, used as is for every call.

@@ -4,12 +4,16 @@
 //! The generator copies this module unchanged into every crate it writes;
 //! the only items it expects from the rest of the crate are `crate::Scope`,
 //! `crate::DEFAULT_ENDPOINT`, `crate::SERVICE_PATH` and the cargo features
-//! `dispatch` and `yup-oauth2`.
+//! `dispatch`, `yup-oauth2`, `adc` and `user-consent`.
 
+#[cfg(feature = "adc")]
+pub mod adc;
 pub mod auth;
 pub mod bytes;
 pub mod calls;
 pub mod client;
+#[cfg(feature = "user-consent")]
+pub mod consent;
 pub mod date;
 #[cfg(feature = "dispatch")]
 pub mod dispatch;
@@ -30,6 +34,8 @@ pub mod oauth;
 pub mod pages;
 pub mod path;
 pub mod query;
+#[cfg(any(feature = "adc", feature = "user-consent"))]
+pub mod refresh_token;
 pub mod retry;
 pub mod rpc;
 // Only crates from OpenAPI specs with parameters that have a `style` (path,
@@ -37,6 +43,12 @@ pub mod rpc;
 #[allow(dead_code)]
 pub mod style;
 pub mod timestamp;
+#[cfg(any(feature = "adc", feature = "user-consent"))]
+pub(crate) mod token_cache;
+#[cfg(any(feature = "adc", feature = "user-consent"))]
+pub(crate) mod token_endpoint;
+#[cfg(feature = "user-consent")]
+pub mod token_store;
 pub mod wire;
 
 use std::future::Future;

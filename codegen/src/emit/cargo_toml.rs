@@ -47,6 +47,17 @@ const DEPENDENCIES: &[(&str, &str)] = &[
 /// already have tokens, and minting them costs compile time (measured in
 /// the README) that only those who mint should pay.
 const OPTIONAL_DEPENDENCIES: &[(&str, &str)] = &[
+    // `user-consent`: SHA-256 for PKCE challenges and a CSPRNG for PKCE
+    // verifiers and `state`. It is the crypto provider reqwest's rustls
+    // already builds (these features are a subset of those rustls asks
+    // for), so it costs no compile time; `sha2` (which only codegen
+    // builds) and `getrandom` would be two new crates for the same. Base64url
+    // is a dozen lines in the runtime rather than a `base64` whose version
+    // would drift from hyper-util's.
+    (
+        "aws-lc-rs",
+        r#"{ version = "1", default-features = false, features = ["aws-lc-sys"], optional = true }"#,
+    ),
     // Only to name the connector bound of any yup-oauth2 `Authenticator`
     // (`Connect`); yup-oauth2 and reqwest already build it.
     (
@@ -153,6 +164,23 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> String {
          # Off by default: applications that bring their own tokens need not build it."
     );
     let _ = writeln!(out, "yup-oauth2 = [\"dep:yup-oauth2\", \"dep:hyper-util\"]");
+    let _ = writeln!(
+        out,
+        "# `ApplicationDefaultCredentials`: GOOGLE_APPLICATION_CREDENTIALS, gcloud's\n\
+         # file or the metadata server. Service-account keys are signed by yup-oauth2;\n\
+         # refresh tokens and the metadata server are plain HTTP over reqwest."
+    );
+    let _ = writeln!(out, "adc = [\"yup-oauth2\", \"tokio/sync\"]");
+    let _ = writeln!(
+        out,
+        "# A user's consent: the installed-application (loopback) and web-server\n\
+         # flows with PKCE, refresh-token providers and stores. The tokio features\n\
+         # are ones reqwest already builds."
+    );
+    let _ = writeln!(
+        out,
+        "user-consent = [\"dep:aws-lc-rs\", \"tokio/io-util\", \"tokio/net\", \"tokio/rt\", \"tokio/sync\"]"
+    );
     if settings.standalone {
         let _ = writeln!(out);
         let _ = writeln!(

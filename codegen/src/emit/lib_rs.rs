@@ -76,10 +76,14 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> TokenStream {
         #servers
 
         pub use runtime::BoxFuture;
+        #[cfg(feature = "adc")]
+        pub use runtime::adc::{AdcSource, AdcSources, ApplicationDefaultCredentials, CredentialKind};
         pub use runtime::auth::{AccessToken, Credential, StaticToken, TokenError, TokenProvider};
         pub use runtime::bytes::{Bytes, BytesError};
         pub use runtime::client::DEFAULT_MAX_RESPONSE_BYTES;
         pub use runtime::client::{Client, ClientBuilder, HttpRequest, same_origin_redirects};
+        #[cfg(feature = "user-consent")]
+        pub use runtime::consent::{InstalledFlow, PendingConsent, Pkce, WebConsent, WebFlow};
         pub use runtime::date::{Date, DateError};
         pub use runtime::duration::{Duration, DurationError};
         pub use runtime::enums::UnknownValue;
@@ -92,10 +96,14 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> TokenStream {
         pub use runtime::oauth::YupTokenProvider;
         pub use runtime::pages::{Items, Pages};
         pub use runtime::path::BindingError;
+        #[cfg(any(feature = "adc", feature = "user-consent"))]
+        pub use runtime::refresh_token::{OAuthClient, RefreshTokenProvider};
         pub use runtime::retry::{RetryPolicy, RetryPolicyBuilder, is_idempotent};
         pub use runtime::rpc::{BadRequest, Code, ErrorInfo, FieldViolation, Help, HelpLink};
         pub use runtime::rpc::{QuotaFailure, QuotaViolation, RetryInfo};
         pub use runtime::timestamp::{Timestamp, TimestampError};
+        #[cfg(feature = "user-consent")]
+        pub use runtime::token_store::{FileTokenStore, MemoryTokenStore, StoredToken, TokenStore};
         pub use scopes::{Scope, UnknownScope};
         // The yup-oauth2 this crate was built with, so applications name its
         // keys and authenticators without pinning a matching version.

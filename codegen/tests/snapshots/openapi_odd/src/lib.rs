@@ -62,10 +62,16 @@ mod runtime;
 #[rustfmt::skip]
 mod scopes;
 pub use runtime::BoxFuture;
+#[cfg(feature = "adc")]
+pub use runtime::adc::{
+    AdcSource, AdcSources, ApplicationDefaultCredentials, CredentialKind,
+};
 pub use runtime::auth::{AccessToken, Credential, StaticToken, TokenError, TokenProvider};
 pub use runtime::bytes::{Bytes, BytesError};
 pub use runtime::client::DEFAULT_MAX_RESPONSE_BYTES;
 pub use runtime::client::{Client, ClientBuilder, HttpRequest, same_origin_redirects};
+#[cfg(feature = "user-consent")]
+pub use runtime::consent::{InstalledFlow, PendingConsent, Pkce, WebConsent, WebFlow};
 pub use runtime::date::{Date, DateError};
 pub use runtime::duration::{Duration, DurationError};
 pub use runtime::enums::UnknownValue;
@@ -78,10 +84,16 @@ pub use runtime::media::{Download, Media, MediaError, RESUMABLE_CHUNK_BYTES};
 pub use runtime::oauth::YupTokenProvider;
 pub use runtime::pages::{Items, Pages};
 pub use runtime::path::BindingError;
+#[cfg(any(feature = "adc", feature = "user-consent"))]
+pub use runtime::refresh_token::{OAuthClient, RefreshTokenProvider};
 pub use runtime::retry::{RetryPolicy, RetryPolicyBuilder, is_idempotent};
 pub use runtime::rpc::{BadRequest, Code, ErrorInfo, FieldViolation, Help, HelpLink};
 pub use runtime::rpc::{QuotaFailure, QuotaViolation, RetryInfo};
 pub use runtime::timestamp::{Timestamp, TimestampError};
+#[cfg(feature = "user-consent")]
+pub use runtime::token_store::{
+    FileTokenStore, MemoryTokenStore, StoredToken, TokenStore,
+};
 pub use scopes::{Scope, UnknownScope};
 #[cfg(feature = "yup-oauth2")]
 pub use yup_oauth2;
