@@ -34,7 +34,7 @@ use super::auth::{AccessToken, TokenError, TokenProvider};
 use super::path::encode_segment;
 use super::refresh_token::{OAuthClient, RefreshTokenProvider};
 use super::token_cache::{Fresh, TokenCache};
-use super::token_endpoint::{GOOGLE_TOKEN_URI, read_answer};
+use super::token_endpoint::{GOOGLE_TOKEN_URI, is_error_code, read_answer};
 use crate::Scope;
 use hyper_util::client::legacy::connect::Connect;
 use std::fmt;
@@ -455,7 +455,7 @@ where
             .authenticator
             .force_refreshed_token(&self.scopes)
             .await
-            .map_err(|e| TokenError::with_source(super::oauth::failure(&e), e))?;
+            .map_err(service_account_error)?;
         let lifetime = token.expiration_time().map(|at| {
             let now = SystemTime::now()
                 .duration_since(UNIX_EPOCH)
@@ -482,6 +482,27 @@ where
 
     fn invalidate(&self, token: &AccessToken) {
         self.cache.invalidate(token);
+    }
+}
+
+/// yup-oauth2's failure in words that hold no secret. Only a transport
+/// failure keeps its error as the source: a refusal's would show the
+/// server's free text, which may echo what was sent, and a JSON error's can
+/// quote the answer, token included.
+fn service_account_error(error: yup_oauth2::Error) -> TokenError {
+    use yup_oauth2::Error as E;
+    let message = match &error {
+        // A code that is not one (yup-oauth2 keeps any text) is not repeated.
+        E::AuthError(refusal) if !is_error_code(refusal.error.as_str()) => {
+            "the OAuth token endpoint refused the request".to_owned()
+        }
+        _ => super::oauth::failure(&error),
+    };
+    match error {
+        E::HttpError(_) | E::HttpClientError(_) | E::LowLevelError(_) => {
+            TokenError::with_source(message, error)
+        }
+        _ => TokenError::new(message),
     }
 }
 
