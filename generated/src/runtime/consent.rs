@@ -236,8 +236,8 @@ impl PendingConsent {
             Ok(None) => return Err(TokenError::new("the loopback listener stopped")),
             Err(_) => {
                 return Err(TokenError::new(format!(
-                    "the user did not finish signing in within {} seconds",
-                    self.timeout.as_secs()
+                    "the user did not finish signing in within {:?}",
+                    self.timeout
                 )));
             }
         };
