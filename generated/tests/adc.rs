@@ -50,7 +50,10 @@ async fn the_file_named_by_the_variable_wins_over_gcloud_and_the_metadata_server
             kind: CredentialKind::AuthorizedUser
         }
     );
-    assert_eq!(adc.token(&SCOPES).await.unwrap().secret(), FakeGoogle::token(1));
+    assert_eq!(
+        adc.token(&SCOPES).await.unwrap().secret(),
+        FakeGoogle::token(1)
+    );
     let seen = fake.seen();
     assert_eq!(seen.len(), 1, "no metadata ping, one refresh: {seen:#?}");
     assert_eq!(seen[0].field("grant_type"), Some("refresh_token"));
@@ -148,7 +151,10 @@ async fn the_metadata_server_is_asked_last_with_its_header_and_the_scopes() {
 
     let seen = fake.seen();
     assert_eq!(seen.len(), 2, "a ping, then the token: {seen:#?}");
-    assert_eq!((seen[0].method.as_str(), seen[0].path.as_str()), ("GET", "/"));
+    assert_eq!(
+        (seen[0].method.as_str(), seen[0].path.as_str()),
+        ("GET", "/")
+    );
     let request = &seen[1];
     assert_eq!(
         (request.method.as_str(), request.path.as_str()),
@@ -183,7 +189,11 @@ async fn with_nothing_found_the_error_lists_every_place_tried_and_comes_quickly(
     )
     .await
     .expect_err("there are no credentials");
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(
         error.to_string(),
         format!(
@@ -191,7 +201,9 @@ async fn with_nothing_found_the_error_lists_every_place_tried_and_comes_quickly(
              gcloud's file {} (not found); the metadata server at 127.0.0.1:{port} (could not \
              connect). Set GOOGLE_APPLICATION_CREDENTIALS to a credential file, or run `gcloud \
              auth application-default login`",
-            dir.path().join("application_default_credentials.json").display()
+            dir.path()
+                .join("application_default_credentials.json")
+                .display()
         )
     );
 }
@@ -290,8 +302,14 @@ async fn a_service_account_key_is_signed_and_sent_to_its_token_uri() {
             kind: CredentialKind::ServiceAccount
         }
     );
-    assert_eq!(adc.token(&SCOPES).await.unwrap().secret(), FakeGoogle::token(1));
-    assert_eq!(adc.token(&SCOPES).await.unwrap().secret(), FakeGoogle::token(1));
+    assert_eq!(
+        adc.token(&SCOPES).await.unwrap().secret(),
+        FakeGoogle::token(1)
+    );
+    assert_eq!(
+        adc.token(&SCOPES).await.unwrap().secret(),
+        FakeGoogle::token(1)
+    );
 
     let requests = fake.token_requests();
     assert_eq!(requests.len(), 1, "cached: {requests:#?}");
@@ -313,7 +331,10 @@ async fn a_service_account_key_is_signed_and_sent_to_its_token_uri() {
     // A refused token is forgotten: the next call signs a new grant.
     let first = adc.token(&SCOPES).await.unwrap();
     adc.invalidate(&first);
-    assert_eq!(adc.token(&SCOPES).await.unwrap().secret(), FakeGoogle::token(2));
+    assert_eq!(
+        adc.token(&SCOPES).await.unwrap().secret(),
+        FakeGoogle::token(2)
+    );
     assert_eq!(fake.token_requests().len(), 2);
 }
 
@@ -331,8 +352,14 @@ async fn tokens_are_cached_until_a_minute_before_they_expire() {
     // A token that expires within the margin is used once, never reused.
     fake.set_expires_in(30);
     adc.invalidate(&adc.token(&SCOPES).await.unwrap());
-    assert_eq!(adc.token(&SCOPES).await.unwrap().secret(), FakeGoogle::token(2));
-    assert_eq!(adc.token(&SCOPES).await.unwrap().secret(), FakeGoogle::token(3));
+    assert_eq!(
+        adc.token(&SCOPES).await.unwrap().secret(),
+        FakeGoogle::token(2)
+    );
+    assert_eq!(
+        adc.token(&SCOPES).await.unwrap().secret(),
+        FakeGoogle::token(3)
+    );
     assert_eq!(fake.token_requests().len(), 3);
 }
 
@@ -421,7 +448,12 @@ async fn unsupported_and_broken_files_are_errors_that_name_the_file() {
     )
     .await
     .unwrap_err();
-    assert!(error.to_string().ends_with("is not JSON (line 1, column 45)"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .ends_with("is not JSON (line 1, column 45)"),
+        "{error}"
+    );
     assert_error_shows_no_secret("a JSON error", &error);
 }
 
@@ -496,6 +528,11 @@ async fn no_secret_shows_in_any_output() {
     // A success whose token has the wrong type.
     fake.fail_with(200, json!({"access_token": 5, "refresh_token": REFRESH}));
     let error = adc.token(&SCOPES).await.unwrap_err();
-    assert!(error.to_string().ends_with("answered without an access token"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .ends_with("answered without an access token"),
+        "{error}"
+    );
     assert_error_shows_no_secret("a malformed answer", &error);
 }

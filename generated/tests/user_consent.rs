@@ -54,7 +54,10 @@ async fn browse(url: &str) -> (u16, String) {
 #[test]
 fn pkce_matches_rfc_7636_appendix_b() {
     let pkce = Pkce::from_verifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk").unwrap();
-    assert_eq!(pkce.challenge(), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+    assert_eq!(
+        pkce.challenge(),
+        "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+    );
     assert_eq!(
         pkce.verifier(),
         "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
@@ -82,7 +85,13 @@ fn pkce_matches_rfc_7636_appendix_b() {
         assert!(Pkce::from_verifier(bad).is_err(), "{bad}");
     }
     assert!(Pkce::from_verifier("a".repeat(128)).is_ok());
-    assert_no_secret("Pkce's Debug", &format!("{:?}", Pkce::from_verifier(format!("{}SECRET", "a".repeat(40))).unwrap()));
+    assert_no_secret(
+        "Pkce's Debug",
+        &format!(
+            "{:?}",
+            Pkce::from_verifier(format!("{}SECRET", "a".repeat(40))).unwrap()
+        ),
+    );
 }
 
 #[tokio::test]
@@ -91,7 +100,10 @@ async fn the_installed_flow_runs_end_to_end_through_the_loopback_redirect() {
     let flow = InstalledFlow::new(client(&fake), SCOPES).unwrap();
     let pending = flow.start().await.unwrap();
     let redirect_uri = pending.redirect_uri().to_owned();
-    assert!(redirect_uri.starts_with("http://127.0.0.1:"), "{redirect_uri}");
+    assert!(
+        redirect_uri.starts_with("http://127.0.0.1:"),
+        "{redirect_uri}"
+    );
     assert!(redirect_uri.ends_with('/'), "{redirect_uri}");
 
     let query = authorization_query(pending.authorization_url());
@@ -137,7 +149,10 @@ async fn the_installed_flow_runs_end_to_end_through_the_loopback_redirect() {
         Some(get(&query, "redirect_uri"))
     );
     let verifier = exchange.field("code_verifier").expect("PKCE verifier sent");
-    assert_eq!(Pkce::from_verifier(verifier).unwrap().challenge(), challenge);
+    assert_eq!(
+        Pkce::from_verifier(verifier).unwrap().challenge(),
+        challenge
+    );
 
     // The exchange's token is used first, with no refresh.
     assert_eq!(
@@ -276,17 +291,32 @@ async fn the_web_flow_builds_the_url_and_exchanges_the_code_at_the_app_s_redirec
         get(&query, "code_challenge"),
         Pkce::from_verifier(consent.verifier()).unwrap().challenge()
     );
-    assert_ne!(flow.start().unwrap().state(), consent.state(), "fresh each time");
+    assert_ne!(
+        flow.start().unwrap().state(),
+        consent.state(),
+        "fresh each time"
+    );
 
     // A forged redirect is refused before any exchange.
     let forged = flow
-        .finish("code=4%2Fstolen&state=forged", consent.state(), consent.verifier())
+        .finish(
+            "code=4%2Fstolen&state=forged",
+            consent.state(),
+            consent.verifier(),
+        )
         .await
         .unwrap_err();
-    assert!(forged.to_string().contains("state does not match"), "{forged}");
+    assert!(
+        forged.to_string().contains("state does not match"),
+        "{forged}"
+    );
     assert!(fake.token_requests().is_empty());
 
-    let callback = format!("state={}&code={}", consent.state(), CODE.replace('/', "%2F"));
+    let callback = format!(
+        "state={}&code={}",
+        consent.state(),
+        CODE.replace('/', "%2F")
+    );
     let provider = flow
         .finish(&callback, consent.state(), consent.verifier())
         .await
@@ -308,7 +338,10 @@ async fn the_web_flow_builds_the_url_and_exchanges_the_code_at_the_app_s_redirec
         .finish(&callback, consent.state(), consent.verifier())
         .await
         .unwrap_err();
-    assert!(error.to_string().contains("gave no refresh token"), "{error}");
+    assert!(
+        error.to_string().contains("gave no refresh token"),
+        "{error}"
+    );
     assert_error_shows_no_secret("a missing refresh token", &error);
 }
 
@@ -417,7 +450,10 @@ async fn the_file_store_round_trips_atomically_with_owner_only_permissions() {
     // A broken file: an error naming it, quoting nothing.
     std::fs::write(&path, format!("{{\"refresh_token\": \"{REFRESH}\",")).unwrap();
     let error = store.load().await.unwrap_err();
-    assert!(error.to_string().contains("is not a stored token"), "{error}");
+    assert!(
+        error.to_string().contains("is not a stored token"),
+        "{error}"
+    );
     assert_error_shows_no_secret("a broken token file", &error);
     assert_no_secret("the file store's Debug", &format!("{store:?}"));
 
@@ -444,7 +480,10 @@ fn client_secrets_files_are_read_and_never_shown() {
     assert_eq!(client.client_id(), CLIENT_ID);
     let shown = format!("{client:?}");
     assert_no_secret("the client's Debug", &shown);
-    assert!(shown.contains("https://token.example.test/token"), "{shown}");
+    assert!(
+        shown.contains("https://token.example.test/token"),
+        "{shown}"
+    );
 
     let web = json!({"web": {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}});
     assert!(OAuthClient::from_client_secrets_json(web.to_string().as_bytes()).is_ok());
@@ -474,7 +513,11 @@ async fn no_flow_shows_a_secret() {
     );
     let web = WebFlow::new(client(&fake), SCOPES, "https://app.example.test/cb").unwrap();
     let consent = web.start().unwrap();
-    let callback = format!("state={}&code={}", consent.state(), CODE.replace('/', "%2F"));
+    let callback = format!(
+        "state={}&code={}",
+        consent.state(),
+        CODE.replace('/', "%2F")
+    );
     let error = web
         .finish(&callback, consent.state(), consent.verifier())
         .await

@@ -77,7 +77,9 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> TokenStream {
 
         pub use runtime::BoxFuture;
         #[cfg(feature = "adc")]
-        pub use runtime::adc::{AdcSource, AdcSources, ApplicationDefaultCredentials, CredentialKind};
+        pub use runtime::adc::ApplicationDefaultCredentials;
+        #[cfg(feature = "adc")]
+        pub use runtime::adc::{AdcSource, AdcSources, CredentialKind};
         pub use runtime::auth::{AccessToken, Credential, StaticToken, TokenError, TokenProvider};
         pub use runtime::bytes::{Bytes, BytesError};
         pub use runtime::client::DEFAULT_MAX_RESPONSE_BYTES;
@@ -103,7 +105,9 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> TokenStream {
         pub use runtime::rpc::{QuotaFailure, QuotaViolation, RetryInfo};
         pub use runtime::timestamp::{Timestamp, TimestampError};
         #[cfg(feature = "user-consent")]
-        pub use runtime::token_store::{FileTokenStore, MemoryTokenStore, StoredToken, TokenStore};
+        pub use runtime::token_store::{FileTokenStore, MemoryTokenStore};
+        #[cfg(feature = "user-consent")]
+        pub use runtime::token_store::{StoredToken, TokenStore};
         pub use scopes::{Scope, UnknownScope};
         // The yup-oauth2 this crate was built with, so applications name its
         // keys and authenticators without pinning a matching version.

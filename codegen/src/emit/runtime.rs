@@ -16,7 +16,10 @@ pub const FILES: &[(&str, &str)] = &[
     ("duration.rs", include_str!("../../runtime/src/duration.rs")),
     ("enums.rs", include_str!("../../runtime/src/enums.rs")),
     ("error.rs", include_str!("../../runtime/src/error.rs")),
-    ("field_mask.rs", include_str!("../../runtime/src/field_mask.rs")),
+    (
+        "field_mask.rs",
+        include_str!("../../runtime/src/field_mask.rs"),
+    ),
     ("form.rs", include_str!("../../runtime/src/form.rs")),
     ("lro.rs", include_str!("../../runtime/src/lro.rs")),
     ("media.rs", include_str!("../../runtime/src/media.rs")),
@@ -25,13 +28,28 @@ pub const FILES: &[(&str, &str)] = &[
     ("pages.rs", include_str!("../../runtime/src/pages.rs")),
     ("path.rs", include_str!("../../runtime/src/path.rs")),
     ("query.rs", include_str!("../../runtime/src/query.rs")),
-    ("refresh_token.rs", include_str!("../../runtime/src/refresh_token.rs")),
+    (
+        "refresh_token.rs",
+        include_str!("../../runtime/src/refresh_token.rs"),
+    ),
     ("retry.rs", include_str!("../../runtime/src/retry.rs")),
     ("rpc.rs", include_str!("../../runtime/src/rpc.rs")),
     ("style.rs", include_str!("../../runtime/src/style.rs")),
-    ("timestamp.rs", include_str!("../../runtime/src/timestamp.rs")),
-    ("token_cache.rs", include_str!("../../runtime/src/token_cache.rs")),
-    ("token_endpoint.rs", include_str!("../../runtime/src/token_endpoint.rs")),
-    ("token_store.rs", include_str!("../../runtime/src/token_store.rs")),
+    (
+        "timestamp.rs",
+        include_str!("../../runtime/src/timestamp.rs"),
+    ),
+    (
+        "token_cache.rs",
+        include_str!("../../runtime/src/token_cache.rs"),
+    ),
+    (
+        "token_endpoint.rs",
+        include_str!("../../runtime/src/token_endpoint.rs"),
+    ),
+    (
+        "token_store.rs",
+        include_str!("../../runtime/src/token_store.rs"),
+    ),
     ("wire.rs", include_str!("../../runtime/src/wire.rs")),
 ];

@@ -23,9 +23,9 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-/// The prefix of every access token the fake mints; the n-th token (from
-/// 1) is this followed by `n`, so a test can tell a new token from a
-/// cached one.
+/// The prefix of every access token the fake mints: the n-th token (the
+/// first is number 1) is this followed by `n`, so a test can tell a new
+/// token from a cached one.
 pub const MINTED: &str = "ya29.MINTED-SECRET-";
 /// A refresh token.
 pub const REFRESH: &str = "1//REFRESH-SECRET-91c2d";
@@ -176,10 +176,7 @@ impl FakeGoogle {
 
     /// The requests for tokens (not metadata pings).
     pub fn token_requests(&self) -> Vec<Seen> {
-        self.seen()
-            .into_iter()
-            .filter(|s| s.path != "/")
-            .collect()
+        self.seen().into_iter().filter(|s| s.path != "/").collect()
     }
 
     /// The n-th token minted (from 1).
@@ -188,7 +185,9 @@ impl FakeGoogle {
     }
 
     fn behaviour(&self) -> std::sync::MutexGuard<'_, Behaviour> {
-        self.behaviour.lock().unwrap_or_else(PoisonError::into_inner)
+        self.behaviour
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     pub fn set_expires_in(&self, seconds: u64) {
@@ -409,7 +408,10 @@ pub fn key_material() -> String {
 
 /// Fails if `text` shows any secret of the tests.
 pub fn assert_no_secret(what: &str, text: &str) {
-    assert!(!text.contains("SECRET"), "a secret leaked into {what}: {text}");
+    assert!(
+        !text.contains("SECRET"),
+        "a secret leaked into {what}: {text}"
+    );
     assert!(
         !text.contains("PRIVATE KEY"),
         "the key leaked into {what}: {text}"

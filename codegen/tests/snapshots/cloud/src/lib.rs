@@ -67,9 +67,9 @@ mod runtime;
 mod scopes;
 pub use runtime::BoxFuture;
 #[cfg(feature = "adc")]
-pub use runtime::adc::{
-    AdcSource, AdcSources, ApplicationDefaultCredentials, CredentialKind,
-};
+pub use runtime::adc::ApplicationDefaultCredentials;
+#[cfg(feature = "adc")]
+pub use runtime::adc::{AdcSource, AdcSources, CredentialKind};
 pub use runtime::auth::{AccessToken, Credential, StaticToken, TokenError, TokenProvider};
 pub use runtime::bytes::{Bytes, BytesError};
 pub use runtime::client::DEFAULT_MAX_RESPONSE_BYTES;
@@ -95,9 +95,9 @@ pub use runtime::rpc::{BadRequest, Code, ErrorInfo, FieldViolation, Help, HelpLi
 pub use runtime::rpc::{QuotaFailure, QuotaViolation, RetryInfo};
 pub use runtime::timestamp::{Timestamp, TimestampError};
 #[cfg(feature = "user-consent")]
-pub use runtime::token_store::{
-    FileTokenStore, MemoryTokenStore, StoredToken, TokenStore,
-};
+pub use runtime::token_store::{FileTokenStore, MemoryTokenStore};
+#[cfg(feature = "user-consent")]
+pub use runtime::token_store::{StoredToken, TokenStore};
 pub use scopes::{Scope, UnknownScope};
 #[cfg(feature = "yup-oauth2")]
 pub use yup_oauth2;
