@@ -356,6 +356,13 @@ async fn a_stored_refresh_token_refreshes_caches_and_refetches_after_invalidate(
     assert_eq!(first.secret(), FakeGoogle::token(1));
     assert_eq!(first.quota_project(), Some("billing-project"));
     assert_eq!(provider.token(&SCOPES).await.unwrap(), first, "cached");
+    // A clone billing no project shares the token, not the project.
+    let unbilled = provider.clone().with_quota_project("");
+    let shared = unbilled.token(&SCOPES).await.unwrap();
+    assert_eq!(
+        (shared.secret(), shared.quota_project()),
+        (first.secret(), None)
+    );
 
     let requests = fake.token_requests();
     assert_eq!(requests.len(), 1);

@@ -581,22 +581,13 @@ fn random_text() -> Result<String, TokenError> {
 }
 
 /// Base64url without padding (RFC 4648 section 5), as PKCE and states
-/// use it. A dozen lines, so no base64 crate for it.
-pub(crate) fn base64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-        // A chunk of k bytes gives k + 1 characters.
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
-    }
-    out
+/// use it: the runtime's own base64, in the URL-safe alphabet.
+fn base64url(bytes: &[u8]) -> String {
+    super::bytes::Bytes::new(bytes)
+        .to_base64()
+        .trim_end_matches('=')
+        .replace('+', "-")
+        .replace('/', "_")
 }
 
 #[cfg(test)]

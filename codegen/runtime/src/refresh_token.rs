@@ -197,7 +197,6 @@ impl RefreshTokenProvider {
 
     /// Starts the cache with a token the consent already gave.
     pub(crate) fn seed(&self, token: AccessToken, lifetime: Option<std::time::Duration>) {
-        let token = self.billed(token);
         self.cache.seed(Fresh { token, lifetime });
     }
 
@@ -214,7 +213,7 @@ impl RefreshTokenProvider {
         pairs.push(("refresh_token", &self.refresh_token));
         let answer = post_form(&self.http, self.client.token_endpoint(), &pairs).await?;
         Ok(Fresh {
-            token: self.billed(AccessToken::new(answer.access_token)?),
+            token: AccessToken::new(answer.access_token)?,
             lifetime: answer.expires_in,
         })
     }
@@ -233,7 +232,9 @@ impl fmt::Debug for RefreshTokenProvider {
 
 impl TokenProvider for RefreshTokenProvider {
     fn token<'a>(&'a self, _scopes: &'a [Scope]) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
-        Box::pin(self.cache.get(|| self.refresh()))
+        // The cache holds the plain token, shared by clones that may bill
+        // different projects; each adds its own on the way out.
+        Box::pin(async move { Ok(self.billed(self.cache.get(|| self.refresh()).await?)) })
     }
 
     fn invalidate(&self, token: &AccessToken) {

@@ -51,9 +51,8 @@ const OPTIONAL_DEPENDENCIES: &[(&str, &str)] = &[
     // verifiers and `state`. It is the crypto provider reqwest's rustls
     // already builds (these features are a subset of those rustls asks
     // for), so it costs no compile time; `sha2` (which only codegen
-    // builds) and `getrandom` would be two new crates for the same. Base64url
-    // is a dozen lines in the runtime rather than a `base64` whose version
-    // would drift from hyper-util's.
+    // builds) and `getrandom` would be new crates for the same. Base64url
+    // is the runtime's own base64 (`bytes.rs`), not a `base64` crate.
     (
         "aws-lc-rs",
         r#"{ version = "1", default-features = false, features = ["aws-lc-sys"], optional = true }"#,

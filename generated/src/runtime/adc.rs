@@ -266,7 +266,7 @@ impl ApplicationDefaultCredentials {
             tried.push(format!("{CREDENTIALS_VARIABLE} (not set)"));
             let gcloud = match sources.gcloud_file() {
                 None => {
-                    tried.push("gcloud's file (no folder to look in: HOME is not set)".to_owned());
+                    tried.push("gcloud's file (no folder to look in: no home folder)".to_owned());
                     None
                 }
                 Some(path) => match std::fs::metadata(&path) {
