@@ -8,10 +8,13 @@ use super::BoxFuture;
 pub use super::error::TokenError;
 use std::fmt;
 
-/// An OAuth 2.0 access token, and the project its credentials bill quota
-/// to, if they name one.
+/// An OAuth 2.0 access token, and the project its calls are billed to when
+/// that is not the credential's own (the quota project).
 #[derive(Clone, PartialEq, Eq)]
-pub struct AccessToken(String, Option<String>);
+pub struct AccessToken {
+    token: String,
+    quota_project: Option<String>,
+}
 
 impl AccessToken {
     /// Wraps a token, refusing one that is empty or could not travel in an
@@ -27,31 +30,40 @@ impl AccessToken {
                 "the access token has characters an HTTP header cannot carry",
             ));
         }
-        Ok(Self(token, None))
-    }
-
-    /// The same token, with the project that calls made with it bill their
-    /// quota to (sent as `x-goog-user-project`, unless the client sets its
-    /// own): credentials files name one as `quota_project_id`.
-    pub fn with_quota_project(mut self, project: impl Into<String>) -> Self {
-        self.1 = Some(project.into());
-        self
-    }
-
-    /// The project calls made with this token bill their quota to, if any.
-    pub fn quota_project(&self) -> Option<&str> {
-        self.1.as_deref()
+        Ok(Self {
+            token,
+            quota_project: None,
+        })
     }
 
     /// The token itself, to put on the wire.
     pub fn secret(&self) -> &str {
-        &self.0
+        &self.token
+    }
+
+    /// The same token, with calls billed to `project` (sent as
+    /// `x-goog-user-project`): what a credential file's `quota_project_id`
+    /// asks for. An empty name means none.
+    pub fn with_quota_project(mut self, project: impl Into<String>) -> Self {
+        let project = project.into();
+        self.quota_project = (!project.is_empty()).then_some(project);
+        self
+    }
+
+    /// The project calls made with this token are billed to, if not the
+    /// credential's own.
+    pub fn quota_project(&self) -> Option<&str> {
+        self.quota_project.as_deref()
     }
 }
 
 impl fmt::Debug for AccessToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AccessToken(<redacted>)")
+        // A quota project is a project id, not a secret.
+        match &self.quota_project {
+            None => f.write_str("AccessToken(<redacted>)"),
+            Some(project) => write!(f, "AccessToken(<redacted>, quota project {project:?})"),
+        }
     }
 }
 

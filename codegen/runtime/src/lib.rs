@@ -16,7 +16,9 @@
 //! 2. errors: `error` (every error type of the crate);
 //! 3. policies and the wire: `retry`; `transport` (the seam to HTTP:
 //!    [`Transport`], reqwest's behind it), `fake`;
-//! 4. credentials: `auth`, then `oauth`;
+//! 4. credentials: `auth`, then the providers: `token_cache`,
+//!    `token_endpoint`, `refresh_token`, `token_store`, `oauth`, `adc`,
+//!    `consent`;
 //! 5. results: `pages`, `lro`, `dispatch`;
 //! 6. the client: `client`, then what builds on it: `media`, `calls`.
 //!
@@ -26,11 +28,15 @@
 //! Modules marked hidden in the docs are for generated code, not for
 //! applications: they may change in any release.
 
+#[cfg(feature = "adc")]
+pub mod adc;
 pub mod auth;
 pub mod bytes;
 #[doc(hidden)]
 pub mod calls;
 pub mod client;
+#[cfg(feature = "user-consent")]
+pub mod consent;
 pub mod date;
 #[cfg(feature = "dispatch")]
 pub mod dispatch;
@@ -51,19 +57,31 @@ pub mod pages;
 pub mod path;
 #[doc(hidden)]
 pub mod query;
+#[cfg(any(feature = "adc", feature = "user-consent"))]
+pub mod refresh_token;
 pub mod retry;
 pub mod rpc;
 #[doc(hidden)]
 pub mod style;
 pub mod timestamp;
+#[cfg(any(feature = "adc", feature = "user-consent"))]
+pub(crate) mod token_cache;
+#[cfg(any(feature = "adc", feature = "user-consent"))]
+pub(crate) mod token_endpoint;
+#[cfg(feature = "user-consent")]
+pub mod token_store;
 pub mod transport;
 #[doc(hidden)]
 pub mod wire;
 
+#[cfg(feature = "adc")]
+pub use adc::{AdcSource, AdcSources, ApplicationDefaultCredentials, CredentialKind};
 pub use auth::{AccessToken, Credential, StaticToken, TokenError, TokenProvider};
 pub use bytes::{Bytes, BytesError};
 pub use client::DEFAULT_MAX_RESPONSE_BYTES;
 pub use client::{Client, ClientBuilder, Service};
+#[cfg(feature = "user-consent")]
+pub use consent::{InstalledFlow, PendingConsent, Pkce, WebConsent, WebFlow};
 pub use date::{Date, DateError};
 pub use duration::{Duration, DurationError};
 pub use enums::UnknownValue;
@@ -76,10 +94,14 @@ pub use media::{Download, Media, RESUMABLE_CHUNK_BYTES};
 pub use oauth::YupTokenProvider;
 pub use pages::{Items, Pages};
 pub use path::BindingError;
+#[cfg(any(feature = "adc", feature = "user-consent"))]
+pub use refresh_token::{OAuthClient, RefreshTokenProvider};
 pub use retry::{RetryPolicy, RetryPolicyBuilder, is_idempotent};
 pub use rpc::{BadRequest, Code, ErrorInfo, FieldViolation, Help, HelpLink};
 pub use rpc::{QuotaFailure, QuotaViolation, RetryInfo};
 pub use timestamp::{Timestamp, TimestampError};
+#[cfg(feature = "user-consent")]
+pub use token_store::{FileTokenStore, MemoryTokenStore, StoredToken, TokenStore};
 pub use transport::{HttpRequest, HttpResponse, ReqwestTransport, Transport};
 pub use transport::{TransportError, TransportErrorKind, same_origin_redirects};
 // The yup-oauth2 this crate was built with, so applications name its keys
@@ -118,12 +140,18 @@ mod layers {
         ("fake", 6, include_str!("fake.rs")),
         ("auth", 6, include_str!("auth.rs")),
         ("oauth", 7, include_str!("oauth.rs")),
+        ("token_cache", 7, include_str!("token_cache.rs")),
+        ("token_endpoint", 7, include_str!("token_endpoint.rs")),
+        ("refresh_token", 8, include_str!("refresh_token.rs")),
+        ("token_store", 9, include_str!("token_store.rs")),
+        ("adc", 9, include_str!("adc.rs")),
+        ("consent", 10, include_str!("consent.rs")),
         ("pages", 7, include_str!("pages.rs")),
         ("lro", 7, include_str!("lro.rs")),
         ("dispatch", 7, include_str!("dispatch.rs")),
-        ("client", 8, include_str!("client.rs")),
-        ("media", 9, include_str!("media.rs")),
-        ("calls", 9, include_str!("calls.rs")),
+        ("client", 11, include_str!("client.rs")),
+        ("media", 12, include_str!("media.rs")),
+        ("calls", 12, include_str!("calls.rs")),
     ];
 
     /// The crate modules `source` names (`super::x`, `crate::x`), outside

@@ -212,7 +212,7 @@ fn list(scopes: &[impl AsRef<str>], shown: usize) -> String {
 /// What went wrong, in words that hold no secret: the OAuth error code the
 /// token endpoint sent (`invalid_grant`; not its free-text description), or
 /// the kind of failure. The details stay in the source, for `Debug`.
-fn failure(error: &yup_oauth2::Error) -> String {
+pub(crate) fn failure(error: &yup_oauth2::Error) -> String {
     use yup_oauth2::Error as E;
     match error {
         E::AuthError(e) => format!(

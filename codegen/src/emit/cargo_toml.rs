@@ -136,6 +136,18 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> String {
          # Off by default: applications that bring their own tokens need not build it."
     );
     let _ = writeln!(out, "yup-oauth2 = [\"google-api-runtime/yup-oauth2\"]");
+    let _ = writeln!(
+        out,
+        "# `ApplicationDefaultCredentials`: GOOGLE_APPLICATION_CREDENTIALS, gcloud's\n\
+         # file or the metadata server (README \"Signing in\")."
+    );
+    let _ = writeln!(out, "adc = [\"google-api-runtime/adc\"]");
+    let _ = writeln!(
+        out,
+        "# A user's consent: the installed-application (loopback) and web-server\n\
+         # flows with PKCE, refresh-token providers and stores."
+    );
+    let _ = writeln!(out, "user-consent = [\"google-api-runtime/user-consent\"]");
     if settings.standalone {
         let _ = writeln!(out);
         let _ = writeln!(

@@ -58,6 +58,8 @@ pub(crate) const CLIENT_METHODS: &[&str] = &[
     "retry_attempts",
     "attempt",
     "dispatch",
+    "send_with_token",
+    "add_credentials",
     "prepare",
     "read_success",
     "read_limited",
