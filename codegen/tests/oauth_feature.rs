@@ -59,9 +59,9 @@ fn the_feature_turns_on_the_runtimes_optional_dependencies_only() {
     let yup = line_of(&runtime, "[dependencies]", "yup-oauth2").expect("yup-oauth2 is listed");
     assert!(yup.contains(r#"version = "12""#), "{yup}");
     assert!(yup.contains("default-features = false"), "{yup}");
-    // The service-account flow on the TLS stack and provider reqwest builds.
+    // The service-account flow on the default TLS feature's provider, ring.
     assert!(
-        yup.contains(r#"features = ["service-account", "hyper-rustls", "aws-lc-rs"]"#),
+        yup.contains(r#"features = ["service-account", "hyper-rustls", "ring"]"#),
         "{yup}"
     );
     for name in ["yup-oauth2", "hyper-util"] {

@@ -1,16 +1,15 @@
 //! The `adc` and `user-consent` features as every generated crate declares
-//! them: off by default, optional dependencies only, the runtime modules and
+//! them: forwarded to the shared runtime, where they are off by default and
+//! turn on optional dependencies only, with the runtime modules and the
 //! re-exports behind them. (Whether they compile is `tests/compile.rs`, with
 //! `--all-features`; whether they work is `generated/tests/adc.rs` and
 //! `generated/tests/user_consent.rs`.)
 
 mod common;
 
-use codegen::Files;
-
-/// The lines of `section` (such as `[features]`) up to the next section.
-fn section<'a>(files: &'a Files, name: &str) -> Vec<&'a str> {
-    let manifest = &files["Cargo.toml"];
+/// The lines of `section` (such as `[features]`) of `manifest`, up to the
+/// next section.
+fn section<'a>(manifest: &'a str, name: &str) -> Vec<&'a str> {
     let start = manifest
         .find(&format!("\n{name}\n"))
         .unwrap_or_else(|| panic!("no {name}"));
@@ -27,51 +26,63 @@ fn line<'a>(lines: &[&'a str], key: &str) -> Option<&'a str> {
         .find(|l| l.starts_with(&format!("{key} = ")))
 }
 
+fn runtime_file(path: &str) -> String {
+    std::fs::read_to_string(common::repository_root().join("codegen/runtime").join(path)).unwrap()
+}
+
 #[test]
-fn the_features_are_declared_and_off_by_default() {
+fn the_features_are_forwarded_and_off_by_default() {
     let files = common::generate_fixture("media");
-    let features = section(&files, "[features]");
+    let manifest = &files["Cargo.toml"];
+    let features = section(manifest, "[features]");
     assert_eq!(
         line(&features, "adc"),
-        Some(r#"adc = ["yup-oauth2", "tokio/sync"]"#)
+        Some(r#"adc = ["google-api-runtime/adc"]"#)
     );
     assert_eq!(
         line(&features, "user-consent"),
-        Some(
-            r#"user-consent = ["dep:aws-lc-rs", "tokio/io-util", "tokio/net", "tokio/rt", "tokio/sync"]"#
-        )
+        Some(r#"user-consent = ["google-api-runtime/user-consent"]"#)
     );
-    assert_eq!(line(&features, "default"), None);
-
-    // The default build's dependencies are the same seven; everything
-    // else is optional.
-    let dependencies = section(&files, "[dependencies]");
-    let required: Vec<&str> = dependencies
+    assert_eq!(
+        line(&features, "default"),
+        Some(r#"default = ["rustls-ring"]"#)
+    );
+    // A generated crate's own dependencies are the runtime and what its
+    // models derive with; nothing else.
+    let dependencies = section(manifest, "[dependencies]");
+    let names: Vec<&str> = dependencies
         .iter()
-        .filter(|l| !l.is_empty() && !l.contains("optional = true"))
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(|l| l.split(" = ").next().unwrap())
         .collect();
+    assert_eq!(names, ["google-api-runtime", "serde", "serde_json"]);
+
+    // In the runtime: optional dependencies only, off by default.
+    let runtime = runtime_file("Cargo.toml");
+    let runtime_features = section(&runtime, "[features]");
     assert_eq!(
-        required,
-        [
-            "bytes",
-            "futures-core",
-            "reqwest",
-            "serde",
-            "serde_json",
-            "tokio",
-            "tracing"
-        ]
+        line(&runtime_features, "adc"),
+        Some(r#"adc = ["yup-oauth2", "tokio/sync"]"#)
     );
-    let aws = line(&dependencies, "aws-lc-rs").expect("aws-lc-rs is listed");
-    assert!(aws.contains("default-features = false"), "{aws}");
-    assert!(aws.contains("optional = true"), "{aws}");
+    assert_eq!(
+        line(&runtime_features, "user-consent"),
+        Some(
+            r#"user-consent = ["dep:ring", "tokio/io-util", "tokio/net", "tokio/rt", "tokio/sync"]"#
+        )
+    );
+    assert_eq!(
+        line(&runtime_features, "default"),
+        Some(r#"default = ["rustls-ring"]"#)
+    );
+    let runtime_dependencies = section(&runtime, "[dependencies]");
+    let ring = line(&runtime_dependencies, "ring").expect("ring is listed");
+    assert!(ring.contains("optional = true"), "{ring}");
+    assert!(ring.contains("default-features = false"), "{ring}");
 }
 
 #[test]
 fn the_runtime_modules_and_reexports_are_behind_the_features() {
-    let files = common::generate_fixture("media");
-    let modules = &files["src/runtime/mod.rs"];
+    let modules = runtime_file("src/lib.rs");
     for (feature, module) in [
         ("feature = \"adc\"", "pub mod adc;"),
         ("feature = \"user-consent\"", "pub mod consent;"),
@@ -80,51 +91,33 @@ fn the_runtime_modules_and_reexports_are_behind_the_features() {
             "any(feature = \"adc\", feature = \"user-consent\")",
             "pub mod refresh_token;",
         ),
+        ("feature = \"adc\"", "pub use adc::{"),
+        ("feature = \"user-consent\"", "pub use consent::{"),
+        ("feature = \"user-consent\"", "pub use token_store::{"),
     ] {
         assert!(
             modules.contains(&format!("#[cfg({feature})]\n{module}")),
             "{module} is not behind {feature}"
         );
     }
-    // The runtime stays generic: of the crate it names only `Scope`.
-    for file in [
-        "adc.rs",
-        "consent.rs",
-        "refresh_token.rs",
-        "token_cache.rs",
-        "token_endpoint.rs",
-        "token_store.rs",
-    ] {
-        let text = &files[format!("src/runtime/{file}").as_str()];
-        for (at, _) in text.match_indices("crate::") {
-            assert!(
-                text[at..].starts_with("crate::Scope"),
-                "{file} names {}",
-                &text[at..at + 30]
-            );
-        }
-    }
+    let files = common::generate_fixture("media");
     let lib = &files["src/lib.rs"];
     for (feature, item) in [
         (
-            "adc",
-            "pub use runtime::adc::ApplicationDefaultCredentials;",
+            "feature = \"adc\"",
+            "pub use runtime::{AdcSource, AdcSources, ApplicationDefaultCredentials, CredentialKind};",
         ),
         (
-            "adc",
-            "pub use runtime::adc::{AdcSource, AdcSources, CredentialKind};",
+            "feature = \"user-consent\"",
+            "pub use runtime::{InstalledFlow, PendingConsent, Pkce, WebConsent, WebFlow};",
         ),
         (
-            "user-consent",
-            "pub use runtime::consent::{InstalledFlow, PendingConsent, Pkce, WebConsent, WebFlow};",
+            "feature = \"user-consent\"",
+            "pub use runtime::{FileTokenStore, MemoryTokenStore, StoredToken, TokenStore};",
         ),
         (
-            "user-consent",
-            "pub use runtime::token_store::{FileTokenStore, MemoryTokenStore};",
-        ),
-        (
-            "user-consent",
-            "pub use runtime::token_store::{StoredToken, TokenStore};",
+            "any(feature = \"adc\", feature = \"user-consent\")",
+            "pub use runtime::{OAuthClient, RefreshTokenProvider};",
         ),
     ] {
         let at = lib
@@ -133,15 +126,8 @@ fn the_runtime_modules_and_reexports_are_behind_the_features() {
         assert!(
             lib[..at]
                 .trim_end()
-                .ends_with(&format!("#[cfg(feature = \"{feature}\")]")),
+                .ends_with(&format!("#[cfg({feature})]")),
             "{item} is not behind {feature}"
         );
     }
-    let shared = "pub use runtime::refresh_token::{OAuthClient, RefreshTokenProvider};";
-    let at = lib.find(shared).expect("the shared types are exported");
-    assert!(
-        lib[..at]
-            .trim_end()
-            .ends_with("#[cfg(any(feature = \"adc\", feature = \"user-consent\"))]")
-    );
 }

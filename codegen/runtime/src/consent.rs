@@ -13,8 +13,8 @@
 //! Both ask for `access_type=offline` (a refresh token) and
 //! `prompt=consent` (Google sends a refresh token only with a consent it
 //! has just shown). Codes are exchanged with reqwest. SHA-256 and the
-//! random verifier and state come from aws-lc-rs, the crypto provider
-//! reqwest's rustls already builds.
+//! random verifier and state come from ring, the crypto provider the
+//! default TLS feature (`rustls-ring`) already builds.
 
 use super::auth::{AccessToken, TokenError};
 use super::path::encode_segment;
