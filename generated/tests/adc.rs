@@ -539,3 +539,54 @@ async fn no_secret_shows_in_any_output() {
     );
     assert_error_shows_no_secret("a malformed answer", &error);
 }
+
+/// End to end: ADC's user credentials (a fake token endpoint on
+/// 127.0.0.1) behind the client; the API (the in-memory fake) refuses the
+/// first token with 401, so the provider refreshes at the token endpoint
+/// and the call goes once more, with the file's quota project.
+#[tokio::test]
+async fn a_401_makes_the_client_refresh_adc_credentials_and_send_once_more() {
+    use google_dataportability_v1::Client;
+    use google_dataportability_v1::fake::FakeTransport;
+
+    let fake = FakeGoogle::start().await;
+    let dir = TempDir::new("adc-401");
+    let mut file = authorized_user(&fake.token_url());
+    file["quota_project_id"] = json!("billing-project");
+    let named = dir.write_json("user.json", &file);
+    let adc = ApplicationDefaultCredentials::from_sources(
+        &sources(&fake, &dir).credentials_file(&named),
+        Scope::URLS,
+    )
+    .await
+    .unwrap();
+    let api = FakeTransport::new();
+    api.on("dataportability.archiveJobs.retry")
+        .error(
+            401,
+            "UNAUTHENTICATED",
+            "Request had invalid authentication credentials.",
+        )
+        .json(200, json!({"archiveJobId": "9"}));
+    let client = Client::builder()
+        .transport(api.clone())
+        .token_provider(adc)
+        .build()
+        .unwrap();
+
+    let retried = client.archive_jobs().retry("archiveJobs/1").await.unwrap();
+    assert_eq!(retried.archive_job_id.as_deref(), Some("9"));
+    let sent = api.requests();
+    let bearer = |n: u64| format!("Bearer {}", FakeGoogle::token(n));
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0].header("authorization"), Some(bearer(1).as_str()));
+    assert_eq!(sent[1].header("authorization"), Some(bearer(2).as_str()));
+    for request in &sent {
+        assert_eq!(
+            request.header("x-goog-user-project"),
+            Some("billing-project")
+        );
+        assert_no_secret("a request's Debug", &format!("{request:?}"));
+    }
+    assert_eq!(fake.token_requests().len(), 2, "one refresh per token");
+}
