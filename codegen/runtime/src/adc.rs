@@ -243,18 +243,7 @@ impl ApplicationDefaultCredentials {
         sources: &AdcSources,
         scopes: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> Result<Self, TokenError> {
-        let mut chosen: Vec<String> = Vec::new();
-        for scope in scopes {
-            let scope = scope.as_ref();
-            if !chosen.iter().any(|s| s == scope) {
-                chosen.push(scope.to_owned());
-            }
-        }
-        if chosen.is_empty() {
-            return Err(TokenError::new(
-                "no OAuth scopes were chosen: a token needs at least one scope to authorize a call",
-            ));
-        }
+        let chosen = super::auth::chosen_scopes(scopes)?;
         let mut tried = Vec::new();
         let (source, (provider, file_project)) = if let Some(path) = &sources.credentials_file {
             let (kind, loaded) = load_file(path, &chosen).await.map_err(|e| {

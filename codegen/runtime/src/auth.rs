@@ -85,6 +85,28 @@ pub trait TokenProvider: Send + Sync {
     fn invalidate(&self, _token: &AccessToken) {}
 }
 
+/// The scopes an application chose for a provider, without repeats, in its
+/// order (the order they are asked for in); none is an error, since a token
+/// for no scope authorizes nothing.
+#[cfg(any(feature = "yup-oauth2", feature = "adc", feature = "user-consent"))]
+pub(crate) fn chosen_scopes(
+    scopes: impl IntoIterator<Item = impl AsRef<str>>,
+) -> Result<Vec<String>, TokenError> {
+    let mut unique: Vec<String> = Vec::new();
+    for scope in scopes {
+        let scope = scope.as_ref();
+        if !unique.iter().any(|s| s == scope) {
+            unique.push(scope.to_owned());
+        }
+    }
+    if unique.is_empty() {
+        return Err(TokenError::new(
+            "no OAuth scopes were chosen: a token needs at least one scope to authorize a call",
+        ));
+    }
+    Ok(unique)
+}
+
 /// One provider shared by several clients (of one API or of several).
 impl<T: TokenProvider + ?Sized> TokenProvider for std::sync::Arc<T> {
     fn token<'a>(

@@ -16,7 +16,7 @@
 //! random verifier and state come from ring, the crypto provider the
 //! default TLS feature (`rustls-ring`) already builds.
 
-use super::auth::{AccessToken, TokenError};
+use super::auth::{AccessToken, TokenError, chosen_scopes as chosen};
 use super::path::encode_segment;
 use super::refresh_token::{OAuthClient, RefreshTokenProvider};
 use super::token_endpoint::{http_client, is_error_code, post_form};
@@ -356,23 +356,6 @@ impl fmt::Debug for WebConsent {
             .field("pkce", &self.pkce)
             .finish_non_exhaustive()
     }
-}
-
-/// The scopes without repeats, refusing none.
-fn chosen(scopes: impl IntoIterator<Item = impl AsRef<str>>) -> Result<Vec<String>, TokenError> {
-    let mut unique: Vec<String> = Vec::new();
-    for scope in scopes {
-        let scope = scope.as_ref();
-        if !unique.iter().any(|s| s == scope) {
-            unique.push(scope.to_owned());
-        }
-    }
-    if unique.is_empty() {
-        return Err(TokenError::new(
-            "no OAuth scopes were chosen: the user must be asked for at least one",
-        ));
-    }
-    Ok(unique)
 }
 
 /// The URL of the consent screen.

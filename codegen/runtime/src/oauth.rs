@@ -14,7 +14,7 @@
 //! keep the `yup_oauth2` target below `debug` wherever logs are kept.
 
 use super::BoxFuture;
-use super::auth::{AccessToken, TokenError, TokenProvider};
+use super::auth::{AccessToken, TokenError, TokenProvider, chosen_scopes as chosen};
 use hyper_util::client::legacy::connect::Connect;
 use std::fmt;
 use std::path::Path;
@@ -167,24 +167,6 @@ where
     ) -> BoxFuture<'a, Result<yup_oauth2::AccessToken, yup_oauth2::Error>> {
         Box::pin(self.token(scopes))
     }
-}
-
-/// The chosen scopes, without repeats, in the caller's order (which is the
-/// order they are asked for in).
-fn chosen(scopes: impl IntoIterator<Item = impl AsRef<str>>) -> Result<Vec<String>, TokenError> {
-    let mut unique: Vec<String> = Vec::new();
-    for scope in scopes {
-        let scope = scope.as_ref();
-        if !unique.iter().any(|s| s == scope) {
-            unique.push(scope.to_owned());
-        }
-    }
-    if unique.is_empty() {
-        return Err(TokenError::new(
-            "no OAuth scopes were chosen: a token needs at least one scope to authorize a call",
-        ));
-    }
-    Ok(unique)
 }
 
 /// A method's accepted scopes, briefly.

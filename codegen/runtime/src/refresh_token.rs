@@ -97,7 +97,8 @@ impl OAuthClient {
         &self.client_id
     }
 
-    pub(crate) fn authorization_endpoint(&self) -> &str {
+    /// Where users are sent to consent (Google's, unless set otherwise).
+    pub fn authorization_endpoint(&self) -> &str {
         &self.auth_uri
     }
 
