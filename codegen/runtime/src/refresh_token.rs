@@ -190,12 +190,14 @@ impl RefreshTokenProvider {
         &self.client
     }
 
+    #[cfg(feature = "user-consent")]
     pub(crate) fn with_granted(mut self, scopes: Vec<String>) -> Self {
         self.granted = scopes.into();
         self
     }
 
     /// Starts the cache with a token the consent already gave.
+    #[cfg(feature = "user-consent")]
     pub(crate) fn seed(&self, token: AccessToken, lifetime: Option<std::time::Duration>) {
         self.cache.seed(Fresh { token, lifetime });
     }

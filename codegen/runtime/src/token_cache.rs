@@ -83,6 +83,7 @@ impl TokenCache {
 
     /// Seeds the cache with a token obtained another way (the first token of
     /// a code exchange), so its first use costs no refresh.
+    #[cfg(feature = "user-consent")]
     pub(crate) fn seed(&self, fresh: Fresh) {
         let lifetime = fresh.lifetime.unwrap_or(UNKNOWN_LIFETIME);
         *self.slot() = Some(Cached {
