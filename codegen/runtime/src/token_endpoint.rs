@@ -39,8 +39,12 @@ pub(crate) fn http_client() -> Result<reqwest::Client, TokenError> {
 pub(crate) struct TokenAnswer {
     pub(crate) access_token: String,
     pub(crate) expires_in: Option<Duration>,
+    /// Read by the consent flows (a code exchange gives one); a refresh
+    /// answer's is ignored, Google does not rotate them.
+    #[cfg_attr(not(feature = "user-consent"), allow(dead_code))]
     pub(crate) refresh_token: Option<String>,
     /// The scopes granted, space-separated, when the endpoint says.
+    #[cfg_attr(not(feature = "user-consent"), allow(dead_code))]
     pub(crate) scope: Option<String>,
 }
 
