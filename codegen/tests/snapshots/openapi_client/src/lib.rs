@@ -71,14 +71,22 @@ pub use runtime::DEFAULT_MAX_RESPONSE_BYTES;
 #[cfg(feature = "fake")]
 pub use runtime::fake;
 pub use runtime::{AccessToken, Credential, StaticToken, TokenError, TokenProvider};
+#[cfg(feature = "adc")]
+pub use runtime::{AdcSource, AdcSources, ApplicationDefaultCredentials, CredentialKind};
 pub use runtime::{ApiError, ConfigError, DecodeError, Error, ErrorItem, MediaError};
 pub use runtime::{BadRequest, Code, ErrorInfo, FieldViolation, Help, HelpLink};
 pub use runtime::{BindingError, FieldMask, UnknownValue};
 pub use runtime::{Bytes, BytesError, Date, DateError, Duration, DurationError};
 pub use runtime::{Download, Media, RESUMABLE_CHUNK_BYTES};
+#[cfg(feature = "user-consent")]
+pub use runtime::{FileTokenStore, MemoryTokenStore, StoredToken, TokenStore};
 pub use runtime::{HttpError, Result, TimeoutError, TimeoutKind};
 pub use runtime::{HttpRequest, HttpResponse, ReqwestTransport, Transport};
+#[cfg(feature = "user-consent")]
+pub use runtime::{InstalledFlow, PendingConsent, Pkce, WebConsent, WebFlow};
 pub use runtime::{Items, Pages};
+#[cfg(any(feature = "adc", feature = "user-consent"))]
+pub use runtime::{OAuthClient, RefreshTokenProvider};
 pub use runtime::{Operation, OperationStyle, Poller, PollingPolicy};
 pub use runtime::{QuotaFailure, QuotaViolation, RetryInfo};
 pub use runtime::{RetryPolicy, RetryPolicyBuilder, is_idempotent};
