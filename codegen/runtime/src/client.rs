@@ -38,6 +38,10 @@ const API_KEY_HEADER: &str = "x-goog-api-key";
 /// Google API, low enough that a hostile server cannot exhaust memory.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
+/// How long a download's stream may go without a byte unless the client or
+/// the call says otherwise: see [`ClientBuilder::read_idle_timeout`].
+pub const DEFAULT_READ_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
 const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 /// What a generated crate tells the runtime about its API.
@@ -86,6 +90,7 @@ struct Inner {
     polling: RetryPolicy,
     attempt_timeout: Option<Duration>,
     total_timeout: Option<Duration>,
+    read_idle_timeout: Duration,
     max_response_bytes: usize,
 }
 
@@ -181,6 +186,7 @@ impl Client {
         let options = &request.options;
         check_timeout("attempt_timeout", options.attempt_timeout)?;
         check_timeout("total_timeout", options.total_timeout)?;
+        check_timeout("read_idle_timeout", options.read_idle_timeout)?;
         let idempotent = options.idempotent.unwrap_or_else(|| {
             safe_by_default.unwrap_or_else(|| retry::is_idempotent(request.http_method.as_str()))
         });
@@ -193,6 +199,9 @@ impl Client {
             idempotent,
             attempt_timeout: options.attempt_timeout.or(self.inner.attempt_timeout),
             total_timeout: options.total_timeout.or(self.inner.total_timeout),
+            read_idle_timeout: options
+                .read_idle_timeout
+                .unwrap_or(self.inner.read_idle_timeout),
         })
     }
 
@@ -527,7 +536,9 @@ impl Client {
 }
 
 /// How one call retries and times out: its own settings over the client's.
+/// A download keeps a copy, to resume its stream under the same settings.
 #[doc(hidden)]
+#[derive(Clone)]
 pub struct CallPlan {
     method_id: &'static str,
     policy: RetryPolicy,
@@ -536,6 +547,8 @@ pub struct CallPlan {
     pub idempotent: bool,
     attempt_timeout: Option<Duration>,
     total_timeout: Option<Duration>,
+    /// How long a download's stream may go without a byte.
+    pub read_idle_timeout: Duration,
 }
 
 impl CallPlan {
@@ -628,7 +641,7 @@ impl Progress {
     }
 
     /// The attempts started so far.
-    fn attempts(&self) -> u32 {
+    pub(crate) fn attempts(&self) -> u32 {
         self.attempts.load(Ordering::Relaxed)
     }
 
@@ -741,6 +754,10 @@ pub struct CallOptions {
     pub attempt_timeout: Option<Duration>,
     /// Replaces the client's total timeout.
     pub total_timeout: Option<Duration>,
+    /// Replaces the client's read-idle timeout of downloads.
+    pub read_idle_timeout: Option<Duration>,
+    /// Told where a resumable upload's session stands.
+    pub on_upload_session: Option<super::media::SessionHook>,
     /// The media type the body is sent as, when the method offers several.
     pub content_type: Option<&'static str>,
 }
@@ -777,6 +794,7 @@ pub struct ClientBuilder<C = Client> {
     polling: RetryPolicy,
     attempt_timeout: Option<Duration>,
     total_timeout: Option<Duration>,
+    read_idle_timeout: Duration,
     max_response_bytes: usize,
 }
 
@@ -811,6 +829,7 @@ impl<C: FromClient> ClientBuilder<C> {
             polling: RetryPolicy::polling(),
             attempt_timeout: None,
             total_timeout: None,
+            read_idle_timeout: DEFAULT_READ_IDLE_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
@@ -883,8 +902,9 @@ impl<C: FromClient> ClientBuilder<C> {
 
     /// Fails an attempt whose response has not fully arrived after
     /// `timeout`; the attempt can then be retried. For downloads it covers
-    /// reading the whole stream; for resumable uploads, each request. No
-    /// limit by default.
+    /// getting the response, up to its headers (reading the stream is
+    /// timed by [`read_idle_timeout`](Self::read_idle_timeout)); for
+    /// resumable uploads, each request. No limit by default.
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.attempt_timeout = Some(timeout);
         self
@@ -897,6 +917,23 @@ impl<C: FromClient> ClientBuilder<C> {
     /// retrying).
     pub fn total_timeout(mut self, timeout: Duration) -> Self {
         self.total_timeout = Some(timeout);
+        self
+    }
+
+    /// How long a download's stream (`download()`, and `send()` of a method
+    /// whose body is its content) may go without a byte before the
+    /// connection is taken for dead: the download then resumes from the
+    /// byte it reached (a `Range` request) under the call's retry policy,
+    /// or fails with a [`TimeoutKind::ReadIdle`] timeout. Each call can
+    /// set its own.
+    ///
+    /// [`DEFAULT_READ_IDLE_TIMEOUT`] (60 s) by default: a stream of any
+    /// size at any speed keeps sending bytes, so only a dead or stuck
+    /// connection goes quiet that long, while TCP alone may take many
+    /// minutes to notice one. A timeout over the whole stream would
+    /// instead fail large downloads on slow links.
+    pub fn read_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.read_idle_timeout = timeout;
         self
     }
 
@@ -913,6 +950,7 @@ impl<C: FromClient> ClientBuilder<C> {
         let endpoint = normalize_endpoint(&self.endpoint)?;
         check_timeout("attempt_timeout", self.attempt_timeout)?;
         check_timeout("total_timeout", self.total_timeout)?;
+        check_timeout("read_idle_timeout", Some(self.read_idle_timeout))?;
         if self.max_response_bytes == 0 {
             return Err(Error::Config(ConfigError::new(
                 "max_response_bytes",
@@ -957,6 +995,7 @@ impl<C: FromClient> ClientBuilder<C> {
                 polling: self.polling,
                 attempt_timeout: self.attempt_timeout,
                 total_timeout: self.total_timeout,
+                read_idle_timeout: self.read_idle_timeout,
                 max_response_bytes: self.max_response_bytes,
             }),
         }))

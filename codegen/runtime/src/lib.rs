@@ -59,8 +59,8 @@ pub mod wire;
 
 pub use auth::{AccessToken, Credential, StaticToken, TokenError, TokenProvider};
 pub use bytes::{Bytes, BytesError};
-pub use client::DEFAULT_MAX_RESPONSE_BYTES;
 pub use client::{Client, ClientBuilder, Service};
+pub use client::{DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_READ_IDLE_TIMEOUT};
 pub use date::{Date, DateError};
 pub use duration::{Duration, DurationError};
 pub use enums::UnknownValue;
@@ -68,7 +68,7 @@ pub use error::{ApiError, ConfigError, DecodeError, Error, ErrorItem, MediaError
 pub use error::{HttpError, Result, TimeoutError, TimeoutKind};
 pub use field_mask::FieldMask;
 pub use lro::{Operation, OperationStyle, Poller, PollingPolicy};
-pub use media::{Download, Media, RESUMABLE_CHUNK_BYTES};
+pub use media::{Download, Media, RESUMABLE_CHUNK_BYTES, UploadSession};
 #[cfg(feature = "yup-oauth2")]
 pub use oauth::YupTokenProvider;
 pub use pages::{Items, Pages};
