@@ -169,7 +169,7 @@ impl Client {
             let http = http.clone();
             async move {
                 let response = self
-                    .dispatch(http, request.scopes, request.security, None)
+                    .dispatch(http, request.scopes, request.security)
                     .await?;
                 attempt.record_status(&response);
                 self.read_success(response).await
@@ -310,7 +310,6 @@ impl Client {
         let started = Instant::now();
         let exchange = work(Attempt {
             number,
-            timeout: plan.attempt_timeout,
             span: span.clone(),
         });
         let result = with_timeout(plan.attempt_timeout, exchange, |after| {
@@ -368,10 +367,8 @@ impl Client {
 
     /// Sends `request` once with the credentials the method accepts
     /// (`scopes` for the token provider, `security` for other schemes); any
-    /// status is returned. `timeout` is left to the transport, which then
-    /// covers reading the body too: downloads give it, since their stream
-    /// outlives the attempt ([`Client::attempt`] times everything else
-    /// itself, to report [`Error::Timeout`]).
+    /// status is returned. Timeouts are the caller's: [`Client::attempt`]
+    /// times the exchange, a download's stream its read-idle timeout.
     ///
     /// A `401` to a request that carried the token provider's token makes
     /// the provider forget that token, and the request is sent once more
@@ -383,10 +380,8 @@ impl Client {
         mut request: HttpRequest,
         scopes: &'static [&'static str],
         security: Security,
-        timeout: Option<Duration>,
     ) -> Result<HttpResponse> {
         let inner = &*self.inner;
-        request.set_timeout(timeout);
         // Credentials go only to the configured endpoint, never to another
         // host a response pointed at (an upload session URL, say).
         if !request.url().starts_with(&inner.endpoint) {
@@ -577,8 +572,6 @@ impl CallPlan {
 pub struct Attempt {
     /// Its number in the call, from 1.
     pub number: u32,
-    /// The attempt timeout, for work that gives it to reqwest too.
-    pub timeout: Option<Duration>,
     span: tracing::Span,
 }
 
@@ -587,26 +580,6 @@ impl Attempt {
     #[doc(hidden)]
     pub fn record_status(&self, response: &HttpResponse) {
         self.span.record("status", response.status());
-    }
-
-    /// `error`, or the attempt timeout it is when reqwest timed the request
-    /// out under [`timeout`](Self::timeout), so that every path reports
-    /// the attempt timeout as [`Error::Timeout`].
-    #[doc(hidden)]
-    pub fn timed_out(&self, error: Error) -> Error {
-        attempt_timeout_error(error, self.timeout, self.number)
-    }
-}
-
-/// `error`, or [`Error::Timeout`] when it is reqwest's timeout of attempt
-/// `number` under `timeout`.
-#[doc(hidden)]
-pub fn attempt_timeout_error(error: Error, timeout: Option<Duration>, number: u32) -> Error {
-    match (&error, timeout) {
-        (Error::Transport(e), Some(after)) if e.is_timeout() => {
-            Error::Timeout(TimeoutError::new(TimeoutKind::Attempt, after, number, None))
-        }
-        _ => error,
     }
 }
 

@@ -250,7 +250,7 @@ impl Client {
             let http = http.clone();
             async move {
                 let response = self
-                    .dispatch(http, request.scopes, request.security, None)
+                    .dispatch(http, request.scopes, request.security)
                     .await?;
                 attempt.record_status(&response);
                 self.read_success(response).await
@@ -336,7 +336,7 @@ impl Client {
                 let start = start.clone();
                 async move {
                     let response = self
-                        .dispatch(start, request.scopes, request.security, None)
+                        .dispatch(start, request.scopes, request.security)
                         .await?;
                     attempt.record_status(&response);
                     let location = response.header("location").map(str::to_owned);
@@ -433,7 +433,7 @@ impl Client {
     ) -> Result<Sent> {
         // The session URL is the server's: `dispatch` sends credentials
         // only if it is under the configured endpoint.
-        let response = self.dispatch(chunk, session.scopes, None, None).await?;
+        let response = self.dispatch(chunk, session.scopes, None).await?;
         attempt.record_status(&response);
         // 308 "Resume Incomplete": the server has a prefix of the content.
         if response.status() != 308 {
@@ -478,7 +478,7 @@ impl Client {
             let http = http_ref.clone();
             async move {
                 let response = self
-                    .dispatch(http, request_ref.scopes, request_ref.security, None)
+                    .dispatch(http, request_ref.scopes, request_ref.security)
                     .await?;
                 attempt.record_status(&response);
                 if !(200..300).contains(&response.status()) {
@@ -914,9 +914,11 @@ pub struct Download {
     /// What reads and resumes the stream; `None` once it has ended or
     /// while `reading` has it.
     resumer: Option<Box<Resumer>>,
-    /// The read under way: it gives the resumer back with its chunk.
-    reading: Option<BoxFuture<'static, (Box<Resumer>, Option<Result<::bytes::Bytes>>)>>,
+    reading: Option<Reading>,
 }
+
+/// A read under way: it gives the resumer back with the chunk.
+type Reading = BoxFuture<'static, (Box<Resumer>, Option<Result<::bytes::Bytes>>)>;
 
 impl fmt::Debug for Download {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -1156,7 +1158,7 @@ impl Resumer {
         let (client, scopes, security) = (&self.client, self.scopes, self.security);
         let response = client
             .attempt(&self.plan, &self.progress, |attempt| async move {
-                let response = client.dispatch(request, scopes, security, None).await?;
+                let response = client.dispatch(request, scopes, security).await?;
                 attempt.record_status(&response);
                 if !(200..300).contains(&response.status()) {
                     return Err(client.read_error(response).await);

@@ -71,7 +71,7 @@ pub use runtime::{ApiError, ConfigError, DecodeError, Error, ErrorItem, MediaErr
 pub use runtime::{BadRequest, Code, ErrorInfo, FieldViolation, Help, HelpLink};
 pub use runtime::{BindingError, FieldMask, UnknownValue};
 pub use runtime::{Bytes, BytesError, Date, DateError, Duration, DurationError};
-pub use runtime::{Download, Media, RESUMABLE_CHUNK_BYTES};
+pub use runtime::{Download, Media, RESUMABLE_CHUNK_BYTES, UploadSession};
 pub use runtime::{HttpError, Result, TimeoutError, TimeoutKind};
 pub use runtime::{HttpRequest, HttpResponse, ReqwestTransport, Transport};
 pub use runtime::{Items, Pages};
