@@ -1539,4 +1539,28 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, Error::Transport(_)), "{err}");
     }
+
+    #[test]
+    fn an_upload_session_hides_its_query_from_debug() {
+        let session = UploadSession {
+            url: "https://h.example/upload?upload_id=SECRET".to_owned(),
+            offset: 5,
+            total: 9,
+        };
+        let shown = format!("{session:?}");
+        assert!(
+            !shown.contains("SECRET") && shown.contains("offset: 5"),
+            "{shown}"
+        );
+        assert_eq!(session.url(), "https://h.example/upload?upload_id=SECRET");
+    }
+
+    #[test]
+    fn a_read_idle_timeout_of_zero_is_refused() {
+        let err = Client::builder(&SERVICE)
+            .read_idle_timeout(Duration::ZERO)
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("read_idle_timeout"), "{err}");
+    }
 }
