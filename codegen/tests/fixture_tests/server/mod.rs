@@ -1,7 +1,10 @@
 //! A small real HTTP/1.1 server on 127.0.0.1 for the fixture crates'
 //! tests: it records every request and answers with whatever the test's
 //! handler returns. Written on `std` only, so fixture crates need no HTTP
-//! server dependency.
+//! server dependency. It fails like a real network when a reply says so:
+//! a pause mid-body ([`Reply::pause_after`]), a body cut off by a closed
+//! connection ([`Reply::cut_after`]), a connection closed without an
+//! answer ([`Reply::reset`]).
 
 #![allow(dead_code)] // Each test file uses a different part.
 
