@@ -6,6 +6,12 @@
 //! `multipart/related` body) and `uploadType=resumable` (a session URL from
 //! the first request, then the content in chunks, resuming where the
 //! server says it stopped).
+//!
+//! Both survive failures: a resumable upload reads its source (memory, a
+//! file, a stream, a reader) a chunk at a time and holds what the server
+//! has not confirmed, so it can resend from any offset the server names,
+//! and its session can be resumed after a restart; a download whose stream
+//! breaks asks for the rest with `Range`, checking it is the same version.
 
 use super::BoxFuture;
 use super::client::{
@@ -1069,16 +1075,17 @@ impl Resumer {
     /// The next chunk; `None` at the end.
     async fn next(&mut self) -> Option<Result<::bytes::Bytes>> {
         loop {
-            let error = match self.response.is_some() {
-                true => match self.read().await {
+            let error = if self.response.is_some() {
+                match self.read().await {
                     Ok(Some(chunk)) => return Some(Ok(chunk)),
                     Ok(None) => return None,
                     Err(error) => error,
-                },
-                false => match self.reopen().await {
+                }
+            } else {
+                match self.reopen().await {
                     Ok(()) => continue,
                     Err(error) => error,
-                },
+                }
             };
             self.response = None;
             self.failures += 1;
