@@ -32,11 +32,11 @@ macro_rules! call_builder_common {
             /// `.await`) of a JSON call and `upload` resend the whole
             /// request; `download`, and `send` of a method whose body is
             /// its content, retry getting the response (up to headers with
-            /// a success status), never a stream already being read;
-            /// `upload_resumable` retries its opening request and, after a
-            /// chunk fails, asks the server where it stands and resumes,
-            /// counting the policy's attempts and time limit afresh for
-            /// each request.
+            /// a success status) and, when the stream breaks, resume it
+            /// from the byte reached (`Range`); `upload_resumable` retries
+            /// its opening request and, after a chunk fails, asks the
+            /// server where it stands and resumes, counting the policy's
+            /// attempts and time limit afresh for each request.
             pub fn retry_policy(mut self, policy: $crate::RetryPolicy) -> Self {
                 self.options.retry = Some(policy);
                 self
@@ -60,7 +60,9 @@ macro_rules! call_builder_common {
             /// then be retried.
             ///
             /// For `download`, and `send` of a method whose body is its
-            /// content, it also covers reading the whole stream. For
+            /// content, it covers getting the response up to its headers
+            /// (and each resumed request); reading the stream is timed by
+            /// [`read_idle_timeout`](Self::read_idle_timeout). For
             /// `upload_resumable` it applies to each request: the opening
             /// one, each chunk, each status query.
             pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
@@ -73,10 +75,21 @@ macro_rules! call_builder_common {
             ///
             /// For `download`, and `send` of a method whose body is its
             /// content, it ends once the response has arrived: reading the
-            /// stream is not covered (the attempt timeout is). For
-            /// `upload_resumable` it covers the whole upload.
+            /// stream is not covered. For `upload_resumable` it covers the
+            /// whole upload.
             pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
                 self.options.total_timeout = Some(timeout);
+                self
+            }
+
+            /// For `download`, and `send` of a method whose body is its
+            /// content: how long the stream may go without a byte (instead
+            /// of the client's read-idle timeout, 60 s by default) before
+            /// the connection is taken for dead and the download resumes
+            /// from the byte reached, under the retry policy. Other calls
+            /// ignore it.
+            pub fn read_idle_timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.read_idle_timeout = Some(timeout);
                 self
             }
 

@@ -38,6 +38,10 @@ const API_KEY_HEADER: &str = "x-goog-api-key";
 /// Google API, low enough that a hostile server cannot exhaust memory.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
+/// How long a download's stream may go without a byte unless the client or
+/// the call says otherwise: see [`ClientBuilder::read_idle_timeout`].
+pub const DEFAULT_READ_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
 const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 /// What a generated crate tells the runtime about its API.
@@ -86,6 +90,7 @@ struct Inner {
     polling: RetryPolicy,
     attempt_timeout: Option<Duration>,
     total_timeout: Option<Duration>,
+    read_idle_timeout: Duration,
     max_response_bytes: usize,
 }
 
@@ -164,7 +169,7 @@ impl Client {
             let http = http.clone();
             async move {
                 let response = self
-                    .dispatch(http, request.scopes, request.security, None)
+                    .dispatch(http, request.scopes, request.security)
                     .await?;
                 attempt.record_status(&response);
                 self.read_success(response).await
@@ -181,6 +186,7 @@ impl Client {
         let options = &request.options;
         check_timeout("attempt_timeout", options.attempt_timeout)?;
         check_timeout("total_timeout", options.total_timeout)?;
+        check_timeout("read_idle_timeout", options.read_idle_timeout)?;
         let idempotent = options.idempotent.unwrap_or_else(|| {
             safe_by_default.unwrap_or_else(|| retry::is_idempotent(request.http_method.as_str()))
         });
@@ -193,6 +199,9 @@ impl Client {
             idempotent,
             attempt_timeout: options.attempt_timeout.or(self.inner.attempt_timeout),
             total_timeout: options.total_timeout.or(self.inner.total_timeout),
+            read_idle_timeout: options
+                .read_idle_timeout
+                .unwrap_or(self.inner.read_idle_timeout),
         })
     }
 
@@ -301,7 +310,6 @@ impl Client {
         let started = Instant::now();
         let exchange = work(Attempt {
             number,
-            timeout: plan.attempt_timeout,
             span: span.clone(),
         });
         let result = with_timeout(plan.attempt_timeout, exchange, |after| {
@@ -359,10 +367,8 @@ impl Client {
 
     /// Sends `request` once with the credentials the method accepts
     /// (`scopes` for the token provider, `security` for other schemes); any
-    /// status is returned. `timeout` is left to the transport, which then
-    /// covers reading the body too: downloads give it, since their stream
-    /// outlives the attempt ([`Client::attempt`] times everything else
-    /// itself, to report [`Error::Timeout`]).
+    /// status is returned. Timeouts are the caller's: [`Client::attempt`]
+    /// times the exchange, a download's stream its read-idle timeout.
     ///
     /// A `401` to a request that carried the token provider's token makes
     /// the provider forget that token, and the request is sent once more
@@ -374,10 +380,8 @@ impl Client {
         mut request: HttpRequest,
         scopes: &'static [&'static str],
         security: Security,
-        timeout: Option<Duration>,
     ) -> Result<HttpResponse> {
         let inner = &*self.inner;
-        request.set_timeout(timeout);
         // Credentials go only to the configured endpoint, never to another
         // host a response pointed at (an upload session URL, say).
         if !request.url().starts_with(&inner.endpoint) {
@@ -527,7 +531,9 @@ impl Client {
 }
 
 /// How one call retries and times out: its own settings over the client's.
+/// A download keeps a copy, to resume its stream under the same settings.
 #[doc(hidden)]
+#[derive(Clone)]
 pub struct CallPlan {
     method_id: &'static str,
     policy: RetryPolicy,
@@ -536,6 +542,8 @@ pub struct CallPlan {
     pub idempotent: bool,
     attempt_timeout: Option<Duration>,
     total_timeout: Option<Duration>,
+    /// How long a download's stream may go without a byte.
+    pub read_idle_timeout: Duration,
 }
 
 impl CallPlan {
@@ -564,8 +572,6 @@ impl CallPlan {
 pub struct Attempt {
     /// Its number in the call, from 1.
     pub number: u32,
-    /// The attempt timeout, for work that gives it to reqwest too.
-    pub timeout: Option<Duration>,
     span: tracing::Span,
 }
 
@@ -574,26 +580,6 @@ impl Attempt {
     #[doc(hidden)]
     pub fn record_status(&self, response: &HttpResponse) {
         self.span.record("status", response.status());
-    }
-
-    /// `error`, or the attempt timeout it is when reqwest timed the request
-    /// out under [`timeout`](Self::timeout), so that every path reports
-    /// the attempt timeout as [`Error::Timeout`].
-    #[doc(hidden)]
-    pub fn timed_out(&self, error: Error) -> Error {
-        attempt_timeout_error(error, self.timeout, self.number)
-    }
-}
-
-/// `error`, or [`Error::Timeout`] when it is reqwest's timeout of attempt
-/// `number` under `timeout`.
-#[doc(hidden)]
-pub fn attempt_timeout_error(error: Error, timeout: Option<Duration>, number: u32) -> Error {
-    match (&error, timeout) {
-        (Error::Transport(e), Some(after)) if e.is_timeout() => {
-            Error::Timeout(TimeoutError::new(TimeoutKind::Attempt, after, number, None))
-        }
-        _ => error,
     }
 }
 
@@ -628,7 +614,7 @@ impl Progress {
     }
 
     /// The attempts started so far.
-    fn attempts(&self) -> u32 {
+    pub(crate) fn attempts(&self) -> u32 {
         self.attempts.load(Ordering::Relaxed)
     }
 
@@ -741,6 +727,10 @@ pub struct CallOptions {
     pub attempt_timeout: Option<Duration>,
     /// Replaces the client's total timeout.
     pub total_timeout: Option<Duration>,
+    /// Replaces the client's read-idle timeout of downloads.
+    pub read_idle_timeout: Option<Duration>,
+    /// Told where a resumable upload's session stands.
+    pub on_upload_session: Option<super::upload_session::SessionHook>,
     /// The media type the body is sent as, when the method offers several.
     pub content_type: Option<&'static str>,
 }
@@ -777,6 +767,7 @@ pub struct ClientBuilder<C = Client> {
     polling: RetryPolicy,
     attempt_timeout: Option<Duration>,
     total_timeout: Option<Duration>,
+    read_idle_timeout: Duration,
     max_response_bytes: usize,
 }
 
@@ -811,6 +802,7 @@ impl<C: FromClient> ClientBuilder<C> {
             polling: RetryPolicy::polling(),
             attempt_timeout: None,
             total_timeout: None,
+            read_idle_timeout: DEFAULT_READ_IDLE_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
@@ -883,8 +875,9 @@ impl<C: FromClient> ClientBuilder<C> {
 
     /// Fails an attempt whose response has not fully arrived after
     /// `timeout`; the attempt can then be retried. For downloads it covers
-    /// reading the whole stream; for resumable uploads, each request. No
-    /// limit by default.
+    /// getting the response, up to its headers (reading the stream is
+    /// timed by [`read_idle_timeout`](Self::read_idle_timeout)); for
+    /// resumable uploads, each request. No limit by default.
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.attempt_timeout = Some(timeout);
         self
@@ -897,6 +890,23 @@ impl<C: FromClient> ClientBuilder<C> {
     /// retrying).
     pub fn total_timeout(mut self, timeout: Duration) -> Self {
         self.total_timeout = Some(timeout);
+        self
+    }
+
+    /// How long a download's stream (`download()`, and `send()` of a method
+    /// whose body is its content) may go without a byte before the
+    /// connection is taken for dead: the download then resumes from the
+    /// byte it reached (a `Range` request) under the call's retry policy,
+    /// or fails with a [`TimeoutKind::ReadIdle`] timeout. Each call can
+    /// set its own.
+    ///
+    /// [`DEFAULT_READ_IDLE_TIMEOUT`] (60 s) by default: a stream of any
+    /// size at any speed keeps sending bytes, so only a dead or stuck
+    /// connection goes quiet that long, while TCP alone may take many
+    /// minutes to notice one. A timeout over the whole stream would
+    /// instead fail large downloads on slow links.
+    pub fn read_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.read_idle_timeout = timeout;
         self
     }
 
@@ -913,6 +923,7 @@ impl<C: FromClient> ClientBuilder<C> {
         let endpoint = normalize_endpoint(&self.endpoint)?;
         check_timeout("attempt_timeout", self.attempt_timeout)?;
         check_timeout("total_timeout", self.total_timeout)?;
+        check_timeout("read_idle_timeout", Some(self.read_idle_timeout))?;
         if self.max_response_bytes == 0 {
             return Err(Error::Config(ConfigError::new(
                 "max_response_bytes",
@@ -957,6 +968,7 @@ impl<C: FromClient> ClientBuilder<C> {
                 polling: self.polling,
                 attempt_timeout: self.attempt_timeout,
                 total_timeout: self.total_timeout,
+                read_idle_timeout: self.read_idle_timeout,
                 max_response_bytes: self.max_response_bytes,
             }),
         }))

@@ -67,7 +67,7 @@ impl Error {
             // loop fails the same way again; anything else (connect, reset,
             // a body cut off while read) is the network's.
             Self::Transport(e) => e.is_retryable(),
-            Self::Timeout(e) => e.kind == TimeoutKind::Attempt,
+            Self::Timeout(e) => matches!(e.kind, TimeoutKind::Attempt | TimeoutKind::ReadIdle),
             Self::Binding(_)
             | Self::Encode(_)
             | Self::Decode(_)
@@ -655,6 +655,10 @@ pub enum TimeoutKind {
     Total,
     /// A long-running operation was not done within its polling policy's limits.
     Polling,
+    /// A download's stream went without a byte for longer than the read-idle
+    /// timeout: the connection is taken for dead, and the download resumes
+    /// from the byte it reached when its retry policy allows.
+    ReadIdle,
 }
 
 impl TimeoutError {
@@ -701,6 +705,7 @@ impl fmt::Display for TimeoutError {
             TimeoutKind::Attempt => "attempt",
             TimeoutKind::Total => "call",
             TimeoutKind::Polling => "polling",
+            TimeoutKind::ReadIdle => "read (no byte arrived)",
         };
         write!(
             f,

@@ -71,6 +71,7 @@ pub(crate) mod token_endpoint;
 #[cfg(feature = "user-consent")]
 pub mod token_store;
 pub mod transport;
+pub mod upload_session;
 #[doc(hidden)]
 pub mod wire;
 
@@ -78,8 +79,8 @@ pub mod wire;
 pub use adc::{AdcSource, AdcSources, ApplicationDefaultCredentials, CredentialKind};
 pub use auth::{AccessToken, Credential, StaticToken, TokenError, TokenProvider};
 pub use bytes::{Bytes, BytesError};
-pub use client::DEFAULT_MAX_RESPONSE_BYTES;
 pub use client::{Client, ClientBuilder, Service};
+pub use client::{DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_READ_IDLE_TIMEOUT};
 #[cfg(feature = "user-consent")]
 pub use consent::{InstalledFlow, PendingConsent, Pkce, WebConsent, WebFlow};
 pub use date::{Date, DateError};
@@ -89,7 +90,7 @@ pub use error::{ApiError, ConfigError, DecodeError, Error, ErrorItem, MediaError
 pub use error::{HttpError, Result, TimeoutError, TimeoutKind};
 pub use field_mask::FieldMask;
 pub use lro::{Operation, OperationStyle, Poller, PollingPolicy};
-pub use media::{Download, Media, RESUMABLE_CHUNK_BYTES};
+pub use media::{Download, Media, RESUMABLE_CHUNK_BYTES, UploadSession};
 #[cfg(feature = "yup-oauth2")]
 pub use oauth::YupTokenProvider;
 pub use pages::{Items, Pages};
@@ -137,6 +138,7 @@ mod layers {
         ("error", 4, include_str!("error.rs")),
         ("retry", 5, include_str!("retry.rs")),
         ("transport", 5, include_str!("transport.rs")),
+        ("upload_session", 0, include_str!("upload_session.rs")),
         ("fake", 6, include_str!("fake.rs")),
         ("auth", 6, include_str!("auth.rs")),
         ("oauth", 7, include_str!("oauth.rs")),

@@ -121,9 +121,10 @@ impl HttpRequest {
     }
 
     /// How long the transport should give the exchange, reading the body
-    /// included, before failing it with [`TransportErrorKind::Timeout`];
-    /// `None` when the client times the attempt itself. Downloads give it,
-    /// since their stream outlives the attempt.
+    /// included, before failing it with [`TransportErrorKind::Timeout`].
+    /// The client's own requests leave it `None`: it times attempts itself,
+    /// and a download's stream by its read-idle timeout; a layer that
+    /// builds requests of its own may set it.
     pub fn timeout(&self) -> Option<Duration> {
         self.timeout
     }

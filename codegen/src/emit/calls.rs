@@ -394,7 +394,10 @@ fn upload_methods(
              only when the call is idempotent (its verb, or \
              `.idempotent(true)`); each attempt within the attempt timeout, \
              all of them within the total timeout. The content is shared \
-             between attempts, not copied.",
+             between attempts, not copied.\n\n\
+             The content must be in memory ([`crate::Media::new`]): a file, \
+             stream or reader is refused, since the request would be built \
+             whole; `upload_resumable` reads those chunk by chunk.",
         ),
         // Google's clients open resumable sessions at the simple upload
         // path (`/upload/...?uploadType=resumable`); the document's own
@@ -421,7 +424,13 @@ fn upload_methods(
              Google's resumable protocol prescribes. Each request (the \
              opening one, each chunk) counts the policy's attempts and time \
              limit afresh. The attempt timeout applies to each request; the \
-             total timeout to the whole upload.",
+             total timeout to the whole upload.\n\n\
+             Any [`crate::Media`] source goes: in memory, a file, a stream or \
+             reader; it is read a chunk at a time, holding only what the \
+             server has not confirmed. \
+             [`on_upload_session`](Self::on_upload_session) tells the \
+             session's URL, to [resume](Self::resume_upload) the upload \
+             after a restart.",
         ),
     ];
     for (template, name, runtime_fn, summary) in variants {
@@ -445,6 +454,48 @@ fn upload_methods(
                 let method_id = request.method_id;
                 let bytes = client.#runtime_fn(request, &Self::UPLOAD_LIMITS, media).await?;
                 #decode
+            }
+        });
+    }
+    if upload.resumable_path.is_some() {
+        out.extend(quote! {
+            /// Goes on with a resumable upload after a restart: asks the
+            /// session at `session_url` (as
+            /// [`on_upload_session`](Self::on_upload_session) told it) where
+            /// it stands (`Content-Range: bytes */TOTAL`), then sends the rest
+            /// of `media`, which must be the same content from its first
+            /// byte (a file is sought past what the server has, a stream read
+            /// past it). The call's parameters and body are not sent again:
+            /// the session has them. Retries and timeouts are
+            /// `upload_resumable`'s; a session that expired is the server's
+            /// error (`404`/`410`): start a new upload.
+            pub async fn resume_upload(
+                self,
+                session_url: &str,
+                media: crate::Media,
+            ) -> crate::Result<#response> {
+                let client = self.client.clone();
+                let request = self.into_request()?;
+                let method_id = request.method_id;
+                let bytes = client
+                    .resume_upload(request, &Self::UPLOAD_LIMITS, session_url, media)
+                    .await?;
+                #decode
+            }
+
+            /// Calls `hook` with the session of
+            /// [`upload_resumable`](Self::upload_resumable) or
+            /// [`resume_upload`](Self::resume_upload) when it opens and each
+            /// time the server confirms bytes: its URL (keep it to resume
+            /// after a restart; it is a secret: it lets anyone upload into
+            /// the session) and the bytes the server has.
+            pub fn on_upload_session(
+                mut self,
+                hook: impl Fn(&crate::UploadSession) + Send + Sync + 'static,
+            ) -> Self {
+                self.options.on_upload_session =
+                    Some(crate::runtime::media::SessionHook::new(hook));
+                self
             }
         });
     }

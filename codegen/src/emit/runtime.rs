@@ -64,6 +64,10 @@ const SOURCES: &[(&str, &str)] = &[
         "transport.rs",
         include_str!("../../runtime/src/transport.rs"),
     ),
+    (
+        "upload_session.rs",
+        include_str!("../../runtime/src/upload_session.rs"),
+    ),
     ("wire.rs", include_str!("../../runtime/src/wire.rs")),
 ];
 

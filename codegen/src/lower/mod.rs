@@ -67,6 +67,7 @@ pub(crate) const CLIENT_METHODS: &[&str] = &[
     "download",
     "upload_simple",
     "upload_resumable",
+    "resume_upload",
     "open_session",
     "send_chunks",
     "send_chunk",

@@ -2,7 +2,10 @@
 //! against a real HTTP server on 127.0.0.1: paging, media download (and the
 //! streamed body of a method without a response schema), simple and
 //! resumable upload with their retries and timeouts, upload limits, dry
-//! runs, top-level methods, methods without a response body, and the wire
+//! runs, media that survives failures (downloads resumed with `Range`
+//! after a reset, a stall or a 503; uploads from files and readers resumed
+//! after resets and partial confirmations, and after a restart from their
+//! session URL), top-level methods, methods without a response body, and the wire
 //! formats of its models.
 
 mod server;
@@ -467,17 +470,22 @@ async fn a_download_attempt_that_stalls_times_out_under_the_calls_attempt_timeou
 }
 
 #[tokio::test]
-async fn the_attempt_timeout_of_a_download_covers_reading_its_stream() {
-    let server = Server::start(|_, _| octets(content(1000)).pause_after(10, ms(1000)));
+async fn the_attempt_timeout_of_a_download_ends_with_its_headers() {
+    // A pause mid-body longer than the attempt timeout, shorter than the
+    // read-idle timeout: a slow stream, not a dead one.
+    let body = content(1000);
+    let served = body.clone();
+    let server = Server::start(move |_, _| octets(served.clone()).pause_after(10, ms(400)));
     let download = client(&server)
         .files()
         .get("a.bin")
         .attempt_timeout(ms(200))
+        .read_idle_timeout(ms(5000))
         .download()
         .await
         .expect("the head arrives in time");
-    let err = download.bytes().await.unwrap_err();
-    assert_eq!(timeout_kind(&err), Some(TimeoutKind::Attempt), "{err}");
+    assert_eq!(download.bytes().await.unwrap(), body);
+    assert_eq!(server.received().len(), 1);
 }
 
 #[tokio::test]
@@ -727,4 +735,316 @@ async fn a_method_without_a_response_schema_that_serves_content_streams_it_from_
     // A dry run shows what `send` sends.
     let dry = client.files().export("doc 1", "text/plain").dry_run().unwrap();
     assert_eq!(dry.url(), format!("{}media/v1/files/doc%201/export?mimeType=text%2Fplain", server.url));
+}
+
+/// A server of `body` under ETag `"v1"` that cuts the first answer after
+/// `cut` bytes, and answers the rest as `resume(request, body)` says.
+fn cut_once(
+    body: Vec<u8>,
+    cut: usize,
+    resume: impl Fn(&Received, &[u8]) -> Reply + Send + Sync + 'static,
+) -> (Server, Arc<AtomicUsize>) {
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    let server = Server::start(move |request, _| {
+        if seen.fetch_add(1, Ordering::SeqCst) == 0 {
+            octets(body.clone()).with_header("etag", "\"v1\"").cut_after(cut)
+        } else {
+            resume(request, &body)
+        }
+    });
+    (server, count)
+}
+
+/// The answer of a server that serves ranges: 206 from the asked offset.
+fn partial(request: &Received, body: &[u8], etag: &str) -> Reply {
+    let from: usize = request
+        .header("range")
+        .and_then(|r| r.strip_prefix("bytes="))
+        .and_then(|r| r.strip_suffix('-'))
+        .and_then(|n| n.parse().ok())
+        .expect("a resumed download asks for bytes=N-");
+    Reply {
+        status: 206,
+        headers: vec![
+            ("etag".into(), etag.into()),
+            ("content-range".into(), format!("bytes {from}-{}/{}", body.len() - 1, body.len())),
+        ],
+        body: body[from..].to_vec(),
+    }
+}
+
+#[tokio::test]
+async fn a_download_cut_mid_body_resumes_with_a_range_request_answered_206() {
+    let body = content(300_000);
+    let (server, count) = cut_once(body.clone(), 100_000, |r, b| partial(r, b, "\"v1\""));
+    let download = client(&server)
+        .files()
+        .get("a.bin")
+        .retry_policy(fast_retries(3))
+        .download()
+        .await
+        .unwrap();
+    assert_eq!(download.content_length(), Some(300_000));
+    assert_eq!(download.bytes().await.unwrap(), body);
+    assert_eq!(count.load(Ordering::SeqCst), 2);
+    let resumed = &server.received()[1];
+    let from: usize = resumed.header("range").unwrap()["bytes=".len()..].trim_end_matches('-').parse().unwrap();
+    assert!(from > 0 && from <= 100_000, "resumed from the byte reached: {from}");
+    assert_eq!(resumed.header("if-range"), Some("\"v1\""), "only the same version");
+    assert_eq!(resumed.path(), "/download/media/v1/files/a.bin");
+    assert_eq!(resumed.query_value("alt").as_deref(), Some("media"));
+    assert_eq!(resumed.header("authorization"), Some("Bearer token-1"));
+}
+
+#[tokio::test]
+async fn a_resumed_download_answered_with_the_whole_content_skips_what_was_read() {
+    let body = content(300_000);
+    // A server that ignores `Range`: the whole content again, same ETag.
+    let (server, _) = cut_once(body.clone(), 100_000, |_, b| {
+        octets(b.to_vec()).with_header("etag", "\"v1\"")
+    });
+    let download = client(&server)
+        .files()
+        .get("a.bin")
+        .retry_policy(fast_retries(3))
+        .download()
+        .await
+        .unwrap();
+    assert_eq!(download.bytes().await.unwrap(), body);
+}
+
+#[tokio::test]
+async fn a_download_whose_content_changed_meanwhile_is_an_error_not_a_mix() {
+    let body = content(300_000);
+    // `If-Range` no longer matches: the new version, whole, with its ETag.
+    let (server, _) = cut_once(body.clone(), 100_000, |_, _| {
+        octets(content(300_000).into_iter().rev().collect()).with_header("etag", "\"v2\"")
+    });
+    let err = client(&server)
+        .files()
+        .get("a.bin")
+        .retry_policy(fast_retries(3))
+        .download()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Media(_)), "{err}");
+    assert!(err.to_string().contains("\"v1\" became \"v2\""), "{err}");
+    // The same from a server that answers 206 for a changed version.
+    let (server, _) = cut_once(body, 100_000, |r, b| partial(r, b, "\"v2\""));
+    let err = client(&server)
+        .files()
+        .get("a.bin")
+        .retry_policy(fast_retries(3))
+        .download()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("changed"), "{err}");
+}
+
+#[tokio::test]
+async fn a_resumed_download_retries_a_503_under_the_calls_policy() {
+    let body = content(300_000);
+    let resumes = Arc::new(AtomicUsize::new(0));
+    let seen = resumes.clone();
+    let (server, count) = cut_once(body.clone(), 100_000, move |r, b| {
+        if seen.fetch_add(1, Ordering::SeqCst) == 0 {
+            Reply::json(503, UNAVAILABLE)
+        } else {
+            partial(r, b, "\"v1\"")
+        }
+    });
+    let download = client(&server)
+        .files()
+        .get("a.bin")
+        .retry_policy(fast_retries(3))
+        .download()
+        .await
+        .unwrap();
+    assert_eq!(download.bytes().await.unwrap(), body);
+    assert_eq!(count.load(Ordering::SeqCst), 3, "cut, 503, 206");
+    // Without retries the cut is the error.
+    let (server, _) = cut_once(content(300_000), 100_000, |r, b| partial(r, b, "\"v1\""));
+    let err = client(&server)
+        .files()
+        .get("a.bin")
+        .retry_policy(RetryPolicy::disabled())
+        .download()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err}");
+}
+
+#[tokio::test]
+async fn a_download_that_stalls_mid_body_resumes_after_the_read_idle_timeout() {
+    let body = content(300_000);
+    let served = body.clone();
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    let server = Server::start(move |request, _| {
+        if seen.fetch_add(1, Ordering::SeqCst) == 0 {
+            octets(served.clone()).with_header("etag", "\"v1\"").pause_after(50_000, ms(1500))
+        } else {
+            partial(request, &served, "\"v1\"")
+        }
+    });
+    let download = client(&server)
+        .files()
+        .get("a.bin")
+        .retry_policy(fast_retries(3))
+        .read_idle_timeout(ms(200))
+        .download()
+        .await
+        .unwrap();
+    assert_eq!(download.bytes().await.unwrap(), body);
+    assert_eq!(count.load(Ordering::SeqCst), 2);
+    // Without retries, the stall is a read-idle timeout.
+    let server = Server::start(|_, _| octets(content(1000)).pause_after(10, ms(1500)));
+    let err = client(&server)
+        .files()
+        .get("a.bin")
+        .retry_policy(RetryPolicy::disabled())
+        .read_idle_timeout(ms(200))
+        .download()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap_err();
+    assert_eq!(timeout_kind(&err), Some(TimeoutKind::ReadIdle), "{err}");
+}
+
+/// A file holding `body`, removed when dropped.
+struct TempFile(std::path::PathBuf);
+
+impl TempFile {
+    fn new(name: &str, body: &[u8]) -> Self {
+        let path = std::env::temp_dir().join(format!("fixture-media-{}-{name}", std::process::id()));
+        std::fs::write(&path, body).unwrap();
+        Self(path)
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+#[tokio::test]
+async fn a_resumable_upload_from_a_file_survives_a_connection_reset() {
+    let total = 5000;
+    let body = content(total);
+    let file = TempFile::new("reset", &body);
+    let upload = ResumableServer::start(total, Reply::reset);
+    let file = client(&upload.server)
+        .files()
+        .insert("inbox", File::new().set_name("big.bin"))
+        .retry_policy(fast_retries(3))
+        .upload_resumable(Media::from_file(&file.0, "application/octet-stream").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(file.size, Some(total as i64));
+    assert_eq!(*upload.stored.lock().unwrap(), body);
+    assert_eq!(upload.ranges(), ["bytes 0-4999/5000", "bytes */5000", "bytes 1000-4999/5000"]);
+}
+
+#[tokio::test]
+async fn a_resumable_upload_from_a_reader_resends_the_part_of_a_chunk_the_server_did_not_keep() {
+    let total = RESUMABLE_CHUNK_BYTES + 1000;
+    let body = content(total);
+    // The first chunk: the server keeps 1000 bytes and says so.
+    let upload = ResumableServer::start(total, || Reply {
+        status: 308,
+        headers: vec![("range".into(), "bytes=0-999".into())],
+        body: Vec::new(),
+    });
+    let media = Media::from_reader(total as u64, "application/octet-stream", std::io::Cursor::new(body.clone()));
+    let file = client(&upload.server)
+        .files()
+        .insert("inbox", File::new().set_name("big.bin"))
+        .upload_resumable(media)
+        .await
+        .unwrap();
+    assert_eq!(file.size, Some(total as i64));
+    assert_eq!(*upload.stored.lock().unwrap(), body);
+    // The second chunk: the 1000 bytes kept are not sent again; the rest
+    // of the first chunk, held since, and the stream's last 1000 bytes.
+    assert_eq!(
+        upload.ranges(),
+        [
+            format!("bytes 0-{}/{total}", RESUMABLE_CHUNK_BYTES - 1),
+            format!("bytes 1000-{}/{total}", total - 1),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_upload_resumes_from_its_session_url_after_a_restart() {
+    let total = 5000;
+    let body = content(total);
+    let file = TempFile::new("restart", &body);
+    // The first process: its only chunk fails, and it gives up.
+    let upload = ResumableServer::start(total, || Reply::json(503, UNAVAILABLE));
+    let sessions = Arc::new(Mutex::new(Vec::new()));
+    let seen = sessions.clone();
+    let err = client(&upload.server)
+        .files()
+        .insert("inbox", File::new().set_name("big.bin"))
+        .retry_policy(RetryPolicy::disabled())
+        .on_upload_session(move |s| seen.lock().unwrap().push((s.url().to_owned(), s.offset(), s.total())))
+        .upload_resumable(Media::from_file(&file.0, "application/octet-stream").unwrap())
+        .await
+        .unwrap_err();
+    assert_eq!(err.http_status(), Some(503), "{err}");
+    let url = format!("{}session/9", upload.server.url);
+    assert_eq!(*sessions.lock().unwrap(), [(url.clone(), 0, 5000)]);
+    // The next process: a new client, the URL it kept, the same file.
+    let resumed = Arc::new(Mutex::new(Vec::new()));
+    let seen = resumed.clone();
+    let done = client(&upload.server)
+        .files()
+        .insert("inbox", File::new())
+        .on_upload_session(move |s| seen.lock().unwrap().push(s.offset()))
+        .resume_upload(&url, Media::from_file(&file.0, "application/octet-stream").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(done.size, Some(total as i64));
+    assert_eq!(*upload.stored.lock().unwrap(), body);
+    assert_eq!(upload.ranges(), ["bytes 0-4999/5000", "bytes */5000", "bytes 1000-4999/5000"]);
+    assert_eq!(*resumed.lock().unwrap(), [1000], "told where the server stood");
+    let received = upload.server.received();
+    assert_eq!(received.iter().filter(|r| r.method == "POST").count(), 1, "no second session");
+    // A session URL that is not one is refused before anything is sent.
+    let err = client(&upload.server)
+        .files()
+        .insert("inbox", File::new())
+        .resume_upload("session/9", Media::new(body, "application/octet-stream"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Media(_)), "{err}");
+}
+
+#[tokio::test]
+async fn a_simple_upload_of_a_file_is_refused_pointing_to_upload_resumable() {
+    let server = Server::start(|_, _| Reply::json(200, "{}"));
+    let file = TempFile::new("simple", b"hello");
+    let err = client(&server)
+        .files()
+        .insert("inbox", File::new())
+        .upload(Media::from_file(&file.0, "text/plain").unwrap())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Media(_)), "{err}");
+    assert!(err.to_string().contains("upload_resumable"), "{err}");
+    assert!(server.received().is_empty());
 }

@@ -1,7 +1,10 @@
 //! A small real HTTP/1.1 server on 127.0.0.1 for the fixture crates'
 //! tests: it records every request and answers with whatever the test's
 //! handler returns. Written on `std` only, so fixture crates need no HTTP
-//! server dependency.
+//! server dependency. It fails like a real network when a reply says so:
+//! a pause mid-body ([`Reply::pause_after`]), a body cut off by a closed
+//! connection ([`Reply::cut_after`]), a connection closed without an
+//! answer ([`Reply::reset`]).
 
 #![allow(dead_code)] // Each test file uses a different part.
 
@@ -81,10 +84,32 @@ impl Reply {
     pub fn pause_after(self, bytes: usize, pause: std::time::Duration) -> Self {
         self.with_header(PAUSE_HEADER, &format!("{bytes}:{}", pause.as_millis()))
     }
+
+    /// Sends the head (with the whole body's length) and the first
+    /// `bytes` of the body, then closes the connection: a connection reset
+    /// mid-body.
+    pub fn cut_after(self, bytes: usize) -> Self {
+        self.with_header(CUT_HEADER, &bytes.to_string())
+    }
+
+    /// Closes the connection without answering: a reset before any
+    /// response.
+    pub fn reset() -> Self {
+        Self::json(500, "").with_header(RESET_HEADER, "")
+    }
 }
 
 /// The header [`Reply::pause_after`] leaves for the server, never sent.
 const PAUSE_HEADER: &str = "x-test-server-pause";
+/// The header [`Reply::cut_after`] leaves for the server, never sent.
+const CUT_HEADER: &str = "x-test-server-cut";
+/// The header [`Reply::reset`] leaves for the server, never sent.
+const RESET_HEADER: &str = "x-test-server-reset";
+
+/// Whether the server only acts on the header and never sends it.
+fn is_control(name: &str) -> bool {
+    [PAUSE_HEADER, CUT_HEADER, RESET_HEADER].contains(&name)
+}
 
 /// Where to pause the body, and for how long, from [`PAUSE_HEADER`].
 fn pause_of(reply: &Reply) -> Option<(usize, std::time::Duration)> {
@@ -173,23 +198,37 @@ fn serve(
         };
         let reply = handler(&request, base);
         log.lock().unwrap().push(request);
+        if reply.headers.iter().any(|(n, _)| n == RESET_HEADER) {
+            let _ = writer.shutdown(std::net::Shutdown::Both);
+            return;
+        }
+        let cut: Option<usize> = reply
+            .headers
+            .iter()
+            .find(|(n, _)| n == CUT_HEADER)
+            .and_then(|(_, v)| v.parse().ok());
         let mut head = format!(
             "HTTP/1.1 {} Status\r\ncontent-length: {}\r\n",
             reply.status,
             reply.body.len()
         );
-        for (name, value) in reply.headers.iter().filter(|(n, _)| n != PAUSE_HEADER) {
+        for (name, value) in reply.headers.iter().filter(|(n, _)| !is_control(n)) {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
         head.push_str("\r\n");
-        let (first, pause) = match pause_of(&reply) {
-            Some((bytes, pause)) => (bytes.min(reply.body.len()), Some(pause)),
-            None => (reply.body.len(), None),
+        let (first, pause) = match (pause_of(&reply), cut) {
+            (_, Some(bytes)) => (bytes.min(reply.body.len()), None),
+            (Some((bytes, pause)), None) => (bytes.min(reply.body.len()), Some(pause)),
+            (None, None) => (reply.body.len(), None),
         };
         if writer.write_all(head.as_bytes()).is_err()
             || writer.write_all(&reply.body[..first]).is_err()
             || writer.flush().is_err()
         {
+            return;
+        }
+        if cut.is_some() {
+            let _ = writer.shutdown(std::net::Shutdown::Both);
             return;
         }
         if let Some(pause) = pause {

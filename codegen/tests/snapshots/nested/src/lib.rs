@@ -62,7 +62,6 @@ pub mod resources;
 mod scopes;
 use google_api_runtime as runtime;
 pub use runtime::BoxFuture;
-pub use runtime::DEFAULT_MAX_RESPONSE_BYTES;
 /// An in-memory fake of this API for tests (feature `fake`).
 #[cfg(feature = "fake")]
 pub use runtime::fake;
@@ -73,7 +72,8 @@ pub use runtime::{ApiError, ConfigError, DecodeError, Error, ErrorItem, MediaErr
 pub use runtime::{BadRequest, Code, ErrorInfo, FieldViolation, Help, HelpLink};
 pub use runtime::{BindingError, FieldMask, UnknownValue};
 pub use runtime::{Bytes, BytesError, Date, DateError, Duration, DurationError};
-pub use runtime::{Download, Media, RESUMABLE_CHUNK_BYTES};
+pub use runtime::{DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_READ_IDLE_TIMEOUT};
+pub use runtime::{Download, Media, RESUMABLE_CHUNK_BYTES, UploadSession};
 #[cfg(feature = "user-consent")]
 pub use runtime::{FileTokenStore, MemoryTokenStore, StoredToken, TokenStore};
 pub use runtime::{HttpError, Result, TimeoutError, TimeoutKind};

@@ -516,6 +516,8 @@ impl Insert {
     ///
     /// It is retried like any call: under the call's retry policy, only when the call is idempotent (its verb, or `.idempotent(true)`); each attempt within the attempt timeout, all of them within the total timeout. The content is shared between attempts, not copied.
     ///
+    /// The content must be in memory ([`crate::Media::new`]): a file, stream or reader is refused, since the request would be built whole; `upload_resumable` reads those chunk by chunk.
+    ///
     /// The call's request body travels with the content as its metadata. Accepted content types: `text/*`, `application/octet-stream`. The largest upload: 10485760 bytes. Content outside these limits is refused before anything is sent.
     ///
     /// `POST /upload/media/v1/files`
@@ -540,6 +542,8 @@ impl Insert {
     ///
     /// Opening the session stores nothing, so its request is retried under the call's retry policy whatever the verb, unless the call says `.idempotent(false)`. A chunk that fails with a retryable error is not resent blindly: after the policy's wait the client asks the server where it stands (`Content-Range: bytes */TOTAL`, an empty body) and resumes from there, as Google's resumable protocol prescribes. Each request (the opening one, each chunk) counts the policy's attempts and time limit afresh. The attempt timeout applies to each request; the total timeout to the whole upload.
     ///
+    /// Any [`crate::Media`] source goes: in memory, a file, a stream or reader; it is read a chunk at a time, holding only what the server has not confirmed. [`on_upload_session`](Self::on_upload_session) tells the session's URL, to [resume](Self::resume_upload) the upload after a restart.
+    ///
     /// The call's request body travels with the content as its metadata. Accepted content types: `text/*`, `application/octet-stream`. The largest upload: 10485760 bytes. Content outside these limits is refused before anything is sent.
     ///
     /// `POST /upload/media/v1/files`
@@ -559,6 +563,44 @@ impl Insert {
         let method_id = request.method_id;
         let bytes = client.upload_resumable(request, &Self::UPLOAD_LIMITS, media).await?;
         crate::runtime::client::decode_json(method_id, &bytes)
+    }
+    /// Goes on with a resumable upload after a restart: asks the
+    /// session at `session_url` (as
+    /// [`on_upload_session`](Self::on_upload_session) told it) where
+    /// it stands (`Content-Range: bytes */TOTAL`), then sends the rest
+    /// of `media`, which must be the same content from its first
+    /// byte (a file is sought past what the server has, a stream read
+    /// past it). The call's parameters and body are not sent again:
+    /// the session has them. Retries and timeouts are
+    /// `upload_resumable`'s; a session that expired is the server's
+    /// error (`404`/`410`): start a new upload.
+    pub async fn resume_upload(
+        self,
+        session_url: &str,
+        media: crate::Media,
+    ) -> crate::Result<crate::models::File> {
+        let client = self.client.clone();
+        let request = self.into_request()?;
+        let method_id = request.method_id;
+        let bytes = client
+            .resume_upload(request, &Self::UPLOAD_LIMITS, session_url, media)
+            .await?;
+        crate::runtime::client::decode_json(method_id, &bytes)
+    }
+    /// Calls `hook` with the session of
+    /// [`upload_resumable`](Self::upload_resumable) or
+    /// [`resume_upload`](Self::resume_upload) when it opens and each
+    /// time the server confirms bytes: its URL (keep it to resume
+    /// after a restart; it is a secret: it lets anyone upload into
+    /// the session) and the bytes the server has.
+    pub fn on_upload_session(
+        mut self,
+        hook: impl Fn(&crate::UploadSession) + Send + Sync + 'static,
+    ) -> Self {
+        self.options.on_upload_session = Some(
+            crate::runtime::media::SessionHook::new(hook),
+        );
+        self
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
