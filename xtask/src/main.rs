@@ -60,8 +60,9 @@ enum Command {
     },
     /// Generate a standalone crate from a Discovery or OpenAPI document.
     ///
-    /// Only Cargo.toml and src/ of DIR are written, swapped in whole; other
-    /// files there stay. A rerun rewrites nothing when nothing changed.
+    /// Only Cargo.toml and src/ of DIR (and vendor/google-api-runtime/ with
+    /// --runtime vendor) are written, swapped in whole; other files there
+    /// stay. A rerun rewrites nothing when nothing changed.
     Generate {
         /// The Discovery document (JSON) or OpenAPI 3.0/3.1 document (JSON or YAML).
         spec: PathBuf,
