@@ -881,23 +881,3 @@ async fn a_response_over_the_limit_is_refused() {
         "{error:?}"
     );
 }
-
-#[test]
-fn tokens_that_cannot_travel_in_a_header_are_refused() {
-    for token in [
-        "",
-        "a\nb",
-        "a\r\nX-Injected: 1",
-        " padded",
-        "padded ",
-        "tök",
-        "tab\there",
-    ] {
-        let error = StaticToken::new(token).expect_err(token);
-        let shown = format!("{error} {error:?}");
-        if !token.trim().is_empty() {
-            assert!(!shown.contains(token), "the token is echoed in {shown:?}");
-        }
-    }
-    assert!(StaticToken::new("ya29.a-b_c~d/e+f=").is_ok());
-}

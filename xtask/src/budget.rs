@@ -6,6 +6,10 @@
 //! `reqwest` + `serde` + `serde_json` + `tokio` alone. Each is built from
 //! clean in its own target folder, with the workspace's `Cargo.lock` so both
 //! use the same dependency versions, and the wall-clock times are compared.
+//! [`shared`] measures, the same way, what sharing one runtime saves an
+//! application of two APIs.
+
+pub mod shared;
 
 use std::fmt::Write as _;
 use std::fs;
@@ -67,7 +71,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 #[derive(Debug)]
 pub struct Measurement {
     /// Which binary.
-    pub name: &'static str,
+    pub name: String,
     /// Wall-clock time of each clean build.
     pub runs: Vec<Duration>,
 }
@@ -104,32 +108,52 @@ pub fn run(root: &Path, runs: usize) -> io::Result<String> {
     for dir in [&baseline, &client] {
         cargo(dir, &["fetch", "--quiet"])?;
     }
-    let mut measurements = [
-        Measurement {
-            name: "reqwest + serde + serde_json + tokio",
+    let measurements = measure(
+        &[
+            ("reqwest + serde + serde_json + tokio".to_owned(), baseline),
+            ("google-dataportability-v1 + tokio".to_owned(), client),
+        ],
+        runs,
+    )?;
+    let [base, generated] = [&measurements[0], &measurements[1]];
+    let ratio = generated.median().as_secs_f64() / base.median().as_secs_f64();
+    let mut report = render(&[base, generated]);
+    let _ = writeln!(report, "ratio (generated / baseline): {ratio:.3}");
+    Ok(report)
+}
+
+/// Builds each named crate folder `runs` times from clean (its own
+/// `target/`, offline, dependencies fetched beforehand), alternating
+/// between them so drift in machine load hits all alike.
+fn measure(crates: &[(String, PathBuf)], runs: usize) -> io::Result<Vec<Measurement>> {
+    let mut measurements: Vec<Measurement> = crates
+        .iter()
+        .map(|(name, _)| Measurement {
+            name: name.clone(),
             runs: Vec::new(),
-        },
-        Measurement {
-            name: "google-dataportability-v1 + tokio",
-            runs: Vec::new(),
-        },
-    ];
-    // Alternate the two so drift in machine load hits both alike.
+        })
+        .collect();
     for _ in 0..runs {
-        for (dir, measurement) in [&baseline, &client]
-            .into_iter()
-            .zip(measurements.iter_mut())
-        {
+        for ((_, dir), measurement) in crates.iter().zip(measurements.iter_mut()) {
             let _ = fs::remove_dir_all(dir.join("target"));
             let start = Instant::now();
             cargo(dir, &["build", "--quiet", "--offline"])?;
             measurement.runs.push(start.elapsed());
         }
     }
-    let [base, generated] = &measurements;
-    let ratio = generated.median().as_secs_f64() / base.median().as_secs_f64();
+    Ok(measurements)
+}
+
+/// One line per measurement: its median and every run.
+fn render(measurements: &[&Measurement]) -> String {
+    let width = measurements
+        .iter()
+        .map(|m| m.name.len())
+        .max()
+        .unwrap_or(0)
+        .max(40);
     let mut report = String::new();
-    for m in &measurements {
+    for m in measurements {
         let runs: Vec<String> = m
             .runs
             .iter()
@@ -137,14 +161,13 @@ pub fn run(root: &Path, runs: usize) -> io::Result<String> {
             .collect();
         let _ = writeln!(
             report,
-            "{:<40} median {:>6.1}s  runs {}",
+            "{:<width$} median {:>6.1}s  runs {}",
             m.name,
             m.median().as_secs_f64(),
             runs.join(" ")
         );
     }
-    let _ = writeln!(report, "ratio (generated / baseline): {ratio:.3}");
-    Ok(report)
+    report
 }
 
 const TOKIO: &str = "tokio = { version = \"1\", features = [\"rt\", \"macros\"] }";

@@ -1,5 +1,9 @@
 //! `cargo xtask regen`, `check` and `generate` end to end, on a scratch
-//! repository: exit codes, the diff, the swap, and what they never touch.
+//! repository: exit codes, the diff, the swap, what they never touch, and
+//! the vendored runtime: copied byte for byte, removed on a switch back, and
+//! built outside the repository as a path-dependent crate is.
+
+mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -454,4 +458,229 @@ fn genbench_scaling_reports_ratios_at_tiny_sizes() {
     // Sizes belong to --scaling only.
     let refused = xtask_in(dir, &["genbench", "--schemas", "6"]);
     assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stdout));
+}
+
+/// The runtime crate's files as `generate --runtime vendor` must copy them:
+/// its manifest and every `src/*.rs`, relative to its folder.
+fn runtime_files() -> Vec<String> {
+    let src = xtask::generate::runtime_dir().join("src");
+    let mut files: Vec<String> = fs::read_dir(&src)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".rs"))
+        .map(|name| format!("src/{name}"))
+        .collect();
+    files.push("Cargo.toml".to_owned());
+    files.sort();
+    files
+}
+
+/// Every file under `dir`, relative to it, sorted.
+fn files_under(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let relative = path.strip_prefix(dir).unwrap();
+                found.push(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn generate_vendors_the_runtime_byte_for_byte_and_a_switch_to_path_removes_it() {
+    let root = scratch("generate-vendor");
+    let out = root.join("client");
+    let vendored = out.join("vendor/google-api-runtime");
+    let vendor = [
+        "generate",
+        "specs/tiny.json",
+        "--out",
+        "client",
+        "--runtime",
+        "vendor",
+    ];
+    let by_path = [
+        "generate",
+        "specs/tiny.json",
+        "--out",
+        "client",
+        "--runtime",
+        "path",
+    ];
+
+    let run = xtask_in(&root, &vendor);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let stdout = text(&run.stdout);
+    assert!(
+        stdout.contains("  wrote vendor/google-api-runtime/Cargo.toml\n")
+            && stdout.contains("  wrote vendor/google-api-runtime/src/lib.rs\n"),
+        "{stdout}"
+    );
+    let expected = runtime_files();
+    assert_eq!(
+        files_under(&vendored),
+        expected,
+        "exactly the runtime's files"
+    );
+    for file in &expected {
+        assert!(
+            fs::read(vendored.join(file)).unwrap()
+                == fs::read(xtask::generate::runtime_dir().join(file)).unwrap(),
+            "vendor/google-api-runtime/{file} differs from codegen/runtime/{file}"
+        );
+    }
+    let manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains(
+            "\ngoogle-api-runtime = { version = \"0.1\", path = \"vendor/google-api-runtime\" }\n"
+        ),
+        "{manifest}"
+    );
+
+    let again = xtask_in(&root, &vendor);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert_eq!(text(&again.stdout), "client: google-tiny-v1: up to date\n");
+
+    // Back to the shared runtime: the vendored copy goes, and `vendor/`
+    // with it, as nothing else was there.
+    let switched = xtask_in(&root, &by_path);
+    assert!(switched.status.success(), "{}", text(&switched.stderr));
+    let stdout = text(&switched.stdout);
+    assert!(
+        stdout.contains("  removed vendor/google-api-runtime/src/lib.rs\n"),
+        "{stdout}"
+    );
+    assert!(!out.join("vendor").exists(), "{stdout}");
+    let manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(!manifest.contains("vendor"), "{manifest}");
+    let again = xtask_in(&root, &by_path);
+    assert_eq!(text(&again.stdout), "client: google-tiny-v1: up to date\n");
+
+    // What else `vendor/` holds is the user's, before and after.
+    let keep = out.join("vendor/other/keep.txt");
+    fs::create_dir_all(keep.parent().unwrap()).unwrap();
+    fs::write(&keep, "mine\n").unwrap();
+    assert!(xtask_in(&root, &vendor).status.success());
+    assert!(vendored.join("src/lib.rs").is_file());
+    assert!(xtask_in(&root, &by_path).status.success());
+    assert!(!vendored.exists());
+    assert_eq!(fs::read_to_string(&keep).unwrap(), "mine\n");
+
+    // A runtime folder the generator did not write is neither replaced nor
+    // removed.
+    let theirs = vendored.join("Cargo.toml");
+    fs::create_dir_all(vendored.join("src")).unwrap();
+    fs::write(&theirs, "[package]\nname = \"theirs\"\n").unwrap();
+    let refused = xtask_in(&root, &vendor);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        text(&refused.stderr).contains("not written by the generator"),
+        "{}",
+        text(&refused.stderr)
+    );
+    let kept = xtask_in(&root, &by_path);
+    assert_eq!(text(&kept.stdout), "client: google-tiny-v1: up to date\n");
+    assert_eq!(
+        fs::read_to_string(&theirs).unwrap(),
+        "[package]\nname = \"theirs\"\n"
+    );
+}
+
+/// A folder of its own under the system's temporary folder, outside the
+/// repository, so nothing there can lean on the repository's workspace.
+fn outside_scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Copies the folder `from` to `to` (files and folders only).
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// `cargo check` of the crate in `dir`, in the target folder the generated
+/// crates share (`target/generated-crates`, debug info off, `RUSTFLAGS`
+/// unset, as the compile test and conformance build), with the
+/// repository's `Cargo.lock`, so the dependencies are the versions already
+/// built there and nothing is downloaded.
+fn cargo_check(dir: &Path) -> Output {
+    fs::copy(
+        common::repository_root().join("Cargo.lock"),
+        dir.join("Cargo.lock"),
+    )
+    .unwrap();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    Command::new(cargo)
+        .args(["check", "--quiet", "--offline"])
+        .current_dir(dir)
+        .env(
+            "CARGO_TARGET_DIR",
+            common::repository_root().join("target/generated-crates"),
+        )
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn vendored_and_path_crates_build_outside_the_repository() {
+    let root = scratch("generate-standalone");
+    let run = xtask_in(
+        &root,
+        &[
+            "generate",
+            "specs/tiny.json",
+            "--out",
+            "client",
+            "--runtime",
+            "vendor",
+        ],
+    );
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    // A copy, so the crate cannot lean on where it was generated.
+    let outside = outside_scratch("vendored-build");
+    let vendored = outside.join("client");
+    copy_tree(&root.join("client"), &vendored);
+    let check = cargo_check(&vendored);
+    assert!(check.status.success(), "{}", text(&check.stderr));
+
+    // The default: a path dependency on this checkout's runtime, from
+    // wherever the crate lands.
+    let by_path = outside.join("shared");
+    let run = xtask_in(
+        &root,
+        &[
+            "generate",
+            "specs/tiny.json",
+            "--out",
+            by_path.to_str().unwrap(),
+        ],
+    );
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let manifest = fs::read_to_string(by_path.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("/codegen/runtime\" }"), "{manifest}");
+    assert!(!by_path.join("vendor").exists());
+    let check = cargo_check(&by_path);
+    assert!(check.status.success(), "{}", text(&check.stderr));
+    fs::remove_dir_all(&outside).unwrap();
 }

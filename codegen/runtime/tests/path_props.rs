@@ -1,23 +1,16 @@
-//! Property tests of path binding and percent-encoding, on the very source
-//! file every generated crate ships (`codegen/runtime/path.rs`), and of the
-//! path-template parser (`codegen::path_template`): for arbitrary values
-//! (any Unicode, controls, `/`, `?`, `#`, `%`, `,`, `.`, `..`, empty), a
-//! bound path never gains a segment, a query or a fragment, decoding it
-//! gives the value back, and the spellings of one template (`{x=a/*}`,
-//! `{+x}` + pattern, `{+x}` + flatPath) lower alike.
+//! Property tests of path binding and percent-encoding (`path`): for
+//! arbitrary values (any Unicode, controls, `/`, `?`, `#`, `%`, `,`, `.`,
+//! `..`, empty), a bound path never gains a segment, a query or a fragment,
+//! and decoding it gives the value back. (That the spellings of one
+//! template lower alike is the generator's `tests/path_template_props.rs`.)
 //!
 //! Each property states the expected outcome on its own (an oracle written
 //! here from the rules in the runtime's docs), so it fails when the
 //! runtime accepts what it should refuse as well as when it encodes wrong.
 
-// The runtime file under test, at the crate root as it is in a generated
-// crate's `runtime` module.
-#[allow(dead_code)]
-#[path = "../runtime/src/path.rs"]
-mod path;
-
-use codegen::path_template::PathTemplate;
-use path::{Binding, BindingError, Segment, match_binding, push_list, push_reserved, push_simple};
+use google_api_runtime::path::{
+    Binding, BindingError, Segment, match_binding, push_list, push_reserved, push_simple,
+};
 use proptest::prelude::*;
 
 // ------------------------------------------------------------ helpers
@@ -376,60 +369,6 @@ proptest! {
                 prop_assert!(out.is_empty(), "nothing pushed on error");
                 prop_assert_eq!(error.parameter(), "ids");
             }
-        }
-    }
-
-    /// `v1/{name=<binding>}:verb`, `v1/{+name}:verb` with the equivalent
-    /// pattern (anchored or not, with or without the flat path), and
-    /// `v1/{+name}:verb` with only the flat path lower to one template
-    /// (the flat path cannot say `**`, so it is left out then).
-    #[test]
-    fn the_spellings_of_a_binding_lower_alike(shapes in shapes()) {
-        let binding = transcoding(&shapes);
-        let lower = |path: &str, pattern: Option<&str>, flat: Option<&str>| {
-            let mut template = PathTemplate::parse(path)
-                .map_err(|e| TestCaseError::fail(format!("{path}: {e}")))?;
-            template
-                .resolve_bindings(|name| (name == "name").then(|| pattern.map(str::to_owned)).flatten(), flat)
-                .map_err(|e| TestCaseError::fail(format!("{path} / {pattern:?} / {flat:?}: {e}")))?;
-            Ok::<_, TestCaseError>(template)
-        };
-        let transcoded = lower(&format!("v1/{{name={binding}}}:verb"), None, None)?;
-        prop_assert_eq!(transcoded.to_string(), format!("v1/{{name={binding}}}:verb"));
-
-        let body = shapes
-            .iter()
-            .map(|shape| match shape {
-                Shape::Literal(text) => text.clone(),
-                Shape::Single => "[^/]+".to_owned(),
-                Shape::Multi => ".*".to_owned(),
-            })
-            .collect::<Vec<_>>()
-            .join("/");
-        let anchored = format!("^{body}$");
-        let has_multi = shapes.last() == Some(&Shape::Multi);
-        let flat = (!has_multi).then(|| {
-            let middle = shapes
-                .iter()
-                .enumerate()
-                .map(|(i, shape)| match shape {
-                    Shape::Literal(text) => text.clone(),
-                    _ => format!("{{var{i}Id}}"),
-                })
-                .collect::<Vec<_>>()
-                .join("/");
-            format!("v1/{middle}:verb")
-        });
-
-        let reserved = "v1/{+name}:verb";
-        prop_assert_eq!(&lower(reserved, Some(&anchored), None)?, &transcoded, "pattern {}", anchored);
-        prop_assert_eq!(&lower(reserved, Some(&body), None)?, &transcoded, "unanchored {}", body);
-        // A transcoding binding agrees with its own pattern.
-        let checked = lower(&format!("v1/{{name={binding}}}:verb"), Some(&anchored), None)?;
-        prop_assert_eq!(&checked, &transcoded);
-        if let Some(flat) = &flat {
-            prop_assert_eq!(&lower(reserved, None, Some(flat))?, &transcoded, "flat path {}", flat);
-            prop_assert_eq!(&lower(reserved, Some(&anchored), Some(flat))?, &transcoded, "both");
         }
     }
 }

@@ -1,9 +1,7 @@
-//! The runtime's 64-bit integer encodings, tested on the very source file
-//! every generated crate ships (`codegen/runtime/wire.rs`).
+//! The runtime's 64-bit integer encodings (`wire`): decimal strings on the
+//! wire, numbers in Rust.
 
-#[path = "../runtime/src/wire.rs"]
-mod wire;
-
+use google_api_runtime::wire;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -1,22 +1,8 @@
 //! The runtime's string-encoded value types (`Bytes`, `Date`, `Duration`,
-//! `FieldMask`), tested on the very source files every generated crate ships.
+//! `FieldMask`) and the order in which union shapes are tried.
 
-#[path = "../runtime/src/bytes.rs"]
-mod bytes;
-#[path = "../runtime/src/date.rs"]
-mod date;
-#[path = "../runtime/src/duration.rs"]
-mod duration;
-#[path = "../runtime/src/enums.rs"]
-#[allow(dead_code, unused_macros, unused_imports)]
-mod enums;
-#[path = "../runtime/src/field_mask.rs"]
-mod field_mask;
-
-use bytes::Bytes;
-use date::Date;
-use duration::Duration;
-use field_mask::FieldMask;
+use google_api_runtime::enums;
+use google_api_runtime::{Bytes, Date, Duration, FieldMask};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 

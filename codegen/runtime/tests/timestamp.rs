@@ -1,6 +1,6 @@
 //! `Timestamp`: RFC 3339 parsing, equality by instant, and the conversions.
 
-use google_dataportability_v1::Timestamp;
+use google_api_runtime::Timestamp;
 use std::collections::HashSet;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

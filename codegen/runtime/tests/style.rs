@@ -1,32 +1,14 @@
-//! OpenAPI parameter styles and form bodies, tested on the very source files
-//! every generated crate ships (`codegen/runtime/style.rs`, `form.rs`,
-//! `query.rs`, `path.rs`).
+//! OpenAPI parameter styles and form bodies (`style`, `form`, `query`).
 //!
 //! serde_json is built without `preserve_order`, so an object's members come
 //! out in key order: the specification's `{"R":100,"G":200,"B":150}` reads
 //! `B, G, R` here, and the expected texts below are the specification's with
 //! the members in that order.
 
-// The runtime files under test, side by side at the crate root as they are
-// in a generated crate's `runtime` module, so that their `super::` paths
-// resolve.
-#[allow(dead_code)]
-#[path = "../runtime/src/form.rs"]
-mod form;
-#[allow(dead_code)]
-#[path = "../runtime/src/path.rs"]
-mod path;
-#[allow(dead_code)]
-#[path = "../runtime/src/query.rs"]
-mod query;
-#[allow(dead_code)]
-#[path = "../runtime/src/style.rs"]
-mod style;
-
-use form::{multipart, urlencoded};
-use query::Query;
+use google_api_runtime::form::{multipart, urlencoded};
+use google_api_runtime::query::Query;
+use google_api_runtime::style::{Style, cookie_pairs, header_value, push_path, push_query};
 use serde_json::{Value, json};
-use style::{Style, cookie_pairs, header_value, push_path, push_query};
 
 fn blue() -> Value {
     json!("blue")
