@@ -21,6 +21,9 @@ use std::time::{Duration, Instant};
 /// The generated crate measured, relative to the repository root.
 const CLIENT_CRATE: &str = "generated";
 
+/// The runtime it depends on, whose dependency lines the floor copies.
+const RUNTIME_CRATE: &str = "codegen/runtime";
+
 const BASELINE_MAIN: &str = r#"//! The same call, written with reqwest, serde and serde_json alone.
 #[derive(serde::Serialize, Default)]
 struct Request {}
@@ -33,6 +36,8 @@ struct Response {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // rustls on ring, as the generated crate's default TLS feature.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::builder().build()?;
     let body = serde_json::to_vec(&Request::default())?;
     let sent = client
@@ -88,11 +93,11 @@ impl Measurement {
 /// Builds both binaries `runs` times each, from clean, and reports.
 pub fn run(root: &Path, runs: usize) -> io::Result<String> {
     let work = root.join("target/budget");
-    let reqwest_line = dependency_line(root, "reqwest")?;
     let baseline = write_crate(
         &work.join("baseline"),
         &format!(
-            "{reqwest_line}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{TOKIO}"
+            "{}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{TOKIO}",
+            floor_tls_dependencies(root)?
         ),
         BASELINE_MAIN,
         root,
@@ -174,15 +179,28 @@ const TOKIO: &str = "tokio = { version = \"1\", features = [\"rt\", \"macros\"] 
 
 /// The generated crate's own requirement line for `name`, so both binaries
 /// build the same features.
-fn dependency_line(root: &Path, name: &str) -> io::Result<String> {
-    let manifest = fs::read_to_string(root.join(CLIENT_CRATE).join("Cargo.toml"))?;
+/// The floor's `reqwest` and `rustls` lines: the runtime's own versions and
+/// features, with TLS as the generated crate's default feature makes it
+/// (`rustls-ring`: reqwest's `rustls-no-provider`, rustls with ring).
+fn floor_tls_dependencies(root: &Path) -> io::Result<String> {
+    let reqwest = runtime_dependency_line(root, "reqwest")?.replace(
+        r#"features = ["http2"]"#,
+        r#"features = ["http2", "rustls-no-provider"]"#,
+    );
+    let rustls = runtime_dependency_line(root, "rustls")?.replace(", optional = true", "");
+    Ok(format!("{reqwest}\n{rustls}"))
+}
+
+/// The line of dependency `name` in the runtime's manifest.
+fn runtime_dependency_line(root: &Path, name: &str) -> io::Result<String> {
+    let manifest = fs::read_to_string(root.join(RUNTIME_CRATE).join("Cargo.toml"))?;
     manifest
         .lines()
         .find(|line| line.starts_with(&format!("{name} =")))
         .map(str::to_owned)
         .ok_or_else(|| {
             io::Error::other(format!(
-                "{CLIENT_CRATE}/Cargo.toml has no {name} dependency"
+                "{RUNTIME_CRATE}/Cargo.toml has no {name} dependency"
             ))
         })
 }
@@ -217,5 +235,24 @@ fn cargo(dir: &Path, args: &[&str]) -> io::Result<()> {
             args.join(" "),
             dir.display()
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_floor_takes_the_runtimes_reqwest_on_rustls_with_ring() {
+        let lines = super::floor_tls_dependencies(&crate::repository_root()).unwrap();
+        let (reqwest, rustls) = lines.split_once('\n').unwrap();
+        assert!(reqwest.starts_with("reqwest = "), "{reqwest}");
+        assert!(
+            reqwest.contains(r#""http2", "rustls-no-provider""#),
+            "{reqwest}"
+        );
+        assert!(
+            rustls.starts_with("rustls = ") && rustls.contains(r#""ring""#),
+            "{rustls}"
+        );
+        assert!(!lines.contains("optional"), "{lines}");
     }
 }
