@@ -540,7 +540,7 @@ fn generate_vendors_the_runtime_byte_for_byte_and_a_switch_to_path_removes_it() 
     let manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap();
     assert!(
         manifest.contains(
-            "\ngoogle-api-runtime = { version = \"0.1\", path = \"vendor/google-api-runtime\" }\n"
+            "\ngoogle-api-runtime = { version = \"0.1\", path = \"vendor/google-api-runtime\", default-features = false }\n"
         ),
         "{manifest}"
     );
@@ -678,7 +678,10 @@ fn vendored_and_path_crates_build_outside_the_repository() {
     );
     assert!(run.status.success(), "{}", text(&run.stderr));
     let manifest = fs::read_to_string(by_path.join("Cargo.toml")).unwrap();
-    assert!(manifest.contains("/codegen/runtime\" }"), "{manifest}");
+    assert!(
+        manifest.contains("/codegen/runtime\", default-features = false }"),
+        "{manifest}"
+    );
     assert!(!by_path.join("vendor").exists());
     let check = cargo_check(&by_path);
     assert!(check.status.success(), "{}", text(&check.stderr));
