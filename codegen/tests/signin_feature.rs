@@ -131,3 +131,16 @@ fn the_runtime_modules_and_reexports_are_behind_the_features() {
         );
     }
 }
+
+#[test]
+fn the_checked_features_are_every_feature_but_native_tls_and_the_default() {
+    let files = common::generate_fixture("media");
+    let mut declared: Vec<&str> = section(&files["Cargo.toml"], "[features]")
+        .iter()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| l.split(" = ").next().unwrap())
+        .filter(|name| !["default", "rustls-ring", "native-tls"].contains(name))
+        .collect();
+    declared.sort();
+    assert_eq!(declared, codegen::CHECKED_FEATURES);
+}

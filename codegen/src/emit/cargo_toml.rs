@@ -15,6 +15,20 @@ const DEPENDENCIES: &[(&str, &str)] = &[
     // The wire format.
     ("serde_json", r#""1""#),
 ];
+/// The features of every generated crate that checks (the compile test,
+/// the fuzzer) turn on together: all but `native-tls`, which needs the
+/// system's OpenSSL headers, and the default `rustls-ring`, which is on
+/// anyway. `tests/signin_feature.rs` keeps this list equal to what
+/// [`emit`] declares.
+pub const CHECKED_FEATURES: &[&str] = &[
+    "adc",
+    "dispatch",
+    "fake",
+    "rustls-aws-lc-rs",
+    "user-consent",
+    "yup-oauth2",
+];
+
 /// Settings of the crate being generated that the spec does not decide.
 #[derive(Clone, Debug)]
 pub struct CrateSettings {

@@ -20,7 +20,7 @@ mod security;
 mod servers;
 mod types;
 
-pub use cargo_toml::{CrateSettings, Dependency};
+pub use cargo_toml::{CHECKED_FEATURES, CrateSettings, Dependency};
 
 use crate::error::Error;
 use crate::ir::Api;

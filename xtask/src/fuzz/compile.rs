@@ -1,6 +1,6 @@
 //! Checking that an accepted mutant's crate compiles: written as the one
 //! member of a throwaway workspace (`target/fuzz/crates`) with the
-//! repository's `Cargo.lock`, checked by `cargo clippy --all-features --
+//! repository's `Cargo.lock`, checked by `cargo clippy --features <every checked feature> --
 //! -D warnings` in the target folder the compile test and conformance use
 //! (`target/generated-crates`, debug info off, `RUSTFLAGS` unset), so the
 //! dependencies those built are not built again.
@@ -83,9 +83,13 @@ impl Compiler {
         let log = self.dir.join("cargo.log");
         let log_file = fs::File::create(&log).map_err(FuzzError::io(&log))?;
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        // Every feature but `native-tls`, whose OpenSSL headers a fresh
+        // machine need not have.
+        let features = codegen::CHECKED_FEATURES.join(",");
         let args = [
             "clippy",
-            "--all-features",
+            "--features",
+            &features,
             "--quiet",
             "--message-format=short",
             "--",
