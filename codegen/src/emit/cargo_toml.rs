@@ -19,7 +19,7 @@ const DEPENDENCIES: &[(&str, &str)] = &[
 /// the fuzzer) turn on together: all but `native-tls`, which needs the
 /// system's OpenSSL headers, and the default `rustls-ring`, which is on
 /// anyway. `tests/signin_feature.rs` keeps this list equal to what
-/// [`emit`] declares.
+/// the generated `Cargo.toml` declares.
 pub const CHECKED_FEATURES: &[&str] = &[
     "adc",
     "dispatch",
