@@ -305,30 +305,13 @@ impl Credential {
             }
             CredentialKind::Basic { user, password } => request.push_sensitive_header(
                 "authorization",
-                format!("Basic {}", base64(format!("{user}:{password}").as_bytes())),
+                format!(
+                    "Basic {}",
+                    super::bytes::encode(format!("{user}:{password}").as_bytes())
+                ),
             ),
         }
     }
-}
-
-/// Standard base64 with padding (RFC 4648 section 4), for basic credentials.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for group in bytes.chunks(3) {
-        let n = group
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= group.len() {
-                out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 impl fmt::Debug for Credential {

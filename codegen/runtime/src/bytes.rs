@@ -70,7 +70,9 @@ impl Bytes {
     }
 }
 
-fn encode(bytes: &[u8]) -> String {
+/// Standard base64 with padding (RFC 4648 section 4): the wire form of
+/// `Bytes`, and basic credentials' and PKCE's encoding.
+pub(crate) fn encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         // Three bytes make four 6-bit digits; a short last chunk is padded

@@ -384,20 +384,10 @@ impl Client {
         let inner = &*self.inner;
         // Credentials go only to the configured endpoint, never to another
         // host a response pointed at (an upload session URL, say).
-        if !request.url().starts_with(&inner.endpoint) {
-            return inner
-                .transport
-                .send(request)
-                .await
-                .map_err(Error::Transport);
-        }
-        let token_wanted = self.add_credentials(&mut request, security)?;
+        let own_endpoint = request.url().starts_with(&inner.endpoint);
+        let token_wanted = own_endpoint && self.add_credentials(&mut request, security)?;
         let Some(auth) = inner.auth.as_ref().filter(|_| token_wanted) else {
-            return inner
-                .transport
-                .send(request)
-                .await
-                .map_err(Error::Transport);
+            return self.send_as_is(request).await;
         };
         let token = auth.token(scopes).await.map_err(Error::Auth)?;
         let retry = request.clone();
@@ -424,6 +414,11 @@ impl Client {
                 request.push_header(QUOTA_PROJECT_HEADER, project);
             }
         }
+        self.send_as_is(request).await
+    }
+
+    /// Hands `request` to the transport, as it is.
+    async fn send_as_is(&self, request: HttpRequest) -> Result<HttpResponse> {
         self.inner
             .transport
             .send(request)

@@ -582,8 +582,7 @@ fn random_text() -> Result<String, TokenError> {
 /// Base64url without padding (RFC 4648 section 5), as PKCE and states
 /// use it: the runtime's own base64, in the URL-safe alphabet.
 fn base64url(bytes: &[u8]) -> String {
-    super::bytes::Bytes::new(bytes)
-        .to_base64()
+    super::bytes::encode(bytes)
         .trim_end_matches('=')
         .replace('+', "-")
         .replace('/', "_")

@@ -798,7 +798,8 @@ pub(crate) fn kept_headers(headers: &[(String, String)]) -> Vec<(String, String)
         .collect()
 }
 
-fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+/// The value of header `name` (any case) in `headers`, if any.
+pub(crate) fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(name))

@@ -10,6 +10,7 @@
 //! and [`same_origin_redirects`].
 
 use super::BoxFuture;
+use super::error::find_header;
 pub use super::error::{TransportError, TransportErrorKind};
 use bytes::Bytes;
 use futures_core::Stream;
@@ -249,13 +250,6 @@ fn is_credential_header(name: &str) -> bool {
     ]
     .iter()
     .any(|h| h.eq_ignore_ascii_case(name))
-}
-
-fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
 }
 
 /// A response body: chunks as they arrive.

@@ -59,6 +59,7 @@ pub(crate) const CLIENT_METHODS: &[&str] = &[
     "attempt",
     "dispatch",
     "send_with_token",
+    "send_as_is",
     "add_credentials",
     "prepare",
     "read_success",
