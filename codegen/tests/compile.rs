@@ -210,6 +210,70 @@ fn checked_features(crates: &[String]) -> String {
         .join(",")
 }
 
+/// The corpus crate built with one resource's feature: the biggest
+/// document, whose resources reach most of its models.
+const BIG_CORPUS_CRATE: &str = "corpus-aiplatform-v1";
+
+/// The resource features a generated manifest declares, in order.
+fn resource_features(manifest: &str) -> Vec<String> {
+    let Some(start) = manifest.find("\nall-resources = [") else {
+        return Vec::new();
+    };
+    let list = &manifest[start + 1..];
+    let end = list.find(']').unwrap_or(list.len());
+    list[..end]
+        .lines()
+        .skip(1)
+        .map(|line| {
+            line.trim()
+                .trim_end_matches(',')
+                .trim_matches('"')
+                .to_owned()
+        })
+        .filter(|name| !name.is_empty())
+        .collect()
+}
+
+/// `--features` values, one per build: the first with no resource at all,
+/// then the k-th resource feature of each crate that has one (each crate
+/// gets its own features, so one build checks them all side by side). The
+/// `dispatch` feature is on in each, as its arms are gated too.
+fn resource_feature_rounds(root: &Path, crates: &[String]) -> Vec<String> {
+    let features: Vec<(&String, Vec<String>)> = crates
+        .iter()
+        .map(|name| {
+            let manifest = std::fs::read_to_string(root.join(name).join("Cargo.toml")).unwrap();
+            (name, resource_features(&manifest))
+        })
+        .collect();
+    let rounds = features.iter().map(|(_, f)| f.len()).max().unwrap_or(0);
+    (0..=rounds)
+        .map(|round| {
+            features
+                .iter()
+                .flat_map(|(name, resources)| {
+                    let mut on = vec![format!("{name}/rustls-ring"), format!("{name}/dispatch")];
+                    if round > 0 {
+                        // Crates with fewer resources repeat their last one.
+                        if let Some(resource) = resources.get(round - 1).or(resources.last()) {
+                            on.push(format!("{name}/{resource}"));
+                        }
+                    }
+                    on
+                })
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .collect()
+}
+
+#[test]
+fn resource_features_are_read_from_the_manifest() {
+    let manifest = "[features]\nall-resources = [\n    \"a\",\n    \"b_c\",\n]\na = []\n";
+    assert_eq!(resource_features(manifest), ["a", "b_c"]);
+    assert!(resource_features("[features]\ndefault = []\n").is_empty());
+}
+
 #[test]
 fn generated_crates_compile_without_warnings_and_fixture_tests_pass() {
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("generated-crates");
@@ -256,6 +320,35 @@ fn generated_crates_compile_without_warnings_and_fixture_tests_pass() {
             "warnings",
         ],
     );
+    // Each resource's cargo feature alone, and none, builds: gates are
+    // sound whichever resources a user takes.
+    let mut one_resource = fixtures.clone();
+    one_resource.extend(
+        members
+            .iter()
+            .filter(|m| m.as_str() == BIG_CORPUS_CRATE)
+            .cloned(),
+    );
+    for (round, features) in resource_feature_rounds(&root, &one_resource)
+        .iter()
+        .enumerate()
+    {
+        let mut args = vec!["clippy", "--lib", "--no-default-features", "--quiet"];
+        // The big crate once, with its first resource: it is slow to check.
+        for name in one_resource
+            .iter()
+            .filter(|name| round == 1 || name.as_str() != BIG_CORPUS_CRATE)
+        {
+            args.extend(["-p", name.as_str()]);
+        }
+        let features = features
+            .split(',')
+            .filter(|f| round == 1 || !f.starts_with(&format!("{BIG_CORPUS_CRATE}/")))
+            .collect::<Vec<_>>()
+            .join(",");
+        args.extend(["--features", features.as_str(), "--", "-D", "warnings"]);
+        cargo(&root, &args);
+    }
     let fixture_features = checked_features(&fixtures);
     let mut fixture_args = vec![
         "clippy",

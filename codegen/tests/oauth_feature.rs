@@ -40,10 +40,10 @@ fn the_feature_turns_on_the_runtimes_optional_dependencies_only() {
         manifest_line(&files, "[features]", "yup-oauth2"),
         Some(r#"yup-oauth2 = ["google-api-runtime/yup-oauth2"]"#)
     );
-    // Off by default: the default is the TLS stack alone.
+    // Off by default: the default is the TLS stack and the API's resources.
     assert_eq!(
         manifest_line(&files, "[features]", "default"),
-        Some(r#"default = ["rustls-ring"]"#)
+        Some(r#"default = ["rustls-ring", "all-resources"]"#)
     );
     assert_eq!(manifest_line(&files, "[dependencies]", "yup-oauth2"), None);
     // ...whose feature turns on optional dependencies only, off by default.

@@ -5,13 +5,19 @@
 //! Each call is built by the method's typed call, so a request made
 //! here is the one the typed API makes.
 pub use crate::runtime::dispatch::DispatchError;
-/// Every method id, sorted.
+/// Every method id, sorted: of the resources whose cargo features are on.
 pub const METHOD_IDS: &[&str] = &[
+    #[cfg(feature = "access_type")]
     "dataportability.accessType.check",
+    #[cfg(feature = "archive_jobs")]
     "dataportability.archiveJobs.cancel",
+    #[cfg(feature = "archive_jobs")]
     "dataportability.archiveJobs.getPortabilityArchiveState",
+    #[cfg(feature = "archive_jobs")]
     "dataportability.archiveJobs.retry",
+    #[cfg(feature = "authorization")]
     "dataportability.authorization.reset",
+    #[cfg(feature = "portability_archive")]
     "dataportability.portabilityArchive.initiate",
 ];
 /// Builds, without sending, the request of the method with
@@ -24,6 +30,7 @@ pub const METHOD_IDS: &[&str] = &[
 /// is the request body as JSON; `None` sends the empty message (or
 /// none, when the body is optional). `content_type` chooses among
 /// the body's media types.
+#[allow(clippy::match_single_binding)]
 pub fn request(
     client: &crate::Client,
     method_id: &str,
@@ -31,7 +38,9 @@ pub fn request(
     body: Option<&serde_json::Value>,
     content_type: Option<&str>,
 ) -> Result<crate::HttpRequest, DispatchError> {
+    let _ = (client, params, body, content_type);
     match method_id {
+        #[cfg(feature = "access_type")]
         "dataportability.accessType.check" => {
             crate::runtime::dispatch::no_body(body, true)?;
             let params = crate::runtime::dispatch::Params::new(
@@ -63,6 +72,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "archive_jobs")]
         "dataportability.archiveJobs.cancel" => {
             crate::runtime::dispatch::no_body(body, true)?;
             let params = crate::runtime::dispatch::Params::new(
@@ -96,6 +106,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "archive_jobs")]
         "dataportability.archiveJobs.getPortabilityArchiveState" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -124,6 +135,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "archive_jobs")]
         "dataportability.archiveJobs.retry" => {
             crate::runtime::dispatch::no_body(body, true)?;
             let params = crate::runtime::dispatch::Params::new(
@@ -157,6 +169,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "authorization")]
         "dataportability.authorization.reset" => {
             crate::runtime::dispatch::no_body(body, true)?;
             let params = crate::runtime::dispatch::Params::new(
@@ -188,6 +201,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "portability_archive")]
         "dataportability.portabilityArchive.initiate" => {
             let params = crate::runtime::dispatch::Params::new(
                 params,

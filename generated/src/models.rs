@@ -8,9 +8,11 @@
 /// The (empty) body of a request to stop an archive job.
 ///
 /// Build one with [`CancelPortabilityArchiveRequest::new`] and the `set_` methods.
+#[cfg(feature = "archive_jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CancelPortabilityArchiveRequest {}
+#[cfg(feature = "archive_jobs")]
 impl CancelPortabilityArchiveRequest {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -20,9 +22,11 @@ impl CancelPortabilityArchiveRequest {
 /// The (empty) answer to a request to stop an archive job.
 ///
 /// Build one with [`CancelPortabilityArchiveResponse::new`] and the `set_` methods.
+#[cfg(feature = "archive_jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CancelPortabilityArchiveResponse {}
+#[cfg(feature = "archive_jobs")]
 impl CancelPortabilityArchiveResponse {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -32,9 +36,11 @@ impl CancelPortabilityArchiveResponse {
 /// The (empty) body of a request that asks which access type the token grants.
 ///
 /// Build one with [`CheckAccessTypeRequest::new`] and the `set_` methods.
+#[cfg(feature = "access_type")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CheckAccessTypeRequest {}
+#[cfg(feature = "access_type")]
 impl CheckAccessTypeRequest {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -44,6 +50,7 @@ impl CheckAccessTypeRequest {
 /// The resource groups of the token, split by the access type the user granted.
 ///
 /// Build one with [`CheckAccessTypeResponse::new`] and the `set_` methods.
+#[cfg(feature = "access_type")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CheckAccessTypeResponse {
@@ -54,6 +61,7 @@ pub struct CheckAccessTypeResponse {
     #[serde(rename = "timeBasedResources", skip_serializing_if = "Option::is_none")]
     pub time_based_resources: Option<Vec<String>>,
 }
+#[cfg(feature = "access_type")]
 impl CheckAccessTypeResponse {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -81,9 +89,11 @@ impl CheckAccessTypeResponse {
 /// A message with no fields, used where a method has nothing to send or return.
 ///
 /// Build one with [`Empty::new`] and the `set_` methods.
+#[cfg(feature = "authorization")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Empty {}
+#[cfg(feature = "authorization")]
 impl Empty {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -93,6 +103,7 @@ impl Empty {
 /// What to export in a new archive job.
 ///
 /// Build one with [`InitiatePortabilityArchiveRequest::new`] and the `set_` methods.
+#[cfg(feature = "portability_archive")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InitiatePortabilityArchiveRequest {
@@ -110,6 +121,7 @@ pub struct InitiatePortabilityArchiveRequest {
     #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<crate::Timestamp>,
 }
+#[cfg(feature = "portability_archive")]
 impl InitiatePortabilityArchiveRequest {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -138,6 +150,7 @@ impl InitiatePortabilityArchiveRequest {
 /// The job that a call to initiate started.
 ///
 /// Build one with [`InitiatePortabilityArchiveResponse::new`] and the `set_` methods.
+#[cfg(feature = "portability_archive")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InitiatePortabilityArchiveResponse {
@@ -150,6 +163,7 @@ pub struct InitiatePortabilityArchiveResponse {
     #[serde(rename = "archiveJobId", skip_serializing_if = "Option::is_none")]
     pub archive_job_id: Option<String>,
 }
+#[cfg(feature = "portability_archive")]
 impl InitiatePortabilityArchiveResponse {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -172,6 +186,7 @@ impl InitiatePortabilityArchiveResponse {
     }
 }
 /// Types declared inside [`InitiatePortabilityArchiveResponse`].
+#[cfg(feature = "portability_archive")]
 pub mod initiate_portability_archive_response {
     /// Whether the user granted one export or repeated exports.
     ///
@@ -197,6 +212,7 @@ pub mod initiate_portability_archive_response {
 /// The state of an archive job.
 ///
 /// Build one with [`PortabilityArchiveState::new`] and the `set_` methods.
+#[cfg(feature = "archive_jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PortabilityArchiveState {
@@ -220,6 +236,7 @@ pub struct PortabilityArchiveState {
     #[serde(rename = "urls", skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<String>>,
 }
+#[cfg(feature = "archive_jobs")]
 impl PortabilityArchiveState {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -259,6 +276,7 @@ impl PortabilityArchiveState {
     }
 }
 /// Types declared inside [`PortabilityArchiveState`].
+#[cfg(feature = "archive_jobs")]
 pub mod portability_archive_state {
     /// Where the job is in its lifecycle.
     ///
@@ -287,9 +305,11 @@ pub mod portability_archive_state {
 /// The (empty) body of a request to revoke the project's grants.
 ///
 /// Build one with [`ResetAuthorizationRequest::new`] and the `set_` methods.
+#[cfg(feature = "authorization")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResetAuthorizationRequest {}
+#[cfg(feature = "authorization")]
 impl ResetAuthorizationRequest {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -299,9 +319,11 @@ impl ResetAuthorizationRequest {
 /// The (empty) body of a request to retry a failed archive job.
 ///
 /// Build one with [`RetryPortabilityArchiveRequest::new`] and the `set_` methods.
+#[cfg(feature = "archive_jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RetryPortabilityArchiveRequest {}
+#[cfg(feature = "archive_jobs")]
 impl RetryPortabilityArchiveRequest {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -311,6 +333,7 @@ impl RetryPortabilityArchiveRequest {
 /// The job that a retry started.
 ///
 /// Build one with [`RetryPortabilityArchiveResponse::new`] and the `set_` methods.
+#[cfg(feature = "archive_jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RetryPortabilityArchiveResponse {
@@ -318,6 +341,7 @@ pub struct RetryPortabilityArchiveResponse {
     #[serde(rename = "archiveJobId", skip_serializing_if = "Option::is_none")]
     pub archive_job_id: Option<String>,
 }
+#[cfg(feature = "archive_jobs")]
 impl RetryPortabilityArchiveResponse {
     /// A value with every field unset.
     pub fn new() -> Self {

@@ -7,6 +7,7 @@
 //! so it always fits its template. Calls whose path parameter has the
 //! template accept the type as well as a string; calls check strings
 //! against the same template before sending anything.
+#[allow(unused_imports)]
 use crate::runtime::path::{Binding, NameText, Segment};
 /// The resource name `archiveJobs/*`, such as `archiveJobs/example-id`.
 ///
@@ -14,8 +15,10 @@ use crate::runtime::path::{Binding, NameText, Segment};
 /// text; either way it is checked. These calls take it (or a string)
 /// for their path parameter of this shape:
 /// `dataportability.archiveJobs.cancel`, `dataportability.archiveJobs.retry`.
+#[cfg(feature = "archive_jobs")]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ArchiveJobName(NameText);
+#[cfg(feature = "archive_jobs")]
 impl ArchiveJobName {
     const BINDING: Binding = Binding {
         template: "archiveJobs/*",
@@ -38,42 +41,50 @@ impl ArchiveJobName {
         self.0.part(0)
     }
 }
+#[cfg(feature = "archive_jobs")]
 impl std::str::FromStr for ArchiveJobName {
     type Err = crate::BindingError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         NameText::parse(&Self::BINDING, "ArchiveJobName", text.to_owned()).map(Self)
     }
 }
+#[cfg(feature = "archive_jobs")]
 impl std::fmt::Display for ArchiveJobName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "archive_jobs")]
 impl std::fmt::Debug for ArchiveJobName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_tuple("ArchiveJobName").field(&self.as_str()).finish()
     }
 }
+#[cfg(feature = "archive_jobs")]
 impl AsRef<str> for ArchiveJobName {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "archive_jobs")]
 impl From<ArchiveJobName> for String {
     fn from(name: ArchiveJobName) -> Self {
         name.0.into_string()
     }
 }
+#[cfg(feature = "archive_jobs")]
 impl From<&ArchiveJobName> for String {
     fn from(name: &ArchiveJobName) -> Self {
         name.as_str().to_owned()
     }
 }
+#[cfg(feature = "archive_jobs")]
 impl serde::Serialize for ArchiveJobName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "archive_jobs")]
 impl<'de> serde::Deserialize<'de> for ArchiveJobName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -87,8 +98,10 @@ impl<'de> serde::Deserialize<'de> for ArchiveJobName {
 /// text; either way it is checked. These calls take it (or a string)
 /// for their path parameter of this shape:
 /// `dataportability.archiveJobs.getPortabilityArchiveState`.
+#[cfg(feature = "archive_jobs")]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PortabilityArchiveStateName(NameText);
+#[cfg(feature = "archive_jobs")]
 impl PortabilityArchiveStateName {
     const BINDING: Binding = Binding {
         template: "archiveJobs/*/portabilityArchiveState",
@@ -119,6 +132,7 @@ impl PortabilityArchiveStateName {
         self.0.part(0)
     }
 }
+#[cfg(feature = "archive_jobs")]
 impl std::str::FromStr for PortabilityArchiveStateName {
     type Err = crate::BindingError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -126,36 +140,43 @@ impl std::str::FromStr for PortabilityArchiveStateName {
             .map(Self)
     }
 }
+#[cfg(feature = "archive_jobs")]
 impl std::fmt::Display for PortabilityArchiveStateName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "archive_jobs")]
 impl std::fmt::Debug for PortabilityArchiveStateName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_tuple("PortabilityArchiveStateName").field(&self.as_str()).finish()
     }
 }
+#[cfg(feature = "archive_jobs")]
 impl AsRef<str> for PortabilityArchiveStateName {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "archive_jobs")]
 impl From<PortabilityArchiveStateName> for String {
     fn from(name: PortabilityArchiveStateName) -> Self {
         name.0.into_string()
     }
 }
+#[cfg(feature = "archive_jobs")]
 impl From<&PortabilityArchiveStateName> for String {
     fn from(name: &PortabilityArchiveStateName) -> Self {
         name.as_str().to_owned()
     }
 }
+#[cfg(feature = "archive_jobs")]
 impl serde::Serialize for PortabilityArchiveStateName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "archive_jobs")]
 impl<'de> serde::Deserialize<'de> for PortabilityArchiveStateName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

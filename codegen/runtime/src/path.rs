@@ -65,6 +65,20 @@ impl BindingError {
     }
 }
 
+impl BindingError {
+    /// An operation's name that no polling call enabled in the crate
+    /// accepts; `calls` says which calls were tried.
+    pub(crate) fn unpollable(calls: &'static str, name: String) -> Self {
+        Self {
+            subject: "operation name",
+            parameter: "name",
+            template: calls,
+            value: name,
+            reason: "fits none of the polling calls whose resource's cargo feature is on",
+        }
+    }
+}
+
 impl fmt::Display for BindingError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

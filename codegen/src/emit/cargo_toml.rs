@@ -72,7 +72,7 @@ pub struct Dependency {
 }
 
 /// The manifest text.
-pub fn emit(api: &Api, settings: &CrateSettings) -> String {
+pub fn emit(api: &Api, settings: &CrateSettings, features: &super::features::Features) -> String {
     let mut out = String::new();
     let description = format!(
         "Generated async client for the {} ({}).",
@@ -119,7 +119,11 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> String {
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "[features]");
-    let _ = writeln!(out, "default = [\"rustls-ring\"]");
+    if features.resources.is_empty() {
+        let _ = writeln!(out, "default = [\"rustls-ring\"]");
+    } else {
+        let _ = writeln!(out, "default = [\"rustls-ring\", \"all-resources\"]");
+    }
     let _ = writeln!(
         out,
         "# TLS, one of: rustls with ring (the default: the cheapest to build), rustls\n\
@@ -162,6 +166,7 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> String {
          # flows with PKCE, refresh-token providers and stores."
     );
     let _ = writeln!(out, "user-consent = [\"google-api-runtime/user-consent\"]");
+    out.push_str(&super::features::manifest_lines(features));
     if settings.standalone {
         let _ = writeln!(out);
         let _ = writeln!(

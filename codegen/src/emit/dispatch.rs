@@ -2,30 +2,55 @@
 //! JSON parameters, each made through the method's typed call, so tools and
 //! conformance tests build requests with exactly the code users run.
 
+use super::features::Features;
 use super::types::{ident, rust_type};
 use crate::ir::{Api, Method, Parameter, Resource, SchemaKind, Type};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The dispatch module.
-pub fn emit(api: &Api) -> TokenStream {
+pub fn emit(api: &Api, features: &Features) -> TokenStream {
     let mut methods: Vec<(&Method, Vec<String>, String)> = Vec::new();
     for method in &api.methods {
         methods.push((method, Vec::new(), "resources".to_owned()));
     }
     collect(&api.resources, &[], "resources", &mut methods);
+    // Each method's top-level resource, whose cargo feature gates its arm.
+    let top_level: std::collections::BTreeMap<&str, usize> = api
+        .resources
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.accessor.as_str(), i))
+        .collect();
+    let cfg_of = |chain: &[String]| {
+        features.method_cfg(
+            chain
+                .first()
+                .and_then(|a| top_level.get(a.as_str()).copied()),
+        )
+    };
     methods.sort_by(|a, b| a.0.id.cmp(&b.0.id));
     // Two methods with one id would make the `match` ambiguous; keep the first.
     methods.dedup_by(|a, b| a.0.id == b.0.id);
-    let ids: Vec<&str> = methods.iter().map(|(m, _, _)| m.id.as_str()).collect();
+    let ids = methods.iter().map(|(m, chain, _)| {
+        let id = m.id.as_str();
+        let cfg = cfg_of(chain);
+        quote!(#cfg #id)
+    });
+    // Arms whose resource's feature is off leave arguments unread and the
+    // `match` with its last arm only.
+    let gated = methods
+        .iter()
+        .any(|(_, chain, _)| !cfg_of(chain).is_empty());
     // An API without operations (only webhooks, say) reads no argument.
-    let unused = methods
-        .is_empty()
+    let unused = (methods.is_empty() || gated)
         .then(|| quote!(let _ = (client, params, body, content_type);));
+    let single = gated.then(|| quote!(#[allow(clippy::match_single_binding)]));
     let arms = methods.iter().map(|(method, chain, module)| {
         let id = &method.id;
+        let cfg = cfg_of(chain);
         let call = dispatch_call(api, method, chain, module);
-        quote! { #id => { #call } }
+        quote! { #cfg #id => { #call } }
     });
     let matching = if methods.is_empty() {
         quote!(Err(DispatchError::UnknownMethod(method_id.to_owned())))
@@ -45,7 +70,7 @@ pub fn emit(api: &Api) -> TokenStream {
 
         pub use crate::runtime::dispatch::DispatchError;
 
-        /// Every method id, sorted.
+        /// Every method id, sorted: of the resources whose cargo features are on.
         pub const METHOD_IDS: &[&str] = &[ #( #ids ),* ];
 
         /// Builds, without sending, the request of the method with
@@ -58,6 +83,7 @@ pub fn emit(api: &Api) -> TokenStream {
         /// is the request body as JSON; `None` sends the empty message (or
         /// none, when the body is optional). `content_type` chooses among
         /// the body's media types.
+        #single
         pub fn request(
             client: &crate::Client,
             method_id: &str,

@@ -2,15 +2,16 @@
 //! record of the spec the crate was made from.
 
 use super::CrateSettings;
-use super::docs::{doc_lines, one_line};
+use super::docs::{code_list, doc_lines, one_line};
+use super::features::Features;
 use super::resources::call_expression;
 use crate::ir::{Api, Method, SecurityKind, Type};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The crate root.
-pub fn emit(api: &Api, settings: &CrateSettings) -> TokenStream {
-    let docs = crate_docs(api, settings)
+pub fn emit(api: &Api, settings: &CrateSettings, features: &Features) -> TokenStream {
+    let docs = crate_docs(api, settings, features)
         .into_iter()
         .map(|line| quote!(#![doc = #line]));
     let endpoint = &api.root_url;
@@ -166,7 +167,7 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> TokenStream {
     }
 }
 
-fn crate_docs(api: &Api, settings: &CrateSettings) -> Vec<String> {
+fn crate_docs(api: &Api, settings: &CrateSettings, features: &Features) -> Vec<String> {
     let krate = settings.crate_name.replace('-', "_");
     // Spec text outside descriptions stays on its line: a line break in a
     // title could otherwise start a code fence, and so a doctest.
@@ -212,6 +213,7 @@ fn crate_docs(api: &Api, settings: &CrateSettings) -> Vec<String> {
             first.rust_name, first.binding
         ));
     }
+    text.push_str(&features_section(features, &settings.crate_name));
     let mut lines: Vec<String> = text
         .lines()
         .map(|l| {
@@ -226,6 +228,25 @@ fn crate_docs(api: &Api, settings: &CrateSettings) -> Vec<String> {
         lines.pop();
     }
     lines
+}
+
+/// "Cargo features": the resource features, and how to take only some.
+fn features_section(features: &Features, crate_name: &str) -> String {
+    let Some(first) = features.resources.first() else {
+        return String::new();
+    };
+    let names = code_list(features.resources.iter().map(|f| f.name.as_str()), ", ");
+    format!(
+        "\n## Cargo features\n\n\
+         Each top-level resource has a feature that compiles its calls and exactly the \
+         models and resource names they reach: {names}. All are on by default \
+         (`all-resources`). To build only what you use, turn default features off and \
+         name the resources, with a TLS feature:\n\n\
+         ```toml\n\
+         {crate_name} = {{ version = \"*\", default-features = false, features = [\"rustls-ring\", \"{}\"] }}\n\
+         ```\n",
+        first.name
+    )
 }
 
 /// A runnable example of the first method, with error handling.

@@ -3,6 +3,7 @@
 //! name with the first `operations.get` whose path accepts it.
 
 use super::docs::{code_list, doc};
+use super::features::Features;
 use super::types::{ident, rust_type};
 use crate::ir::{Api, LongRunning, OperationPoller, Poll, PollArg, PollCall};
 use proc_macro2::TokenStream;
@@ -29,23 +30,42 @@ fn captured(name: &str) -> proc_macro2::Ident {
 }
 
 /// The by-name poll functions of `resources/mod.rs`.
-pub fn poller_fns(api: &Api) -> TokenStream {
-    let fns = api.operation_pollers.iter().map(poller_fn);
+pub fn poller_fns(api: &Api, features: &Features) -> TokenStream {
+    let fns = api.operation_pollers.iter().map(|poller| {
+        let cfg = features.poller_cfg(&poller.fn_name);
+        let function = poller_fn(api, features, poller);
+        quote!(#cfg #function)
+    });
     quote!( #( #fns )* )
 }
 
-fn poller_fn(poller: &OperationPoller) -> TokenStream {
+fn poller_fn(api: &Api, features: &Features, poller: &OperationPoller) -> TokenStream {
     let name = ident(&poller.fn_name);
     let operation = rust_type(&poller.operation);
-    let last = poller.calls.len().saturating_sub(1);
-    let attempts = poller.calls.iter().enumerate().map(|(i, call)| {
-        if i == last {
-            let call = call_expression(call, quote!(operation));
-            quote!(std::future::IntoFuture::into_future(#call))
-        } else {
-            // The first method whose path accepts the name is the one.
-            let call = call_expression(call, quote!(operation.clone()));
-            quote! {
+    // The first call whose path accepts the name is the one. Each is
+    // compiled with its resource, so a crate built with some resources'
+    // features polls with the calls it has.
+    let cfgs: Vec<TokenStream> = poller
+        .calls
+        .iter()
+        .map(|call| {
+            call.accessors
+                .first()
+                .and_then(|a| api.resources.iter().position(|r| &r.accessor == a))
+                .map(|i| features.resource_cfg(i))
+                .unwrap_or_default()
+        })
+        .collect();
+    // With every call's resource left out, the client goes unused.
+    let unused = cfgs
+        .iter()
+        .all(|cfg| !cfg.is_empty())
+        .then(|| quote!(let _ = poll_client;));
+    let attempts = poller.calls.iter().zip(&cfgs).map(|(call, cfg)| {
+        let call = call_expression(call, quote!(operation.clone()));
+        quote! {
+            #cfg
+            {
                 let call = #call;
                 if call.dry_run().is_ok() {
                     return std::future::IntoFuture::into_future(call);
@@ -54,6 +74,10 @@ fn poller_fn(poller: &OperationPoller) -> TokenStream {
         }
     });
     let ids = code_list(poller.calls.iter().map(|c| c.method_id.as_str()), ", ");
+    let tried = format!(
+        "the path of {}",
+        code_list(poller.calls.iter().map(|c| c.method_id.as_str()), " or ")
+    );
     let text = doc(&format!(
         "Fetches the operation named `operation` with the first of {ids} whose path accepts it."
     ));
@@ -64,6 +88,8 @@ fn poller_fn(poller: &OperationPoller) -> TokenStream {
             operation: String,
         ) -> crate::BoxFuture<'static, crate::Result<#operation>> {
             #( #attempts )*
+            #unused
+            crate::runtime::lro::unpollable(#tried, operation)
         }
     }
 }

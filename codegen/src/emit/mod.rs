@@ -8,6 +8,7 @@ mod cargo_toml;
 mod dispatch;
 mod docs;
 mod enums;
+mod features;
 mod lib_rs;
 mod lro;
 mod models;
@@ -36,8 +37,13 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> Result<BTreeMap<String, Stri
         docs::header_text(&settings.command),
         docs::header_text(&settings.spec_file)
     );
+    let features = features::Features::of(api);
+    let features = &features;
     let mut files = BTreeMap::new();
-    files.insert("Cargo.toml".to_owned(), cargo_toml::emit(api, settings));
+    files.insert(
+        "Cargo.toml".to_owned(),
+        cargo_toml::emit(api, settings, features),
+    );
     // Each Rust file is built and formatted by its own job. Token streams
     // cannot cross threads, so a job makes its tokens where it runs.
     type Job<'a> = (
@@ -47,21 +53,27 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> Result<BTreeMap<String, Stri
     let mut jobs: Vec<Job<'_>> = vec![
         (
             "src/lib.rs".into(),
-            Box::new(|| Some(lib_rs::emit(api, settings))),
+            Box::new(|| Some(lib_rs::emit(api, settings, features))),
         ),
         (
             "src/dispatch.rs".into(),
-            Box::new(|| Some(dispatch::emit(api))),
+            Box::new(|| Some(dispatch::emit(api, features))),
         ),
         ("src/scopes.rs".into(), Box::new(|| Some(scopes::emit(api)))),
-        ("src/models.rs".into(), Box::new(|| Some(models::emit(api)))),
-        ("src/names.rs".into(), Box::new(|| names::emit(api))),
+        (
+            "src/models.rs".into(),
+            Box::new(|| Some(models::emit(api, features))),
+        ),
+        (
+            "src/names.rs".into(),
+            Box::new(|| names::emit(api, features)),
+        ),
         ("src/params.rs".into(), Box::new(|| Some(params::emit(api)))),
         ("src/security.rs".into(), Box::new(|| security::emit(api))),
         ("src/servers.rs".into(), Box::new(|| servers::emit(api))),
         (
             "src/resources/mod.rs".into(),
-            Box::new(|| Some(resources::emit_index(api, settings))),
+            Box::new(|| Some(resources::emit_index(api, settings, features))),
         ),
     ];
     for resource in &api.resources {

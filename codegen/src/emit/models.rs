@@ -3,16 +3,22 @@
 
 use super::docs::{deprecated_attribute, doc};
 use super::enums;
+use super::features::{Features, gate_items};
 use super::types::{ident, rust_type};
 use crate::ir::{Api, Field, Int64Encoding, Schema, SchemaKind, Type, UnionVariant};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// The models module.
-pub fn emit(api: &Api) -> TokenStream {
+pub fn emit(api: &Api, features: &Features) -> TokenStream {
     let int64_as_string = api.int64_encoding == Int64Encoding::String;
-    let schemas = api.schemas.iter().map(|s| schema(api, s, int64_as_string));
-    let operations = operation_impls(api);
+    let schemas = api.schemas.iter().map(|s| {
+        gate_items(
+            schema(api, s, int64_as_string),
+            &features.schema_cfg(&s.rust_name),
+        )
+    });
+    let operations = operation_impls(api, features);
     quote! {
         //! Request and response bodies: one type per schema of the API.
         //!
@@ -31,7 +37,7 @@ pub fn emit(api: &Api) -> TokenStream {
 
 /// The runtime's operation impls for each type that long-running methods
 /// return, once per type.
-fn operation_impls(api: &Api) -> Vec<TokenStream> {
+fn operation_impls(api: &Api, features: &Features) -> Vec<TokenStream> {
     let mut seen = std::collections::BTreeMap::new();
     for lro in api
         .all_methods()
@@ -48,7 +54,9 @@ fn operation_impls(api: &Api) -> Vec<TokenStream> {
             let segments = name.split("::").map(ident);
             let ty = quote!(#( #segments )::*);
             let style = format_ident!("{}", format!("{style:?}"));
-            quote!(crate::runtime::lro::operation_impls!(#ty, #style);)
+            // Gated as the schema that owns the type.
+            let cfg = features.named_cfg(&name);
+            quote!(#cfg crate::runtime::lro::operation_impls!(#ty, #style);)
         })
         .collect()
 }

@@ -6,6 +6,7 @@
 //! an API with hundreds of templates stays small.
 
 use super::docs::doc;
+use super::features::{Features, gate_items};
 use super::resources::sample_value;
 use super::types::ident;
 use crate::ir::{Api, ResourceName};
@@ -14,11 +15,14 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The module, or `None` when the API has no resource names.
-pub fn emit(api: &Api) -> Option<TokenStream> {
+pub fn emit(api: &Api, features: &Features) -> Option<TokenStream> {
     if api.resource_names.is_empty() {
         return None;
     }
-    let types = api.resource_names.iter().map(|name| name_type(api, name));
+    let types = api
+        .resource_names
+        .iter()
+        .map(|name| gate_items(name_type(api, name), &features.name_cfg(&name.rust_name)));
     Some(quote! {
         //! Typed resource names: one type per path template of the API that
         //! has fixed and variable segments, such as `archiveJobs/*`.
@@ -28,6 +32,8 @@ pub fn emit(api: &Api) -> Option<TokenStream> {
         //! template accept the type as well as a string; calls check strings
         //! against the same template before sending anything.
 
+        // Unused when cargo features leave out every name.
+        #[allow(unused_imports)]
         use crate::runtime::path::{Binding, NameText, Segment};
 
         #( #types )*

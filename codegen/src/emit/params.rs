@@ -40,11 +40,10 @@ pub fn emit(api: &Api) -> TokenStream {
     } else {
         quote!(query)
     };
-    // An API without operations (only webhooks) builds no call.
-    let dead = api
-        .all_methods()
-        .is_empty()
-        .then(|| quote!(#[allow(dead_code)]));
+    // An API without operations (only webhooks) builds no call, and one
+    // whose calls all belong to resources builds none when cargo features
+    // leave every resource out.
+    let dead = api.methods.is_empty().then(|| quote!(#[allow(dead_code)]));
     quote! {
         //! Parameters every method accepts, set through each call's builder.
 

@@ -4,6 +4,7 @@
 use super::CrateSettings;
 use super::calls::{builder, scope_list};
 use super::docs::{code_list, deprecated_attribute, doc, doc_paragraphs, doc_verbatim, inner_doc};
+use super::features::Features;
 use super::types::{ident, rust_type};
 use crate::ir::{Api, Location, Method, Parameter, Resource, Type};
 use crate::path_template::{Binding, BindingSegment, Expansion};
@@ -21,19 +22,28 @@ enum Receiver {
 
 /// `src/resources/mod.rs`: the module list, the accessors and top-level
 /// methods on `Client`, and the call builders of those methods.
-pub fn emit_index(api: &Api, settings: &CrateSettings) -> TokenStream {
-    let modules = api.resources.iter().map(|r| {
+pub fn emit_index(api: &Api, settings: &CrateSettings, features: &Features) -> TokenStream {
+    let modules = api.resources.iter().enumerate().map(|(i, r)| {
         let module = ident(&r.module);
-        let text = doc(&format!("Calls on the `{}` resource.", r.name));
-        quote! { #text pub mod #module; }
+        let cfg = features.resource_cfg(i);
+        let text = doc(&format!(
+            "Calls on the `{}` resource (cargo feature `{}`).",
+            r.name, features.resources[i].name
+        ));
+        quote! { #text #cfg pub mod #module; }
     });
-    let accessors = api.resources.iter().map(|r| {
+    let accessors = api.resources.iter().enumerate().map(|(i, r)| {
         let module = ident(&r.module);
         let accessor = ident(&r.accessor);
         let type_name = ident(&r.type_name);
-        let text = doc(&format!("Calls on the `{}` resource.", r.name));
+        let cfg = features.resource_cfg(i);
+        let text = doc(&format!(
+            "Calls on the `{}` resource (cargo feature `{}`).",
+            r.name, features.resources[i].name
+        ));
         quote! {
             #text
+            #cfg
             pub fn #accessor(&self) -> #module::#type_name<'_> {
                 #module::#type_name::new(self)
             }
@@ -47,7 +57,7 @@ pub fn emit_index(api: &Api, settings: &CrateSettings) -> TokenStream {
         let made_by = format!("crate::Client::{}", m.fn_name.trim_start_matches("r#"));
         builder(api, &made_by, m)
     });
-    let pollers = super::lro::poller_fns(api);
+    let pollers = super::lro::poller_fns(api, features);
     quote! {
         //! The API's resources: one module each, reached from [`crate::Client`].
 

@@ -5,19 +5,31 @@
 //! Each call is built by the method's typed call, so a request made
 //! here is the one the typed API makes.
 pub use crate::runtime::dispatch::DispatchError;
-/// Every method id, sorted.
+/// Every method id, sorted: of the resources whose cargo features are on.
 pub const METHOD_IDS: &[&str] = &[
+    #[cfg(feature = "disks")]
     "cloud.disks.aggregatedList",
+    #[cfg(feature = "disks")]
     "cloud.disks.insert",
+    #[cfg(feature = "disks")]
     "cloud.disks.list",
+    #[cfg(feature = "exports")]
     "cloud.exports.start",
+    #[cfg(feature = "global_operations")]
     "cloud.globalOperations.get",
+    #[cfg(feature = "networks")]
     "cloud.networks.insert",
+    #[cfg(feature = "operations")]
     "cloud.operations.get",
+    #[cfg(feature = "projects")]
     "cloud.projects.locations.instances.create",
+    #[cfg(feature = "projects")]
     "cloud.projects.locations.instances.list",
+    #[cfg(feature = "projects")]
     "cloud.projects.locations.instances.search",
+    #[cfg(feature = "projects")]
     "cloud.projects.locations.operations.get",
+    #[cfg(feature = "zone_operations")]
     "cloud.zoneOperations.get",
 ];
 /// Builds, without sending, the request of the method with
@@ -30,6 +42,7 @@ pub const METHOD_IDS: &[&str] = &[
 /// is the request body as JSON; `None` sends the empty message (or
 /// none, when the body is optional). `content_type` chooses among
 /// the body's media types.
+#[allow(clippy::match_single_binding)]
 pub fn request(
     client: &crate::Client,
     method_id: &str,
@@ -37,7 +50,9 @@ pub fn request(
     body: Option<&serde_json::Value>,
     content_type: Option<&str>,
 ) -> Result<crate::HttpRequest, DispatchError> {
+    let _ = (client, params, body, content_type);
     match method_id {
+        #[cfg(feature = "disks")]
         "cloud.disks.aggregatedList" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -57,6 +72,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "disks")]
         "cloud.disks.insert" => {
             let params = crate::runtime::dispatch::Params::new(
                 params,
@@ -84,6 +100,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "disks")]
         "cloud.disks.list" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -106,6 +123,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "exports")]
         "cloud.exports.start" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -117,6 +135,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "global_operations")]
         "cloud.globalOperations.get" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -136,6 +155,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "networks")]
         "cloud.networks.insert" => {
             let params = crate::runtime::dispatch::Params::new(
                 params,
@@ -159,6 +179,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "operations")]
         "cloud.operations.get" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -173,6 +194,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "projects")]
         "cloud.projects.locations.instances.create" => {
             let params = crate::runtime::dispatch::Params::new(
                 params,
@@ -201,6 +223,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "projects")]
         "cloud.projects.locations.instances.list" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -225,6 +248,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "projects")]
         "cloud.projects.locations.instances.search" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -246,6 +270,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "projects")]
         "cloud.projects.locations.operations.get" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -264,6 +289,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "zone_operations")]
         "cloud.zoneOperations.get" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;

@@ -8,6 +8,14 @@
 /// A long-running operation in Compute Engine's shape.
 ///
 /// Build one with [`ComputeOperation::new`] and the `set_` methods.
+#[cfg(
+    any(
+        feature = "disks",
+        feature = "global_operations",
+        feature = "networks",
+        feature = "zone_operations"
+    )
+)]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ComputeOperation {
@@ -42,6 +50,14 @@ pub struct ComputeOperation {
     #[serde(rename = "zone", skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "disks",
+        feature = "global_operations",
+        feature = "networks",
+        feature = "zone_operations"
+    )
+)]
 impl ComputeOperation {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -105,6 +121,14 @@ impl ComputeOperation {
     }
 }
 /// Types declared inside [`ComputeOperation`].
+#[cfg(
+    any(
+        feature = "disks",
+        feature = "global_operations",
+        feature = "networks",
+        feature = "zone_operations"
+    )
+)]
 pub mod compute_operation {
     /// The values of `Status`.
     ///
@@ -222,6 +246,7 @@ impl CreateMetadata {
 /// The `Disk` schema.
 ///
 /// Build one with [`Disk::new`] and the `set_` methods.
+#[cfg(feature = "disks")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Disk {
@@ -239,6 +264,7 @@ pub struct Disk {
     )]
     pub size_gb: Option<i64>,
 }
+#[cfg(feature = "disks")]
 impl Disk {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -258,6 +284,7 @@ impl Disk {
 /// The `DiskAggregatedList` schema.
 ///
 /// Build one with [`DiskAggregatedList::new`] and the `set_` methods.
+#[cfg(feature = "disks")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DiskAggregatedList {
@@ -273,6 +300,7 @@ pub struct DiskAggregatedList {
     #[serde(rename = "unreachables", skip_serializing_if = "Option::is_none")]
     pub unreachables: Option<Vec<String>>,
 }
+#[cfg(feature = "disks")]
 impl DiskAggregatedList {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -306,6 +334,7 @@ impl DiskAggregatedList {
 /// The `DiskList` schema.
 ///
 /// Build one with [`DiskList::new`] and the `set_` methods.
+#[cfg(feature = "disks")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DiskList {
@@ -319,6 +348,7 @@ pub struct DiskList {
     #[serde(rename = "warning", skip_serializing_if = "Option::is_none")]
     pub warning: Option<crate::models::disk_list::Warning>,
 }
+#[cfg(feature = "disks")]
 impl DiskList {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -348,6 +378,7 @@ impl DiskList {
     }
 }
 /// Types declared inside [`DiskList`].
+#[cfg(feature = "disks")]
 pub mod disk_list {
     /// The `DiskList.warning` schema.
     ///
@@ -374,6 +405,7 @@ pub mod disk_list {
 /// The `DisksScopedList` schema.
 ///
 /// Build one with [`DisksScopedList::new`] and the `set_` methods.
+#[cfg(feature = "disks")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DisksScopedList {
@@ -381,6 +413,7 @@ pub struct DisksScopedList {
     #[serde(rename = "disks", skip_serializing_if = "Option::is_none")]
     pub disks: Option<Vec<crate::models::Disk>>,
 }
+#[cfg(feature = "disks")]
 impl DisksScopedList {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -399,6 +432,7 @@ impl DisksScopedList {
 /// The `Instance` schema.
 ///
 /// Build one with [`Instance::new`] and the `set_` methods.
+#[cfg(feature = "projects")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Instance {
@@ -412,6 +446,7 @@ pub struct Instance {
     #[serde(rename = "tier", skip_serializing_if = "Option::is_none")]
     pub tier: Option<String>,
 }
+#[cfg(feature = "projects")]
 impl Instance {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -437,6 +472,7 @@ impl Instance {
     }
 }
 /// Types declared inside [`Instance`].
+#[cfg(feature = "projects")]
 pub mod instance {
     /// The values of `State`.
     ///
@@ -458,6 +494,7 @@ pub mod instance {
 /// The `ListInstancesResponse` schema.
 ///
 /// Build one with [`ListInstancesResponse::new`] and the `set_` methods.
+#[cfg(feature = "projects")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListInstancesResponse {
@@ -471,6 +508,7 @@ pub struct ListInstancesResponse {
     #[serde(rename = "unreachable", skip_serializing_if = "Option::is_none")]
     pub unreachable: Option<Vec<String>>,
 }
+#[cfg(feature = "projects")]
 impl ListInstancesResponse {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -503,6 +541,7 @@ impl ListInstancesResponse {
 /// The `Network` schema.
 ///
 /// Build one with [`Network::new`] and the `set_` methods.
+#[cfg(feature = "networks")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Network {
@@ -510,6 +549,7 @@ pub struct Network {
     #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+#[cfg(feature = "networks")]
 impl Network {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -524,6 +564,7 @@ impl Network {
 /// A long-running operation in Google's shape.
 ///
 /// Build one with [`Operation::new`] and the `set_` methods.
+#[cfg(any(feature = "exports", feature = "operations", feature = "projects"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Operation {
@@ -543,6 +584,7 @@ pub struct Operation {
     #[serde(rename = "response", skip_serializing_if = "Option::is_none")]
     pub response: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
+#[cfg(any(feature = "exports", feature = "operations", feature = "projects"))]
 impl Operation {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -583,6 +625,7 @@ impl Operation {
 /// Two lists, neither named after the resource: no item stream.
 ///
 /// Build one with [`SearchResponse::new`] and the `set_` methods.
+#[cfg(feature = "projects")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SearchResponse {
@@ -596,6 +639,7 @@ pub struct SearchResponse {
     #[serde(rename = "suggestions", skip_serializing_if = "Option::is_none")]
     pub suggestions: Option<Vec<String>>,
 }
+#[cfg(feature = "projects")]
 impl SearchResponse {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -628,6 +672,7 @@ impl SearchResponse {
 /// The `Status` schema.
 ///
 /// Build one with [`Status::new`] and the `set_` methods.
+#[cfg(any(feature = "exports", feature = "operations", feature = "projects"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Status {
@@ -641,6 +686,7 @@ pub struct Status {
     #[serde(rename = "message", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(any(feature = "exports", feature = "operations", feature = "projects"))]
 impl Status {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -666,5 +712,14 @@ impl Status {
         self
     }
 }
+#[cfg(
+    any(
+        feature = "disks",
+        feature = "global_operations",
+        feature = "networks",
+        feature = "zone_operations"
+    )
+)]
 crate::runtime::lro::operation_impls!(ComputeOperation, Compute);
+#[cfg(any(feature = "exports", feature = "operations", feature = "projects"))]
 crate::runtime::lro::operation_impls!(Operation, Google);

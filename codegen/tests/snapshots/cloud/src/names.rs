@@ -7,6 +7,7 @@
 //! so it always fits its template. Calls whose path parameter has the
 //! template accept the type as well as a string; calls check strings
 //! against the same template before sending anything.
+#[allow(unused_imports)]
 use crate::runtime::path::{Binding, NameText, Segment};
 /// The resource name `projects/*/locations/*`, such as `projects/example-id/locations/example-id`.
 ///
@@ -14,8 +15,10 @@ use crate::runtime::path::{Binding, NameText, Segment};
 /// text; either way it is checked. These calls take it (or a string)
 /// for their path parameter of this shape:
 /// `cloud.projects.locations.instances.create`, `cloud.projects.locations.instances.list`, `cloud.projects.locations.instances.search`.
+#[cfg(feature = "projects")]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LocationName(NameText);
+#[cfg(feature = "projects")]
 impl LocationName {
     const BINDING: Binding = Binding {
         template: "projects/*/locations/*",
@@ -54,42 +57,50 @@ impl LocationName {
         self.0.part(1)
     }
 }
+#[cfg(feature = "projects")]
 impl std::str::FromStr for LocationName {
     type Err = crate::BindingError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         NameText::parse(&Self::BINDING, "LocationName", text.to_owned()).map(Self)
     }
 }
+#[cfg(feature = "projects")]
 impl std::fmt::Display for LocationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "projects")]
 impl std::fmt::Debug for LocationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_tuple("LocationName").field(&self.as_str()).finish()
     }
 }
+#[cfg(feature = "projects")]
 impl AsRef<str> for LocationName {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "projects")]
 impl From<LocationName> for String {
     fn from(name: LocationName) -> Self {
         name.0.into_string()
     }
 }
+#[cfg(feature = "projects")]
 impl From<&LocationName> for String {
     fn from(name: &LocationName) -> Self {
         name.as_str().to_owned()
     }
 }
+#[cfg(feature = "projects")]
 impl serde::Serialize for LocationName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "projects")]
 impl<'de> serde::Deserialize<'de> for LocationName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -103,8 +114,10 @@ impl<'de> serde::Deserialize<'de> for LocationName {
 /// text; either way it is checked. These calls take it (or a string)
 /// for their path parameter of this shape:
 /// `cloud.projects.locations.operations.get`.
+#[cfg(feature = "projects")]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LocationOperationName(NameText);
+#[cfg(feature = "projects")]
 impl LocationOperationName {
     const BINDING: Binding = Binding {
         template: "projects/*/locations/*/operations/*",
@@ -150,6 +163,7 @@ impl LocationOperationName {
         self.0.part(2)
     }
 }
+#[cfg(feature = "projects")]
 impl std::str::FromStr for LocationOperationName {
     type Err = crate::BindingError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -157,36 +171,43 @@ impl std::str::FromStr for LocationOperationName {
             .map(Self)
     }
 }
+#[cfg(feature = "projects")]
 impl std::fmt::Display for LocationOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "projects")]
 impl std::fmt::Debug for LocationOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_tuple("LocationOperationName").field(&self.as_str()).finish()
     }
 }
+#[cfg(feature = "projects")]
 impl AsRef<str> for LocationOperationName {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "projects")]
 impl From<LocationOperationName> for String {
     fn from(name: LocationOperationName) -> Self {
         name.0.into_string()
     }
 }
+#[cfg(feature = "projects")]
 impl From<&LocationOperationName> for String {
     fn from(name: &LocationOperationName) -> Self {
         name.as_str().to_owned()
     }
 }
+#[cfg(feature = "projects")]
 impl serde::Serialize for LocationOperationName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "projects")]
 impl<'de> serde::Deserialize<'de> for LocationOperationName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -201,8 +222,10 @@ impl<'de> serde::Deserialize<'de> for LocationOperationName {
 /// text; either way it is checked. These calls take it (or a string)
 /// for their path parameter of this shape:
 /// `cloud.operations.get`.
+#[cfg(feature = "operations")]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName(NameText);
+#[cfg(feature = "operations")]
 impl OperationName {
     const BINDING: Binding = Binding {
         template: "operations/**",
@@ -224,42 +247,50 @@ impl OperationName {
         self.0.part(0)
     }
 }
+#[cfg(feature = "operations")]
 impl std::str::FromStr for OperationName {
     type Err = crate::BindingError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         NameText::parse(&Self::BINDING, "OperationName", text.to_owned()).map(Self)
     }
 }
+#[cfg(feature = "operations")]
 impl std::fmt::Display for OperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "operations")]
 impl std::fmt::Debug for OperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_tuple("OperationName").field(&self.as_str()).finish()
     }
 }
+#[cfg(feature = "operations")]
 impl AsRef<str> for OperationName {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "operations")]
 impl From<OperationName> for String {
     fn from(name: OperationName) -> Self {
         name.0.into_string()
     }
 }
+#[cfg(feature = "operations")]
 impl From<&OperationName> for String {
     fn from(name: &OperationName) -> Self {
         name.as_str().to_owned()
     }
 }
+#[cfg(feature = "operations")]
 impl serde::Serialize for OperationName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "operations")]
 impl<'de> serde::Deserialize<'de> for OperationName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

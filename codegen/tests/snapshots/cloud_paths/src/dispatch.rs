@@ -5,18 +5,29 @@
 //! Each call is built by the method's typed call, so a request made
 //! here is the one the typed API makes.
 pub use crate::runtime::dispatch::DispatchError;
-/// Every method id, sorted.
+/// Every method id, sorted: of the resources whose cargo features are on.
 pub const METHOD_IDS: &[&str] = &[
+    #[cfg(feature = "advertisers")]
     "cloudpaths.advertisers.getTargeting",
+    #[cfg(feature = "advertisers")]
     "cloudpaths.advertisers.listByState",
+    #[cfg(feature = "connectors")]
     "cloudpaths.connectors.mcp",
+    #[cfg(feature = "documents")]
     "cloudpaths.documents.get",
+    #[cfg(feature = "folders")]
     "cloudpaths.folders.getPolicy",
+    #[cfg(feature = "folders")]
     "cloudpaths.folders.listThings",
+    #[cfg(feature = "items")]
     "cloudpaths.items.batchCheck",
+    #[cfg(feature = "items")]
     "cloudpaths.items.batchGet",
+    #[cfg(feature = "items")]
     "cloudpaths.items.listByKinds",
+    #[cfg(feature = "map_types")]
     "cloudpaths.mapTypes.lookupTile",
+    #[cfg(feature = "slots")]
     "cloudpaths.slots.get",
 ];
 /// Builds, without sending, the request of the method with
@@ -29,6 +40,7 @@ pub const METHOD_IDS: &[&str] = &[
 /// is the request body as JSON; `None` sends the empty message (or
 /// none, when the body is optional). `content_type` chooses among
 /// the body's media types.
+#[allow(clippy::match_single_binding)]
 pub fn request(
     client: &crate::Client,
     method_id: &str,
@@ -36,7 +48,9 @@ pub fn request(
     body: Option<&serde_json::Value>,
     content_type: Option<&str>,
 ) -> Result<crate::HttpRequest, DispatchError> {
+    let _ = (client, params, body, content_type);
     match method_id {
+        #[cfg(feature = "advertisers")]
         "cloudpaths.advertisers.getTargeting" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -59,6 +73,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "advertisers")]
         "cloudpaths.advertisers.listByState" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -80,6 +95,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "connectors")]
         "cloudpaths.connectors.mcp" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -116,6 +132,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "documents")]
         "cloudpaths.documents.get" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -130,6 +147,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "folders")]
         "cloudpaths.folders.getPolicy" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -149,6 +167,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "folders")]
         "cloudpaths.folders.listThings" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -165,6 +184,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "items")]
         "cloudpaths.items.batchCheck" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -181,6 +201,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "items")]
         "cloudpaths.items.batchGet" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -197,6 +218,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "items")]
         "cloudpaths.items.listByKinds" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -219,6 +241,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "map_types")]
         "cloudpaths.mapTypes.lookupTile" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -241,6 +264,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "slots")]
         "cloudpaths.slots.get" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;

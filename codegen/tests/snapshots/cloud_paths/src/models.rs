@@ -8,6 +8,16 @@
 /// The `Thing` schema.
 ///
 /// Build one with [`Thing::new`] and the `set_` methods.
+#[cfg(
+    any(
+        feature = "advertisers",
+        feature = "connectors",
+        feature = "documents",
+        feature = "folders",
+        feature = "items",
+        feature = "slots"
+    )
+)]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Thing {
@@ -15,6 +25,16 @@ pub struct Thing {
     #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "advertisers",
+        feature = "connectors",
+        feature = "documents",
+        feature = "folders",
+        feature = "items",
+        feature = "slots"
+    )
+)]
 impl Thing {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -29,6 +49,7 @@ impl Thing {
 /// The `Tile` schema.
 ///
 /// Build one with [`Tile::new`] and the `set_` methods.
+#[cfg(feature = "map_types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Tile {
@@ -36,6 +57,7 @@ pub struct Tile {
     #[serde(rename = "data", skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
 }
+#[cfg(feature = "map_types")]
 impl Tile {
     /// A value with every field unset.
     pub fn new() -> Self {

@@ -7,6 +7,7 @@
 //! so it always fits its template. Calls whose path parameter has the
 //! template accept the type as well as a string; calls check strings
 //! against the same template before sending anything.
+#[allow(unused_imports)]
 use crate::runtime::path::{Binding, NameText, Segment};
 /// The resource name `reservations/*/blocks/*`, such as `reservations/example-id/blocks/example-id`.
 ///
@@ -14,8 +15,10 @@ use crate::runtime::path::{Binding, NameText, Segment};
 /// text; either way it is checked. These calls take it (or a string)
 /// for their path parameter of this shape:
 /// `cloudpaths.slots.get`.
+#[cfg(feature = "slots")]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct BlockName(NameText);
+#[cfg(feature = "slots")]
 impl BlockName {
     const BINDING: Binding = Binding {
         template: "reservations/*/blocks/*",
@@ -50,42 +53,50 @@ impl BlockName {
         self.0.part(1)
     }
 }
+#[cfg(feature = "slots")]
 impl std::str::FromStr for BlockName {
     type Err = crate::BindingError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         NameText::parse(&Self::BINDING, "BlockName", text.to_owned()).map(Self)
     }
 }
+#[cfg(feature = "slots")]
 impl std::fmt::Display for BlockName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "slots")]
 impl std::fmt::Debug for BlockName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_tuple("BlockName").field(&self.as_str()).finish()
     }
 }
+#[cfg(feature = "slots")]
 impl AsRef<str> for BlockName {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "slots")]
 impl From<BlockName> for String {
     fn from(name: BlockName) -> Self {
         name.0.into_string()
     }
 }
+#[cfg(feature = "slots")]
 impl From<&BlockName> for String {
     fn from(name: &BlockName) -> Self {
         name.as_str().to_owned()
     }
 }
+#[cfg(feature = "slots")]
 impl serde::Serialize for BlockName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "slots")]
 impl<'de> serde::Deserialize<'de> for BlockName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -99,8 +110,10 @@ impl<'de> serde::Deserialize<'de> for BlockName {
 /// text; either way it is checked. These calls take it (or a string)
 /// for their path parameter of this shape:
 /// `cloudpaths.connectors.mcp`.
+#[cfg(feature = "connectors")]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ConnectorName(NameText);
+#[cfg(feature = "connectors")]
 impl ConnectorName {
     const BINDING: Binding = Binding {
         template: "projects/*/connectors/*",
@@ -139,42 +152,50 @@ impl ConnectorName {
         self.0.part(1)
     }
 }
+#[cfg(feature = "connectors")]
 impl std::str::FromStr for ConnectorName {
     type Err = crate::BindingError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         NameText::parse(&Self::BINDING, "ConnectorName", text.to_owned()).map(Self)
     }
 }
+#[cfg(feature = "connectors")]
 impl std::fmt::Display for ConnectorName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "connectors")]
 impl std::fmt::Debug for ConnectorName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_tuple("ConnectorName").field(&self.as_str()).finish()
     }
 }
+#[cfg(feature = "connectors")]
 impl AsRef<str> for ConnectorName {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "connectors")]
 impl From<ConnectorName> for String {
     fn from(name: ConnectorName) -> Self {
         name.0.into_string()
     }
 }
+#[cfg(feature = "connectors")]
 impl From<&ConnectorName> for String {
     fn from(name: &ConnectorName) -> Self {
         name.as_str().to_owned()
     }
 }
+#[cfg(feature = "connectors")]
 impl serde::Serialize for ConnectorName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "connectors")]
 impl<'de> serde::Deserialize<'de> for ConnectorName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -188,8 +209,10 @@ impl<'de> serde::Deserialize<'de> for ConnectorName {
 /// text; either way it is checked. These calls take it (or a string)
 /// for their path parameter of this shape:
 /// `cloudpaths.folders.getPolicy`, `cloudpaths.folders.listThings`.
+#[cfg(feature = "folders")]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FolderName(NameText);
+#[cfg(feature = "folders")]
 impl FolderName {
     const BINDING: Binding = Binding {
         template: "folders/*",
@@ -211,42 +234,50 @@ impl FolderName {
         self.0.part(0)
     }
 }
+#[cfg(feature = "folders")]
 impl std::str::FromStr for FolderName {
     type Err = crate::BindingError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         NameText::parse(&Self::BINDING, "FolderName", text.to_owned()).map(Self)
     }
 }
+#[cfg(feature = "folders")]
 impl std::fmt::Display for FolderName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "folders")]
 impl std::fmt::Debug for FolderName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_tuple("FolderName").field(&self.as_str()).finish()
     }
 }
+#[cfg(feature = "folders")]
 impl AsRef<str> for FolderName {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "folders")]
 impl From<FolderName> for String {
     fn from(name: FolderName) -> Self {
         name.0.into_string()
     }
 }
+#[cfg(feature = "folders")]
 impl From<&FolderName> for String {
     fn from(name: &FolderName) -> Self {
         name.as_str().to_owned()
     }
 }
+#[cfg(feature = "folders")]
 impl serde::Serialize for FolderName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "folders")]
 impl<'de> serde::Deserialize<'de> for FolderName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

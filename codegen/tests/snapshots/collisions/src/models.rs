@@ -8,6 +8,7 @@
 /// The `FooBar` schema.
 ///
 /// Build one with [`FooBar::new`] and the `set_` methods.
+#[cfg(feature = "users")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FooBar {
@@ -24,6 +25,7 @@ pub struct FooBar {
     #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::foo_bar::Status>,
 }
+#[cfg(feature = "users")]
 impl FooBar {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -54,6 +56,7 @@ impl FooBar {
     }
 }
 /// Types declared inside [`FooBar`].
+#[cfg(feature = "users")]
 pub mod foo_bar {
     /// The values of `Status`.
     ///
@@ -123,9 +126,11 @@ impl V1beta1Thing {
 /// The `foo_bar` schema.
 ///
 /// Build one with [`FooBar2::new`] and the `set_` methods.
+#[cfg(feature = "users")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FooBar2 {}
+#[cfg(feature = "users")]
 impl FooBar2 {
     /// A value with every field unset.
     pub fn new() -> Self {

@@ -5,8 +5,13 @@
 //! Each call is built by the method's typed call, so a request made
 //! here is the one the typed API makes.
 pub use crate::runtime::dispatch::DispatchError;
-/// Every method id, sorted.
-pub const METHOD_IDS: &[&str] = &["keywords.type.move", "keywords.type.return"];
+/// Every method id, sorted: of the resources whose cargo features are on.
+pub const METHOD_IDS: &[&str] = &[
+    #[cfg(feature = "type")]
+    "keywords.type.move",
+    #[cfg(feature = "type")]
+    "keywords.type.return",
+];
 /// Builds, without sending, the request of the method with
 /// Discovery id `method_id`.
 ///
@@ -17,6 +22,7 @@ pub const METHOD_IDS: &[&str] = &["keywords.type.move", "keywords.type.return"];
 /// is the request body as JSON; `None` sends the empty message (or
 /// none, when the body is optional). `content_type` chooses among
 /// the body's media types.
+#[allow(clippy::match_single_binding)]
 pub fn request(
     client: &crate::Client,
     method_id: &str,
@@ -24,7 +30,9 @@ pub fn request(
     body: Option<&serde_json::Value>,
     content_type: Option<&str>,
 ) -> Result<crate::HttpRequest, DispatchError> {
+    let _ = (client, params, body, content_type);
     match method_id {
+        #[cfg(feature = "type")]
         "keywords.type.move" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -39,6 +47,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "type")]
         "keywords.type.return" => {
             let params = crate::runtime::dispatch::Params::new(
                 params,

@@ -2,6 +2,7 @@
 
 //! Parameters every method accepts, set through each call's builder.
 /// The standard parameters of one call.
+#[allow(dead_code)]
 #[derive(Clone, Default, PartialEq)]
 pub(crate) struct StandardParams {
     pub(crate) fields: Option<String>,
@@ -11,6 +12,7 @@ impl std::fmt::Debug for StandardParams {
         f.debug_struct("StandardParams").field("fields", &self.fields).finish()
     }
 }
+#[allow(dead_code)]
 impl StandardParams {
     /// Adds the parameters that were set to `query`.
     pub(crate) fn append_to(&self, query: &mut crate::runtime::query::Query) {

@@ -5,14 +5,20 @@
 //! Each call is built by the method's typed call, so a request made
 //! here is the one the typed API makes.
 pub use crate::runtime::dispatch::DispatchError;
-/// Every method id, sorted.
+/// Every method id, sorted: of the resources whose cargo features are on.
 pub const METHOD_IDS: &[&str] = &[
     "media.about",
+    #[cfg(feature = "files")]
     "media.files.delete",
+    #[cfg(feature = "files")]
     "media.files.export",
+    #[cfg(feature = "files")]
     "media.files.get",
+    #[cfg(feature = "files")]
     "media.files.insert",
+    #[cfg(feature = "files")]
     "media.files.list",
+    #[cfg(feature = "files")]
     "media.files.touch",
 ];
 /// Builds, without sending, the request of the method with
@@ -25,6 +31,7 @@ pub const METHOD_IDS: &[&str] = &[
 /// is the request body as JSON; `None` sends the empty message (or
 /// none, when the body is optional). `content_type` chooses among
 /// the body's media types.
+#[allow(clippy::match_single_binding)]
 pub fn request(
     client: &crate::Client,
     method_id: &str,
@@ -32,6 +39,7 @@ pub fn request(
     body: Option<&serde_json::Value>,
     content_type: Option<&str>,
 ) -> Result<crate::HttpRequest, DispatchError> {
+    let _ = (client, params, body, content_type);
     match method_id {
         "media.about" => {
             crate::runtime::dispatch::no_body(body, false)?;
@@ -50,6 +58,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "files")]
         "media.files.delete" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -67,6 +76,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "files")]
         "media.files.export" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -89,6 +99,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "files")]
         "media.files.get" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -106,6 +117,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "files")]
         "media.files.insert" => {
             let params = crate::runtime::dispatch::Params::new(
                 params,
@@ -132,6 +144,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "files")]
         "media.files.list" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -175,6 +188,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "files")]
         "media.files.touch" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;

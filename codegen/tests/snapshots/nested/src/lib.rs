@@ -35,6 +35,14 @@
 //! - [`Scope`]: the OAuth scopes; each call lists those it accepts in its `SCOPES` constant.
 //! - [`Error`]: binding errors (nothing sent), the service's error envelope, transport and decoding failures.
 //! - [`names`]: typed resource names, such as `InstanceName` for `projects/*/locations/*/instances/*`; calls take them wherever they take a path parameter of that shape, as well as strings.
+//!
+//! ## Cargo features
+//!
+//! Each top-level resource has a feature that compiles its calls and exactly the models and resource names they reach: `projects`. All are on by default (`all-resources`). To build only what you use, turn default features off and name the resources, with a TLS feature:
+//!
+//! ```toml
+//! fixture-nested = { version = "*", default-features = false, features = ["rustls-ring", "projects"] }
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![allow(deprecated)]

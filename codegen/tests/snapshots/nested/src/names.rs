@@ -7,6 +7,7 @@
 //! so it always fits its template. Calls whose path parameter has the
 //! template accept the type as well as a string; calls check strings
 //! against the same template before sending anything.
+#[allow(unused_imports)]
 use crate::runtime::path::{Binding, NameText, Segment};
 /// The resource name `projects/*/locations/*/instances/*`, such as `projects/example-id/locations/example-id/instances/example-id`.
 ///

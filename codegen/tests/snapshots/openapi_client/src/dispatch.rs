@@ -5,22 +5,37 @@
 //! Each call is built by the method's typed call, so a request made
 //! here is the one the typed API makes.
 pub use crate::runtime::dispatch::DispatchError;
-/// Every method id, sorted.
+/// Every method id, sorted: of the resources whose cargo features are on.
 pub const METHOD_IDS: &[&str] = &[
+    #[cfg(feature = "uploads")]
     "addNote",
+    #[cfg(feature = "pets")]
     "createPet",
+    #[cfg(feature = "pets")]
     "findInShelter",
+    #[cfg(feature = "uploads")]
     "getBlob",
+    #[cfg(feature = "pets")]
     "getNickname",
+    #[cfg(feature = "pets")]
     "getOwner",
+    #[cfg(feature = "pets")]
     "getPet",
+    #[cfg(feature = "accounts")]
     "getStatus",
+    #[cfg(feature = "accounts")]
     "listKeys",
+    #[cfg(feature = "pets")]
     "listPets",
+    #[cfg(feature = "uploads")]
     "putBlob",
+    #[cfg(feature = "uploads")]
     "submitForm",
+    #[cfg(feature = "pets")]
     "updatePet",
+    #[cfg(feature = "uploads")]
     "uploadDocument",
+    #[cfg(feature = "accounts")]
     "whoAmI",
 ];
 /// Builds, without sending, the request of the method with
@@ -33,6 +48,7 @@ pub const METHOD_IDS: &[&str] = &[
 /// is the request body as JSON; `None` sends the empty message (or
 /// none, when the body is optional). `content_type` chooses among
 /// the body's media types.
+#[allow(clippy::match_single_binding)]
 pub fn request(
     client: &crate::Client,
     method_id: &str,
@@ -40,7 +56,9 @@ pub fn request(
     body: Option<&serde_json::Value>,
     content_type: Option<&str>,
 ) -> Result<crate::HttpRequest, DispatchError> {
+    let _ = (client, params, body, content_type);
     match method_id {
+        #[cfg(feature = "uploads")]
         "addNote" => {
             crate::runtime::dispatch::Params::new(params, &[])?;
             #[allow(unused_mut)]
@@ -55,6 +73,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "pets")]
         "createPet" => {
             crate::runtime::dispatch::Params::new(params, &[])?;
             #[allow(unused_mut)]
@@ -71,6 +90,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "pets")]
         "findInShelter" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -88,6 +108,7 @@ pub fn request(
                 );
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "uploads")]
         "getBlob" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -98,6 +119,7 @@ pub fn request(
                 .get_blob(params.required::<String>("blobId")?);
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "pets")]
         "getNickname" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -108,6 +130,7 @@ pub fn request(
                 .get_nickname(params.required::<String>("petId")?);
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "pets")]
         "getOwner" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -116,6 +139,7 @@ pub fn request(
             let mut call = client.pets().get_owner(params.required::<String>("petId")?);
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "pets")]
         "getPet" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -134,6 +158,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "accounts")]
         "getStatus" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -142,6 +167,7 @@ pub fn request(
             let mut call = client.accounts().get_status();
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "accounts")]
         "listKeys" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -150,6 +176,7 @@ pub fn request(
             let mut call = client.accounts().list_keys();
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "pets")]
         "listPets" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -190,6 +217,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "uploads")]
         "putBlob" => {
             let params = crate::runtime::dispatch::Params::new(params, &["blobId"])?;
             #[allow(unused_mut)]
@@ -209,6 +237,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "uploads")]
         "submitForm" => {
             crate::runtime::dispatch::Params::new(params, &[])?;
             #[allow(unused_mut)]
@@ -229,6 +258,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "pets")]
         "updatePet" => {
             let params = crate::runtime::dispatch::Params::new(params, &["petId"])?;
             #[allow(unused_mut)]
@@ -253,6 +283,7 @@ pub fn request(
             };
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "uploads")]
         "uploadDocument" => {
             crate::runtime::dispatch::Params::new(params, &[])?;
             #[allow(unused_mut)]
@@ -271,6 +302,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "accounts")]
         "whoAmI" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;

@@ -8,6 +8,7 @@
 /// The `Account` schema.
 ///
 /// Build one with [`Account::new`] and the `set_` methods.
+#[cfg(feature = "accounts")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Account {
@@ -15,6 +16,7 @@ pub struct Account {
     #[serde(rename = "user", skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
 }
+#[cfg(feature = "accounts")]
 impl Account {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -29,6 +31,7 @@ impl Account {
 /// The `Company` schema.
 ///
 /// Build one with [`Company::new`] and the `set_` methods.
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Company {
@@ -42,6 +45,7 @@ pub struct Company {
     #[serde(rename = "legalName", skip_serializing_if = "Option::is_none")]
     pub legal_name: Option<String>,
 }
+#[cfg(feature = "pets")]
 impl Company {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -66,6 +70,7 @@ impl Company {
 /// The `NewPet` schema.
 ///
 /// Build one with [`NewPet::new`] and the `set_` methods.
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NewPet {
@@ -76,6 +81,7 @@ pub struct NewPet {
     #[serde(rename = "tag", skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
 }
+#[cfg(feature = "pets")]
 impl NewPet {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -95,6 +101,7 @@ impl NewPet {
 /// The `Nickname` schema.
 ///
 /// A value is read as the first of these shapes that fits it, in this order.
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -107,12 +114,14 @@ pub enum Nickname {
     /// A value of none of the known shapes, kept as it was sent.
     UnknownValue(serde_json::Value),
 }
+#[cfg(feature = "pets")]
 impl Default for Nickname {
     /// `null`, of no known shape.
     fn default() -> Self {
         Self::UnknownValue(serde_json::Value::Null)
     }
 }
+#[cfg(feature = "pets")]
 impl<'de> serde::Deserialize<'de> for Nickname {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -149,6 +158,7 @@ impl<'de> serde::Deserialize<'de> for Nickname {
 /// The `NicknameDetail` schema.
 ///
 /// Build one with [`NicknameDetail::new`] and the `set_` methods.
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NicknameDetail {
@@ -159,6 +169,7 @@ pub struct NicknameDetail {
     #[serde(rename = "nickname", skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
 }
+#[cfg(feature = "pets")]
 impl NicknameDetail {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -178,6 +189,7 @@ impl NicknameDetail {
 /// The `NotFound` schema.
 ///
 /// Build one with [`NotFound::new`] and the `set_` methods.
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NotFound {
@@ -188,6 +200,7 @@ pub struct NotFound {
     #[serde(rename = "resource", skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
 }
+#[cfg(feature = "pets")]
 impl NotFound {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -207,6 +220,7 @@ impl NotFound {
 /// The `Owner` schema.
 ///
 /// The `kind` property of the value says which shape it has.
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -219,12 +233,14 @@ pub enum Owner {
     /// A value of none of the known shapes, kept as it was sent.
     UnknownValue(serde_json::Value),
 }
+#[cfg(feature = "pets")]
 impl Default for Owner {
     /// `null`, of no known shape.
     fn default() -> Self {
         Self::UnknownValue(serde_json::Value::Null)
     }
 }
+#[cfg(feature = "pets")]
 impl<'de> serde::Deserialize<'de> for Owner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -254,6 +270,7 @@ impl<'de> serde::Deserialize<'de> for Owner {
 /// The `Person` schema.
 ///
 /// Build one with [`Person::new`] and the `set_` methods.
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Person {
@@ -264,6 +281,7 @@ pub struct Person {
     #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+#[cfg(feature = "pets")]
 impl Person {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -283,6 +301,7 @@ impl Person {
 /// The `Pet` schema.
 ///
 /// Build one with [`Pet::new`] and the `set_` methods.
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Pet {
@@ -296,6 +315,7 @@ pub struct Pet {
     #[serde(rename = "tag", skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
 }
+#[cfg(feature = "pets")]
 impl Pet {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -320,6 +340,7 @@ impl Pet {
 /// The `Point` schema.
 ///
 /// Build one with [`Point::new`] and the `set_` methods.
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Point {
@@ -330,6 +351,7 @@ pub struct Point {
     #[serde(rename = "lng", skip_serializing_if = "Option::is_none")]
     pub lng: Option<f64>,
 }
+#[cfg(feature = "pets")]
 impl Point {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -349,6 +371,7 @@ impl Point {
 /// The `Problem` schema.
 ///
 /// Build one with [`Problem::new`] and the `set_` methods.
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Problem {
@@ -359,6 +382,7 @@ pub struct Problem {
     #[serde(rename = "title", skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+#[cfg(feature = "pets")]
 impl Problem {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -378,6 +402,7 @@ impl Problem {
 /// The `listPets filter` schema.
 ///
 /// Build one with [`ListPetsFilter::new`] and the `set_` methods.
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListPetsFilter {
@@ -388,6 +413,7 @@ pub struct ListPetsFilter {
     #[serde(rename = "species", skip_serializing_if = "Option::is_none")]
     pub species: Option<String>,
 }
+#[cfg(feature = "pets")]
 impl ListPetsFilter {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -407,6 +433,7 @@ impl ListPetsFilter {
 /// The `submitForm request` schema.
 ///
 /// Build one with [`SubmitFormRequest::new`] and the `set_` methods.
+#[cfg(feature = "uploads")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubmitFormRequest {
@@ -423,6 +450,7 @@ pub struct SubmitFormRequest {
     #[serde(rename = "where", skip_serializing_if = "Option::is_none")]
     pub r#where: Option<crate::models::submit_form_request::Where>,
 }
+#[cfg(feature = "uploads")]
 impl SubmitFormRequest {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -460,6 +488,7 @@ impl SubmitFormRequest {
     }
 }
 /// Types declared inside [`SubmitFormRequest`].
+#[cfg(feature = "uploads")]
 pub mod submit_form_request {
     /// The `submitForm request.size` schema.
     ///
@@ -515,6 +544,7 @@ pub mod submit_form_request {
 /// The `uploadDocument request` schema.
 ///
 /// Build one with [`UploadDocumentRequest::new`] and the `set_` methods.
+#[cfg(feature = "uploads")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UploadDocumentRequest {
@@ -533,6 +563,7 @@ pub struct UploadDocumentRequest {
     #[serde(rename = "title", skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+#[cfg(feature = "uploads")]
 impl UploadDocumentRequest {
     /// A value with every field unset.
     pub fn new() -> Self {

@@ -5,15 +5,23 @@
 //! Each call is built by the method's typed call, so a request made
 //! here is the one the typed API makes.
 pub use crate::runtime::dispatch::DispatchError;
-/// Every method id, sorted.
+/// Every method id, sorted: of the resources whose cargo features are on.
 pub const METHOD_IDS: &[&str] = &[
+    #[cfg(feature = "items")]
     "paths.items.numbered",
+    #[cfg(feature = "items")]
     "paths.items.query",
+    #[cfg(feature = "items")]
     "paths.items.reservedFlat",
+    #[cfg(feature = "items")]
     "paths.items.reservedFree",
+    #[cfg(feature = "items")]
     "paths.items.reservedPattern",
+    #[cfg(feature = "items")]
     "paths.items.simple",
+    #[cfg(feature = "items")]
     "paths.items.transcoding",
+    #[cfg(feature = "items")]
     "paths.items.wildcard",
 ];
 /// Builds, without sending, the request of the method with
@@ -26,6 +34,7 @@ pub const METHOD_IDS: &[&str] = &[
 /// is the request body as JSON; `None` sends the empty message (or
 /// none, when the body is optional). `content_type` chooses among
 /// the body's media types.
+#[allow(clippy::match_single_binding)]
 pub fn request(
     client: &crate::Client,
     method_id: &str,
@@ -33,7 +42,9 @@ pub fn request(
     body: Option<&serde_json::Value>,
     content_type: Option<&str>,
 ) -> Result<crate::HttpRequest, DispatchError> {
+    let _ = (client, params, body, content_type);
     match method_id {
+        #[cfg(feature = "items")]
         "paths.items.numbered" => {
             let params = crate::runtime::dispatch::Params::new(params, &["itemId"])?;
             #[allow(unused_mut)]
@@ -51,6 +62,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "items")]
         "paths.items.query" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -82,6 +94,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "items")]
         "paths.items.reservedFlat" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -92,6 +105,7 @@ pub fn request(
                 .reserved_flat(params.required::<String>("name")?);
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "items")]
         "paths.items.reservedFree" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -102,6 +116,7 @@ pub fn request(
                 .reserved_free(params.required::<String>("resource")?);
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "items")]
         "paths.items.reservedPattern" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -112,6 +127,7 @@ pub fn request(
                 .reserved_pattern(params.required::<String>("name")?);
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "items")]
         "paths.items.simple" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -128,6 +144,7 @@ pub fn request(
                 );
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "items")]
         "paths.items.transcoding" => {
             let params = crate::runtime::dispatch::Params::new(params, &["name"])?;
             #[allow(unused_mut)]
@@ -145,6 +162,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "items")]
         "paths.items.wildcard" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;

@@ -2,6 +2,7 @@
 
 //! Parameters every method accepts, set through each call's builder.
 /// The standard parameters of one call.
+#[allow(dead_code)]
 #[derive(Clone, Default, PartialEq)]
 pub(crate) struct StandardParams {}
 impl std::fmt::Debug for StandardParams {
@@ -9,6 +10,7 @@ impl std::fmt::Debug for StandardParams {
         f.debug_struct("StandardParams").finish()
     }
 }
+#[allow(dead_code)]
 impl StandardParams {
     /// Adds the parameters that were set to `query`.
     pub(crate) fn append_to(&self, _query: &mut crate::runtime::query::Query) {}

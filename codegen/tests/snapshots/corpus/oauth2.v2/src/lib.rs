@@ -38,6 +38,14 @@
 //! - [`models`]: request and response bodies. Every field is optional; enums keep values this version does not know.
 //! - [`Scope`]: the OAuth scopes; each call lists those it accepts in its `SCOPES` constant.
 //! - [`Error`]: binding errors (nothing sent), the service's error envelope, transport and decoding failures.
+//!
+//! ## Cargo features
+//!
+//! Each top-level resource has a feature that compiles its calls and exactly the models and resource names they reach: `userinfo`. All are on by default (`all-resources`). To build only what you use, turn default features off and name the resources, with a TLS feature:
+//!
+//! ```toml
+//! google-oauth2-v2 = { version = "*", default-features = false, features = ["rustls-ring", "userinfo"] }
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![allow(deprecated)]

@@ -5,21 +5,35 @@
 //! Each call is built by the method's typed call, so a request made
 //! here is the one the typed API makes.
 pub use crate::runtime::dispatch::DispatchError;
-/// Every method id, sorted.
+/// Every method id, sorted: of the resources whose cargo features are on.
 pub const METHOD_IDS: &[&str] = &[
+    #[cfg(feature = "tasklists")]
     "tasks.tasklists.delete",
+    #[cfg(feature = "tasklists")]
     "tasks.tasklists.get",
+    #[cfg(feature = "tasklists")]
     "tasks.tasklists.insert",
+    #[cfg(feature = "tasklists")]
     "tasks.tasklists.list",
+    #[cfg(feature = "tasklists")]
     "tasks.tasklists.patch",
+    #[cfg(feature = "tasklists")]
     "tasks.tasklists.update",
+    #[cfg(feature = "tasks")]
     "tasks.tasks.clear",
+    #[cfg(feature = "tasks")]
     "tasks.tasks.delete",
+    #[cfg(feature = "tasks")]
     "tasks.tasks.get",
+    #[cfg(feature = "tasks")]
     "tasks.tasks.insert",
+    #[cfg(feature = "tasks")]
     "tasks.tasks.list",
+    #[cfg(feature = "tasks")]
     "tasks.tasks.move",
+    #[cfg(feature = "tasks")]
     "tasks.tasks.patch",
+    #[cfg(feature = "tasks")]
     "tasks.tasks.update",
 ];
 /// Builds, without sending, the request of the method with
@@ -32,6 +46,7 @@ pub const METHOD_IDS: &[&str] = &[
 /// is the request body as JSON; `None` sends the empty message (or
 /// none, when the body is optional). `content_type` chooses among
 /// the body's media types.
+#[allow(clippy::match_single_binding)]
 pub fn request(
     client: &crate::Client,
     method_id: &str,
@@ -39,7 +54,9 @@ pub fn request(
     body: Option<&serde_json::Value>,
     content_type: Option<&str>,
 ) -> Result<crate::HttpRequest, DispatchError> {
+    let _ = (client, params, body, content_type);
     match method_id {
+        #[cfg(feature = "tasklists")]
         "tasks.tasklists.delete" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -68,6 +85,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "tasklists")]
         "tasks.tasklists.get" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -96,6 +114,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "tasklists")]
         "tasks.tasklists.insert" => {
             let params = crate::runtime::dispatch::Params::new(
                 params,
@@ -130,6 +149,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "tasklists")]
         "tasks.tasklists.list" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -170,6 +190,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "tasklists")]
         "tasks.tasklists.patch" => {
             let params = crate::runtime::dispatch::Params::new(
                 params,
@@ -205,6 +226,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "tasklists")]
         "tasks.tasklists.update" => {
             let params = crate::runtime::dispatch::Params::new(
                 params,
@@ -240,6 +262,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "tasks")]
         "tasks.tasks.clear" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -266,6 +289,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "tasks")]
         "tasks.tasks.delete" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -305,6 +329,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "tasks")]
         "tasks.tasks.get" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -344,6 +369,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "tasks")]
         "tasks.tasks.insert" => {
             let params = crate::runtime::dispatch::Params::new(
                 params,
@@ -394,6 +420,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "tasks")]
         "tasks.tasks.list" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -471,6 +498,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "tasks")]
         "tasks.tasks.move" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -522,6 +550,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "tasks")]
         "tasks.tasks.patch" => {
             let params = crate::runtime::dispatch::Params::new(
                 params,
@@ -566,6 +595,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "tasks")]
         "tasks.tasks.update" => {
             let params = crate::runtime::dispatch::Params::new(
                 params,

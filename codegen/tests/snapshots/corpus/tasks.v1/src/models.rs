@@ -8,6 +8,7 @@
 /// Information about the source of the task assignment (Document, Chat Space).
 ///
 /// Build one with [`AssignmentInfo::new`] and the `set_` methods.
+#[cfg(feature = "tasks")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AssignmentInfo {
@@ -32,6 +33,7 @@ pub struct AssignmentInfo {
     #[serde(rename = "surfaceType", skip_serializing_if = "Option::is_none")]
     pub surface_type: Option<crate::models::assignment_info::SurfaceType>,
 }
+#[cfg(feature = "tasks")]
 impl AssignmentInfo {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -65,6 +67,7 @@ impl AssignmentInfo {
     }
 }
 /// Types declared inside [`AssignmentInfo`].
+#[cfg(feature = "tasks")]
 pub mod assignment_info {
     /// Output only. The type of surface this assigned task originates from. Currently limited to DOCUMENT or SPACE.
     ///
@@ -91,6 +94,7 @@ pub mod assignment_info {
 /// Information about the Drive resource where a task was assigned from (the document, sheet, etc.).
 ///
 /// Build one with [`DriveResourceInfo::new`] and the `set_` methods.
+#[cfg(feature = "tasks")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DriveResourceInfo {
@@ -105,6 +109,7 @@ pub struct DriveResourceInfo {
     #[serde(rename = "resourceKey", skip_serializing_if = "Option::is_none")]
     pub resource_key: Option<String>,
 }
+#[cfg(feature = "tasks")]
 impl DriveResourceInfo {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -124,6 +129,7 @@ impl DriveResourceInfo {
 /// Information about the Chat Space where a task was assigned from.
 ///
 /// Build one with [`SpaceInfo::new`] and the `set_` methods.
+#[cfg(feature = "tasks")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SpaceInfo {
@@ -133,6 +139,7 @@ pub struct SpaceInfo {
     #[serde(rename = "space", skip_serializing_if = "Option::is_none")]
     pub space: Option<String>,
 }
+#[cfg(feature = "tasks")]
 impl SpaceInfo {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -147,6 +154,7 @@ impl SpaceInfo {
 /// The `Task` schema.
 ///
 /// Build one with [`Task::new`] and the `set_` methods.
+#[cfg(feature = "tasks")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Task {
@@ -218,6 +226,7 @@ pub struct Task {
     #[serde(rename = "webViewLink", skip_serializing_if = "Option::is_none")]
     pub web_view_link: Option<String>,
 }
+#[cfg(feature = "tasks")]
 impl Task {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -317,6 +326,7 @@ impl Task {
     }
 }
 /// Types declared inside [`Task`].
+#[cfg(feature = "tasks")]
 pub mod task {
     /// Output only. Collection of links. This collection is read-only.
     ///
@@ -359,6 +369,7 @@ pub mod task {
 /// The `TaskList` schema.
 ///
 /// Build one with [`TaskList::new`] and the `set_` methods.
+#[cfg(feature = "tasklists")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TaskList {
@@ -387,6 +398,7 @@ pub struct TaskList {
     #[serde(rename = "updated", skip_serializing_if = "Option::is_none")]
     pub updated: Option<String>,
 }
+#[cfg(feature = "tasklists")]
 impl TaskList {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -426,6 +438,7 @@ impl TaskList {
 /// The `TaskLists` schema.
 ///
 /// Build one with [`TaskLists::new`] and the `set_` methods.
+#[cfg(feature = "tasklists")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TaskLists {
@@ -442,6 +455,7 @@ pub struct TaskLists {
     #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+#[cfg(feature = "tasklists")]
 impl TaskLists {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -475,6 +489,7 @@ impl TaskLists {
 /// The `Tasks` schema.
 ///
 /// Build one with [`Tasks::new`] and the `set_` methods.
+#[cfg(feature = "tasks")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Tasks {
@@ -491,6 +506,7 @@ pub struct Tasks {
     #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+#[cfg(feature = "tasks")]
 impl Tasks {
     /// A value with every field unset.
     pub fn new() -> Self {

@@ -5,12 +5,17 @@
 //! Each call is built by the method's typed call, so a request made
 //! here is the one the typed API makes.
 pub use crate::runtime::dispatch::DispatchError;
-/// Every method id, sorted.
+/// Every method id, sorted: of the resources whose cargo features are on.
 pub const METHOD_IDS: &[&str] = &[
+    #[cfg(feature = "detections")]
     "language.detections.detect",
+    #[cfg(feature = "detections")]
     "language.detections.list",
+    #[cfg(feature = "languages")]
     "language.languages.list",
+    #[cfg(feature = "translations")]
     "language.translations.list",
+    #[cfg(feature = "translations")]
     "language.translations.translate",
 ];
 /// Builds, without sending, the request of the method with
@@ -23,6 +28,7 @@ pub const METHOD_IDS: &[&str] = &[
 /// is the request body as JSON; `None` sends the empty message (or
 /// none, when the body is optional). `content_type` chooses among
 /// the body's media types.
+#[allow(clippy::match_single_binding)]
 pub fn request(
     client: &crate::Client,
     method_id: &str,
@@ -30,7 +36,9 @@ pub fn request(
     body: Option<&serde_json::Value>,
     content_type: Option<&str>,
 ) -> Result<crate::HttpRequest, DispatchError> {
+    let _ = (client, params, body, content_type);
     match method_id {
+        #[cfg(feature = "detections")]
         "language.detections.detect" => {
             let params = crate::runtime::dispatch::Params::new(
                 params,
@@ -81,6 +89,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "detections")]
         "language.detections.list" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -124,6 +133,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "languages")]
         "language.languages.list" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -172,6 +182,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "translations")]
         "language.translations.list" => {
             crate::runtime::dispatch::no_body(body, false)?;
             let _ = content_type;
@@ -238,6 +249,7 @@ pub fn request(
             }
             call.dry_run().map_err(DispatchError::Build)
         }
+        #[cfg(feature = "translations")]
         "language.translations.translate" => {
             let params = crate::runtime::dispatch::Params::new(
                 params,

@@ -8,6 +8,7 @@
 /// The request message for language detection.
 ///
 /// Build one with [`DetectLanguageRequest::new`] and the `set_` methods.
+#[cfg(feature = "detections")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DetectLanguageRequest {
@@ -16,6 +17,7 @@ pub struct DetectLanguageRequest {
     #[serde(rename = "q", skip_serializing_if = "Option::is_none")]
     pub q: Option<Vec<String>>,
 }
+#[cfg(feature = "detections")]
 impl DetectLanguageRequest {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -34,6 +36,7 @@ impl DetectLanguageRequest {
 /// The `DetectionsListResponse` schema.
 ///
 /// Build one with [`DetectionsListResponse::new`] and the `set_` methods.
+#[cfg(feature = "detections")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DetectionsListResponse {
@@ -41,6 +44,7 @@ pub struct DetectionsListResponse {
     #[serde(rename = "detections", skip_serializing_if = "Option::is_none")]
     pub detections: Option<Vec<crate::models::DetectionsResource>>,
 }
+#[cfg(feature = "detections")]
 impl DetectionsListResponse {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -57,8 +61,10 @@ impl DetectionsListResponse {
     }
 }
 /// An array of languages which we detect for the given text The most likely language list first.
+#[cfg(feature = "detections")]
 pub type DetectionsResource = Vec<crate::models::detections_resource::Item>;
 /// Types declared inside [`DetectionsResource`].
+#[cfg(feature = "detections")]
 pub mod detections_resource {
     /// An array of languages which we detect for the given text The most likely language list first.
     ///
@@ -123,6 +129,7 @@ impl GetSupportedLanguagesRequest {
 /// The `LanguagesListResponse` schema.
 ///
 /// Build one with [`LanguagesListResponse::new`] and the `set_` methods.
+#[cfg(feature = "languages")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct LanguagesListResponse {
@@ -130,6 +137,7 @@ pub struct LanguagesListResponse {
     #[serde(rename = "languages", skip_serializing_if = "Option::is_none")]
     pub languages: Option<Vec<crate::models::LanguagesResource>>,
 }
+#[cfg(feature = "languages")]
 impl LanguagesListResponse {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -148,6 +156,7 @@ impl LanguagesListResponse {
 /// The `LanguagesResource` schema.
 ///
 /// Build one with [`LanguagesResource::new`] and the `set_` methods.
+#[cfg(feature = "languages")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct LanguagesResource {
@@ -160,6 +169,7 @@ pub struct LanguagesResource {
     #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+#[cfg(feature = "languages")]
 impl LanguagesResource {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -179,6 +189,7 @@ impl LanguagesResource {
 /// The main translation request message for the Cloud Translation API.
 ///
 /// Build one with [`TranslateTextRequest::new`] and the `set_` methods.
+#[cfg(feature = "translations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TranslateTextRequest {
@@ -205,6 +216,7 @@ pub struct TranslateTextRequest {
     #[serde(rename = "target", skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
 }
+#[cfg(feature = "translations")]
 impl TranslateTextRequest {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -243,6 +255,7 @@ impl TranslateTextRequest {
 /// The main language translation response message.
 ///
 /// Build one with [`TranslationsListResponse::new`] and the `set_` methods.
+#[cfg(feature = "translations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TranslationsListResponse {
@@ -250,6 +263,7 @@ pub struct TranslationsListResponse {
     #[serde(rename = "translations", skip_serializing_if = "Option::is_none")]
     pub translations: Option<Vec<crate::models::TranslationsResource>>,
 }
+#[cfg(feature = "translations")]
 impl TranslationsListResponse {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -268,6 +282,7 @@ impl TranslationsListResponse {
 /// The `TranslationsResource` schema.
 ///
 /// Build one with [`TranslationsResource::new`] and the `set_` methods.
+#[cfg(feature = "translations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TranslationsResource {
@@ -286,6 +301,7 @@ pub struct TranslationsResource {
     #[serde(rename = "translatedText", skip_serializing_if = "Option::is_none")]
     pub translated_text: Option<String>,
 }
+#[cfg(feature = "translations")]
 impl TranslationsResource {
     /// A value with every field unset.
     pub fn new() -> Self {
