@@ -7,6 +7,7 @@ use google_dataportability_v1::models::InitiatePortabilityArchiveRequest;
 use google_dataportability_v1::models::initiate_portability_archive_response::AccessType;
 use google_dataportability_v1::models::portability_archive_state::State;
 use google_dataportability_v1::params::Xgafv;
+use google_dataportability_v1::prelude::*;
 use google_dataportability_v1::{ApiError, Client, Error, StaticToken, Timestamp};
 use serde_json::json;
 use std::time::Duration;

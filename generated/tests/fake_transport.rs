@@ -5,6 +5,7 @@
 //! adds to every request (quota project, API key, a fresh token after 401).
 
 use google_dataportability_v1::fake::FakeTransport;
+use google_dataportability_v1::prelude::*;
 use google_dataportability_v1::{
     AccessToken, BoxFuture, Client, Error, HttpRequest, HttpResponse, RetryPolicy, Scope,
     StaticToken, TokenError, TokenProvider, Transport, TransportError, TransportErrorKind,

@@ -9,6 +9,7 @@ mod fake;
 
 use fake::{Access, FakeServer, Fault};
 use google_dataportability_v1::models::InitiatePortabilityArchiveRequest;
+use google_dataportability_v1::prelude::*;
 use google_dataportability_v1::{Client, RetryPolicy, StaticToken, Timestamp};
 use std::fmt::{Debug, Write};
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -9,6 +9,7 @@ mod fake;
 
 use fake::{Access, FakeServer, Fault};
 use google_dataportability_v1::models::InitiatePortabilityArchiveRequest;
+use google_dataportability_v1::prelude::*;
 use google_dataportability_v1::{Client, Error, RetryPolicy, StaticToken, TimeoutKind};
 use std::time::{Duration, SystemTime};
 

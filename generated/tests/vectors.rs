@@ -9,6 +9,7 @@ mod fake;
 use fake::{Access, FakeServer};
 use google_dataportability_v1::models::InitiatePortabilityArchiveRequest;
 use google_dataportability_v1::params::Xgafv;
+use google_dataportability_v1::prelude::*;
 use google_dataportability_v1::{Client, Error, StaticToken};
 use serde_json::{Map, Value, json};
 use std::path::PathBuf;

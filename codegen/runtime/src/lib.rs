@@ -79,6 +79,7 @@ pub mod wire;
 pub use adc::{AdcSource, AdcSources, ApplicationDefaultCredentials, CredentialKind};
 pub use auth::{AccessToken, Credential, StaticToken, TokenError, TokenProvider};
 pub use bytes::{Bytes, BytesError};
+pub use calls::CallBuilder;
 pub use client::{Client, ClientBuilder, Service};
 pub use client::{DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_READ_IDLE_TIMEOUT};
 #[cfg(feature = "user-consent")]

@@ -81,9 +81,15 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
         let name = ident(&p.rust_name);
         setter(p, quote!(self.#name))
     });
-    let standard_setters = api.standard_params.iter().map(|p| {
-        let name = ident(&p.rust_name);
-        setter(p, quote!(self.standard.#name))
+    // The standard parameters' setters are provided methods of one trait.
+    let standard_params = (!api.standard_params.is_empty()).then(|| {
+        quote! {
+            impl crate::params::StandardParameters for #builder {
+                fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+                    &mut self.standard
+                }
+            }
+        }
     });
     let response = response_type(method);
     let sent = send_type(method);
@@ -190,7 +196,6 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
 
             #( #optional_setters )*
             #body_setters
-            #( #standard_setters )*
 
             #send_doc
             pub async fn send(self) -> crate::Result<#sent> {
@@ -211,6 +216,7 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
         }
 
         #common
+        #standard_params
 
         #( #method_enums )*
     }
@@ -265,14 +271,8 @@ fn items_method(paging: &Paging, items: &PageItems, response: &TokenStream) -> T
 /// retry and timeout setters, `dry_run` and `IntoFuture`.
 fn common_items(method: &Method, response: &TokenStream) -> TokenStream {
     let builder = ident(&method.builder);
-    let verb = method.http_method.as_str();
-    let retried = if crate::ir::is_idempotent_verb(method.http_method) {
-        quote!(retried)
-    } else {
-        quote!(not_retried)
-    };
     quote! {
-        crate::runtime::calls::call_builder_common!(#builder, #response, #verb, #retried);
+        crate::runtime::calls::call_builder_common!(#builder, #response);
     }
 }
 

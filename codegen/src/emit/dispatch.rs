@@ -69,6 +69,10 @@ pub fn emit(api: &Api, features: &Features) -> TokenStream {
         //! here is the one the typed API makes.
 
         pub use crate::runtime::dispatch::DispatchError;
+        // The setters every call builder shares; unused when cargo
+        // features leave out every resource.
+        #[allow(unused_imports)]
+        use crate::prelude::*;
 
         /// Every method id, sorted: of the resources whose cargo features are on.
         pub const METHOD_IDS: &[&str] = &[ #( #ids ),* ];

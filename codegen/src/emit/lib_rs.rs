@@ -47,6 +47,30 @@ pub fn emit(api: &Api, settings: &CrateSettings, features: &Features) -> TokenSt
             pub mod servers;
         }
     });
+    let standard_trait = (!api.standard_params.is_empty()).then(|| {
+        quote!(
+            pub use crate::params::StandardParameters;
+        )
+    });
+    let prelude_doc = super::docs::doc(&format!(
+        "The traits that give every call builder its shared setters, written once \
+         rather than per builder: `use {}::prelude::*;` to set a call's retry policy \
+         and timeouts{}.",
+        settings.crate_name.replace('-', "_"),
+        if api.standard_params.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " and the standard parameters ({})",
+                code_list(
+                    api.standard_params
+                        .iter()
+                        .map(|p| p.rust_name.trim_start_matches("r#")),
+                    ", "
+                )
+            )
+        }
+    ));
     quote! {
         #( #docs )*
         #![forbid(unsafe_code)]
@@ -112,6 +136,12 @@ pub fn emit(api: &Api, settings: &CrateSettings, features: &Features) -> TokenSt
         #[cfg(feature = "yup-oauth2")]
         pub use runtime::{YupTokenProvider, yup_oauth2};
         pub use scopes::{Scope, UnknownScope};
+
+        #prelude_doc
+        pub mod prelude {
+            #standard_trait
+            pub use crate::runtime::CallBuilder;
+        }
 
         #[doc = #client_doc]
         ///

@@ -76,14 +76,10 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> Result<BTreeMap<String, Stri
             Box::new(|| Some(resources::emit_index(api, settings, features))),
         ),
     ];
-    for resource in &api.resources {
-        let path = format!(
-            "src/resources/{}.rs",
-            resource.module.trim_start_matches("r#")
-        );
+    for (path, resource, chain) in resources::resource_files(api) {
         jobs.push((
             path,
-            Box::new(move || Some(resources::emit_resource(api, settings, resource))),
+            Box::new(move || Some(resources::emit_resource(api, settings, resource, &chain))),
         ));
     }
     for (path, text) in run_jobs(&jobs, &header)? {

@@ -44,13 +44,35 @@ pub fn emit(api: &Api) -> TokenStream {
     // whose calls all belong to resources builds none when cargo features
     // leave every resource out.
     let dead = api.methods.is_empty().then(|| quote!(#[allow(dead_code)]));
+    // The setters, once for every call builder, as provided methods.
+    let setters = api.standard_params.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        setter_with(p, quote!(self.standard_params().#name), quote!())
+    });
+    let setters_trait = (!api.standard_params.is_empty()).then(|| {
+        quote! {
+            /// The standard parameters, which every call of the API accepts:
+            /// `use crate::prelude::*;` brings these setters into scope.
+            ///
+            /// They are written once here, as provided methods, rather than
+            /// once per call builder.
+            pub trait StandardParameters: Sized {
+                /// Where the builder keeps them.
+                #[doc(hidden)]
+                fn standard_params(&mut self) -> &mut StandardParams;
+
+                #( #setters )*
+            }
+        }
+    });
     quote! {
         //! Parameters every method accepts, set through each call's builder.
 
         /// The standard parameters of one call.
         #dead
         #[derive(Clone, Default, PartialEq)]
-        pub(crate) struct StandardParams {
+        #[doc(hidden)]
+        pub struct StandardParams {
             #( #fields )*
         }
 
@@ -67,6 +89,8 @@ pub fn emit(api: &Api) -> TokenStream {
                 #( #appends )*
             }
         }
+
+        #setters_trait
 
         #( #enums )*
     }
@@ -96,6 +120,11 @@ pub fn append_to_query(param: &Parameter) -> TokenStream {
 /// A builder setter for an optional parameter stored at `place` (such as
 /// `self.standard.fields`).
 pub fn setter(param: &Parameter, place: TokenStream) -> TokenStream {
+    setter_with(param, place, quote!(pub))
+}
+
+/// [`setter`] with the visibility `vis` (none, for a trait's provided method).
+fn setter_with(param: &Parameter, place: TokenStream, vis: TokenStream) -> TokenStream {
     let name = ident(&param.rust_name);
     let wire = &param.wire_name;
     let mut text = if param.description.trim().is_empty() {
@@ -124,7 +153,7 @@ pub fn setter(param: &Parameter, place: TokenStream) -> TokenStream {
     match (&param.ty, param.repeated) {
         (_, true) => quote! {
             #docs
-            pub fn #name<I, V>(mut self, values: I) -> Self
+            #vis fn #name<I, V>(mut self, values: I) -> Self
             where
                 I: IntoIterator<Item = V>,
                 V: Into<#item>,
@@ -135,14 +164,14 @@ pub fn setter(param: &Parameter, place: TokenStream) -> TokenStream {
         },
         (Type::String, false) => quote! {
             #docs
-            pub fn #name(mut self, value: impl Into<String>) -> Self {
+            #vis fn #name(mut self, value: impl Into<String>) -> Self {
                 #place = Some(value.into());
                 self
             }
         },
         (_, false) => quote! {
             #docs
-            pub fn #name(mut self, value: #item) -> Self {
+            #vis fn #name(mut self, value: #item) -> Self {
                 #place = Some(value);
                 self
             }

@@ -74,10 +74,42 @@ pub fn emit_index(api: &Api, settings: &CrateSettings, features: &Features) -> T
     }
 }
 
-/// `src/resources/<module>.rs` for one top-level resource.
-pub fn emit_resource(api: &Api, settings: &CrateSettings, resource: &Resource) -> TokenStream {
-    let chain = vec![resource.accessor.clone()];
-    let items = resource_items(api, settings, resource, &chain);
+/// Every resource's file: `src/resources/<module>.rs` for a top-level
+/// resource, `src/resources/<module>/<child>.rs` for one nested in it, and
+/// so on down; each with the accessor chain from the client.
+pub fn resource_files(api: &Api) -> Vec<(String, &Resource, Vec<String>)> {
+    fn walk<'a>(
+        resources: &'a [Resource],
+        folder: &str,
+        chain: &[String],
+        out: &mut Vec<(String, &'a Resource, Vec<String>)>,
+    ) {
+        for resource in resources {
+            let module = resource.module.trim_start_matches("r#");
+            let mut chain = chain.to_vec();
+            chain.push(resource.accessor.clone());
+            out.push((format!("{folder}/{module}.rs"), resource, chain.clone()));
+            walk(
+                &resource.resources,
+                &format!("{folder}/{module}"),
+                &chain,
+                out,
+            );
+        }
+    }
+    let mut out = Vec::new();
+    walk(&api.resources, "src/resources", &[], &mut out);
+    out
+}
+
+/// The file of one resource, reached from the client by `chain`.
+pub fn emit_resource(
+    api: &Api,
+    settings: &CrateSettings,
+    resource: &Resource,
+    chain: &[String],
+) -> TokenStream {
+    let items = resource_items(api, settings, resource, chain);
     let docs = inner_doc(&format!("Calls on the `{}` resource.", resource.name));
     quote! {
         #docs
@@ -126,17 +158,16 @@ fn resource_items(
         );
         builder(api, &made_by, m)
     });
+    // Each nested resource is a file of its own (`emit::resource_files`),
+    // so no file holds a whole API's worth of calls.
     let children = resource.resources.iter().map(|child| {
         let module = ident(&child.module);
-        let mut child_chain = chain.to_vec();
-        child_chain.push(child.accessor.clone());
-        let items = resource_items(api, settings, child, &child_chain);
         let text = doc(&format!("Calls on the `{}` resource.", child.name));
         // `projects.projects` is a module in its namesake; the spec's
         // structure is kept, so clippy's objection to that is silenced.
         let inception = (child.module == resource.module)
             .then(|| quote! { #[allow(clippy::module_inception)] });
-        quote! { #text #inception pub mod #module { #items } }
+        quote! { #text #inception pub mod #module; }
     });
     quote! {
         #type_doc

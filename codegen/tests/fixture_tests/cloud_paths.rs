@@ -5,6 +5,7 @@
 
 mod server;
 
+use fixture_cloud_paths::prelude::*;
 use fixture_cloud_paths::resources::advertisers::{GetTargetingTargetingType, ListByStateState};
 use fixture_cloud_paths::resources::items::ListByKindsKinds;
 use fixture_cloud_paths::resources::map_types::LookupTileMapType;

@@ -10,6 +10,7 @@
 
 mod server;
 
+use fixture_media::prelude::*;
 use fixture_media::models::{File, FileList, Person};
 use fixture_media::{
     Client, Error, Media, RESUMABLE_CHUNK_BYTES, RetryPolicy, StaticToken, TimeoutKind,

@@ -52,41 +52,6 @@ pub struct Reset {
 impl Reset {
     /// The URLs of the scopes that authorize the call, any one of them: all the API's 66, [`crate::Scope::URLS`].
     pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
-    /// Which version of the error format to use in responses.
-    ///
-    /// Sets the `$.xgafv` parameter.
-    pub fn xgafv(mut self, value: crate::params::Xgafv) -> Self {
-        self.standard.xgafv = Some(value);
-        self
-    }
-    /// A selector that limits the response to the listed fields (partial response).
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
-    /// An API key, which names the calling project for quota and billing.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
-        self
-    }
-    /// Whether the response is indented and split over lines.
-    ///
-    /// Sets the `prettyPrint` parameter. The server's default is `true`.
-    pub fn pretty_print(mut self, value: bool) -> Self {
-        self.standard.pretty_print = Some(value);
-        self
-    }
-    /// Any string that identifies a user of a server-side application, so that quota is counted per user. At most 40 characters.
-    ///
-    /// Sets the `quotaUser` parameter.
-    pub fn quota_user(mut self, value: impl Into<String>) -> Self {
-        self.standard.quota_user = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -121,6 +86,9 @@ impl Reset {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    Reset, crate ::models::Empty, "POST", not_retried
-);
+crate::runtime::calls::call_builder_common!(Reset, crate ::models::Empty);
+impl crate::params::StandardParameters for Reset {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}

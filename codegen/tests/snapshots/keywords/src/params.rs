@@ -4,7 +4,8 @@
 /// The standard parameters of one call.
 #[allow(dead_code)]
 #[derive(Clone, Default, PartialEq)]
-pub(crate) struct StandardParams {
+#[doc(hidden)]
+pub struct StandardParams {
     pub(crate) fields: Option<String>,
 }
 impl std::fmt::Debug for StandardParams {
@@ -19,5 +20,22 @@ impl StandardParams {
         if let Some(value) = &self.fields {
             query.push("fields", value);
         }
+    }
+}
+/// The standard parameters, which every call of the API accepts:
+/// `use crate::prelude::*;` brings these setters into scope.
+///
+/// They are written once here, as provided methods, rather than
+/// once per call builder.
+pub trait StandardParameters: Sized {
+    /// Where the builder keeps them.
+    #[doc(hidden)]
+    fn standard_params(&mut self) -> &mut StandardParams;
+    /// Partial response selector.
+    ///
+    /// Sets the `fields` parameter.
+    fn fields(mut self, value: impl Into<String>) -> Self {
+        self.standard_params().fields = Some(value.into());
+        self
     }
 }

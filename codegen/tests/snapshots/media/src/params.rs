@@ -3,7 +3,8 @@
 //! Parameters every method accepts, set through each call's builder.
 /// The standard parameters of one call.
 #[derive(Clone, Default, PartialEq)]
-pub(crate) struct StandardParams {
+#[doc(hidden)]
+pub struct StandardParams {
     pub(crate) fields: Option<String>,
     pub(crate) key: Option<String>,
 }
@@ -24,5 +25,29 @@ impl StandardParams {
         if let Some(value) = &self.key {
             query.push("key", value);
         }
+    }
+}
+/// The standard parameters, which every call of the API accepts:
+/// `use crate::prelude::*;` brings these setters into scope.
+///
+/// They are written once here, as provided methods, rather than
+/// once per call builder.
+pub trait StandardParameters: Sized {
+    /// Where the builder keeps them.
+    #[doc(hidden)]
+    fn standard_params(&mut self) -> &mut StandardParams;
+    /// Selector specifying which fields to include in a partial response.
+    ///
+    /// Sets the `fields` parameter.
+    fn fields(mut self, value: impl Into<String>) -> Self {
+        self.standard_params().fields = Some(value.into());
+        self
+    }
+    /// API key.
+    ///
+    /// Sets the `key` parameter.
+    fn key(mut self, value: impl Into<String>) -> Self {
+        self.standard_params().key = Some(value.into());
+        self
     }
 }

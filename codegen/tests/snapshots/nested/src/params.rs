@@ -4,7 +4,8 @@
 /// The standard parameters of one call.
 #[allow(dead_code)]
 #[derive(Clone, Default, PartialEq)]
-pub(crate) struct StandardParams {}
+#[doc(hidden)]
+pub struct StandardParams {}
 impl std::fmt::Debug for StandardParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StandardParams").finish()

@@ -97,6 +97,10 @@ pub use runtime::{TransportError, TransportErrorKind, same_origin_redirects};
 #[cfg(feature = "yup-oauth2")]
 pub use runtime::{YupTokenProvider, yup_oauth2};
 pub use scopes::{Scope, UnknownScope};
+/// The traits that give every call builder its shared setters, written once rather than per builder: `use fixture_openapi_odd::prelude::*;` to set a call's retry policy and timeouts.
+pub mod prelude {
+    pub use crate::runtime::CallBuilder;
+}
 /// A client of the Odd Corners (0.1.0-beta).
 ///
 /// Cheap to clone; clones share connections. Everything that is not

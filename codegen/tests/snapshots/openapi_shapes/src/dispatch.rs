@@ -5,6 +5,8 @@
 //! Each call is built by the method's typed call, so a request made
 //! here is the one the typed API makes.
 pub use crate::runtime::dispatch::DispatchError;
+#[allow(unused_imports)]
+use crate::prelude::*;
 /// Every method id, sorted: of the resources whose cargo features are on.
 pub const METHOD_IDS: &[&str] = &[
     #[cfg(feature = "pets")]

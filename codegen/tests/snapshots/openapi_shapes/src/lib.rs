@@ -100,6 +100,10 @@ pub use runtime::{TransportError, TransportErrorKind, same_origin_redirects};
 #[cfg(feature = "yup-oauth2")]
 pub use runtime::{YupTokenProvider, yup_oauth2};
 pub use scopes::{Scope, UnknownScope};
+/// The traits that give every call builder its shared setters, written once rather than per builder: `use fixture_openapi_shapes::prelude::*;` to set a call's retry policy and timeouts.
+pub mod prelude {
+    pub use crate::runtime::CallBuilder;
+}
 /// A client of the Shapes (v1).
 ///
 /// Cheap to clone; clones share connections. Everything that is not

@@ -156,13 +156,6 @@ impl AggregatedList {
         self.page_token = Some(value.into());
         self
     }
-    /// API key.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -236,8 +229,13 @@ impl AggregatedList {
     }
 }
 crate::runtime::calls::call_builder_common!(
-    AggregatedList, crate ::models::DiskAggregatedList, "GET", retried
+    AggregatedList, crate ::models::DiskAggregatedList
 );
+impl crate::params::StandardParameters for AggregatedList {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
 /// A call to `cloud.disks.insert`, made by [`Disks::insert`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Insert::send`]). Nothing is sent before that.
@@ -258,13 +256,6 @@ impl Insert {
     /// Sets the `requestId` parameter.
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
-        self
-    }
-    /// API key.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
         self
     }
     /// Sends the call and returns the response body.
@@ -340,9 +331,12 @@ impl Insert {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    Insert, crate ::models::ComputeOperation, "POST", not_retried
-);
+crate::runtime::calls::call_builder_common!(Insert, crate ::models::ComputeOperation);
+impl crate::params::StandardParameters for Insert {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
 /// A call to `cloud.disks.list`, made by [`Disks::list`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`List::send`]). Nothing is sent before that.
@@ -362,13 +356,6 @@ impl List {
     /// Sets the `pageToken` parameter.
     pub fn page_token(mut self, value: impl Into<String>) -> Self {
         self.page_token = Some(value.into());
-        self
-    }
-    /// API key.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
         self
     }
     /// Sends the call and returns the response body.
@@ -437,6 +424,9 @@ impl List {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    List, crate ::models::DiskList, "GET", retried
-);
+crate::runtime::calls::call_builder_common!(List, crate ::models::DiskList);
+impl crate::params::StandardParameters for List {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}

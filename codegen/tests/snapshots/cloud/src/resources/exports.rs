@@ -56,13 +56,6 @@ pub struct Start {
 impl Start {
     /// The URLs of the scopes that authorize the call, any one of them: all the API's 1, [`crate::Scope::URLS`].
     pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
-    /// API key.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -109,6 +102,9 @@ impl Start {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    Start, crate ::models::Operation, "POST", not_retried
-);
+crate::runtime::calls::call_builder_common!(Start, crate ::models::Operation);
+impl crate::params::StandardParameters for Start {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}

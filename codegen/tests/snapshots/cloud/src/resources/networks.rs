@@ -69,13 +69,6 @@ pub struct Insert {
 impl Insert {
     /// The URLs of the scopes that authorize the call, any one of them: all the API's 1, [`crate::Scope::URLS`].
     pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
-    /// API key.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -142,6 +135,9 @@ impl Insert {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    Insert, crate ::models::ComputeOperation, "POST", not_retried
-);
+crate::runtime::calls::call_builder_common!(Insert, crate ::models::ComputeOperation);
+impl crate::params::StandardParameters for Insert {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}

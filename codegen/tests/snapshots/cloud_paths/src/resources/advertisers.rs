@@ -94,13 +94,6 @@ pub struct GetTargeting {
 impl GetTargeting {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [&'static str] = &[];
-    /// Which fields the response holds.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -161,9 +154,12 @@ impl GetTargeting {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    GetTargeting, crate ::models::Thing, "GET", retried
-);
+crate::runtime::calls::call_builder_common!(GetTargeting, crate ::models::Thing);
+impl crate::params::StandardParameters for GetTargeting {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
 /// The values of `GetTargetingTargetingType`.
 ///
 /// Values this version does not know are kept in [`GetTargetingTargetingType::UnknownValue`], so newer servers never break this client.
@@ -198,13 +194,6 @@ pub struct ListByState {
 impl ListByState {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [&'static str] = &[];
-    /// Which fields the response holds.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -245,9 +234,12 @@ impl ListByState {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    ListByState, crate ::models::Thing, "GET", retried
-);
+crate::runtime::calls::call_builder_common!(ListByState, crate ::models::Thing);
+impl crate::params::StandardParameters for ListByState {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
 /// The values of `ListByStateState`.
 ///
 /// Values this version does not know are kept in [`ListByStateState::UnknownValue`], so newer servers never break this client.

@@ -92,13 +92,6 @@ impl Mcp {
         self.extensions = values.into_iter().map(Into::into).collect();
         self
     }
-    /// Which fields the response holds.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -158,4 +151,9 @@ impl Mcp {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(Mcp, crate ::models::Thing, "GET", retried);
+crate::runtime::calls::call_builder_common!(Mcp, crate ::models::Thing);
+impl crate::params::StandardParameters for Mcp {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}

@@ -56,13 +56,6 @@ pub struct Get {
 impl Get {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [&'static str] = &[];
-    /// Which fields the response holds.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -97,4 +90,9 @@ impl Get {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(Get, crate ::models::Thing, "GET", retried);
+crate::runtime::calls::call_builder_common!(Get, crate ::models::Thing);
+impl crate::params::StandardParameters for Get {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}

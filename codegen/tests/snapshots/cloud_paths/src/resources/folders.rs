@@ -94,13 +94,6 @@ pub struct GetPolicy {
 impl GetPolicy {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [&'static str] = &[];
-    /// Which fields the response holds.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -148,9 +141,12 @@ impl GetPolicy {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    GetPolicy, crate ::models::Thing, "GET", retried
-);
+crate::runtime::calls::call_builder_common!(GetPolicy, crate ::models::Thing);
+impl crate::params::StandardParameters for GetPolicy {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
 /// A call to `cloudpaths.folders.listThings`, made by [`Folders::list_things`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`ListThings::send`]). Nothing is sent before that.
@@ -165,13 +161,6 @@ pub struct ListThings {
 impl ListThings {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [&'static str] = &[];
-    /// Which fields the response holds.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -218,6 +207,9 @@ impl ListThings {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    ListThings, crate ::models::Thing, "GET", retried
-);
+crate::runtime::calls::call_builder_common!(ListThings, crate ::models::Thing);
+impl crate::params::StandardParameters for ListThings {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}

@@ -130,13 +130,6 @@ pub struct BatchCheck {
 impl BatchCheck {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [&'static str] = &[];
-    /// Which fields the response holds.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -185,9 +178,12 @@ impl BatchCheck {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    BatchCheck, crate ::models::Thing, "POST", not_retried
-);
+crate::runtime::calls::call_builder_common!(BatchCheck, crate ::models::Thing);
+impl crate::params::StandardParameters for BatchCheck {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
 /// A call to `cloudpaths.items.batchGet`, made by [`Items::batch_get`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`BatchGet::send`]). Nothing is sent before that.
@@ -202,13 +198,6 @@ pub struct BatchGet {
 impl BatchGet {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [&'static str] = &[];
-    /// Which fields the response holds.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -244,9 +233,12 @@ impl BatchGet {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    BatchGet, crate ::models::Thing, "GET", retried
-);
+crate::runtime::calls::call_builder_common!(BatchGet, crate ::models::Thing);
+impl crate::params::StandardParameters for BatchGet {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
 /// A call to `cloudpaths.items.listByKinds`, made by [`Items::list_by_kinds`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`ListByKinds::send`]). Nothing is sent before that.
@@ -262,13 +254,6 @@ pub struct ListByKinds {
 impl ListByKinds {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [&'static str] = &[];
-    /// Which fields the response holds.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -318,9 +303,12 @@ impl ListByKinds {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    ListByKinds, crate ::models::Thing, "GET", retried
-);
+crate::runtime::calls::call_builder_common!(ListByKinds, crate ::models::Thing);
+impl crate::params::StandardParameters for ListByKinds {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
 /// The values of `ListByKindsKinds`.
 ///
 /// Values this version does not know are kept in [`ListByKindsKinds::UnknownValue`], so newer servers never break this client.

@@ -59,13 +59,6 @@ pub struct LookupTile {
 impl LookupTile {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [&'static str] = &[];
-    /// Which fields the response holds.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -112,9 +105,12 @@ impl LookupTile {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    LookupTile, crate ::models::Tile, "GET", retried
-);
+crate::runtime::calls::call_builder_common!(LookupTile, crate ::models::Tile);
+impl crate::params::StandardParameters for LookupTile {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
 /// The kind of map.
 ///
 /// Values this version does not know are kept in [`LookupTileMapType::UnknownValue`], so newer servers never break this client.

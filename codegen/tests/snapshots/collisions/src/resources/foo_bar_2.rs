@@ -83,6 +83,4 @@ impl List {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    List, crate ::models::Option2, "GET", retried
-);
+crate::runtime::calls::call_builder_common!(List, crate ::models::Option2);

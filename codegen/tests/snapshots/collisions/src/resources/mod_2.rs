@@ -108,7 +108,7 @@ impl Get {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(Get, (), "POST", not_retried);
+crate::runtime::calls::call_builder_common!(Get, ());
 /// A call to `collisions.mod.new`, made by [`Mod::new_2`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`New::send`]). Nothing is sent before that.
@@ -155,6 +155,4 @@ impl New {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    New, crate ::models::Option2, "GET", retried
-);
+crate::runtime::calls::call_builder_common!(New, crate ::models::Option2);

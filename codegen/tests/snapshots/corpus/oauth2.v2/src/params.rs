@@ -3,7 +3,8 @@
 //! Parameters every method accepts, set through each call's builder.
 /// The standard parameters of one call.
 #[derive(Clone, Default, PartialEq)]
-pub(crate) struct StandardParams {
+#[doc(hidden)]
+pub struct StandardParams {
     pub(crate) fields: Option<String>,
     pub(crate) key: Option<String>,
     pub(crate) pretty_print: Option<bool>,
@@ -39,5 +40,50 @@ impl StandardParams {
         if let Some(value) = &self.user_ip {
             query.push("userIp", value);
         }
+    }
+}
+/// The standard parameters, which every call of the API accepts:
+/// `use crate::prelude::*;` brings these setters into scope.
+///
+/// They are written once here, as provided methods, rather than
+/// once per call builder.
+pub trait StandardParameters: Sized {
+    /// Where the builder keeps them.
+    #[doc(hidden)]
+    fn standard_params(&mut self) -> &mut StandardParams;
+    /// Selector specifying which fields to include in a partial response.
+    ///
+    /// Sets the `fields` parameter.
+    fn fields(mut self, value: impl Into<String>) -> Self {
+        self.standard_params().fields = Some(value.into());
+        self
+    }
+    /// API key. Your API key identifies your project and provides you with API access, quota, and reports. Required unless you provide an OAuth 2.0 token.
+    ///
+    /// Sets the `key` parameter.
+    fn key(mut self, value: impl Into<String>) -> Self {
+        self.standard_params().key = Some(value.into());
+        self
+    }
+    /// Returns response with indentations and line breaks.
+    ///
+    /// Sets the `prettyPrint` parameter. The server's default is `true`.
+    fn pretty_print(mut self, value: bool) -> Self {
+        self.standard_params().pretty_print = Some(value);
+        self
+    }
+    /// An opaque string that represents a user for quota purposes. Must not exceed 40 characters.
+    ///
+    /// Sets the `quotaUser` parameter.
+    fn quota_user(mut self, value: impl Into<String>) -> Self {
+        self.standard_params().quota_user = Some(value.into());
+        self
+    }
+    /// Deprecated. Please use quotaUser instead.
+    ///
+    /// Sets the `userIp` parameter.
+    fn user_ip(mut self, value: impl Into<String>) -> Self {
+        self.standard_params().user_ip = Some(value.into());
+        self
     }
 }

@@ -99,6 +99,11 @@ pub use runtime::{TransportError, TransportErrorKind, same_origin_redirects};
 #[cfg(feature = "yup-oauth2")]
 pub use runtime::{YupTokenProvider, yup_oauth2};
 pub use scopes::{Scope, UnknownScope};
+/// The traits that give every call builder its shared setters, written once rather than per builder: `use google_tasks_v1::prelude::*;` to set a call's retry policy and timeouts and the standard parameters (`xgafv`, `fields`, `key`, `pretty_print`, `quota_user`).
+pub mod prelude {
+    pub use crate::params::StandardParameters;
+    pub use crate::runtime::CallBuilder;
+}
 /// A client of the Google Tasks API (v1).
 ///
 /// Cheap to clone; clones share connections. Everything that is not

@@ -4,7 +4,8 @@
 /// The standard parameters of one call.
 #[allow(dead_code)]
 #[derive(Clone, Default, PartialEq)]
-pub(crate) struct StandardParams {
+#[doc(hidden)]
+pub struct StandardParams {
     pub(crate) xgafv: Option<crate::params::Xgafv>,
     pub(crate) fields: Option<String>,
     pub(crate) key: Option<String>,
@@ -41,6 +42,51 @@ impl StandardParams {
         if let Some(value) = &self.quota_user {
             query.push("quotaUser", value);
         }
+    }
+}
+/// The standard parameters, which every call of the API accepts:
+/// `use crate::prelude::*;` brings these setters into scope.
+///
+/// They are written once here, as provided methods, rather than
+/// once per call builder.
+pub trait StandardParameters: Sized {
+    /// Where the builder keeps them.
+    #[doc(hidden)]
+    fn standard_params(&mut self) -> &mut StandardParams;
+    /// V1 error format.
+    ///
+    /// Sets the `$.xgafv` parameter.
+    fn xgafv(mut self, value: crate::params::Xgafv) -> Self {
+        self.standard_params().xgafv = Some(value);
+        self
+    }
+    /// Selector specifying which fields to include in a partial response.
+    ///
+    /// Sets the `fields` parameter.
+    fn fields(mut self, value: impl Into<String>) -> Self {
+        self.standard_params().fields = Some(value.into());
+        self
+    }
+    /// API key. Your API key identifies your project and provides you with API access, quota, and reports. Required unless you provide an OAuth 2.0 token.
+    ///
+    /// Sets the `key` parameter.
+    fn key(mut self, value: impl Into<String>) -> Self {
+        self.standard_params().key = Some(value.into());
+        self
+    }
+    /// Returns response with indentations and line breaks.
+    ///
+    /// Sets the `prettyPrint` parameter. The server's default is `true`.
+    fn pretty_print(mut self, value: bool) -> Self {
+        self.standard_params().pretty_print = Some(value);
+        self
+    }
+    /// Available to use for quota purposes for server-side applications. Can be any arbitrary string assigned to a user, but should not exceed 40 characters.
+    ///
+    /// Sets the `quotaUser` parameter.
+    fn quota_user(mut self, value: impl Into<String>) -> Self {
+        self.standard_params().quota_user = Some(value.into());
+        self
     }
 }
 /// V1 error format.

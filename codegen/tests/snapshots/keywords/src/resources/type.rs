@@ -101,13 +101,6 @@ pub struct Move {
 impl Move {
     /// The URLs of the scopes that authorize the call, any one of them: all the API's 2, [`crate::Scope::URLS`].
     pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
-    /// Partial response selector.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -154,7 +147,12 @@ impl Move {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(Move, (), "DELETE", retried);
+crate::runtime::calls::call_builder_common!(Move, ());
+impl crate::params::StandardParameters for Move {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
 /// A call to `keywords.type.return`, made by [`Type::return`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Return::send`]). Nothing is sent before that.
@@ -202,13 +200,6 @@ impl Return {
     /// Sets the `options` parameter.
     pub fn options_2(mut self, value: impl Into<String>) -> Self {
         self.options_2 = Some(value.into());
-        self
-    }
-    /// Partial response selector.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
         self
     }
     /// Sends the call and returns the response body.
@@ -259,6 +250,9 @@ impl Return {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    Return, crate ::models::Self2, "POST", not_retried
-);
+crate::runtime::calls::call_builder_common!(Return, crate ::models::Self2);
+impl crate::params::StandardParameters for Return {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}

@@ -245,20 +245,6 @@ impl Delete {
     pub const SCOPES: &'static [&'static str] = &[
         "https://www.googleapis.com/auth/media",
     ];
-    /// Selector specifying which fields to include in a partial response.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
-    /// API key.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -293,7 +279,12 @@ impl Delete {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(Delete, (), "DELETE", retried);
+crate::runtime::calls::call_builder_common!(Delete, ());
+impl crate::params::StandardParameters for Delete {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
 /// A call to `media.files.export`, made by [`Files::export`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Export::send`]). Nothing is sent before that.
@@ -313,20 +304,6 @@ impl Export {
     pub const SCOPES: &'static [&'static str] = &[
         "https://www.googleapis.com/auth/media.readonly",
     ];
-    /// Selector specifying which fields to include in a partial response.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
-    /// API key.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body as a stream of chunks. The API declares no response schema for this method but serves content, so the body is the content itself: streamed, never read into memory here, never dropped. The request is the plain call, without `alt=media`, as Google's clients send it; [`download`](Self::download) asks for the media with `alt=media` instead.
     ///
     /// Getting the response (up to headers with a success status) is retried under the call's retry policy when the call is idempotent (its verb, such as `GET`, or `.idempotent(true)`), and runs within the total timeout; the attempt timeout covers each attempt and also reading the stream, which the total timeout does not. The stream is not limited by the client's `max_response_bytes`.
@@ -375,7 +352,12 @@ impl Export {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(Export, crate ::Download, "GET", retried);
+crate::runtime::calls::call_builder_common!(Export, crate ::Download);
+impl crate::params::StandardParameters for Export {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
 /// A call to `media.files.get`, made by [`Files::get`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Get::send`]). Nothing is sent before that.
@@ -394,20 +376,6 @@ impl Get {
     pub const SCOPES: &'static [&'static str] = &[
         "https://www.googleapis.com/auth/media.readonly",
     ];
-    /// Selector specifying which fields to include in a partial response.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
-    /// API key.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -464,7 +432,12 @@ impl Get {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(Get, crate ::models::File, "GET", retried);
+crate::runtime::calls::call_builder_common!(Get, crate ::models::File);
+impl crate::params::StandardParameters for Get {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
 /// A call to `media.files.insert`, made by [`Files::insert`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Insert::send`]). Nothing is sent before that.
@@ -484,20 +457,6 @@ impl Insert {
     pub const SCOPES: &'static [&'static str] = &[
         "https://www.googleapis.com/auth/media",
     ];
-    /// Selector specifying which fields to include in a partial response.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
-    /// API key.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -629,9 +588,12 @@ impl Insert {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    Insert, crate ::models::File, "POST", not_retried
-);
+crate::runtime::calls::call_builder_common!(Insert, crate ::models::File);
+impl crate::params::StandardParameters for Insert {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
 /// A call to `media.files.list`, made by [`Files::list`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`List::send`]). Nothing is sent before that.
@@ -677,20 +639,6 @@ impl List {
         V: Into<String>,
     {
         self.tags = values.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Selector specifying which fields to include in a partial response.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
-    /// API key.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
         self
     }
     /// Sends the call and returns the response body.
@@ -762,9 +710,12 @@ impl List {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    List, crate ::models::FileList, "GET", retried
-);
+crate::runtime::calls::call_builder_common!(List, crate ::models::FileList);
+impl crate::params::StandardParameters for List {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
 /// The values of `ListOrderBy`.
 ///
 /// Values this version does not know are kept in [`ListOrderBy::UnknownValue`], so newer servers never break this client.
@@ -799,20 +750,6 @@ impl Touch {
     pub const SCOPES: &'static [&'static str] = &[
         "https://www.googleapis.com/auth/media",
     ];
-    /// Selector specifying which fields to include in a partial response.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
-    /// API key.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -848,6 +785,9 @@ impl Touch {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    Touch, crate ::models::File, "POST", not_retried
-);
+crate::runtime::calls::call_builder_common!(Touch, crate ::models::File);
+impl crate::params::StandardParameters for Touch {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}

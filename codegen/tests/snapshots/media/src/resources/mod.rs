@@ -56,20 +56,6 @@ impl About {
     pub const SCOPES: &'static [&'static str] = &[
         "https://www.googleapis.com/auth/media.readonly",
     ];
-    /// Selector specifying which fields to include in a partial response.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
-    /// API key.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -103,6 +89,9 @@ impl About {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    About, crate ::models::About, "GET", retried
-);
+crate::runtime::calls::call_builder_common!(About, crate ::models::About);
+impl crate::params::StandardParameters for About {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}

@@ -150,7 +150,7 @@ impl GetStatus {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(GetStatus, String, "GET", retried);
+crate::runtime::calls::call_builder_common!(GetStatus, String);
 /// A call to `listKeys`, made by [`Accounts::list_keys`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`ListKeys::send`]). Nothing is sent before that.
@@ -202,7 +202,7 @@ impl ListKeys {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(ListKeys, Vec < String >, "GET", retried);
+crate::runtime::calls::call_builder_common!(ListKeys, Vec < String >);
 /// A call to `whoAmI`, made by [`Accounts::who_am_i`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`WhoAmI::send`]). Nothing is sent before that.
@@ -257,6 +257,4 @@ impl WhoAmI {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    WhoAmI, crate ::models::Account, "GET", retried
-);
+crate::runtime::calls::call_builder_common!(WhoAmI, crate ::models::Account);

@@ -336,9 +336,7 @@ impl CreatePet {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    CreatePet, crate ::models::Pet, "POST", not_retried
-);
+crate::runtime::calls::call_builder_common!(CreatePet, crate ::models::Pet);
 /// A call to `findInShelter`, made by [`Pets::find_in_shelter`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`FindInShelter::send`]). Nothing is sent before that.
@@ -433,9 +431,7 @@ impl FindInShelter {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    FindInShelter, Vec < crate ::models::Pet >, "GET", retried
-);
+crate::runtime::calls::call_builder_common!(FindInShelter, Vec < crate ::models::Pet >);
 /// A call to `getNickname`, made by [`Pets::get_nickname`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`GetNickname::send`]). Nothing is sent before that.
@@ -485,9 +481,7 @@ impl GetNickname {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    GetNickname, crate ::models::Nickname, "GET", retried
-);
+crate::runtime::calls::call_builder_common!(GetNickname, crate ::models::Nickname);
 /// A call to `getOwner`, made by [`Pets::get_owner`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`GetOwner::send`]). Nothing is sent before that.
@@ -537,9 +531,7 @@ impl GetOwner {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    GetOwner, crate ::models::Owner, "GET", retried
-);
+crate::runtime::calls::call_builder_common!(GetOwner, crate ::models::Owner);
 /// A call to `getPet`, made by [`Pets::get_pet`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`GetPet::send`]). Nothing is sent before that.
@@ -632,7 +624,7 @@ impl GetPet {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(GetPet, crate ::models::Pet, "GET", retried);
+crate::runtime::calls::call_builder_common!(GetPet, crate ::models::Pet);
 /// A call to `listPets`, made by [`Pets::list_pets`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`ListPets::send`]). Nothing is sent before that.
@@ -793,9 +785,7 @@ impl ListPets {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    ListPets, Vec < crate ::models::Pet >, "GET", retried
-);
+crate::runtime::calls::call_builder_common!(ListPets, Vec < crate ::models::Pet >);
 /// The values of `ListPetsOrder`.
 ///
 /// Values this version does not know are kept in [`ListPetsOrder::UnknownValue`], so newer servers never break this client.
@@ -914,6 +904,4 @@ impl UpdatePet {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    UpdatePet, crate ::models::Pet, "PUT", retried
-);
+crate::runtime::calls::call_builder_common!(UpdatePet, crate ::models::Pet);

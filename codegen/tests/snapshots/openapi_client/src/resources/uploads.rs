@@ -237,7 +237,7 @@ impl AddNote {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(AddNote, String, "POST", not_retried);
+crate::runtime::calls::call_builder_common!(AddNote, String);
 /// A call to `getBlob`, made by [`Uploads::get_blob`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`GetBlob::send`]). Nothing is sent before that.
@@ -286,7 +286,7 @@ impl GetBlob {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(GetBlob, Vec < u8 >, "GET", retried);
+crate::runtime::calls::call_builder_common!(GetBlob, Vec < u8 >);
 /// A call to `putBlob`, made by [`Uploads::put_blob`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`PutBlob::send`]). Nothing is sent before that.
@@ -338,7 +338,7 @@ impl PutBlob {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(PutBlob, (), "PUT", retried);
+crate::runtime::calls::call_builder_common!(PutBlob, ());
 /// A call to `submitForm`, made by [`Uploads::submit_form`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`SubmitForm::send`]). Nothing is sent before that.
@@ -399,7 +399,7 @@ impl SubmitForm {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(SubmitForm, (), "POST", not_retried);
+crate::runtime::calls::call_builder_common!(SubmitForm, ());
 /// A call to `uploadDocument`, made by [`Uploads::upload_document`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`UploadDocument::send`]). Nothing is sent before that.
@@ -493,4 +493,4 @@ impl UploadDocument {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(UploadDocument, (), "POST", not_retried);
+crate::runtime::calls::call_builder_common!(UploadDocument, ());

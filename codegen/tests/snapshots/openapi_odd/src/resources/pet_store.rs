@@ -183,7 +183,7 @@ impl CrerForme {
     }
 }
 crate::runtime::calls::call_builder_common!(
-    CrerForme, crate ::models::CrerFormeResponse, "POST", not_retried
+    CrerForme, crate ::models::CrerFormeResponse
 );
 /// A call to `getFile`, made by [`PetStore::get_file`].
 ///
@@ -266,4 +266,4 @@ impl GetFile {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(GetFile, Vec < u8 >, "GET", retried);
+crate::runtime::calls::call_builder_common!(GetFile, Vec < u8 >);

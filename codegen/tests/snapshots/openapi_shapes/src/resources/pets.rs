@@ -166,7 +166,7 @@ impl CreatePet {
     }
 }
 crate::runtime::calls::call_builder_common!(
-    CreatePet, crate ::models::CreatePetResponse, "POST", not_retried
+    CreatePet, crate ::models::CreatePetResponse
 );
 /// A call to `listPets`, made by [`Pets::list_pets`].
 ///
@@ -253,9 +253,7 @@ impl ListPets {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    ListPets, crate ::models::PetPage, "GET", retried
-);
+crate::runtime::calls::call_builder_common!(ListPets, crate ::models::PetPage);
 /// The values of `ListPetsKind`.
 ///
 /// Values this version does not know are kept in [`ListPetsKind::UnknownValue`], so newer servers never break this client.
@@ -321,5 +319,5 @@ impl ReplacePet {
     }
 }
 crate::runtime::calls::call_builder_common!(
-    ReplacePet, crate ::models::ReplacePetResponse, "PUT", retried
+    ReplacePet, crate ::models::ReplacePetResponse
 );

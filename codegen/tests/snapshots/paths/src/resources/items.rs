@@ -337,7 +337,7 @@ impl Numbered {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(Numbered, (), "PUT", retried);
+crate::runtime::calls::call_builder_common!(Numbered, ());
 /// A call to `paths.items.query`, made by [`Items::query`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Query::send`]). Nothing is sent before that.
@@ -430,7 +430,7 @@ impl Query {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(Query, crate ::models::Item, "GET", retried);
+crate::runtime::calls::call_builder_common!(Query, crate ::models::Item);
 /// The values of `QueryOrder`.
 ///
 /// Values this version does not know are kept in [`QueryOrder::UnknownValue`], so newer servers never break this client.
@@ -509,9 +509,7 @@ impl ReservedFlat {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    ReservedFlat, crate ::models::Item, "GET", retried
-);
+crate::runtime::calls::call_builder_common!(ReservedFlat, crate ::models::Item);
 /// A call to `paths.items.reservedFree`, made by [`Items::reserved_free`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`ReservedFree::send`]). Nothing is sent before that.
@@ -565,9 +563,7 @@ impl ReservedFree {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    ReservedFree, crate ::models::Item, "GET", retried
-);
+crate::runtime::calls::call_builder_common!(ReservedFree, crate ::models::Item);
 /// A call to `paths.items.reservedPattern`, made by [`Items::reserved_pattern`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`ReservedPattern::send`]). Nothing is sent before that.
@@ -629,9 +625,7 @@ impl ReservedPattern {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    ReservedPattern, crate ::models::Item, "GET", retried
-);
+crate::runtime::calls::call_builder_common!(ReservedPattern, crate ::models::Item);
 /// A call to `paths.items.simple`, made by [`Items::simple`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Simple::send`]). Nothing is sent before that.
@@ -683,9 +677,7 @@ impl Simple {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    Simple, crate ::models::Item, "GET", retried
-);
+crate::runtime::calls::call_builder_common!(Simple, crate ::models::Item);
 /// A call to `paths.items.transcoding`, made by [`Items::transcoding`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Transcoding::send`]). Nothing is sent before that.
@@ -754,9 +746,7 @@ impl Transcoding {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    Transcoding, crate ::models::Item, "PATCH", not_retried
-);
+crate::runtime::calls::call_builder_common!(Transcoding, crate ::models::Item);
 /// A call to `paths.items.wildcard`, made by [`Items::wildcard`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Wildcard::send`]). Nothing is sent before that.
@@ -817,6 +807,4 @@ impl Wildcard {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    Wildcard, crate ::models::Item, "GET", retried
-);
+crate::runtime::calls::call_builder_common!(Wildcard, crate ::models::Item);

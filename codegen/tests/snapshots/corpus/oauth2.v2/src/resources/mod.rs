@@ -64,41 +64,6 @@ impl Tokeninfo {
         self.id_token = Some(value.into());
         self
     }
-    /// Selector specifying which fields to include in a partial response.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
-    /// API key. Your API key identifies your project and provides you with API access, quota, and reports. Required unless you provide an OAuth 2.0 token.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
-        self
-    }
-    /// Returns response with indentations and line breaks.
-    ///
-    /// Sets the `prettyPrint` parameter. The server's default is `true`.
-    pub fn pretty_print(mut self, value: bool) -> Self {
-        self.standard.pretty_print = Some(value);
-        self
-    }
-    /// An opaque string that represents a user for quota purposes. Must not exceed 40 characters.
-    ///
-    /// Sets the `quotaUser` parameter.
-    pub fn quota_user(mut self, value: impl Into<String>) -> Self {
-        self.standard.quota_user = Some(value.into());
-        self
-    }
-    /// Deprecated. Please use quotaUser instead.
-    ///
-    /// Sets the `userIp` parameter.
-    pub fn user_ip(mut self, value: impl Into<String>) -> Self {
-        self.standard.user_ip = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -138,6 +103,9 @@ impl Tokeninfo {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    Tokeninfo, crate ::models::Tokeninfo, "POST", not_retried
-);
+crate::runtime::calls::call_builder_common!(Tokeninfo, crate ::models::Tokeninfo);
+impl crate::params::StandardParameters for Tokeninfo {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}

@@ -241,41 +241,6 @@ impl Delete {
     pub const SCOPES: &'static [&'static str] = &[
         "https://www.googleapis.com/auth/tasks",
     ];
-    /// V1 error format.
-    ///
-    /// Sets the `$.xgafv` parameter.
-    pub fn xgafv(mut self, value: crate::params::Xgafv) -> Self {
-        self.standard.xgafv = Some(value);
-        self
-    }
-    /// Selector specifying which fields to include in a partial response.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
-    /// API key. Your API key identifies your project and provides you with API access, quota, and reports. Required unless you provide an OAuth 2.0 token.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
-        self
-    }
-    /// Returns response with indentations and line breaks.
-    ///
-    /// Sets the `prettyPrint` parameter. The server's default is `true`.
-    pub fn pretty_print(mut self, value: bool) -> Self {
-        self.standard.pretty_print = Some(value);
-        self
-    }
-    /// Available to use for quota purposes for server-side applications. Can be any arbitrary string assigned to a user, but should not exceed 40 characters.
-    ///
-    /// Sets the `quotaUser` parameter.
-    pub fn quota_user(mut self, value: impl Into<String>) -> Self {
-        self.standard.quota_user = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -315,7 +280,12 @@ impl Delete {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(Delete, (), "DELETE", retried);
+crate::runtime::calls::call_builder_common!(Delete, ());
+impl crate::params::StandardParameters for Delete {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
 /// A call to `tasks.tasklists.get`, made by [`Tasklists::get`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Get::send`]). Nothing is sent before that.
@@ -330,41 +300,6 @@ pub struct Get {
 impl Get {
     /// The URLs of the scopes that authorize the call, any one of them: all the API's 2, [`crate::Scope::URLS`].
     pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
-    /// V1 error format.
-    ///
-    /// Sets the `$.xgafv` parameter.
-    pub fn xgafv(mut self, value: crate::params::Xgafv) -> Self {
-        self.standard.xgafv = Some(value);
-        self
-    }
-    /// Selector specifying which fields to include in a partial response.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
-    /// API key. Your API key identifies your project and provides you with API access, quota, and reports. Required unless you provide an OAuth 2.0 token.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
-        self
-    }
-    /// Returns response with indentations and line breaks.
-    ///
-    /// Sets the `prettyPrint` parameter. The server's default is `true`.
-    pub fn pretty_print(mut self, value: bool) -> Self {
-        self.standard.pretty_print = Some(value);
-        self
-    }
-    /// Available to use for quota purposes for server-side applications. Can be any arbitrary string assigned to a user, but should not exceed 40 characters.
-    ///
-    /// Sets the `quotaUser` parameter.
-    pub fn quota_user(mut self, value: impl Into<String>) -> Self {
-        self.standard.quota_user = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -404,9 +339,12 @@ impl Get {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    Get, crate ::models::TaskList, "GET", retried
-);
+crate::runtime::calls::call_builder_common!(Get, crate ::models::TaskList);
+impl crate::params::StandardParameters for Get {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
 /// A call to `tasks.tasklists.insert`, made by [`Tasklists::insert`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Insert::send`]). Nothing is sent before that.
@@ -425,41 +363,6 @@ impl Insert {
     pub const SCOPES: &'static [&'static str] = &[
         "https://www.googleapis.com/auth/tasks",
     ];
-    /// V1 error format.
-    ///
-    /// Sets the `$.xgafv` parameter.
-    pub fn xgafv(mut self, value: crate::params::Xgafv) -> Self {
-        self.standard.xgafv = Some(value);
-        self
-    }
-    /// Selector specifying which fields to include in a partial response.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
-    /// API key. Your API key identifies your project and provides you with API access, quota, and reports. Required unless you provide an OAuth 2.0 token.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
-        self
-    }
-    /// Returns response with indentations and line breaks.
-    ///
-    /// Sets the `prettyPrint` parameter. The server's default is `true`.
-    pub fn pretty_print(mut self, value: bool) -> Self {
-        self.standard.pretty_print = Some(value);
-        self
-    }
-    /// Available to use for quota purposes for server-side applications. Can be any arbitrary string assigned to a user, but should not exceed 40 characters.
-    ///
-    /// Sets the `quotaUser` parameter.
-    pub fn quota_user(mut self, value: impl Into<String>) -> Self {
-        self.standard.quota_user = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -494,9 +397,12 @@ impl Insert {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    Insert, crate ::models::TaskList, "POST", not_retried
-);
+crate::runtime::calls::call_builder_common!(Insert, crate ::models::TaskList);
+impl crate::params::StandardParameters for Insert {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
 /// A call to `tasks.tasklists.list`, made by [`Tasklists::list`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`List::send`]). Nothing is sent before that.
@@ -524,41 +430,6 @@ impl List {
     /// Sets the `pageToken` parameter.
     pub fn page_token(mut self, value: impl Into<String>) -> Self {
         self.page_token = Some(value.into());
-        self
-    }
-    /// V1 error format.
-    ///
-    /// Sets the `$.xgafv` parameter.
-    pub fn xgafv(mut self, value: crate::params::Xgafv) -> Self {
-        self.standard.xgafv = Some(value);
-        self
-    }
-    /// Selector specifying which fields to include in a partial response.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
-    /// API key. Your API key identifies your project and provides you with API access, quota, and reports. Required unless you provide an OAuth 2.0 token.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
-        self
-    }
-    /// Returns response with indentations and line breaks.
-    ///
-    /// Sets the `prettyPrint` parameter. The server's default is `true`.
-    pub fn pretty_print(mut self, value: bool) -> Self {
-        self.standard.pretty_print = Some(value);
-        self
-    }
-    /// Available to use for quota purposes for server-side applications. Can be any arbitrary string assigned to a user, but should not exceed 40 characters.
-    ///
-    /// Sets the `quotaUser` parameter.
-    pub fn quota_user(mut self, value: impl Into<String>) -> Self {
-        self.standard.quota_user = Some(value.into());
         self
     }
     /// Sends the call and returns the response body.
@@ -623,9 +494,12 @@ impl List {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    List, crate ::models::TaskLists, "GET", retried
-);
+crate::runtime::calls::call_builder_common!(List, crate ::models::TaskLists);
+impl crate::params::StandardParameters for List {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
 /// A call to `tasks.tasklists.patch`, made by [`Tasklists::patch`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Patch::send`]). Nothing is sent before that.
@@ -645,41 +519,6 @@ impl Patch {
     pub const SCOPES: &'static [&'static str] = &[
         "https://www.googleapis.com/auth/tasks",
     ];
-    /// V1 error format.
-    ///
-    /// Sets the `$.xgafv` parameter.
-    pub fn xgafv(mut self, value: crate::params::Xgafv) -> Self {
-        self.standard.xgafv = Some(value);
-        self
-    }
-    /// Selector specifying which fields to include in a partial response.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
-    /// API key. Your API key identifies your project and provides you with API access, quota, and reports. Required unless you provide an OAuth 2.0 token.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
-        self
-    }
-    /// Returns response with indentations and line breaks.
-    ///
-    /// Sets the `prettyPrint` parameter. The server's default is `true`.
-    pub fn pretty_print(mut self, value: bool) -> Self {
-        self.standard.pretty_print = Some(value);
-        self
-    }
-    /// Available to use for quota purposes for server-side applications. Can be any arbitrary string assigned to a user, but should not exceed 40 characters.
-    ///
-    /// Sets the `quotaUser` parameter.
-    pub fn quota_user(mut self, value: impl Into<String>) -> Self {
-        self.standard.quota_user = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -720,9 +559,12 @@ impl Patch {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    Patch, crate ::models::TaskList, "PATCH", not_retried
-);
+crate::runtime::calls::call_builder_common!(Patch, crate ::models::TaskList);
+impl crate::params::StandardParameters for Patch {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
 /// A call to `tasks.tasklists.update`, made by [`Tasklists::update`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Update::send`]). Nothing is sent before that.
@@ -742,41 +584,6 @@ impl Update {
     pub const SCOPES: &'static [&'static str] = &[
         "https://www.googleapis.com/auth/tasks",
     ];
-    /// V1 error format.
-    ///
-    /// Sets the `$.xgafv` parameter.
-    pub fn xgafv(mut self, value: crate::params::Xgafv) -> Self {
-        self.standard.xgafv = Some(value);
-        self
-    }
-    /// Selector specifying which fields to include in a partial response.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
-    /// API key. Your API key identifies your project and provides you with API access, quota, and reports. Required unless you provide an OAuth 2.0 token.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
-        self
-    }
-    /// Returns response with indentations and line breaks.
-    ///
-    /// Sets the `prettyPrint` parameter. The server's default is `true`.
-    pub fn pretty_print(mut self, value: bool) -> Self {
-        self.standard.pretty_print = Some(value);
-        self
-    }
-    /// Available to use for quota purposes for server-side applications. Can be any arbitrary string assigned to a user, but should not exceed 40 characters.
-    ///
-    /// Sets the `quotaUser` parameter.
-    pub fn quota_user(mut self, value: impl Into<String>) -> Self {
-        self.standard.quota_user = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -817,6 +624,9 @@ impl Update {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    Update, crate ::models::TaskList, "PUT", retried
-);
+crate::runtime::calls::call_builder_common!(Update, crate ::models::TaskList);
+impl crate::params::StandardParameters for Update {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}

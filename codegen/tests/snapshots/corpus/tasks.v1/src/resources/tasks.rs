@@ -347,41 +347,6 @@ impl Clear {
     pub const SCOPES: &'static [&'static str] = &[
         "https://www.googleapis.com/auth/tasks",
     ];
-    /// V1 error format.
-    ///
-    /// Sets the `$.xgafv` parameter.
-    pub fn xgafv(mut self, value: crate::params::Xgafv) -> Self {
-        self.standard.xgafv = Some(value);
-        self
-    }
-    /// Selector specifying which fields to include in a partial response.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
-    /// API key. Your API key identifies your project and provides you with API access, quota, and reports. Required unless you provide an OAuth 2.0 token.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
-        self
-    }
-    /// Returns response with indentations and line breaks.
-    ///
-    /// Sets the `prettyPrint` parameter. The server's default is `true`.
-    pub fn pretty_print(mut self, value: bool) -> Self {
-        self.standard.pretty_print = Some(value);
-        self
-    }
-    /// Available to use for quota purposes for server-side applications. Can be any arbitrary string assigned to a user, but should not exceed 40 characters.
-    ///
-    /// Sets the `quotaUser` parameter.
-    pub fn quota_user(mut self, value: impl Into<String>) -> Self {
-        self.standard.quota_user = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -422,7 +387,12 @@ impl Clear {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(Clear, (), "POST", not_retried);
+crate::runtime::calls::call_builder_common!(Clear, ());
+impl crate::params::StandardParameters for Clear {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
 /// A call to `tasks.tasks.delete`, made by [`Tasks::delete`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Delete::send`]). Nothing is sent before that.
@@ -442,41 +412,6 @@ impl Delete {
     pub const SCOPES: &'static [&'static str] = &[
         "https://www.googleapis.com/auth/tasks",
     ];
-    /// V1 error format.
-    ///
-    /// Sets the `$.xgafv` parameter.
-    pub fn xgafv(mut self, value: crate::params::Xgafv) -> Self {
-        self.standard.xgafv = Some(value);
-        self
-    }
-    /// Selector specifying which fields to include in a partial response.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
-    /// API key. Your API key identifies your project and provides you with API access, quota, and reports. Required unless you provide an OAuth 2.0 token.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
-        self
-    }
-    /// Returns response with indentations and line breaks.
-    ///
-    /// Sets the `prettyPrint` parameter. The server's default is `true`.
-    pub fn pretty_print(mut self, value: bool) -> Self {
-        self.standard.pretty_print = Some(value);
-        self
-    }
-    /// Available to use for quota purposes for server-side applications. Can be any arbitrary string assigned to a user, but should not exceed 40 characters.
-    ///
-    /// Sets the `quotaUser` parameter.
-    pub fn quota_user(mut self, value: impl Into<String>) -> Self {
-        self.standard.quota_user = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -518,7 +453,12 @@ impl Delete {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(Delete, (), "DELETE", retried);
+crate::runtime::calls::call_builder_common!(Delete, ());
+impl crate::params::StandardParameters for Delete {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
 /// A call to `tasks.tasks.get`, made by [`Tasks::get`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Get::send`]). Nothing is sent before that.
@@ -534,41 +474,6 @@ pub struct Get {
 impl Get {
     /// The URLs of the scopes that authorize the call, any one of them: all the API's 2, [`crate::Scope::URLS`].
     pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
-    /// V1 error format.
-    ///
-    /// Sets the `$.xgafv` parameter.
-    pub fn xgafv(mut self, value: crate::params::Xgafv) -> Self {
-        self.standard.xgafv = Some(value);
-        self
-    }
-    /// Selector specifying which fields to include in a partial response.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
-    /// API key. Your API key identifies your project and provides you with API access, quota, and reports. Required unless you provide an OAuth 2.0 token.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
-        self
-    }
-    /// Returns response with indentations and line breaks.
-    ///
-    /// Sets the `prettyPrint` parameter. The server's default is `true`.
-    pub fn pretty_print(mut self, value: bool) -> Self {
-        self.standard.pretty_print = Some(value);
-        self
-    }
-    /// Available to use for quota purposes for server-side applications. Can be any arbitrary string assigned to a user, but should not exceed 40 characters.
-    ///
-    /// Sets the `quotaUser` parameter.
-    pub fn quota_user(mut self, value: impl Into<String>) -> Self {
-        self.standard.quota_user = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -610,7 +515,12 @@ impl Get {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(Get, crate ::models::Task, "GET", retried);
+crate::runtime::calls::call_builder_common!(Get, crate ::models::Task);
+impl crate::params::StandardParameters for Get {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
 /// A call to `tasks.tasks.insert`, made by [`Tasks::insert`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Insert::send`]). Nothing is sent before that.
@@ -644,41 +554,6 @@ impl Insert {
     /// Sets the `previous` parameter.
     pub fn previous(mut self, value: impl Into<String>) -> Self {
         self.previous = Some(value.into());
-        self
-    }
-    /// V1 error format.
-    ///
-    /// Sets the `$.xgafv` parameter.
-    pub fn xgafv(mut self, value: crate::params::Xgafv) -> Self {
-        self.standard.xgafv = Some(value);
-        self
-    }
-    /// Selector specifying which fields to include in a partial response.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
-    /// API key. Your API key identifies your project and provides you with API access, quota, and reports. Required unless you provide an OAuth 2.0 token.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
-        self
-    }
-    /// Returns response with indentations and line breaks.
-    ///
-    /// Sets the `prettyPrint` parameter. The server's default is `true`.
-    pub fn pretty_print(mut self, value: bool) -> Self {
-        self.standard.pretty_print = Some(value);
-        self
-    }
-    /// Available to use for quota purposes for server-side applications. Can be any arbitrary string assigned to a user, but should not exceed 40 characters.
-    ///
-    /// Sets the `quotaUser` parameter.
-    pub fn quota_user(mut self, value: impl Into<String>) -> Self {
-        self.standard.quota_user = Some(value.into());
         self
     }
     /// Sends the call and returns the response body.
@@ -728,9 +603,12 @@ impl Insert {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    Insert, crate ::models::Task, "POST", not_retried
-);
+crate::runtime::calls::call_builder_common!(Insert, crate ::models::Task);
+impl crate::params::StandardParameters for Insert {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
 /// A call to `tasks.tasks.list`, made by [`Tasks::list`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`List::send`]). Nothing is sent before that.
@@ -833,41 +711,6 @@ impl List {
         self.updated_min = Some(value.into());
         self
     }
-    /// V1 error format.
-    ///
-    /// Sets the `$.xgafv` parameter.
-    pub fn xgafv(mut self, value: crate::params::Xgafv) -> Self {
-        self.standard.xgafv = Some(value);
-        self
-    }
-    /// Selector specifying which fields to include in a partial response.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
-    /// API key. Your API key identifies your project and provides you with API access, quota, and reports. Required unless you provide an OAuth 2.0 token.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
-        self
-    }
-    /// Returns response with indentations and line breaks.
-    ///
-    /// Sets the `prettyPrint` parameter. The server's default is `true`.
-    pub fn pretty_print(mut self, value: bool) -> Self {
-        self.standard.pretty_print = Some(value);
-        self
-    }
-    /// Available to use for quota purposes for server-side applications. Can be any arbitrary string assigned to a user, but should not exceed 40 characters.
-    ///
-    /// Sets the `quotaUser` parameter.
-    pub fn quota_user(mut self, value: impl Into<String>) -> Self {
-        self.standard.quota_user = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -962,7 +805,12 @@ impl List {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(List, crate ::models::Tasks, "GET", retried);
+crate::runtime::calls::call_builder_common!(List, crate ::models::Tasks);
+impl crate::params::StandardParameters for List {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
 /// A call to `tasks.tasks.move`, made by [`Tasks::move`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Move::send`]). Nothing is sent before that.
@@ -1004,41 +852,6 @@ impl Move {
     /// Sets the `previous` parameter.
     pub fn previous(mut self, value: impl Into<String>) -> Self {
         self.previous = Some(value.into());
-        self
-    }
-    /// V1 error format.
-    ///
-    /// Sets the `$.xgafv` parameter.
-    pub fn xgafv(mut self, value: crate::params::Xgafv) -> Self {
-        self.standard.xgafv = Some(value);
-        self
-    }
-    /// Selector specifying which fields to include in a partial response.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
-    /// API key. Your API key identifies your project and provides you with API access, quota, and reports. Required unless you provide an OAuth 2.0 token.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
-        self
-    }
-    /// Returns response with indentations and line breaks.
-    ///
-    /// Sets the `prettyPrint` parameter. The server's default is `true`.
-    pub fn pretty_print(mut self, value: bool) -> Self {
-        self.standard.pretty_print = Some(value);
-        self
-    }
-    /// Available to use for quota purposes for server-side applications. Can be any arbitrary string assigned to a user, but should not exceed 40 characters.
-    ///
-    /// Sets the `quotaUser` parameter.
-    pub fn quota_user(mut self, value: impl Into<String>) -> Self {
-        self.standard.quota_user = Some(value.into());
         self
     }
     /// Sends the call and returns the response body.
@@ -1092,9 +905,12 @@ impl Move {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    Move, crate ::models::Task, "POST", not_retried
-);
+crate::runtime::calls::call_builder_common!(Move, crate ::models::Task);
+impl crate::params::StandardParameters for Move {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
 /// A call to `tasks.tasks.patch`, made by [`Tasks::patch`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Patch::send`]). Nothing is sent before that.
@@ -1115,41 +931,6 @@ impl Patch {
     pub const SCOPES: &'static [&'static str] = &[
         "https://www.googleapis.com/auth/tasks",
     ];
-    /// V1 error format.
-    ///
-    /// Sets the `$.xgafv` parameter.
-    pub fn xgafv(mut self, value: crate::params::Xgafv) -> Self {
-        self.standard.xgafv = Some(value);
-        self
-    }
-    /// Selector specifying which fields to include in a partial response.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
-    /// API key. Your API key identifies your project and provides you with API access, quota, and reports. Required unless you provide an OAuth 2.0 token.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
-        self
-    }
-    /// Returns response with indentations and line breaks.
-    ///
-    /// Sets the `prettyPrint` parameter. The server's default is `true`.
-    pub fn pretty_print(mut self, value: bool) -> Self {
-        self.standard.pretty_print = Some(value);
-        self
-    }
-    /// Available to use for quota purposes for server-side applications. Can be any arbitrary string assigned to a user, but should not exceed 40 characters.
-    ///
-    /// Sets the `quotaUser` parameter.
-    pub fn quota_user(mut self, value: impl Into<String>) -> Self {
-        self.standard.quota_user = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -1192,9 +973,12 @@ impl Patch {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    Patch, crate ::models::Task, "PATCH", not_retried
-);
+crate::runtime::calls::call_builder_common!(Patch, crate ::models::Task);
+impl crate::params::StandardParameters for Patch {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
 /// A call to `tasks.tasks.update`, made by [`Tasks::update`].
 ///
 /// Set optional parameters with its methods, then `.await` it (or call [`Update::send`]). Nothing is sent before that.
@@ -1215,41 +999,6 @@ impl Update {
     pub const SCOPES: &'static [&'static str] = &[
         "https://www.googleapis.com/auth/tasks",
     ];
-    /// V1 error format.
-    ///
-    /// Sets the `$.xgafv` parameter.
-    pub fn xgafv(mut self, value: crate::params::Xgafv) -> Self {
-        self.standard.xgafv = Some(value);
-        self
-    }
-    /// Selector specifying which fields to include in a partial response.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
-    /// API key. Your API key identifies your project and provides you with API access, quota, and reports. Required unless you provide an OAuth 2.0 token.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
-        self
-    }
-    /// Returns response with indentations and line breaks.
-    ///
-    /// Sets the `prettyPrint` parameter. The server's default is `true`.
-    pub fn pretty_print(mut self, value: bool) -> Self {
-        self.standard.pretty_print = Some(value);
-        self
-    }
-    /// Available to use for quota purposes for server-side applications. Can be any arbitrary string assigned to a user, but should not exceed 40 characters.
-    ///
-    /// Sets the `quotaUser` parameter.
-    pub fn quota_user(mut self, value: impl Into<String>) -> Self {
-        self.standard.quota_user = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -1292,6 +1041,9 @@ impl Update {
         })
     }
 }
-crate::runtime::calls::call_builder_common!(
-    Update, crate ::models::Task, "PUT", retried
-);
+crate::runtime::calls::call_builder_common!(Update, crate ::models::Task);
+impl crate::params::StandardParameters for Update {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}

@@ -145,55 +145,6 @@ impl List {
         self.source = Some(value.into());
         self
     }
-    /// V1 error format.
-    ///
-    /// Sets the `$.xgafv` parameter.
-    pub fn xgafv(mut self, value: crate::params::Xgafv) -> Self {
-        self.standard.xgafv = Some(value);
-        self
-    }
-    /// OAuth bearer token.
-    ///
-    /// Sets the `bearer_token` parameter.
-    pub fn bearer_token(mut self, value: impl Into<String>) -> Self {
-        self.standard.bearer_token = Some(value.into());
-        self
-    }
-    /// Selector specifying which fields to include in a partial response.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
-    /// API key. Your API key identifies your project and provides you with API access, quota, and reports. Required unless you provide an OAuth 2.0 token.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
-        self
-    }
-    /// Pretty-print response.
-    ///
-    /// Sets the `pp` parameter. The server's default is `true`.
-    pub fn pp(mut self, value: bool) -> Self {
-        self.standard.pp = Some(value);
-        self
-    }
-    /// Returns response with indentations and line breaks.
-    ///
-    /// Sets the `prettyPrint` parameter. The server's default is `true`.
-    pub fn pretty_print(mut self, value: bool) -> Self {
-        self.standard.pretty_print = Some(value);
-        self
-    }
-    /// Available to use for quota purposes for server-side applications. Can be any arbitrary string assigned to a user, but should not exceed 40 characters. Overrides userIp if both are provided.
-    ///
-    /// Sets the `quotaUser` parameter.
-    pub fn quota_user(mut self, value: impl Into<String>) -> Self {
-        self.standard.quota_user = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -244,8 +195,13 @@ impl List {
     }
 }
 crate::runtime::calls::call_builder_common!(
-    List, crate ::models::TranslationsListResponse, "GET", retried
+    List, crate ::models::TranslationsListResponse
 );
+impl crate::params::StandardParameters for List {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
 /// The format of the source text, in either HTML (default) or plain-text. A
 /// value of "html" indicates HTML and a value of "text" indicates plain-text.
 ///
@@ -275,55 +231,6 @@ pub struct Translate {
 impl Translate {
     /// The URLs of the scopes that authorize the call, any one of them: all the API's 2, [`crate::Scope::URLS`].
     pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
-    /// V1 error format.
-    ///
-    /// Sets the `$.xgafv` parameter.
-    pub fn xgafv(mut self, value: crate::params::Xgafv) -> Self {
-        self.standard.xgafv = Some(value);
-        self
-    }
-    /// OAuth bearer token.
-    ///
-    /// Sets the `bearer_token` parameter.
-    pub fn bearer_token(mut self, value: impl Into<String>) -> Self {
-        self.standard.bearer_token = Some(value.into());
-        self
-    }
-    /// Selector specifying which fields to include in a partial response.
-    ///
-    /// Sets the `fields` parameter.
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.standard.fields = Some(value.into());
-        self
-    }
-    /// API key. Your API key identifies your project and provides you with API access, quota, and reports. Required unless you provide an OAuth 2.0 token.
-    ///
-    /// Sets the `key` parameter.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.standard.key = Some(value.into());
-        self
-    }
-    /// Pretty-print response.
-    ///
-    /// Sets the `pp` parameter. The server's default is `true`.
-    pub fn pp(mut self, value: bool) -> Self {
-        self.standard.pp = Some(value);
-        self
-    }
-    /// Returns response with indentations and line breaks.
-    ///
-    /// Sets the `prettyPrint` parameter. The server's default is `true`.
-    pub fn pretty_print(mut self, value: bool) -> Self {
-        self.standard.pretty_print = Some(value);
-        self
-    }
-    /// Available to use for quota purposes for server-side applications. Can be any arbitrary string assigned to a user, but should not exceed 40 characters. Overrides userIp if both are provided.
-    ///
-    /// Sets the `quotaUser` parameter.
-    pub fn quota_user(mut self, value: impl Into<String>) -> Self {
-        self.standard.quota_user = Some(value.into());
-        self
-    }
     /// Sends the call and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
@@ -359,5 +266,10 @@ impl Translate {
     }
 }
 crate::runtime::calls::call_builder_common!(
-    Translate, crate ::models::TranslationsListResponse, "POST", not_retried
+    Translate, crate ::models::TranslationsListResponse
 );
+impl crate::params::StandardParameters for Translate {
+    fn standard_params(&mut self) -> &mut crate::params::StandardParams {
+        &mut self.standard
+    }
+}
