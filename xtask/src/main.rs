@@ -66,15 +66,32 @@ enum Command {
         #[arg(long, value_name = "M", default_value_t = 5_000, requires = "scaling")]
         schemas: usize,
     },
-    /// Generate a standalone crate from a Discovery or OpenAPI document.
+    /// Generate a standalone crate from a Discovery or OpenAPI document,
+    /// or one from every document of a folder (--all).
     ///
     /// Only Cargo.toml and src/ of DIR (and vendor/google-api-runtime/ with
     /// --runtime vendor) are written, swapped in whole; other files there
     /// stay. A rerun rewrites nothing when nothing changed.
+    ///
+    /// With --all: every .json, .yaml and .yml file of the folder, side by
+    /// side on every core, each into OUT/<crate-name>/; a document that
+    /// fails is reported with its file and the rest go on (exit code 1 if
+    /// any failed), a Discovery directory list is skipped; a closing line
+    /// gives the count, MB of input, seconds and MB/s.
+    #[command(
+        override_usage = "cargo xtask generate [OPTIONS] --out <DIR> <SPEC>\n       \
+                                cargo xtask generate [OPTIONS] --out <OUT> --all <FOLDER>"
+    )]
     Generate {
         /// The Discovery document (JSON) or OpenAPI 3.0/3.1 document (JSON or YAML).
-        spec: PathBuf,
-        /// The folder to write the crate into (created if missing).
+        #[arg(required_unless_present = "all")]
+        spec: Option<PathBuf>,
+        /// Generate every document of this folder instead, each into
+        /// OUT/<crate-name>/.
+        #[arg(long, value_name = "FOLDER", conflicts_with_all = ["spec", "crate_name"])]
+        all: Option<PathBuf>,
+        /// The folder to write the crate into (created if missing); with
+        /// --all, the folder of the crates' folders.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
         /// The package name [default: google-<name>-<version> from the document].
@@ -189,6 +206,12 @@ enum Command {
     },
 }
 
+/// Generation allocates and frees millions of small tokens and syntax-tree
+/// nodes across threads; mimalloc does that at a fraction of glibc's cost
+/// (README "Generation speed").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 type Outcome = Result<ExitCode, Box<dyn Error>>;
 
 fn main() -> ExitCode {
@@ -237,10 +260,15 @@ fn main() -> ExitCode {
             .map_err(Into::into),
         Command::Generate {
             spec,
+            all,
             out,
             crate_name,
             runtime,
-        } => generate(&spec, &out, crate_name.as_deref(), runtime),
+        } => match (all, spec) {
+            (Some(folder), _) => generate_all(&folder, &out, runtime),
+            (None, Some(spec)) => generate(&spec, &out, crate_name.as_deref(), runtime),
+            (None, None) => unreachable!("clap requires SPEC without --all"),
+        },
         Command::Conformance { spec, vectors } => conformance(&root, spec, vectors),
         Command::Diff {
             old,
@@ -337,6 +365,18 @@ fn generate(
         say_written(&format!("{headline}: generated"), &generated.report);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Problems on stderr, in file order, then the closing line on stdout.
+fn generate_all(folder: &Path, out: &Path, runtime: xtask::generate::Runtime) -> Outcome {
+    let summary = xtask::generate::all::run(folder, out, runtime)?;
+    eprint!("{}", summary.render_problems());
+    say(&summary.render());
+    Ok(if summary.failed() == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn conformance(root: &Path, spec: PathBuf, vectors: PathBuf) -> Outcome {
