@@ -48,17 +48,27 @@ enum Command {
     /// With --scaling: generate two synthesized Discovery documents (an enum
     /// of near-colliding values, and many schemas with methods) each at two
     /// sizes, and print the size ratio, time ratio and growth exponent.
+    ///
+    /// With --corpus: generate every document of a folder (default
+    /// ../shared/corpus/discovery) in memory on every core, side by side
+    /// with parsing the same documents as JSON, in MB/s and as a ratio;
+    /// then the largest document alone.
+    ///
     /// Exits with 1 only when generation fails, never for slowness.
     Genbench {
         /// The spec's size in megabytes.
-        #[arg(long, default_value_t = 4.0, conflicts_with = "scaling")]
+        #[arg(long, default_value_t = 4.0, conflicts_with_all = ["scaling", "corpus"])]
         size: f64,
         /// Runs of each; the median is reported (with --scaling, the best).
         #[arg(long, default_value_t = 3)]
         runs: usize,
         /// Measure how generation time grows with the document instead.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "corpus")]
         scaling: bool,
+        /// Measure generation throughput over every document of DIR instead
+        /// [default: ../shared/corpus/discovery beside the repository].
+        #[arg(long, value_name = "DIR", num_args = 0..=1)]
+        corpus: Option<Option<PathBuf>>,
         /// With --scaling: values of the larger colliding enum (the smaller has half).
         #[arg(long, value_name = "N", default_value_t = 20_000, requires = "scaling")]
         enum_values: usize,
@@ -250,6 +260,19 @@ fn main() -> ExitCode {
             say(&xtask::genbench::scaling::Scaling::header(runs.max(1)));
             xtask::genbench::scaling::run(sizes, runs, |case| say(&case.render()))
                 .map(|_| ExitCode::SUCCESS)
+                .map_err(Into::into)
+        }
+        Command::Genbench {
+            corpus: Some(dir),
+            runs,
+            ..
+        } => {
+            let dir = dir.unwrap_or_else(|| root.join("../shared/corpus/discovery"));
+            xtask::genbench::corpus::run(&dir, runs)
+                .map(|bench| {
+                    say(&bench.render());
+                    ExitCode::SUCCESS
+                })
                 .map_err(Into::into)
         }
         Command::Genbench { size, runs, .. } => xtask::genbench::run(size, runs)
