@@ -177,6 +177,9 @@ pub fn run(dir: &Path, out: &Path, runtime: Runtime) -> Result<Summary, Generate
         taken.insert(name.clone(), file);
         work.push((index, spec, name));
     }
+    // The largest documents first, so the run does not end on one of them
+    // while the other cores have nothing left to do.
+    work.sort_by_key(|(_, spec, _)| std::cmp::Reverse(spec.json.len()));
     let generated = crate::parallel::map(&work, |(_, spec, name)| {
         match super::generate_spec(spec, &out.join(name), name, runtime) {
             Ok(report) => Outcome::Generated {
