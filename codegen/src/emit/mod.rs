@@ -89,7 +89,6 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> Result<BTreeMap<String, Stri
 struct Job<'a> {
     path: String,
     weight: usize,
-    #[allow(clippy::type_complexity)]
     make: Box<dyn Fn() -> Option<TokenStream> + Send + Sync + 'a>,
 }
 
@@ -132,12 +131,10 @@ fn run_jobs(jobs: &[Job<'_>], header: &str) -> Result<Vec<(String, String)>, Err
     let mut order: Vec<usize> = (0..jobs.len()).collect();
     order.sort_by_key(|&index| std::cmp::Reverse(jobs[index].weight));
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<(usize, Result<Option<String>, Error>)>> = Mutex::new(Vec::new());
+    type Done = (usize, Result<Option<String>, Error>);
+    let results: Mutex<Vec<Done>> = Mutex::new(Vec::new());
     let work = || {
-        loop {
-            let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) else {
-                break;
-            };
+        while let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
             let job = &jobs[index];
             let text = (job.make)()
                 .map(|tokens| format_rust(&job.path, header, tokens))
