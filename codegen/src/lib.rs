@@ -50,7 +50,7 @@ pub fn generate_with(
 /// [`generate_with`] for a spec whose format the caller has told already
 /// (with [`input::parse`], to name its crate): a Discovery document is then
 /// parsed once, into its serde types, rather than first into a JSON value
-/// again, which was a tenth of the time of a large document. Gives what
+/// again (30 ms of AI Platform's 2.97 MB, for nothing). Gives what
 /// [`generate_with`] gives, errors included.
 pub fn generate_as(
     text: &str,
