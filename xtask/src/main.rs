@@ -84,20 +84,20 @@ enum Command {
     /// stay. A rerun rewrites nothing when nothing changed.
     ///
     /// With --all: every .json, .yaml and .yml file of the folder, side by
-    /// side on every core, each into OUT/<crate-name>/; a document that
+    /// side on every core, each into DIR/<crate-name>/; a document that
     /// fails is reported with its file and the rest go on (exit code 1 if
     /// any failed), a Discovery directory list is skipped; a closing line
     /// gives the count, MB of input, seconds and MB/s.
     #[command(
         override_usage = "cargo xtask generate [OPTIONS] --out <DIR> <SPEC>\n       \
-                                cargo xtask generate [OPTIONS] --out <OUT> --all <FOLDER>"
+                                cargo xtask generate [OPTIONS] --out <DIR> --all <FOLDER>"
     )]
     Generate {
         /// The Discovery document (JSON) or OpenAPI 3.0/3.1 document (JSON or YAML).
         #[arg(required_unless_present = "all")]
         spec: Option<PathBuf>,
         /// Generate every document of this folder instead, each into
-        /// OUT/<crate-name>/.
+        /// DIR/<crate-name>/.
         #[arg(long, value_name = "FOLDER", conflicts_with_all = ["spec", "crate_name"])]
         all: Option<PathBuf>,
         /// The folder to write the crate into (created if missing); with
