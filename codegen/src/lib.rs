@@ -47,6 +47,35 @@ pub fn generate_with(
     emit::emit(&api, settings)
 }
 
+/// [`generate_with`] for a spec whose format the caller has told already
+/// (with [`input::parse`], to name its crate): a Discovery document is then
+/// parsed once, into its serde types, rather than first into a JSON value
+/// again (30 ms of AI Platform's 2.97 MB, for nothing). Gives what
+/// [`generate_with`] gives, errors included.
+pub fn generate_as(
+    text: &str,
+    format: input::Format,
+    settings: &CrateSettings,
+    reader: &dyn openapi::refs::SpecReader,
+) -> Result<Files, Error> {
+    let api = lower_as(&settings.spec_file, text, format, reader)?;
+    emit::emit(&api, settings)
+}
+
+/// [`lower_any`] for a spec whose format is known (see [`generate_as`]).
+pub fn lower_as(
+    file: &str,
+    text: &str,
+    format: input::Format,
+    reader: &dyn openapi::refs::SpecReader,
+) -> Result<ir::Api, Error> {
+    match format {
+        // What `lower_any` does once the value says Discovery.
+        input::Format::Discovery if input::is_json(text) => lower::lower(file, text),
+        _ => lower_any(file, text, reader),
+    }
+}
+
 /// Parses a spec of any supported format, tells which it is, and lowers it.
 pub fn lower_any(
     file: &str,

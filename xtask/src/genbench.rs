@@ -10,11 +10,13 @@
 //!
 //! `--scaling` ([`scaling`]) instead measures how generation time grows
 //! with the document: two sizes of each of two synthesized documents, in
-//! one run, reported as ratios and a growth exponent.
+//! one run, reported as ratios and a growth exponent. `--corpus`
+//! ([`corpus`]) measures throughput over a folder of real documents.
 
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
+pub mod corpus;
 pub mod scaling;
 
 /// What one benchmark run measured.

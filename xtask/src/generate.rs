@@ -4,6 +4,7 @@
 //! The crate is its own workspace (`standalone`), so it builds wherever it
 //! lands. Writing goes through [`crate::output`], like `regen`: only
 //! `Cargo.toml` and `src/` are the generator's, and they are swapped in whole.
+//! [`all`] does the same for every document of a folder.
 
 use crate::output::{self, CrateReport, GENERATED_MARKER, WriteError};
 use crate::spec::{self, Spec, SpecError};
@@ -12,6 +13,8 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+
+pub mod all;
 
 /// How a crate written by `generate` gets the shared runtime.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -167,6 +170,18 @@ pub fn run(
             name
         }
     };
+    let report = generate_spec(&spec, out, &crate_name, runtime)?;
+    Ok(Generated { crate_name, report })
+}
+
+/// Generates the crate of `spec`, read already, into `out` (the part of
+/// [`run`] that [`all`] shares).
+fn generate_spec(
+    spec: &Spec,
+    out: &Path,
+    crate_name: &str,
+    runtime: Runtime,
+) -> Result<CrateReport, GenerateError> {
     let runtime_path = match runtime {
         Runtime::Vendor => crate::output::VENDOR_DIR.trim_end_matches('/').to_owned(),
         Runtime::Path => {
@@ -181,7 +196,7 @@ pub fn run(
             relative_path(&out_dir, &runtime_dir)
         }
     };
-    let mut files = spec.generate(&settings(&spec, &crate_name, true, runtime_path))?;
+    let mut files = spec.generate(&settings(spec, crate_name, true, runtime_path))?;
     if runtime == Runtime::Vendor {
         for (path, text) in codegen::runtime::files() {
             files.insert(
@@ -191,8 +206,7 @@ pub fn run(
         }
     }
     refuse_foreign_crate(out, runtime)?;
-    let report = output::sync(&out.display().to_string(), out, &files)?;
-    Ok(Generated { crate_name, report })
+    Ok(output::sync(&out.display().to_string(), out, &files)?)
 }
 
 /// The settings of a crate generated from `spec` outside the manifest.

@@ -53,15 +53,20 @@ pub fn read(path: &Path) -> Result<Spec, SpecError> {
     let sha256 = sha256_hex(&bytes);
     // Bytes that are not UTF-8 are reported with their line and JSON path.
     let json = codegen::input::decode(&file, bytes)?;
-    // The generator parses again; parsing first gives the name a crate needs
-    // and reports a malformed document with its JSON path, as generating would.
+    // Parsing first gives the name a crate needs and the format, so
+    // generating does not tell it again, and reports a document that is not
+    // JSON (or YAML) with its JSON path, as generating would.
     let parsed = codegen::input::parse(&file, &json)?;
     let format = parsed.format;
     let (name, version, root_url) = match format {
-        codegen::input::Format::Discovery => {
-            let document = codegen::lower::parse(&file, &json)?;
-            (document.name, document.version, document.root_url)
-        }
+        codegen::input::Format::Discovery => match discovery_identity(&parsed.value) {
+            Some(identity) => identity,
+            // Missing or not text: the serde types say so, with the path.
+            None => {
+                let document = codegen::lower::parse(&file, &json)?;
+                (document.name, document.version, document.root_url)
+            }
+        },
         // Only the document's identity: generating lowers it in full.
         _ => {
             let identity = codegen::openapi::identity(&parsed.value);
@@ -78,6 +83,15 @@ pub fn read(path: &Path) -> Result<Spec, SpecError> {
         root_url,
         format,
     })
+}
+
+/// A Discovery document's `name`, `version` and `rootUrl`, when all three
+/// are strings: read off the parsed value, as parsing the whole document
+/// into its serde types again only for them cost as much as that first
+/// parse (generating parses it, and reports any other error at its path).
+fn discovery_identity(value: &serde_json::Value) -> Option<(String, String, String)> {
+    let text = |key: &str| value.get(key)?.as_str().map(str::to_owned);
+    Some((text("name")?, text("version")?, text("rootUrl")?))
 }
 
 /// Reads the files a spec's `$ref`s name, relative to the spec's folder.
@@ -104,11 +118,21 @@ impl Spec {
         &self,
         settings: &codegen::CrateSettings,
     ) -> Result<codegen::Files, codegen::Error> {
-        codegen::generate_with(&self.json, settings, &Folder(self.folder.clone()))
+        codegen::generate_as(
+            &self.json,
+            self.format,
+            settings,
+            &Folder(self.folder.clone()),
+        )
     }
 
     /// Lowers the spec.
     pub fn lower(&self) -> Result<codegen::ir::Api, codegen::Error> {
-        codegen::lower_any(&self.file, &self.json, &Folder(self.folder.clone()))
+        codegen::lower_as(
+            &self.file,
+            &self.json,
+            self.format,
+            &Folder(self.folder.clone()),
+        )
     }
 }

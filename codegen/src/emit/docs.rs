@@ -14,12 +14,21 @@ const DIRECTION_CONTROLS: &[char] = &[
     '\u{2069}',
 ];
 
+/// Whether `text` holds a `\r` or a direction control. Every file and
+/// description is asked, so the bytes are scanned first: every direction
+/// control starts with the byte 0xE2 in UTF-8, and text with neither that
+/// nor `\r` (nearly all) needs no decoding at all.
+fn needs_neutralizing(text: &str) -> bool {
+    text.bytes().any(|b| b == b'\r' || b == 0xE2)
+        && text.contains(|c| c == '\r' || DIRECTION_CONTROLS.contains(&c))
+}
+
 /// Spec text made fit for a comment: every line break (`\r\n`, or a lone
 /// `\r`, which rustc refuses in a doc comment) is `\n`, and direction
 /// controls are written as escapes (`\u{202E}`). Borrowed when there is
 /// nothing to change, as for nearly all text.
 pub fn comment_text(text: &str) -> Cow<'_, str> {
-    if !text.contains(|c| c == '\r' || DIRECTION_CONTROLS.contains(&c)) {
+    if !needs_neutralizing(text) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
@@ -138,7 +147,7 @@ pub fn inner_doc(text: &str) -> TokenStream {
 /// comment; this is the net under that rule, for a file whose text
 /// must compile whatever an emitter forgot.
 pub fn neutralize_comments(text: String) -> String {
-    if !text.contains(|c| c == '\r' || DIRECTION_CONTROLS.contains(&c)) {
+    if !needs_neutralizing(&text) {
         return text;
     }
     let mut out = String::with_capacity(text.len());

@@ -46,75 +46,105 @@ pub fn emit(api: &Api, settings: &CrateSettings) -> Result<BTreeMap<String, Stri
     );
     // Each Rust file is built and formatted by its own job. Token streams
     // cannot cross threads, so a job makes its tokens where it runs.
-    type Job<'a> = (
-        String,
-        Box<dyn Fn() -> Option<TokenStream> + Send + Sync + 'a>,
-    );
+    let methods = api.methods.len() + api.resources.iter().map(method_count).sum::<usize>();
     let mut jobs: Vec<Job<'_>> = vec![
-        (
-            "src/lib.rs".into(),
-            Box::new(|| Some(lib_rs::emit(api, settings, features))),
-        ),
-        (
-            "src/dispatch.rs".into(),
-            Box::new(|| Some(dispatch::emit(api, features))),
-        ),
-        ("src/scopes.rs".into(), Box::new(|| Some(scopes::emit(api)))),
-        (
-            "src/models.rs".into(),
-            Box::new(|| Some(models::emit(api, features))),
-        ),
-        (
-            "src/names.rs".into(),
-            Box::new(|| names::emit(api, features)),
-        ),
-        ("src/params.rs".into(), Box::new(|| Some(params::emit(api)))),
-        ("src/security.rs".into(), Box::new(|| security::emit(api))),
-        ("src/servers.rs".into(), Box::new(|| servers::emit(api))),
-        (
-            "src/resources/mod.rs".into(),
-            Box::new(|| Some(resources::emit_index(api, settings, features))),
-        ),
+        Job::new("src/lib.rs", 0, || {
+            Some(lib_rs::emit(api, settings, features))
+        }),
+        Job::new("src/dispatch.rs", methods * 2, || {
+            Some(dispatch::emit(api, features))
+        }),
+        Job::new("src/scopes.rs", 0, || Some(scopes::emit(api))),
+        Job::new("src/models.rs", api.schemas.len() * 4, || {
+            Some(models::emit(api, features))
+        }),
+        Job::new("src/names.rs", api.resource_names.len() * 2, || {
+            names::emit(api, features)
+        }),
+        Job::new("src/params.rs", 0, || Some(params::emit(api))),
+        Job::new("src/security.rs", 0, || security::emit(api)),
+        Job::new("src/servers.rs", 0, || servers::emit(api)),
+        Job::new("src/resources/mod.rs", api.methods.len() * 10, || {
+            Some(resources::emit_index(api, settings, features))
+        }),
     ];
+    // One file per resource, nested ones included: each holds its own methods.
     for (path, resource, chain) in resources::resource_files(api) {
-        jobs.push((
-            path,
-            Box::new(move || Some(resources::emit_resource(api, settings, resource, &chain))),
-        ));
+        jobs.push(Job::new(path, resource.methods.len() * 10, move || {
+            Some(resources::emit_resource(api, settings, resource, &chain))
+        }));
     }
-    for (path, text) in run_jobs(&jobs, &header)? {
+    // `api.json` (megabytes of JSON for a large API) is written meanwhile
+    // on a thread of its own, not after the last file.
+    let (rust, record) = std::thread::scope(|scope| {
+        let record = scope.spawn(|| api_record(api, settings));
+        let rust = run_jobs(&jobs, &header);
+        let record = record
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (rust, record)
+    });
+    for (path, text) in rust? {
         files.insert(path, text);
     }
-    files.insert(API_RECORD.to_owned(), api_record(api, settings)?);
+    files.insert(API_RECORD.to_owned(), record?);
     Ok(files)
 }
 
-/// Runs every job on the machine's cores (the biggest files first, so one
-/// huge file does not end last), giving each file's formatted text.
-#[allow(clippy::type_complexity)]
-fn run_jobs(
-    jobs: &[(
-        String,
-        Box<dyn Fn() -> Option<TokenStream> + Send + Sync + '_>,
-    )],
-    header: &str,
-) -> Result<Vec<(String, String)>, Error> {
+/// One Rust file to build and format: its path, the kilobytes it is
+/// likely to be, and the emitter that makes its tokens.
+struct Job<'a> {
+    path: String,
+    weight: usize,
+    make: Box<dyn Fn() -> Option<TokenStream> + Send + Sync + 'a>,
+}
+
+impl<'a> Job<'a> {
+    /// `weight` is a guess at the file's size in kilobytes, from what it
+    /// holds (about 10 kB per method of a resource, 4 per schema, 2 per
+    /// method in `dispatch.rs` and per resource name): it orders the jobs
+    /// and never changes their output.
+    fn new(
+        path: impl Into<String>,
+        weight: usize,
+        make: impl Fn() -> Option<TokenStream> + Send + Sync + 'a,
+    ) -> Self {
+        Self {
+            path: path.into(),
+            weight,
+            make: Box::new(make),
+        }
+    }
+}
+
+/// The methods of a resource and of every resource nested in it.
+fn method_count(resource: &crate::ir::Resource) -> usize {
+    resource.methods.len() + resource.resources.iter().map(method_count).sum::<usize>()
+}
+
+/// Runs every job on the machine's cores, giving each file's formatted
+/// text in the order of `jobs`. The heaviest jobs start first: a crate's
+/// time is at least that of its biggest file (AI Platform's `models.rs` is
+/// a quarter of its code), so that file must not be the last one a thread
+/// picks up.
+fn run_jobs(jobs: &[Job<'_>], header: &str) -> Result<Vec<(String, String)>, Error> {
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(jobs.len())
         .max(1);
+    // Stable, so equal weights keep the order they were listed in.
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&index| std::cmp::Reverse(jobs[index].weight));
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<(usize, Result<Option<String>, Error>)>> = Mutex::new(Vec::new());
+    type Done = (usize, Result<Option<String>, Error>);
+    let results: Mutex<Vec<Done>> = Mutex::new(Vec::new());
     let work = || {
-        loop {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            let Some((path, job)) = jobs.get(index) else {
-                break;
-            };
-            let text = job()
-                .map(|tokens| format_rust(path, header, tokens))
+        while let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let job = &jobs[index];
+            let text = (job.make)()
+                .map(|tokens| format_rust(&job.path, header, tokens))
                 .transpose();
             if let Ok(mut results) = results.lock() {
                 results.push((index, text));
@@ -135,7 +165,7 @@ fn run_jobs(
     let mut out = Vec::new();
     for (index, text) in results {
         if let Some(text) = text? {
-            out.push((jobs[index].0.clone(), text));
+            out.push((jobs[index].path.clone(), text));
         }
     }
     Ok(out)
