@@ -10,7 +10,10 @@
 //! and parse the answer into the same struct. Rounds alternate the sides
 //! and their order, sequentially and with K calls in flight; the ratio is
 //! the median of the rounds' ratios, which a shared, noisy machine moves
-//! less than the times themselves. Heap allocations are counted by a
+//! less than the times themselves. CPU time (all the process's threads,
+//! server and kernel work included, from Linux's `schedstat`) is reported
+//! too: another process's load moves it much less than wall-clock time.
+//! Heap allocations are counted by a
 //! `#[global_allocator]` that forwards to the system's and skips the
 //! server's own work, so they are the client side's only.
 //!
@@ -136,6 +139,9 @@ pub struct Figures {
     pub reqwest: Duration,
     /// Median of the rounds' time ratios, generated / reqwest.
     pub time_ratio: f64,
+    /// Median of the rounds' CPU-time ratios, generated / reqwest (`None`
+    /// where the system does not tell a thread's CPU time).
+    pub cpu_ratio: Option<f64>,
     /// Heap allocations per call through the generated client.
     pub generated_allocations: f64,
     /// Heap allocations per call with reqwest alone.
@@ -181,8 +187,8 @@ impl Report {
             "generated call's send() future: {} bytes\n",
             self.future_bytes
         );
-        out +=
-            "mode           generated      reqwest  time ratio  allocs/call gen  reqwest  ratio\n";
+        out += "mode           generated      reqwest  time ratio  cpu ratio  \
+                allocs/call gen  reqwest  ratio\n";
         for m in &self.modes {
             let mode = if m.in_flight == 1 {
                 "sequential".to_owned()
@@ -190,10 +196,11 @@ impl Report {
                 format!("{} in flight", m.in_flight)
             };
             out += &format!(
-                "{mode:<13} {:>7.1} µs  {:>7.1} µs  {:>10.3}  {:>15.1}  {:>7.1}  {:>5.2}\n",
+                "{mode:<13} {:>7.1} µs  {:>7.1} µs  {:>10.3}  {:>9}  {:>15.1}  {:>7.1}  {:>5.2}\n",
                 micros(m.generated),
                 micros(m.reqwest),
                 m.time_ratio,
+                m.cpu_ratio.map_or("-".to_owned(), |r| format!("{r:.3}")),
                 m.generated_allocations,
                 m.reqwest_allocations,
                 m.generated_allocations / m.reqwest_allocations.max(1e-9),
@@ -282,11 +289,13 @@ async fn generated_call(client: Client) -> Result<(), String> {
 
 /// The same call with reqwest alone, as an application would write it:
 /// the same headers, body and parsing.
-async fn reqwest_call(http: reqwest::Client, url: Arc<str>) -> Result<(), String> {
+async fn reqwest_call(http: reqwest::Client, endpoint: Arc<str>) -> Result<(), String> {
+    // Formatted per call, as the name of a real call would vary.
+    let url = format!("{endpoint}v1/{NAME}:retry");
     let body =
         serde_json::to_vec(&RetryPortabilityArchiveRequest::new()).map_err(|e| e.to_string())?;
     let response = http
-        .post(&*url)
+        .post(url)
         .header(reqwest::header::USER_AGENT, USER_AGENT)
         .header(reqwest::header::CONTENT_TYPE, "application/json")
         .bearer_auth(TOKEN)
@@ -313,13 +322,14 @@ fn check(response: &RetryPortabilityArchiveResponse) -> Result<(), String> {
 /// Makes `calls` calls with `call`, `in_flight` at a time, each stream of
 /// calls in a task of its own (so even the sequential mode runs on a
 /// worker thread, as the concurrent one does); the time and allocations.
-async fn drive<F, Fut>(calls: usize, in_flight: usize, call: F) -> (Duration, u64)
+async fn drive<F, Fut>(calls: usize, in_flight: usize, call: F) -> Measured
 where
     F: Fn() -> Fut + Clone + Send + 'static,
     Fut: Future<Output = Result<(), String>> + Send + 'static,
 {
     let next = Arc::new(AtomicUsize::new(0));
     let allocations = ALLOCATIONS.load(Ordering::Relaxed);
+    let cpu = cpu_time();
     let started = Instant::now();
     let tasks: Vec<_> = (0..in_flight.max(1))
         .map(|_| {
@@ -339,7 +349,33 @@ where
             .unwrap_or_else(|e| panic!("a call failed: {e}"));
     }
     let elapsed = started.elapsed();
-    (elapsed, ALLOCATIONS.load(Ordering::Relaxed) - allocations)
+    Measured {
+        elapsed,
+        cpu: cpu
+            .zip(cpu_time())
+            .map(|(before, after)| after.saturating_sub(before)),
+        allocations: ALLOCATIONS.load(Ordering::Relaxed) - allocations,
+    }
+}
+
+/// What [`drive`] measured.
+struct Measured {
+    elapsed: Duration,
+    cpu: Option<Duration>,
+    allocations: u64,
+}
+
+/// CPU time of all the process's threads so far (Linux: the first field of
+/// each `/proc/self/task/*/schedstat`, in nanoseconds). A thread that ended
+/// meanwhile drops out of the sum, so it serves only while none do: the
+/// runtime's workers live as long as the run.
+fn cpu_time() -> Option<Duration> {
+    let mut total = 0u64;
+    for task in std::fs::read_dir("/proc/self/task").ok()? {
+        let stat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
+        total += stat.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(Duration::from_nanos(total))
 }
 
 fn median(values: &mut [f64]) -> f64 {
@@ -369,7 +405,7 @@ pub async fn run(options: Options) -> Report {
         .transport(ReqwestTransport::from_client(http.clone()))
         .build()
         .expect("a client");
-    let url: Arc<str> = format!("{endpoint}v1/{NAME}:retry").into();
+    let url: Arc<str> = endpoint.as_str().into();
     let generated = {
         let client = client.clone();
         move || generated_call(client.clone())
@@ -398,6 +434,7 @@ pub async fn run(options: Options) -> Report {
     for in_flight in modes {
         let mut times = (Vec::new(), Vec::new());
         let mut ratios = Vec::new();
+        let mut cpu_ratios = Vec::new();
         let mut allocations = (Vec::new(), Vec::new());
         for round in 0..options.rounds.max(1) {
             // Alternate which side goes first, so a drift in the machine's
@@ -410,17 +447,25 @@ pub async fn run(options: Options) -> Report {
                 (drive(options.calls, in_flight, generated.clone()).await, p)
             };
             let per_call = |d: Duration| d.as_secs_f64() / options.calls as f64;
-            times.0.push(per_call(g.0));
-            times.1.push(per_call(p.0));
-            ratios.push(g.0.as_secs_f64() / p.0.as_secs_f64().max(1e-12));
-            allocations.0.push(g.1 as f64 / options.calls as f64);
-            allocations.1.push(p.1 as f64 / options.calls as f64);
+            times.0.push(per_call(g.elapsed));
+            times.1.push(per_call(p.elapsed));
+            ratios.push(g.elapsed.as_secs_f64() / p.elapsed.as_secs_f64().max(1e-12));
+            if let (Some(g), Some(p)) = (g.cpu, p.cpu) {
+                cpu_ratios.push(g.as_secs_f64() / p.as_secs_f64().max(1e-12));
+            }
+            allocations
+                .0
+                .push(g.allocations as f64 / options.calls as f64);
+            allocations
+                .1
+                .push(p.allocations as f64 / options.calls as f64);
         }
         figures.push(Figures {
             in_flight,
             generated: Duration::from_secs_f64(median(&mut times.0)),
             reqwest: Duration::from_secs_f64(median(&mut times.1)),
             time_ratio: median(&mut ratios),
+            cpu_ratio: (!cpu_ratios.is_empty()).then(|| median(&mut cpu_ratios)),
             generated_allocations: median(&mut allocations.0),
             reqwest_allocations: median(&mut allocations.1),
         });
