@@ -17,7 +17,9 @@
 //! `#[global_allocator]` that forwards to the system's and skips the
 //! server's own work, so they are the client side's only.
 //!
-//! `cargo run --release --example callbench -- [--calls N] [--in-flight K] [--rounds R]`
+//! `cargo run --release --example callbench -- [--calls N] [--in-flight K] [--rounds R]`;
+//! with `CALLBENCH_ONLY=generated` (or `reqwest`) the timed rounds run one
+//! side only, for a profiler (`perf stat`, `perf record`).
 
 use google_dataportability_v1::models::{
     RetryPortabilityArchiveRequest, RetryPortabilityArchiveResponse,
@@ -50,6 +52,10 @@ const USER_AGENT: &str = "google-api-runtime/0.1.0";
 struct Counting;
 
 static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+/// Connections the server accepted: the same pool on both sides should
+/// open no more once warm.
+static CONNECTIONS: AtomicU64 = AtomicU64::new(0);
 
 thread_local! {
     /// Set while the server's tasks are polled: their allocations are not
@@ -146,6 +152,9 @@ pub struct Figures {
     pub generated_allocations: f64,
     /// Heap allocations per call with reqwest alone.
     pub reqwest_allocations: f64,
+    /// Connections opened during the timed rounds by each side (after
+    /// warming up, none are needed).
+    pub connections: (u64, u64),
 }
 
 /// What [`run`] found.
@@ -206,6 +215,12 @@ impl Report {
                 m.generated_allocations / m.reqwest_allocations.max(1e-9),
             );
         }
+        for m in &self.modes {
+            out += &format!(
+                "connections opened while timed, {} in flight: generated {}, reqwest {}\n",
+                m.in_flight, m.connections.0, m.connections.1
+            );
+        }
         out
     }
 }
@@ -235,6 +250,7 @@ async fn start_server(recorded: Recorded) -> String {
                 continue;
             };
             let _ = stream.set_nodelay(true);
+            CONNECTIONS.fetch_add(1, Ordering::Relaxed);
             let recorded = Arc::clone(&recorded);
             tokio::spawn(uncounted(async move {
                 let service = service_fn(move |request| answer(Arc::clone(&recorded), request));
@@ -329,6 +345,7 @@ where
 {
     let next = Arc::new(AtomicUsize::new(0));
     let allocations = ALLOCATIONS.load(Ordering::Relaxed);
+    let connections = CONNECTIONS.load(Ordering::Relaxed);
     let cpu = cpu_time();
     let started = Instant::now();
     let tasks: Vec<_> = (0..in_flight.max(1))
@@ -355,6 +372,7 @@ where
             .zip(cpu_time())
             .map(|(before, after)| after.saturating_sub(before)),
         allocations: ALLOCATIONS.load(Ordering::Relaxed) - allocations,
+        connections: CONNECTIONS.load(Ordering::Relaxed) - connections,
     }
 }
 
@@ -363,6 +381,7 @@ struct Measured {
     elapsed: Duration,
     cpu: Option<Duration>,
     allocations: u64,
+    connections: u64,
 }
 
 /// CPU time of all the process's threads so far (Linux: the first field of
@@ -435,16 +454,27 @@ pub async fn run(options: Options) -> Report {
         let mut times = (Vec::new(), Vec::new());
         let mut ratios = Vec::new();
         let mut cpu_ratios = Vec::new();
+        let mut connections = (0, 0);
         let mut allocations = (Vec::new(), Vec::new());
         for round in 0..options.rounds.max(1) {
             // Alternate which side goes first, so a drift in the machine's
             // load favours neither.
+            // `CALLBENCH_ONLY=generated` (or `reqwest`) runs one side
+            // only, for a profiler; the other then makes a single call.
+            let only = std::env::var("CALLBENCH_ONLY").ok();
+            let calls = |side: &str| match only.as_deref() {
+                Some(chosen) if chosen != side => 1,
+                _ => options.calls,
+            };
             let (g, p) = if round % 2 == 0 {
-                let g = drive(options.calls, in_flight, generated.clone()).await;
-                (g, drive(options.calls, in_flight, plain.clone()).await)
+                let g = drive(calls("generated"), in_flight, generated.clone()).await;
+                (g, drive(calls("reqwest"), in_flight, plain.clone()).await)
             } else {
-                let p = drive(options.calls, in_flight, plain.clone()).await;
-                (drive(options.calls, in_flight, generated.clone()).await, p)
+                let p = drive(calls("reqwest"), in_flight, plain.clone()).await;
+                (
+                    drive(calls("generated"), in_flight, generated.clone()).await,
+                    p,
+                )
             };
             let per_call = |d: Duration| d.as_secs_f64() / options.calls as f64;
             times.0.push(per_call(g.elapsed));
@@ -453,6 +483,8 @@ pub async fn run(options: Options) -> Report {
             if let (Some(g), Some(p)) = (g.cpu, p.cpu) {
                 cpu_ratios.push(g.as_secs_f64() / p.as_secs_f64().max(1e-12));
             }
+            connections.0 += g.connections;
+            connections.1 += p.connections;
             allocations
                 .0
                 .push(g.allocations as f64 / options.calls as f64);
@@ -466,6 +498,7 @@ pub async fn run(options: Options) -> Report {
             reqwest: Duration::from_secs_f64(median(&mut times.1)),
             time_ratio: median(&mut ratios),
             cpu_ratio: (!cpu_ratios.is_empty()).then(|| median(&mut cpu_ratios)),
+            connections,
             generated_allocations: median(&mut allocations.0),
             reqwest_allocations: median(&mut allocations.1),
         });

@@ -134,31 +134,41 @@ impl Client {
 
     /// Sends a prepared request and decodes the JSON response.
     #[doc(hidden)]
-    pub async fn execute<T: DeserializeOwned>(&self, request: Request) -> Result<T> {
-        let bytes = self.send_raw(&request).await?;
-        decode_json(request.method_id, &bytes)
+    pub fn execute<T: DeserializeOwned>(
+        &self,
+        request: Request,
+    ) -> impl Future<Output = Result<T>> {
+        // A block, not an `async fn`: the arguments are captured once rather
+        // than copied again into the future (see `with_timeout`).
+        async move {
+            let bytes = self.send_raw(&request).await?;
+            decode_json(request.method_id, &bytes)
+        }
     }
 
     /// Sends a prepared request and returns the success body's bytes.
     #[allow(dead_code)] // Only crates with binary responses use it.
     #[doc(hidden)]
-    pub async fn execute_bytes(&self, request: Request) -> Result<Vec<u8>> {
-        self.send_raw(&request).await.map(Vec::from)
+    pub fn execute_bytes(&self, request: Request) -> impl Future<Output = Result<Vec<u8>>> {
+        async move { self.send_raw(&request).await.map(Vec::from) }
     }
 
     /// Sends a prepared request and returns the success body as text.
     #[allow(dead_code)] // Only crates with text responses use it.
     #[doc(hidden)]
-    pub async fn execute_text(&self, request: Request) -> Result<String> {
-        let bytes = self.send_raw(&request).await?;
-        String::from_utf8(Vec::from(bytes)).map_err(|e| error::decode_text(request.method_id, e))
+    pub fn execute_text(&self, request: Request) -> impl Future<Output = Result<String>> {
+        async move {
+            let bytes = self.send_raw(&request).await?;
+            String::from_utf8(Vec::from(bytes))
+                .map_err(|e| error::decode_text(request.method_id, e))
+        }
     }
 
     /// Sends a prepared request whose success body the API does not describe,
     /// and ignores that body, whatever it is.
     #[doc(hidden)]
-    pub async fn execute_without_response(&self, request: Request) -> Result<()> {
-        self.send_raw(&request).await.map(drop)
+    pub fn execute_without_response(&self, request: Request) -> impl Future<Output = Result<()>> {
+        async move { self.send_raw(&request).await.map(drop) }
     }
 
     /// Sends `request`, retrying failed attempts as its policy allows, all
@@ -407,85 +417,88 @@ impl Client {
     /// with a fresh one, whatever its verb: the server refused it before
     /// doing anything.
     #[doc(hidden)]
-    pub async fn dispatch(
+    pub fn dispatch(
         &self,
         request: HttpRequest,
         scopes: &'static [&'static str],
         security: Security,
-    ) -> Result<HttpResponse> {
+    ) -> impl Future<Output = Result<HttpResponse>> {
         self.dispatch_rebuilt(
             request,
             Resend::<fn() -> HttpRequest>::Copy,
             scopes,
             security,
         )
-        .await
     }
 
     /// [`dispatch`](Self::dispatch), with `resend` saying how to get the
     /// request again for the resend a `401` calls for: a copy kept before
     /// sending (when a token goes with it), or built anew only then.
-    async fn dispatch_rebuilt<F: FnOnce() -> HttpRequest>(
+    fn dispatch_rebuilt<F: FnOnce() -> HttpRequest>(
         &self,
         mut request: HttpRequest,
         resend: Resend<F>,
         scopes: &'static [&'static str],
         security: Security,
-    ) -> Result<HttpResponse> {
-        let inner = &*self.inner;
-        // Credentials go only to the configured endpoint, never to another
-        // host a response pointed at (an upload session URL, say).
-        let own_endpoint = request.url().starts_with(&inner.endpoint);
-        let token_wanted = own_endpoint && self.add_credentials(&mut request, security)?;
-        let Some(auth) = inner.auth.as_ref().filter(|_| token_wanted) else {
-            return self.send_as_is(request).await;
-        };
-        let token = token_of(&**auth, scopes).await?;
-        let copy = match resend {
-            Resend::Copy => Ok(request.clone()),
-            Resend::Rebuild(rebuild) => Err(rebuild),
-        };
-        let response = self.send_with_token(request, &token).await?;
-        if response.status() != 401 {
-            return Ok(response);
-        }
-        auth.invalidate(&token);
-        let fresh = token_of(&**auth, scopes).await?;
-        tracing::debug!("the token was refused (401): sending again with a fresh one");
-        let retry = match copy {
-            Ok(copy) => copy,
-            Err(rebuild) => {
-                let mut again = rebuild();
-                self.add_credentials(&mut again, security)?;
-                again
+    ) -> impl Future<Output = Result<HttpResponse>> {
+        async move {
+            let inner = &*self.inner;
+            // Credentials go only to the configured endpoint, never to another
+            // host a response pointed at (an upload session URL, say).
+            let own_endpoint = request.url().starts_with(&inner.endpoint);
+            let token_wanted = own_endpoint && self.add_credentials(&mut request, security)?;
+            let Some(auth) = inner.auth.as_ref().filter(|_| token_wanted) else {
+                return self.send_as_is(request).await;
+            };
+            let token = token_of(&**auth, scopes).await?;
+            let copy = match resend {
+                Resend::Copy => Ok(request.clone()),
+                Resend::Rebuild(rebuild) => Err(rebuild),
+            };
+            let response = self.send_with_token(request, &token).await?;
+            if response.status() != 401 {
+                return Ok(response);
             }
-        };
-        self.send_with_token(retry, &fresh).await
+            // Not kept while the resend is awaited.
+            drop(response);
+            auth.invalidate(&token);
+            let fresh = token_of(&**auth, scopes).await?;
+            tracing::debug!("the token was refused (401): sending again with a fresh one");
+            let retry = match copy {
+                Ok(copy) => copy,
+                Err(rebuild) => {
+                    let mut again = rebuild();
+                    self.add_credentials(&mut again, security)?;
+                    again
+                }
+            };
+            self.send_with_token(retry, &fresh).await
+        }
     }
 
     /// Sends `request` with `token` (and its quota project, unless the
     /// client sets one).
-    async fn send_with_token(
+    fn send_with_token(
         &self,
         mut request: HttpRequest,
         token: &super::auth::AccessToken,
-    ) -> Result<HttpResponse> {
+    ) -> impl Future<Output = Result<HttpResponse>> {
+        // The headers are set before the future is made, which then holds
+        // only the transport's (boxed) future, not the request too.
         request.push_sensitive_header("authorization", bearer(token.secret()));
         if self.inner.quota_project.is_none() {
             if let Some(project) = token.quota_project() {
                 request.push_header(QUOTA_PROJECT_HEADER, project.to_owned());
             }
         }
-        self.send_as_is(request).await
+        self.send_as_is(request)
     }
 
     /// Hands `request` to the transport, as it is.
-    async fn send_as_is(&self, request: HttpRequest) -> Result<HttpResponse> {
-        self.inner
-            .transport
-            .send(request)
-            .await
-            .map_err(Error::Transport)
+    fn send_as_is(&self, request: HttpRequest) -> impl Future<Output = Result<HttpResponse>> {
+        // The transport takes the request now; the future holds its future.
+        let sent = self.inner.transport.send(request);
+        async move { sent.await.map_err(Error::Transport) }
     }
 
     /// Adds to a request for the client's own endpoint the credentials the
@@ -548,67 +561,83 @@ impl Client {
     /// The body of a success response, or the error a failure status means.
     /// Either way the body is read only up to the client's limit.
     #[doc(hidden)]
-    pub async fn read_success(&self, response: HttpResponse) -> Result<Vec<u8>> {
-        self.read_success_body(response).await.map(Vec::from)
+    pub fn read_success(&self, response: HttpResponse) -> impl Future<Output = Result<Vec<u8>>> {
+        async move { self.read_success_body(response).await.map(Vec::from) }
     }
 
     /// [`read_success`](Self::read_success) as shared bytes: a body that
     /// came in one chunk (a JSON answer, nearly always) is not copied.
-    async fn read_success_body(&self, response: HttpResponse) -> Result<::bytes::Bytes> {
-        if (200..300).contains(&response.status()) {
-            self.read_body(response).await
-        } else {
-            Err(self.read_error(response).await)
+    fn read_success_body(
+        &self,
+        mut response: HttpResponse,
+    ) -> impl Future<Output = Result<::bytes::Bytes>> {
+        async move {
+            if (200..300).contains(&response.status()) {
+                self.read_body(&mut response).await
+            } else {
+                // Boxed: the rare error's reading would otherwise make every
+                // call's future larger.
+                Err(Box::pin(self.read_error(response)).await)
+            }
         }
     }
 
     /// The error a failure response means, from its status, headers
     /// (`Retry-After` among them) and body (read up to the client's limit).
     #[doc(hidden)]
-    pub async fn read_error(&self, response: HttpResponse) -> Error {
-        let status = response.status();
-        let retry_after = retry_after(&response);
-        let headers = error::kept_headers(response.headers());
-        match self.read_limited(response).await {
-            Ok(body) => error::from_status(status, retry_after, headers, &body),
-            Err(error) => error,
+    pub fn read_error(&self, response: HttpResponse) -> impl Future<Output = Error> {
+        async move {
+            let status = response.status();
+            let retry_after = retry_after(&response);
+            let headers = error::kept_headers(response.headers());
+            match self.read_limited(response).await {
+                Ok(body) => error::from_status(status, retry_after, headers, &body),
+                Err(error) => error,
+            }
         }
     }
 
     /// A response body, refused once it grows past the client's limit.
     #[doc(hidden)]
-    pub async fn read_limited(&self, response: HttpResponse) -> Result<Vec<u8>> {
-        self.read_body(response).await.map(Vec::from)
+    pub fn read_limited(&self, response: HttpResponse) -> impl Future<Output = Result<Vec<u8>>> {
+        let mut response = response;
+        async move { self.read_body(&mut response).await.map(Vec::from) }
     }
 
     /// [`read_limited`](Self::read_limited) as shared bytes: a body of one
-    /// chunk is that chunk, not a copy.
-    async fn read_body(&self, mut response: HttpResponse) -> Result<::bytes::Bytes> {
-        let limit = self.inner.max_response_bytes;
-        let too_large = |len: usize| len > limit;
-        if response.content_length().is_some_and(|n| n > limit as u64) {
-            return Err(Error::ResponseTooLarge { limit });
-        }
-        let Some(first) = response.chunk().await.map_err(Error::Transport)? else {
-            return Ok(::bytes::Bytes::new());
-        };
-        if too_large(first.len()) {
-            return Err(Error::ResponseTooLarge { limit });
-        }
-        let Some(second) = response.chunk().await.map_err(Error::Transport)? else {
-            return Ok(first);
-        };
-        let mut bytes = Vec::with_capacity(first.len() + second.len());
-        bytes.extend_from_slice(&first);
-        let mut next = Some(second);
-        while let Some(chunk) = next {
-            if too_large(bytes.len() + chunk.len()) {
+    /// chunk is that chunk, not a copy. It borrows the response, so the
+    /// caller's future holds it once.
+    fn read_body<'a>(
+        &'a self,
+        response: &'a mut HttpResponse,
+    ) -> impl Future<Output = Result<::bytes::Bytes>> + 'a {
+        async move {
+            let limit = self.inner.max_response_bytes;
+            let too_large = |len: usize| len > limit;
+            if response.content_length().is_some_and(|n| n > limit as u64) {
                 return Err(Error::ResponseTooLarge { limit });
             }
-            bytes.extend_from_slice(&chunk);
-            next = response.chunk().await.map_err(Error::Transport)?;
+            let Some(first) = response.chunk().await.map_err(Error::Transport)? else {
+                return Ok(::bytes::Bytes::new());
+            };
+            if too_large(first.len()) {
+                return Err(Error::ResponseTooLarge { limit });
+            }
+            let Some(second) = response.chunk().await.map_err(Error::Transport)? else {
+                return Ok(first);
+            };
+            let mut bytes = Vec::with_capacity(first.len() + second.len());
+            bytes.extend_from_slice(&first);
+            let mut next = Some(second);
+            while let Some(chunk) = next {
+                if too_large(bytes.len() + chunk.len()) {
+                    return Err(Error::ResponseTooLarge { limit });
+                }
+                bytes.extend_from_slice(&chunk);
+                next = response.chunk().await.map_err(Error::Transport)?;
+            }
+            Ok(bytes.into())
         }
-        Ok(bytes.into())
     }
 }
 
