@@ -1,6 +1,7 @@
 //! The project's commands, as a library so tests can call them.
 
 pub mod budget;
+pub mod callbench;
 pub mod conformance;
 pub mod diff;
 pub mod fuzz;

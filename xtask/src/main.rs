@@ -42,6 +42,25 @@ enum Command {
         #[arg(long)]
         shared_runtime: bool,
     },
+    /// Time calls through the generated client against the same calls
+    /// written with reqwest alone, on a local HTTP server.
+    ///
+    /// Builds and runs the Data Portability crate's example `callbench` in
+    /// release mode: per-call time of each side sequentially and with K
+    /// calls in flight, the ratio (median of rounds) and heap allocations
+    /// per call. Exits with 1 only when a call fails or the sides send
+    /// different headers, never for slowness.
+    Callbench {
+        /// Calls per side, per mode, per round [default: 3000].
+        #[arg(long, value_name = "N")]
+        calls: Option<usize>,
+        /// Calls in flight in the concurrent mode [default: 64].
+        #[arg(long, value_name = "K")]
+        in_flight: Option<usize>,
+        /// Rounds; the median ratio is reported [default: 9].
+        #[arg(long, value_name = "R")]
+        rounds: Option<usize>,
+    },
     /// Time generating a crate from a synthesized OpenAPI spec of SIZE MB,
     /// side by side with parsing the same JSON.
     ///
@@ -243,6 +262,26 @@ fn main() -> ExitCode {
                 .map(|report| {
                     say(&report);
                     ExitCode::SUCCESS
+                })
+                .map_err(Into::into)
+        }
+        Command::Callbench {
+            calls,
+            in_flight,
+            rounds,
+        } => {
+            let options = xtask::callbench::Options {
+                calls,
+                in_flight,
+                rounds,
+            };
+            xtask::callbench::run(&root, &options)
+                .map(|status| {
+                    if status.success() {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::FAILURE
+                    }
                 })
                 .map_err(Into::into)
         }

@@ -340,6 +340,10 @@ impl TokenProvider for ApplicationDefaultCredentials {
         self.provider.token(scopes)
     }
 
+    fn token_now(&self, scopes: &[&str]) -> Option<AccessToken> {
+        self.provider.token_now(scopes)
+    }
+
     fn invalidate(&self, token: &AccessToken) {
         self.provider.invalidate(token);
     }
@@ -480,6 +484,10 @@ where
         Box::pin(self.cache.get(|| self.fetch()))
     }
 
+    fn token_now(&self, _scopes: &[&str]) -> Option<AccessToken> {
+        self.cache.fresh()
+    }
+
     fn invalidate(&self, token: &AccessToken) {
         self.cache.invalidate(token);
     }
@@ -602,6 +610,10 @@ impl TokenProvider for Metadata {
         Box::pin(self.cache.get(|| self.fetch()))
     }
 
+    fn token_now(&self, _scopes: &[&str]) -> Option<AccessToken> {
+        self.cache.fresh()
+    }
+
     fn invalidate(&self, token: &AccessToken) {
         self.cache.invalidate(token);
     }
@@ -622,6 +634,11 @@ impl TokenProvider for Billed {
             let token = self.inner.token(scopes).await?;
             Ok(token.with_quota_project(self.project.as_str()))
         })
+    }
+
+    fn token_now(&self, scopes: &[&str]) -> Option<AccessToken> {
+        let token = self.inner.token_now(scopes)?;
+        Some(token.with_quota_project(self.project.as_str()))
     }
 
     fn invalidate(&self, token: &AccessToken) {

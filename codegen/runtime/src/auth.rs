@@ -7,13 +7,16 @@
 use super::BoxFuture;
 pub use super::error::TokenError;
 use std::fmt;
+use std::sync::Arc;
 
 /// An OAuth 2.0 access token, and the project its calls are billed to when
 /// that is not the credential's own (the quota project).
 #[derive(Clone, PartialEq, Eq)]
 pub struct AccessToken {
-    token: String,
-    quota_project: Option<String>,
+    /// Shared, so that handing a cached token to each call (a clone) copies
+    /// nothing.
+    token: Arc<str>,
+    quota_project: Option<Arc<str>>,
 }
 
 impl AccessToken {
@@ -31,7 +34,7 @@ impl AccessToken {
             ));
         }
         Ok(Self {
-            token,
+            token: token.into(),
             quota_project: None,
         })
     }
@@ -46,7 +49,7 @@ impl AccessToken {
     /// asks for. An empty name means none.
     pub fn with_quota_project(mut self, project: impl Into<String>) -> Self {
         let project = project.into();
-        self.quota_project = (!project.is_empty()).then_some(project);
+        self.quota_project = (!project.is_empty()).then(|| project.into());
         self
     }
 
@@ -77,6 +80,15 @@ pub trait TokenProvider: Send + Sync {
     /// A token for a call that accepts any one of `scopes`.
     fn token<'a>(&'a self, scopes: &'a [&'a str])
     -> BoxFuture<'a, Result<AccessToken, TokenError>>;
+
+    /// A token for a call that accepts any one of `scopes`, if the provider
+    /// has a valid one at hand (a fixed token, a cached one still fresh),
+    /// else `None`, and the client asks [`token`](Self::token). The client
+    /// asks this first, so a call with a token at hand needs no boxed
+    /// future; the default has none at hand.
+    fn token_now(&self, _scopes: &[&str]) -> Option<AccessToken> {
+        None
+    }
 
     /// The server refused `token` (HTTP 401: expired or revoked): forget
     /// it, so that the next [`token`](Self::token) gets a fresh one. The
@@ -116,6 +128,10 @@ impl<T: TokenProvider + ?Sized> TokenProvider for std::sync::Arc<T> {
         (**self).token(scopes)
     }
 
+    fn token_now(&self, scopes: &[&str]) -> Option<AccessToken> {
+        (**self).token_now(scopes)
+    }
+
     fn invalidate(&self, token: &AccessToken) {
         (**self).invalidate(token)
     }
@@ -150,6 +166,10 @@ impl TokenProvider for StaticToken {
         _scopes: &'a [&'a str],
     ) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
         Box::pin(std::future::ready(Ok(self.token.clone())))
+    }
+
+    fn token_now(&self, _scopes: &[&str]) -> Option<AccessToken> {
+        Some(self.token.clone())
     }
 }
 

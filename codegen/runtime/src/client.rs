@@ -8,12 +8,19 @@
 //! [`Client::retry_attempts`] the attempts of one request with the waits
 //! between, and [`Client::attempt`] the span and timeout of one attempt.
 
+// Methods that take a request or response by value return `async move`
+// blocks rather than being `async fn`s: an `async fn` stores such an
+// argument twice in its future (captured, then moved into a local), and
+// these futures nest, so a call's future (boxed by `.await`) grew by each.
+#![allow(clippy::manual_async_fn)]
+
 use super::auth::{Credential, TokenProvider};
 use super::error::{self, ConfigError, Error, Result, TimeoutError, TimeoutKind};
 use super::query::Query;
 use super::retry::{self, RetryPolicy};
+use super::transport::{HeaderText, HttpResponse, ReqwestTransport, Transport};
 pub use super::transport::{HttpRequest, same_origin_redirects};
-use super::transport::{HttpResponse, ReqwestTransport, Transport};
+use std::borrow::Cow;
 use std::marker::PhantomData;
 
 /// HTTP verbs, for the requests generated code builds.
@@ -133,47 +140,60 @@ impl Client {
 
     /// Sends a prepared request and decodes the JSON response.
     #[doc(hidden)]
-    pub async fn execute<T: DeserializeOwned>(&self, request: Request) -> Result<T> {
-        let bytes = self.send_raw(&request).await?;
-        decode_json(request.method_id, &bytes)
+    pub fn execute<T: DeserializeOwned>(
+        &self,
+        request: Request,
+    ) -> impl Future<Output = Result<T>> {
+        // A block, not an `async fn`: see the `allow` at the top.
+        async move {
+            let bytes = self.send_raw(&request).await?;
+            decode_json(request.method_id, &bytes)
+        }
     }
 
     /// Sends a prepared request and returns the success body's bytes.
     #[allow(dead_code)] // Only crates with binary responses use it.
     #[doc(hidden)]
-    pub async fn execute_bytes(&self, request: Request) -> Result<Vec<u8>> {
-        self.send_raw(&request).await
+    pub fn execute_bytes(&self, request: Request) -> impl Future<Output = Result<Vec<u8>>> {
+        async move { self.send_raw(&request).await.map(Vec::from) }
     }
 
     /// Sends a prepared request and returns the success body as text.
     #[allow(dead_code)] // Only crates with text responses use it.
     #[doc(hidden)]
-    pub async fn execute_text(&self, request: Request) -> Result<String> {
-        let bytes = self.send_raw(&request).await?;
-        String::from_utf8(bytes).map_err(|e| error::decode_text(request.method_id, e))
+    pub fn execute_text(&self, request: Request) -> impl Future<Output = Result<String>> {
+        async move {
+            let bytes = self.send_raw(&request).await?;
+            String::from_utf8(Vec::from(bytes))
+                .map_err(|e| error::decode_text(request.method_id, e))
+        }
     }
 
     /// Sends a prepared request whose success body the API does not describe,
     /// and ignores that body, whatever it is.
     #[doc(hidden)]
-    pub async fn execute_without_response(&self, request: Request) -> Result<()> {
-        self.send_raw(&request).await.map(drop)
+    pub fn execute_without_response(&self, request: Request) -> impl Future<Output = Result<()>> {
+        async move { self.send_raw(&request).await.map(drop) }
     }
 
     /// Sends `request`, retrying failed attempts as its policy allows, all
     /// within its total timeout; the body of the successful response.
-    async fn send_raw(&self, request: &Request) -> Result<Vec<u8>> {
+    async fn send_raw(&self, request: &Request) -> Result<::bytes::Bytes> {
         let plan = self.call_plan(request, None)?;
-        let http = self.prepare(request);
-        self.send_retried(&plan, |attempt| {
-            let http = http.clone();
-            async move {
-                let response = self
-                    .dispatch(http, request.scopes, request.security)
-                    .await?;
-                attempt.record_status(&response);
-                self.read_success(response).await
-            }
+        // Each attempt prepares its own request rather than cloning one: the
+        // same work, and the first attempt (nearly always the only one)
+        // then copies nothing. A 401 resend prepares it afresh too.
+        self.send_retried(&plan, |attempt| async move {
+            let response = self
+                .dispatch_rebuilt(
+                    self.prepare(request),
+                    Resend::Rebuild(|| self.prepare(request)),
+                    request.scopes,
+                    request.security,
+                )
+                .await?;
+            attempt.record_status(&response);
+            self.read_success_body(response).await
         })
         .await
     }
@@ -215,20 +235,40 @@ impl Client {
         Fut: Future<Output = Result<T>>,
     {
         let progress = Progress::default();
-        let attempts = self.retry_attempts(plan, &progress, plan.idempotent, work);
-        self.run_call(plan, &progress, attempts).await
+        // The attempts' future is made where it is awaited, not passed in
+        // made: a future handed to an `async fn` is stored twice (the
+        // argument, and what is awaited), and each level doubled the call's
+        // future (12 KB before, boxed by every `.await`).
+        self.run_call_with(plan, &progress, || {
+            self.retry_attempts(plan, &progress, plan.idempotent, work)
+        })
+        .await
     }
 
     /// Runs `work`, the whole of one call, in a `call` span and within the
     /// total timeout; `progress` is how far `work` got, for the span and
     /// for the error of a timeout (which drops `work` wherever it is).
     #[doc(hidden)]
-    pub async fn run_call<T>(
+    pub fn run_call<'a, T: 'a>(
+        &'a self,
+        plan: &'a CallPlan,
+        progress: &'a Progress,
+        work: impl Future<Output = Result<T>> + 'a,
+    ) -> impl Future<Output = Result<T>> + 'a {
+        self.run_call_with(plan, progress, move || work)
+    }
+
+    /// [`run_call`](Self::run_call) of the future `make` gives, made only
+    /// where it is awaited (so it is not stored twice).
+    async fn run_call_with<T, Fut>(
         &self,
         plan: &CallPlan,
         progress: &Progress,
-        work: impl Future<Output = Result<T>>,
-    ) -> Result<T> {
+        make: impl FnOnce() -> Fut,
+    ) -> Result<T>
+    where
+        Fut: Future<Output = Result<T>>,
+    {
         let span = tracing::info_span!(
             "call",
             method = plan.method_id,
@@ -237,7 +277,8 @@ impl Client {
             elapsed_ms = tracing::field::Empty,
         );
         let started = Instant::now();
-        let result = with_timeout(plan.total_timeout, work.instrument(span.clone()), |limit| {
+        let instrumented = || make().instrument(span.clone());
+        let result = with_timeout(plan.total_timeout, instrumented, |limit| {
             Error::Timeout(TimeoutError::new(
                 TimeoutKind::Total,
                 limit,
@@ -308,10 +349,12 @@ impl Client {
             elapsed_ms = tracing::field::Empty,
         );
         let started = Instant::now();
-        let exchange = work(Attempt {
-            number,
-            span: span.clone(),
-        });
+        let exchange = || {
+            work(Attempt {
+                number,
+                span: span.clone(),
+            })
+        };
         let result = with_timeout(plan.attempt_timeout, exchange, |after| {
             Error::Timeout(TimeoutError::new(TimeoutKind::Attempt, after, number, None))
         })
@@ -349,12 +392,16 @@ impl Client {
         url.push_str(base);
         url.push_str(&request.path);
         request.query.append_to(&mut url);
-        let mut headers = vec![("user-agent".to_owned(), USER_AGENT.to_owned())];
+        // Room for the credentials `dispatch` adds (a token, a quota
+        // project) without growing; fixed names and values are borrowed.
+        let mut headers: Vec<(HeaderText, HeaderText)> =
+            Vec::with_capacity(request.headers.len() + 4);
+        headers.push((Cow::Borrowed("user-agent"), Cow::Borrowed(USER_AGENT)));
         for (name, value) in &request.headers {
-            headers.push(((*name).to_owned(), value.clone()));
+            headers.push((Cow::Borrowed(*name), Cow::Owned(value.clone())));
         }
         if request.body.is_some() {
-            headers.push(("content-type".to_owned(), request.content_type.to_string()));
+            headers.push((Cow::Borrowed("content-type"), request.content_type.clone()));
         }
         HttpRequest::new(
             request.method_id,
@@ -375,55 +422,88 @@ impl Client {
     /// with a fresh one, whatever its verb: the server refused it before
     /// doing anything.
     #[doc(hidden)]
-    pub async fn dispatch(
+    pub fn dispatch(
         &self,
-        mut request: HttpRequest,
+        request: HttpRequest,
         scopes: &'static [&'static str],
         security: Security,
-    ) -> Result<HttpResponse> {
-        let inner = &*self.inner;
-        // Credentials go only to the configured endpoint, never to another
-        // host a response pointed at (an upload session URL, say).
-        let own_endpoint = request.url().starts_with(&inner.endpoint);
-        let token_wanted = own_endpoint && self.add_credentials(&mut request, security)?;
-        let Some(auth) = inner.auth.as_ref().filter(|_| token_wanted) else {
-            return self.send_as_is(request).await;
-        };
-        let token = auth.token(scopes).await.map_err(Error::Auth)?;
-        let retry = request.clone();
-        let response = self.send_with_token(request, &token).await?;
-        if response.status() != 401 {
-            return Ok(response);
+    ) -> impl Future<Output = Result<HttpResponse>> {
+        self.dispatch_rebuilt(
+            request,
+            Resend::<fn() -> HttpRequest>::Copy,
+            scopes,
+            security,
+        )
+    }
+
+    /// [`dispatch`](Self::dispatch), with `resend` saying how to get the
+    /// request again for the resend a `401` calls for: a copy kept before
+    /// sending (when a token goes with it), or built anew only then.
+    fn dispatch_rebuilt<F: FnOnce() -> HttpRequest>(
+        &self,
+        mut request: HttpRequest,
+        resend: Resend<F>,
+        scopes: &'static [&'static str],
+        security: Security,
+    ) -> impl Future<Output = Result<HttpResponse>> {
+        async move {
+            let inner = &*self.inner;
+            // Credentials go only to the configured endpoint, never to another
+            // host a response pointed at (an upload session URL, say).
+            let own_endpoint = request.url().starts_with(&inner.endpoint);
+            let token_wanted = own_endpoint && self.add_credentials(&mut request, security)?;
+            let Some(auth) = inner.auth.as_ref().filter(|_| token_wanted) else {
+                return self.send_as_is(request).await;
+            };
+            let token = token_of(&**auth, scopes).await?;
+            let copy = match resend {
+                Resend::Copy => Ok(request.clone()),
+                Resend::Rebuild(rebuild) => Err(rebuild),
+            };
+            let response = self.send_with_token(request, &token).await?;
+            if response.status() != 401 {
+                return Ok(response);
+            }
+            // Not kept while the resend is awaited.
+            drop(response);
+            auth.invalidate(&token);
+            let fresh = token_of(&**auth, scopes).await?;
+            tracing::debug!("the token was refused (401): sending again with a fresh one");
+            let retry = match copy {
+                Ok(copy) => copy,
+                Err(rebuild) => {
+                    let mut again = rebuild();
+                    self.add_credentials(&mut again, security)?;
+                    again
+                }
+            };
+            self.send_with_token(retry, &fresh).await
         }
-        auth.invalidate(&token);
-        let fresh = auth.token(scopes).await.map_err(Error::Auth)?;
-        tracing::debug!("the token was refused (401): sending again with a fresh one");
-        self.send_with_token(retry, &fresh).await
     }
 
     /// Sends `request` with `token` (and its quota project, unless the
     /// client sets one).
-    async fn send_with_token(
+    fn send_with_token(
         &self,
         mut request: HttpRequest,
         token: &super::auth::AccessToken,
-    ) -> Result<HttpResponse> {
-        request.push_sensitive_header("authorization", format!("Bearer {}", token.secret()));
+    ) -> impl Future<Output = Result<HttpResponse>> {
+        // The headers are set before the future is made, which then holds
+        // only the transport's (boxed) future, not the request too.
+        request.push_sensitive_header("authorization", bearer(token.secret()));
         if self.inner.quota_project.is_none() {
             if let Some(project) = token.quota_project() {
-                request.push_header(QUOTA_PROJECT_HEADER, project);
+                request.push_header(QUOTA_PROJECT_HEADER, project.to_owned());
             }
         }
-        self.send_as_is(request).await
+        self.send_as_is(request)
     }
 
     /// Hands `request` to the transport, as it is.
-    async fn send_as_is(&self, request: HttpRequest) -> Result<HttpResponse> {
-        self.inner
-            .transport
-            .send(request)
-            .await
-            .map_err(Error::Transport)
+    fn send_as_is(&self, request: HttpRequest) -> impl Future<Output = Result<HttpResponse>> {
+        // The transport takes the request now; the future holds its future.
+        let sent = self.inner.transport.send(request);
+        async move { sent.await.map_err(Error::Transport) }
     }
 
     /// Adds to a request for the client's own endpoint the credentials the
@@ -486,42 +566,83 @@ impl Client {
     /// The body of a success response, or the error a failure status means.
     /// Either way the body is read only up to the client's limit.
     #[doc(hidden)]
-    pub async fn read_success(&self, response: HttpResponse) -> Result<Vec<u8>> {
-        if (200..300).contains(&response.status()) {
-            self.read_limited(response).await
-        } else {
-            Err(self.read_error(response).await)
+    pub fn read_success(&self, response: HttpResponse) -> impl Future<Output = Result<Vec<u8>>> {
+        async move { self.read_success_body(response).await.map(Vec::from) }
+    }
+
+    /// [`read_success`](Self::read_success) as shared bytes: a body that
+    /// came in one chunk (a JSON answer, nearly always) is not copied.
+    fn read_success_body(
+        &self,
+        mut response: HttpResponse,
+    ) -> impl Future<Output = Result<::bytes::Bytes>> {
+        async move {
+            if (200..300).contains(&response.status()) {
+                self.read_body(&mut response).await
+            } else {
+                // Boxed: the rare error's reading would otherwise make every
+                // call's future larger.
+                Err(Box::pin(self.read_error(response)).await)
+            }
         }
     }
 
     /// The error a failure response means, from its status, headers
     /// (`Retry-After` among them) and body (read up to the client's limit).
     #[doc(hidden)]
-    pub async fn read_error(&self, response: HttpResponse) -> Error {
-        let status = response.status();
-        let retry_after = retry_after(&response);
-        let headers = error::kept_headers(response.headers());
-        match self.read_limited(response).await {
-            Ok(body) => error::from_status(status, retry_after, headers, &body),
-            Err(error) => error,
+    pub fn read_error(&self, response: HttpResponse) -> impl Future<Output = Error> {
+        async move {
+            let status = response.status();
+            let retry_after = retry_after(&response);
+            let headers = error::kept_headers(response.headers());
+            match self.read_limited(response).await {
+                Ok(body) => error::from_status(status, retry_after, headers, &body),
+                Err(error) => error,
+            }
         }
     }
 
     /// A response body, refused once it grows past the client's limit.
     #[doc(hidden)]
-    pub async fn read_limited(&self, mut response: HttpResponse) -> Result<Vec<u8>> {
-        let limit = self.inner.max_response_bytes;
-        if response.content_length().is_some_and(|n| n > limit as u64) {
-            return Err(Error::ResponseTooLarge { limit });
-        }
-        let mut bytes = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(Error::Transport)? {
-            if bytes.len() + chunk.len() > limit {
+    pub fn read_limited(&self, response: HttpResponse) -> impl Future<Output = Result<Vec<u8>>> {
+        let mut response = response;
+        async move { self.read_body(&mut response).await.map(Vec::from) }
+    }
+
+    /// [`read_limited`](Self::read_limited) as shared bytes: a body of one
+    /// chunk is that chunk, not a copy. It borrows the response, so the
+    /// caller's future holds it once.
+    fn read_body<'a>(
+        &'a self,
+        response: &'a mut HttpResponse,
+    ) -> impl Future<Output = Result<::bytes::Bytes>> + 'a {
+        async move {
+            let limit = self.inner.max_response_bytes;
+            let too_large = |len: usize| len > limit;
+            if response.content_length().is_some_and(|n| n > limit as u64) {
                 return Err(Error::ResponseTooLarge { limit });
             }
-            bytes.extend_from_slice(&chunk);
+            let Some(first) = response.chunk().await.map_err(Error::Transport)? else {
+                return Ok(::bytes::Bytes::new());
+            };
+            if too_large(first.len()) {
+                return Err(Error::ResponseTooLarge { limit });
+            }
+            let Some(second) = response.chunk().await.map_err(Error::Transport)? else {
+                return Ok(first);
+            };
+            let mut bytes = Vec::with_capacity(first.len() + second.len());
+            bytes.extend_from_slice(&first);
+            let mut next = Some(second);
+            while let Some(chunk) = next {
+                if too_large(bytes.len() + chunk.len()) {
+                    return Err(Error::ResponseTooLarge { limit });
+                }
+                bytes.extend_from_slice(&chunk);
+                next = response.chunk().await.map_err(Error::Transport)?;
+            }
+            Ok(bytes.into())
         }
-        Ok(bytes)
     }
 }
 
@@ -625,6 +746,36 @@ impl Progress {
     }
 }
 
+/// How [`Client::dispatch_rebuilt`] gets a request again after a `401`.
+enum Resend<F> {
+    /// A copy made before sending it.
+    Copy,
+    /// The request built anew, only when needed.
+    Rebuild(F),
+}
+
+/// A token from `auth`: one it has at hand, else one it fetches (a boxed
+/// future), so a fixed or cached token costs no allocation.
+async fn token_of(
+    auth: &dyn TokenProvider,
+    scopes: &'static [&'static str],
+) -> Result<super::auth::AccessToken> {
+    match auth.token_now(scopes) {
+        Some(token) => Ok(token),
+        None => auth.token(scopes).await.map_err(Error::Auth),
+    }
+}
+
+/// `Bearer TOKEN`, in a string of exactly its length: the transport then
+/// takes it as a header value without copying or reallocating it.
+fn bearer(secret: &str) -> String {
+    const PREFIX: &str = "Bearer ";
+    let mut value = String::with_capacity(PREFIX.len() + secret.len());
+    value.push_str(PREFIX);
+    value.push_str(secret);
+    value
+}
+
 /// Whole milliseconds, for log fields.
 fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
@@ -635,15 +786,17 @@ fn retry_after(response: &HttpResponse) -> Option<Duration> {
     retry::parse_retry_after(response.header("retry-after")?, SystemTime::now())
 }
 
-/// Runs `work`, or gives `on_timeout(after)` once `after` has passed.
-async fn with_timeout<T>(
+/// Runs the future `make` gives, or gives `on_timeout(after)` once `after`
+/// has passed. The future is made in the branch that awaits it, so it is
+/// stored once: a future argument would be stored again by the `.await`.
+async fn with_timeout<T, Fut: Future<Output = Result<T>>>(
     after: Option<Duration>,
-    work: impl Future<Output = Result<T>>,
+    make: impl FnOnce() -> Fut,
     on_timeout: impl FnOnce(Duration) -> Error,
 ) -> Result<T> {
     match after {
-        None => work.await,
-        Some(after) => tokio::time::timeout(after, work)
+        None => make().await,
+        Some(after) => tokio::time::timeout(after, make())
             .await
             .unwrap_or_else(|_| Err(on_timeout(after))),
     }

@@ -799,11 +799,14 @@ pub(crate) fn kept_headers(headers: &[(String, String)]) -> Vec<(String, String)
 }
 
 /// The value of header `name` (any case) in `headers`, if any.
-pub(crate) fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(crate) fn find_header<'a, N: AsRef<str>, V: AsRef<str>>(
+    headers: &'a [(N, V)],
+    name: &str,
+) -> Option<&'a str> {
     headers
         .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
+        .find(|(n, _)| n.as_ref().eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_ref())
 }
 
 /// The error for a non-success response; `retry_after` is its

@@ -570,7 +570,7 @@ impl<'a> Session<'a> {
             self.method_id,
             reqwest::Method::PUT,
             self.url.clone(),
-            vec![("content-range".to_owned(), range)],
+            vec![("content-range".into(), range.into())],
             Some(body),
         )
     }

@@ -114,10 +114,12 @@ pub fn push_simple(
     };
     check_segment(value).map_err(error)?;
     if let Some(binding) = binding {
-        if variable_spans(binding.segments, value).is_none() {
+        if !fits_binding(binding.segments, value) {
             return Err(error("does not"));
         }
     }
+    // As in `push_reserved`: one growth for the value and a `:verb`.
+    out.reserve(value.len() + 16);
     encode_segment(out, value);
     Ok(())
 }
@@ -137,16 +139,19 @@ pub fn push_reserved(
         value: value.to_owned(),
         reason,
     };
-    let segments: Vec<&str> = value.split('/').collect();
-    for segment in &segments {
+    // `split` twice rather than a `Vec` of segments: no allocation.
+    for segment in value.split('/') {
         check_segment(segment).map_err(error)?;
     }
     if let Some(binding) = binding {
-        if variable_spans(binding.segments, value).is_none() {
+        if !fits_binding(binding.segments, value) {
             return Err(error("does not"));
         }
     }
-    for (i, segment) in segments.iter().enumerate() {
+    // Room for the value unencoded and what usually follows it (a `:verb`),
+    // so the path grows once rather than byte by byte.
+    out.reserve(value.len() + 16);
+    for (i, segment) in value.split('/').enumerate() {
         if i > 0 {
             out.push('/');
         }
@@ -208,27 +213,39 @@ fn check_segment(segment: &str) -> Result<(), &'static str> {
 /// Segments are not checked here (see [`check_segment`]).
 fn variable_spans(binding: &[Segment], value: &str) -> Option<Vec<(usize, usize)>> {
     let mut spans = Vec::new();
+    walk_binding(binding, value, |span| spans.push(span)).then_some(spans)
+}
+
+/// Whether `value` has the shape of `binding`: [`variable_spans`] without
+/// collecting them, for a call's path parameter, which needs only the answer.
+fn fits_binding(binding: &[Segment], value: &str) -> bool {
+    walk_binding(binding, value, |_| {})
+}
+
+/// Walks `value` along `binding`, telling `span` where each variable
+/// segment lies; whether `value` has the binding's shape.
+fn walk_binding(binding: &[Segment], value: &str, mut span: impl FnMut((usize, usize))) -> bool {
     // Start of the next segment; `value.len() + 1` once all are used up.
     let mut start = 0;
     for segment in binding {
         if start > value.len() {
-            return None;
+            return false;
         }
         if *segment == Segment::Multi {
             // `**` takes the rest: one segment or more.
-            spans.push((start, value.len()));
+            span((start, value.len()));
             start = value.len() + 1;
             continue;
         }
         let end = value[start..].find('/').map_or(value.len(), |i| start + i);
         match segment {
-            Segment::Literal(text) if *text != &value[start..end] => return None,
-            Segment::Single => spans.push((start, end)),
+            Segment::Literal(text) if *text != &value[start..end] => return false,
+            Segment::Single => span((start, end)),
             _ => {}
         }
         start = end + 1;
     }
-    (start == value.len() + 1).then_some(spans)
+    start == value.len() + 1
 }
 
 /// Checks `value` against `binding` and gives the byte range of each of its

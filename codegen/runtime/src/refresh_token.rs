@@ -242,6 +242,10 @@ impl TokenProvider for RefreshTokenProvider {
         Box::pin(async move { Ok(self.billed(self.cache.get(|| self.refresh()).await?)) })
     }
 
+    fn token_now(&self, _scopes: &[&str]) -> Option<AccessToken> {
+        self.cache.fresh().map(|token| self.billed(token))
+    }
+
     fn invalidate(&self, token: &AccessToken) {
         self.cache.invalidate(token);
     }

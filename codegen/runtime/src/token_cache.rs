@@ -92,7 +92,7 @@ impl TokenCache {
         });
     }
 
-    fn fresh(&self) -> Option<AccessToken> {
+    pub(crate) fn fresh(&self) -> Option<AccessToken> {
         self.slot()
             .as_ref()
             .filter(|c| Instant::now() < c.refresh_at)

@@ -14,9 +14,10 @@ use super::error::find_header;
 pub use super::error::{TransportError, TransportErrorKind};
 use bytes::Bytes;
 use futures_core::Stream;
+use std::borrow::Cow;
 use std::fmt;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -53,7 +54,9 @@ pub struct HttpRequest {
     method_id: &'static str,
     method: reqwest::Method,
     url: String,
-    headers: Vec<(String, String)>,
+    /// Names and values the client knows in advance (`user-agent`,
+    /// `content-type: application/json`) are borrowed, not copied per call.
+    headers: Vec<(HeaderText, HeaderText)>,
     /// Names of headers and query parameters whose values are secrets.
     sensitive: Vec<&'static str>,
     /// `Bytes`, so that each attempt of a call shares it (an upload's
@@ -102,7 +105,7 @@ impl HttpRequest {
     }
 
     /// The headers, in the order they are sent (lower-case names).
-    pub fn headers(&self) -> &[(String, String)] {
+    pub fn headers(&self) -> &[(HeaderText, HeaderText)] {
         &self.headers
     }
 
@@ -141,7 +144,7 @@ impl HttpRequest {
         method_id: &'static str,
         method: reqwest::Method,
         url: String,
-        headers: Vec<(String, String)>,
+        headers: Vec<(HeaderText, HeaderText)>,
         body: Option<Bytes>,
     ) -> Self {
         Self {
@@ -157,14 +160,14 @@ impl HttpRequest {
 
     /// Sets header `name` (lower case), replacing any value it had.
     #[doc(hidden)]
-    pub fn push_header(&mut self, name: &str, value: impl Into<String>) {
+    pub fn push_header(&mut self, name: &'static str, value: impl Into<HeaderText>) {
         self.headers.retain(|(n, _)| n != name);
-        self.headers.push((name.to_owned(), value.into()));
+        self.headers.push((Cow::Borrowed(name), value.into()));
     }
 
     /// Sets header `name` to a secret: shown redacted.
     #[doc(hidden)]
-    pub fn push_sensitive_header(&mut self, name: &'static str, value: impl Into<String>) {
+    pub fn push_sensitive_header(&mut self, name: &'static str, value: impl Into<HeaderText>) {
         self.push_header(name, value);
         self.mark_sensitive(name);
     }
@@ -225,9 +228,9 @@ impl fmt::Debug for HttpRequest {
                 let shown = if self.is_sensitive(name) || is_credential_header(name) {
                     "<redacted>"
                 } else {
-                    value.as_str()
+                    value
                 };
-                (name.as_str(), shown)
+                (&**name, shown)
             })
             .collect();
         f.debug_struct("HttpRequest")
@@ -239,6 +242,10 @@ impl fmt::Debug for HttpRequest {
             .finish()
     }
 }
+
+/// A header's name or value in an [`HttpRequest`]: text the client knows
+/// in advance is borrowed, the rest owned. It reads as a `str`.
+pub type HeaderText = Cow<'static, str>;
 
 /// Headers that carry credentials whoever set them.
 fn is_credential_header(name: &str) -> bool {
@@ -259,13 +266,69 @@ type BodyStream = Pin<Box<dyn Stream<Item = Result<Bytes, TransportError>> + Sen
 /// a body read chunk by chunk (or given whole).
 pub struct HttpResponse {
     status: u16,
-    headers: Vec<(String, String)>,
+    headers: Headers,
     body: Body,
+}
+
+/// A response's headers: a list, or reqwest's map, turned into a list only
+/// when [`HttpResponse::headers`] asks (errors, logs): a call that only
+/// looks a header up copies none.
+enum Headers {
+    List(Vec<(String, String)>),
+    Reqwest {
+        map: reqwest::header::HeaderMap,
+        list: OnceLock<Vec<(String, String)>>,
+    },
+}
+
+impl Headers {
+    fn list(&self) -> &[(String, String)] {
+        match self {
+            Self::List(list) => list,
+            Self::Reqwest { map, list } => list.get_or_init(|| {
+                map.iter()
+                    .map(|(name, value)| {
+                        (
+                            name.as_str().to_owned(),
+                            String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                        )
+                    })
+                    .collect()
+            }),
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        match self {
+            Self::Reqwest { map, .. } => {
+                // Text that is not UTF-8 reads as the list has it (lossily).
+                match map.get(name).map(|v| std::str::from_utf8(v.as_bytes())) {
+                    Some(Ok(value)) => Some(value),
+                    Some(Err(_)) => find_header(self.list(), name),
+                    None => None,
+                }
+            }
+            Self::List(list) => find_header(list, name),
+        }
+    }
+
+    fn list_mut(&mut self) -> &mut Vec<(String, String)> {
+        if let Self::Reqwest { .. } = self {
+            *self = Self::List(self.list().to_vec());
+        }
+        let Self::List(list) = self else {
+            unreachable!("the headers were made a list above")
+        };
+        list
+    }
 }
 
 enum Body {
     Whole(Option<Bytes>),
     Stream(BodyStream),
+    /// reqwest's body, awaited in place by [`HttpResponse::chunk`] (no boxed
+    /// future per chunk), polled through [`ReqwestBody`] otherwise.
+    Reqwest(ReqwestBody),
 }
 
 impl HttpResponse {
@@ -273,14 +336,16 @@ impl HttpResponse {
     pub fn new(status: u16) -> Self {
         Self {
             status,
-            headers: Vec::new(),
+            headers: Headers::List(Vec::new()),
             body: Body::Whole(None),
         }
     }
 
     /// Adds a header (its name is kept in lower case).
     pub fn with_header(mut self, name: &str, value: impl Into<String>) -> Self {
-        self.headers.push((name.to_ascii_lowercase(), value.into()));
+        self.headers
+            .list_mut()
+            .push((name.to_ascii_lowercase(), value.into()));
         self
     }
 
@@ -313,12 +378,12 @@ impl HttpResponse {
 
     /// The headers (lower-case names), in the order received.
     pub fn headers(&self) -> &[(String, String)] {
-        &self.headers
+        self.headers.list()
     }
 
     /// The value of header `name` (any case), if any.
     pub fn header(&self, name: &str) -> Option<&str> {
-        find_header(&self.headers, name)
+        self.headers.get(name)
     }
 
     /// The body's length when known before reading it: a whole body's, or
@@ -326,12 +391,22 @@ impl HttpResponse {
     pub fn content_length(&self) -> Option<u64> {
         match &self.body {
             Body::Whole(body) => Some(body.as_ref().map_or(0, |b| b.len() as u64)),
-            Body::Stream(_) => self.header("content-length")?.trim().parse().ok(),
+            Body::Stream(_) | Body::Reqwest(_) => {
+                self.header("content-length")?.trim().parse().ok()
+            }
         }
     }
 
     /// The next chunk of the body, or `None` at its end.
     pub async fn chunk(&mut self) -> Result<Option<Bytes>, TransportError> {
+        if let Body::Reqwest(ReqwestBody::Idle(response)) = &mut self.body {
+            // Awaited here, in this future: polling would box one per chunk.
+            let chunk = response.chunk().await;
+            if !matches!(chunk, Ok(Some(_))) {
+                self.body = Body::Whole(None);
+            }
+            return chunk.map_err(from_reqwest);
+        }
         std::future::poll_fn(|cx| self.poll_chunk(cx))
             .await
             .transpose()
@@ -345,6 +420,7 @@ impl HttpResponse {
         match &mut self.body {
             Body::Whole(body) => Poll::Ready(body.take().filter(|b| !b.is_empty()).map(Ok)),
             Body::Stream(stream) => stream.as_mut().poll_next(cx),
+            Body::Reqwest(body) => Pin::new(body).poll_next(cx),
         }
     }
 }
@@ -352,7 +428,7 @@ impl HttpResponse {
 impl fmt::Debug for HttpResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let headers: Vec<(&str, &str)> = self
-            .headers
+            .headers()
             .iter()
             .map(|(name, value)| {
                 let secret = name == "set-cookie" || is_credential_header(name);
@@ -412,23 +488,35 @@ impl ReqwestTransport {
 }
 
 impl Transport for ReqwestTransport {
-    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+    fn send(
+        &self,
+        mut request: HttpRequest,
+    ) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
         Box::pin(async move {
             let mut builder = self
                 .client
                 .request(request.method.clone(), request.url.as_str());
-            for (name, value) in &request.headers {
-                let mut header = reqwest::header::HeaderValue::from_str(value).map_err(|_| {
+            for (name, value) in std::mem::take(&mut request.headers) {
+                // Borrowed text becomes a static value, owned text moves in:
+                // no header is copied.
+                let value = match value {
+                    Cow::Borrowed(text) if text.bytes().all(is_static_value_byte) => {
+                        Ok(reqwest::header::HeaderValue::from_static(text))
+                    }
+                    Cow::Borrowed(text) => reqwest::header::HeaderValue::from_str(text),
+                    Cow::Owned(text) => reqwest::header::HeaderValue::try_from(text),
+                };
+                let mut header = value.map_err(|_| {
                     TransportError::new(
                         TransportErrorKind::Request,
                         format!("the value of header `{name}` is not printable ASCII"),
                     )
                 })?;
-                if request.is_sensitive(name) || is_credential_header(name) {
+                if request.is_sensitive(&name) || is_credential_header(&name) {
                     // Never shown by reqwest's or hyper's own logging.
                     header.set_sensitive(true);
                 }
-                builder = builder.header(name.as_str(), header);
+                builder = builder.header(&*name, header);
             }
             if let Some(body) = request.body {
                 builder = builder.body(body);
@@ -436,17 +524,23 @@ impl Transport for ReqwestTransport {
             if let Some(timeout) = request.timeout {
                 builder = builder.timeout(timeout);
             }
-            let response = builder.send().await.map_err(from_reqwest)?;
-            let mut out = HttpResponse::new(response.status().as_u16());
-            for (name, value) in response.headers() {
-                out.headers.push((
-                    name.as_str().to_owned(),
-                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                ));
-            }
-            Ok(out.with_stream(ReqwestBody::Idle(response)))
+            let mut response = builder.send().await.map_err(from_reqwest)?;
+            Ok(HttpResponse {
+                status: response.status().as_u16(),
+                headers: Headers::Reqwest {
+                    map: std::mem::take(response.headers_mut()),
+                    list: OnceLock::new(),
+                },
+                body: Body::Reqwest(ReqwestBody::Idle(response)),
+            })
         })
     }
+}
+
+/// Whether `byte` may stand in a `HeaderValue::from_static` (which panics
+/// on any other): visible ASCII, space and tab.
+fn is_static_value_byte(byte: u8) -> bool {
+    (32..127).contains(&byte) || byte == b'\t'
 }
 
 /// A reqwest response's body as a stream, without reqwest's `stream`
