@@ -33,14 +33,57 @@ enum Command {
     /// With --shared-runtime: a binary using two generated crates (Data
     /// Portability and the corpus's Google Tasks) built with one shared
     /// runtime against one with a copy of the runtime per crate.
+    ///
+    /// With --api: the crate of each corpus API (whole, or with the
+    /// --features given) against the same floor and against the published
+    /// google-apis-rs crate of the API; time and peak memory.
+    ///
+    /// With --memory: `cargo check` of the crate of every corpus document
+    /// (dependencies built beforehand), time and the compiler's peak
+    /// memory, sorted by memory; over 2 GiB is flagged.
     Budget {
         /// Clean builds of each binary; the median is compared.
         #[arg(long, default_value_t = 3)]
         runs: usize,
         /// Measure what sharing one runtime saves two generated crates
         /// instead (skipped, with a note, without ../shared/corpus).
-        #[arg(long)]
+        #[arg(long, conflicts_with_all = ["api", "memory"])]
         shared_runtime: bool,
+        /// Corpus APIs to measure (document stems such as drive.v3, or
+        /// paths), comma-separated; all built in one alternating run.
+        #[arg(
+            long,
+            value_name = "API,...",
+            value_delimiter = ',',
+            conflicts_with = "memory"
+        )]
+        api: Vec<String>,
+        /// With --api: the published crate to build beside each API:
+        /// `auto` (the known crate of the API, if any), `none`, `NAME` or
+        /// `NAME@VERSION`.
+        #[arg(long, value_name = "CRATE", default_value = "auto", requires = "api")]
+        against: String,
+        /// With --api: a feature selection of the generated crate, one
+        /// binary each (repeatable): `default`, or features separated by
+        /// commas, built without the default ones (`rustls-ring` added
+        /// when no TLS feature is named), such as `--features projects`.
+        #[arg(long, value_name = "FEATURES", requires = "api")]
+        features: Vec<String>,
+        /// Check every corpus crate and report the compiler's peak memory.
+        #[arg(long)]
+        memory: bool,
+        /// With --memory: only these documents (stems, comma-separated).
+        #[arg(
+            long,
+            value_name = "API,...",
+            value_delimiter = ',',
+            requires = "memory"
+        )]
+        only: Vec<String>,
+        /// With --memory: also check each crate with `rustls-ring` and its
+        /// biggest resource feature alone.
+        #[arg(long, requires = "memory")]
+        one_feature: bool,
     },
     /// Time generating a crate from a synthesized OpenAPI spec of SIZE MB,
     /// side by side with parsing the same JSON.
@@ -200,19 +243,22 @@ fn main() -> ExitCode {
         Command::Budget {
             runs,
             shared_runtime,
-        } => {
-            let report = if shared_runtime {
-                xtask::budget::shared::run(&root, runs.max(1))
-            } else {
-                xtask::budget::run(&root, runs.max(1))
-            };
-            report
-                .map(|report| {
-                    say(&report);
-                    ExitCode::SUCCESS
-                })
-                .map_err(Into::into)
-        }
+            api,
+            against,
+            features,
+            memory,
+            only,
+            one_feature,
+        } => budget(
+            &root,
+            runs.max(1),
+            shared_runtime,
+            memory,
+            xtask::budget::memory::Options { only, one_feature },
+            api,
+            &against,
+            &features,
+        ),
         Command::Genbench {
             scaling: true,
             runs,
@@ -321,6 +367,40 @@ fn regen(root: &Path, mode: Mode) -> Outcome {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn budget(
+    root: &Path,
+    runs: usize,
+    shared_runtime: bool,
+    memory: bool,
+    memory_options: xtask::budget::memory::Options,
+    apis: Vec<String>,
+    against: &str,
+    features: &[String],
+) -> Outcome {
+    use xtask::budget;
+    let report = if shared_runtime {
+        budget::shared::run(root, runs)?
+    } else if memory {
+        budget::memory::run(root, &memory_options)?
+    } else if !apis.is_empty() {
+        let options = budget::api::Options {
+            apis,
+            against: budget::published::Against::parse(against)?,
+            selections: features
+                .iter()
+                .map(|f| budget::features::Selection::parse(f))
+                .collect::<Result<_, _>>()?,
+            runs,
+        };
+        budget::api::run(root, &options)?
+    } else {
+        budget::run(root, runs)?
+    };
+    say(&report);
+    Ok(ExitCode::SUCCESS)
 }
 
 fn generate(
