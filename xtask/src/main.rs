@@ -40,7 +40,7 @@ enum Command {
     ///
     /// With --memory: `cargo check` of the crate of every corpus document
     /// (dependencies built beforehand), time and the compiler's peak
-    /// memory, sorted by memory; over 2 GiB is flagged.
+    /// memory, sorted by memory; over 2 GB is flagged.
     Budget {
         /// Clean builds of each binary; the median is compared.
         #[arg(long, default_value_t = 3)]

@@ -512,6 +512,19 @@ mod tests {
     }
 
     #[test]
+    fn resource_features_are_declared_top_level_modules_biggest_first() {
+        let api = api(DOC);
+        let declared: Vec<String> = ["default", "rustls-ring", "dispatch", "widgets", "projects"]
+            .map(str::to_owned)
+            .into();
+        assert_eq!(
+            features::resource_features(&declared, &api),
+            [("projects".to_owned(), 2), ("widgets".to_owned(), 1)]
+        );
+        assert!(features::resource_features(&declared[..3], &api).is_empty());
+    }
+
+    #[test]
     fn stems_and_paths_name_documents() {
         let root = Path::new("/repo");
         assert_eq!(
