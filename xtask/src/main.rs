@@ -41,50 +41,7 @@ enum Command {
     /// With --memory: `cargo check` of the crate of every corpus document
     /// (dependencies built beforehand), time and the compiler's peak
     /// memory, sorted by memory; over 2 GB is flagged.
-    Budget {
-        /// Clean builds of each binary; the median is compared.
-        #[arg(long, default_value_t = 3)]
-        runs: usize,
-        /// Measure what sharing one runtime saves two generated crates
-        /// instead (skipped, with a note, without ../shared/corpus).
-        #[arg(long, conflicts_with_all = ["api", "memory"])]
-        shared_runtime: bool,
-        /// Corpus APIs to measure (document stems such as drive.v3, or
-        /// paths), comma-separated; all built in one alternating run.
-        #[arg(
-            long,
-            value_name = "API,...",
-            value_delimiter = ',',
-            conflicts_with = "memory"
-        )]
-        api: Vec<String>,
-        /// With --api: the published crate to build beside each API:
-        /// `auto` (the known crate of the API, if any), `none`, `NAME` or
-        /// `NAME@VERSION`.
-        #[arg(long, value_name = "CRATE", default_value = "auto", requires = "api")]
-        against: String,
-        /// With --api: a feature selection of the generated crate, one
-        /// binary each (repeatable): `default`, or features separated by
-        /// commas, built without the default ones (`rustls-ring` added
-        /// when no TLS feature is named), such as `--features projects`.
-        #[arg(long, value_name = "FEATURES", requires = "api")]
-        features: Vec<String>,
-        /// Check every corpus crate and report the compiler's peak memory.
-        #[arg(long)]
-        memory: bool,
-        /// With --memory: only these documents (stems, comma-separated).
-        #[arg(
-            long,
-            value_name = "API,...",
-            value_delimiter = ',',
-            requires = "memory"
-        )]
-        only: Vec<String>,
-        /// With --memory: also check each crate with `rustls-ring` and its
-        /// biggest resource feature alone.
-        #[arg(long, requires = "memory")]
-        one_feature: bool,
-    },
+    Budget(BudgetArgs),
     /// Time generating a crate from a synthesized OpenAPI spec of SIZE MB,
     /// side by side with parsing the same JSON.
     ///
@@ -232,6 +189,53 @@ enum Command {
     },
 }
 
+/// The options of `cargo xtask budget`.
+#[derive(clap::Args)]
+struct BudgetArgs {
+    /// Clean builds of each binary; the median is compared.
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+    /// Measure what sharing one runtime saves two generated crates
+    /// instead (skipped, with a note, without ../shared/corpus).
+    #[arg(long, conflicts_with_all = ["api", "memory"])]
+    shared_runtime: bool,
+    /// Corpus APIs to measure (document stems such as drive.v3, or
+    /// paths), comma-separated; all built in one alternating run.
+    #[arg(
+        long,
+        value_name = "API,...",
+        value_delimiter = ',',
+        conflicts_with = "memory"
+    )]
+    api: Vec<String>,
+    /// With --api: the published crate to build beside each API:
+    /// `auto` (the known crate of the API, if any), `none`, `NAME` or
+    /// `NAME@VERSION`.
+    #[arg(long, value_name = "CRATE", default_value = "auto", requires = "api")]
+    against: String,
+    /// With --api: a feature selection of the generated crate, one
+    /// binary each (repeatable): `default`, or features separated by
+    /// commas, built without the default ones (`rustls-ring` added
+    /// when no TLS feature is named), such as `--features projects`.
+    #[arg(long, value_name = "FEATURES", requires = "api")]
+    features: Vec<String>,
+    /// Check every corpus crate and report the compiler's peak memory.
+    #[arg(long)]
+    memory: bool,
+    /// With --memory: only these documents (stems, comma-separated).
+    #[arg(
+        long,
+        value_name = "API,...",
+        value_delimiter = ',',
+        requires = "memory"
+    )]
+    only: Vec<String>,
+    /// With --memory: also check each crate with `rustls-ring` and its
+    /// biggest resource feature alone.
+    #[arg(long, requires = "memory")]
+    one_feature: bool,
+}
+
 type Outcome = Result<ExitCode, Box<dyn Error>>;
 
 fn main() -> ExitCode {
@@ -240,25 +244,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Regen => regen(&root, Mode::Write),
         Command::Check => regen(&root, Mode::Check),
-        Command::Budget {
-            runs,
-            shared_runtime,
-            api,
-            against,
-            features,
-            memory,
-            only,
-            one_feature,
-        } => budget(
-            &root,
-            runs.max(1),
-            shared_runtime,
-            memory,
-            xtask::budget::memory::Options { only, one_feature },
-            api,
-            &against,
-            &features,
-        ),
+        Command::Budget(args) => budget(&root, args),
         Command::Genbench {
             scaling: true,
             runs,
@@ -369,27 +355,23 @@ fn regen(root: &Path, mode: Mode) -> Outcome {
     })
 }
 
-#[allow(clippy::too_many_arguments)]
-fn budget(
-    root: &Path,
-    runs: usize,
-    shared_runtime: bool,
-    memory: bool,
-    memory_options: xtask::budget::memory::Options,
-    apis: Vec<String>,
-    against: &str,
-    features: &[String],
-) -> Outcome {
+fn budget(root: &Path, args: BudgetArgs) -> Outcome {
     use xtask::budget;
-    let report = if shared_runtime {
+    let runs = args.runs.max(1);
+    let report = if args.shared_runtime {
         budget::shared::run(root, runs)?
-    } else if memory {
-        budget::memory::run(root, &memory_options)?
-    } else if !apis.is_empty() {
+    } else if args.memory {
+        let options = budget::memory::Options {
+            only: args.only,
+            one_feature: args.one_feature,
+        };
+        budget::memory::run(root, &options)?
+    } else if !args.api.is_empty() {
         let options = budget::api::Options {
-            apis,
-            against: budget::published::Against::parse(against)?,
-            selections: features
+            apis: args.api,
+            against: budget::published::Against::parse(&args.against)?,
+            selections: args
+                .features
                 .iter()
                 .map(|f| budget::features::Selection::parse(f))
                 .collect::<Result<_, _>>()?,

@@ -75,11 +75,12 @@ impl Selection {
         }
     }
 
-    /// A folder-name-safe tag: `default` or the features joined by `+`.
+    /// A tag fit for folder and package names (letters, digits, `-`,
+    /// `_`): `default` or the features joined by `_`.
     pub fn tag(&self) -> String {
         match self {
             Selection::Default => "default".to_owned(),
-            Selection::Only(_) => self.features().join("+"),
+            Selection::Only(_) => self.features().join("_"),
         }
     }
 
@@ -210,7 +211,7 @@ mod tests {
         let one = Selection::parse("projects").unwrap();
         assert_eq!(one.features(), strings(&["rustls-ring", "projects"]));
         assert_eq!(one.label(), "features rustls-ring,projects");
-        assert_eq!(one.tag(), "rustls-ring+projects");
+        assert_eq!(one.tag(), "rustls-ring_projects");
         assert_eq!(
             one.dependency_line("google-x-v1", "../x"),
             "google-x-v1 = { path = \"../x\", default-features = false, features = [\"rustls-ring\", \"projects\"] }"
