@@ -231,11 +231,9 @@ pub fn run(root: &Path, options: &Options) -> io::Result<String> {
         options.selections.clone()
     };
     let mut header = String::new();
-    let mut binaries = vec![Binary {
-        name: super::FLOOR.to_owned(),
-        dir: write_floor(root, &bin.join("floor"))?,
-        kind: Kind::Floor,
-    }];
+    // The floor comes first in the loop; it is written once every API is
+    // known to be fine, so a wrong option fails before anything is built.
+    let mut binaries = Vec::new();
     for (index, api_name) in options.apis.iter().enumerate() {
         let path = spec_path(root, api_name);
         if !path.is_file() {
@@ -319,6 +317,14 @@ pub fn run(root: &Path, options: &Options) -> io::Result<String> {
             });
         }
     }
+    binaries.insert(
+        0,
+        Binary {
+            name: super::FLOOR.to_owned(),
+            dir: write_floor(root, &bin.join("floor"))?,
+            kind: Kind::Floor,
+        },
+    );
     // Fetch once, so downloads are not timed; the published crates' lock
     // entries are added here.
     for binary in &binaries {
