@@ -10,10 +10,12 @@
 //! beside each time. [`shared`] measures, the same way, what sharing one
 //! runtime saves an application of two APIs; [`api`] compares the crate of
 //! any corpus API (whole or with some features) with the floor and with the
-//! published google-apis-rs crate of the same API ([`published`]);
+//! published google-apis-rs crate of the same API ([`published`]), each
+//! binary making one call ([`call`]);
 //! [`memory`] checks every corpus crate and reports the compiler's memory.
 
 pub mod api;
+pub mod call;
 pub mod features;
 pub mod memory;
 pub mod peak;
