@@ -6,17 +6,29 @@
 //! `reqwest` + `serde` + `serde_json` + `tokio` alone. Each is built from
 //! clean in its own target folder, with the workspace's `Cargo.lock` so both
 //! use the same dependency versions, and the wall-clock times are compared.
-//! [`shared`] measures, the same way, what sharing one runtime saves an
-//! application of two APIs.
+//! Peak memory (the largest process of the build, [`peak`]) is recorded
+//! beside each time. [`shared`] measures, the same way, what sharing one
+//! runtime saves an application of two APIs; [`api`] compares the crate of
+//! any corpus API (whole or with some features) with the floor and with the
+//! published google-apis-rs crate of the same API ([`published`]), each
+//! binary making one call ([`call`]);
+//! [`memory`] checks every corpus crate and reports the compiler's memory.
 
+pub mod api;
+pub mod call;
+pub mod features;
+pub mod memory;
+pub mod peak;
+pub mod published;
 pub mod shared;
+pub mod stats;
 
 use std::fmt::Write as _;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The generated crate measured, relative to the repository root.
 const CLIENT_CRATE: &str = "generated";
@@ -79,29 +91,35 @@ pub struct Measurement {
     pub name: String,
     /// Wall-clock time of each clean build.
     pub runs: Vec<Duration>,
+    /// Peak memory of each clean build (its largest process), in KiB.
+    pub peaks: Vec<Option<u64>>,
 }
 
 impl Measurement {
+    /// A measurement of no runs yet.
+    pub fn new(name: impl Into<String>) -> Self {
+        Measurement {
+            name: name.into(),
+            runs: Vec::new(),
+            peaks: Vec::new(),
+        }
+    }
+
     /// The median run.
     pub fn median(&self) -> Duration {
-        let mut runs = self.runs.clone();
-        runs.sort();
-        runs[runs.len() / 2]
+        stats::median(&self.runs).unwrap_or_default()
+    }
+
+    /// The median peak memory of the runs that measured it, in KiB.
+    pub fn median_peak(&self) -> Option<u64> {
+        stats::median(&self.peaks.iter().flatten().copied().collect::<Vec<_>>())
     }
 }
 
 /// Builds both binaries `runs` times each, from clean, and reports.
 pub fn run(root: &Path, runs: usize) -> io::Result<String> {
     let work = root.join("target/budget");
-    let baseline = write_crate(
-        &work.join("baseline"),
-        &format!(
-            "{}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{TOKIO}",
-            floor_tls_dependencies(root)?
-        ),
-        BASELINE_MAIN,
-        root,
-    )?;
+    let baseline = write_floor(root, &work.join("baseline"))?;
     let client_path = root.join(CLIENT_CRATE).display().to_string();
     let client = write_crate(
         &work.join("client"),
@@ -115,7 +133,7 @@ pub fn run(root: &Path, runs: usize) -> io::Result<String> {
     }
     let measurements = measure(
         &[
-            ("reqwest + serde + serde_json + tokio".to_owned(), baseline),
+            (FLOOR.to_owned(), baseline),
             ("google-dataportability-v1 + tokio".to_owned(), client),
         ],
         runs,
@@ -127,29 +145,45 @@ pub fn run(root: &Path, runs: usize) -> io::Result<String> {
     Ok(report)
 }
 
+/// Writes the floor binary into `dir`: the call made with `reqwest` (on
+/// rustls with ring, as the runtime's) + `serde` + `serde_json` + `tokio`.
+fn write_floor(root: &Path, dir: &Path) -> io::Result<PathBuf> {
+    write_crate(
+        dir,
+        &format!(
+            "{}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{TOKIO}",
+            floor_tls_dependencies(root)?
+        ),
+        BASELINE_MAIN,
+        root,
+    )
+}
+
+/// The floor's name in reports.
+const FLOOR: &str = "reqwest + serde + serde_json + tokio";
+
 /// Builds each named crate folder `runs` times from clean (its own
 /// `target/`, offline, dependencies fetched beforehand), alternating
 /// between them so drift in machine load hits all alike.
 fn measure(crates: &[(String, PathBuf)], runs: usize) -> io::Result<Vec<Measurement>> {
     let mut measurements: Vec<Measurement> = crates
         .iter()
-        .map(|(name, _)| Measurement {
-            name: name.clone(),
-            runs: Vec::new(),
-        })
+        .map(|(name, _)| Measurement::new(name.clone()))
         .collect();
-    for _ in 0..runs {
-        for ((_, dir), measurement) in crates.iter().zip(measurements.iter_mut()) {
+    for run in 0..runs {
+        for ((name, dir), measurement) in crates.iter().zip(measurements.iter_mut()) {
+            eprintln!("run {}/{runs}: building {name}", run + 1);
             let _ = fs::remove_dir_all(dir.join("target"));
-            let start = Instant::now();
-            cargo(dir, &["build", "--quiet", "--offline"])?;
-            measurement.runs.push(start.elapsed());
+            let cost = peak::cargo(dir, &["build", "--quiet", "--offline"], &[])?;
+            measurement.runs.push(cost.wall);
+            measurement.peaks.push(cost.peak_kib);
         }
     }
     Ok(measurements)
 }
 
-/// One line per measurement: its median and every run.
+/// One line per measurement: its median time, median peak memory and every
+/// run.
 fn render(measurements: &[&Measurement]) -> String {
     let width = measurements
         .iter()
@@ -166,9 +200,10 @@ fn render(measurements: &[&Measurement]) -> String {
             .collect();
         let _ = writeln!(
             report,
-            "{:<width$} median {:>6.1}s  runs {}",
+            "{:<width$} median {:>6.1}s  peak {:>9}  runs {}",
             m.name,
             m.median().as_secs_f64(),
+            peak::format_kib(m.median_peak()),
             runs.join(" ")
         );
     }

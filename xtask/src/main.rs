@@ -33,15 +33,15 @@ enum Command {
     /// With --shared-runtime: a binary using two generated crates (Data
     /// Portability and the corpus's Google Tasks) built with one shared
     /// runtime against one with a copy of the runtime per crate.
-    Budget {
-        /// Clean builds of each binary; the median is compared.
-        #[arg(long, default_value_t = 3)]
-        runs: usize,
-        /// Measure what sharing one runtime saves two generated crates
-        /// instead (skipped, with a note, without ../shared/corpus).
-        #[arg(long)]
-        shared_runtime: bool,
-    },
+    ///
+    /// With --api: the crate of each corpus API (whole, or with the
+    /// --features given) against the same floor and against the published
+    /// google-apis-rs crate of the API; time and peak memory.
+    ///
+    /// With --memory: `cargo check` of the crate of every corpus document
+    /// (dependencies built beforehand), time and the compiler's peak
+    /// memory, sorted by memory; over 2 GB is flagged.
+    Budget(BudgetArgs),
     /// Time calls through the generated client against the same calls
     /// written with reqwest alone, on a local HTTP server.
     ///
@@ -241,6 +241,53 @@ enum Command {
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The options of `cargo xtask budget`.
+#[derive(clap::Args)]
+struct BudgetArgs {
+    /// Clean builds of each binary; the median is compared.
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+    /// Measure what sharing one runtime saves two generated crates
+    /// instead (skipped, with a note, without ../shared/corpus).
+    #[arg(long, conflicts_with_all = ["api", "memory"])]
+    shared_runtime: bool,
+    /// Corpus APIs to measure (document stems such as drive.v3, or
+    /// paths), comma-separated; all built in one alternating run.
+    #[arg(
+        long,
+        value_name = "API,...",
+        value_delimiter = ',',
+        conflicts_with = "memory"
+    )]
+    api: Vec<String>,
+    /// With --api: the published crate to build beside each API:
+    /// `auto` (the known crate of the API, if any), `none`, `NAME` or
+    /// `NAME@VERSION`.
+    #[arg(long, value_name = "CRATE", default_value = "auto", requires = "api")]
+    against: String,
+    /// With --api: a feature selection of the generated crate, one
+    /// binary each (repeatable): `default`, or features separated by
+    /// commas, built without the default ones (`rustls-ring` added
+    /// when no TLS feature is named), such as `--features projects`.
+    #[arg(long, value_name = "FEATURES", requires = "api")]
+    features: Vec<String>,
+    /// Check every corpus crate and report the compiler's peak memory.
+    #[arg(long)]
+    memory: bool,
+    /// With --memory: only these documents (stems, comma-separated).
+    #[arg(
+        long,
+        value_name = "API,...",
+        value_delimiter = ',',
+        requires = "memory"
+    )]
+    only: Vec<String>,
+    /// With --memory: also check each crate with `rustls-ring` and its
+    /// biggest resource feature alone.
+    #[arg(long, requires = "memory")]
+    one_feature: bool,
+}
+
 type Outcome = Result<ExitCode, Box<dyn Error>>;
 
 fn main() -> ExitCode {
@@ -249,22 +296,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Regen => regen(&root, Mode::Write),
         Command::Check => regen(&root, Mode::Check),
-        Command::Budget {
-            runs,
-            shared_runtime,
-        } => {
-            let report = if shared_runtime {
-                xtask::budget::shared::run(&root, runs.max(1))
-            } else {
-                xtask::budget::run(&root, runs.max(1))
-            };
-            report
-                .map(|report| {
-                    say(&report);
-                    ExitCode::SUCCESS
-                })
-                .map_err(Into::into)
-        }
+        Command::Budget(args) => budget(&root, args),
         Command::Callbench {
             calls,
             in_flight,
@@ -411,6 +443,36 @@ fn regen(root: &Path, mode: Mode) -> Outcome {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn budget(root: &Path, args: BudgetArgs) -> Outcome {
+    use xtask::budget;
+    let runs = args.runs.max(1);
+    let report = if args.shared_runtime {
+        budget::shared::run(root, runs)?
+    } else if args.memory {
+        let options = budget::memory::Options {
+            only: args.only,
+            one_feature: args.one_feature,
+        };
+        budget::memory::run(root, &options)?
+    } else if !args.api.is_empty() {
+        let options = budget::api::Options {
+            apis: args.api,
+            against: budget::published::Against::parse(&args.against)?,
+            selections: args
+                .features
+                .iter()
+                .map(|f| budget::features::Selection::parse(f))
+                .collect::<Result<_, _>>()?,
+            runs,
+        };
+        budget::api::run(root, &options)?
+    } else {
+        budget::run(root, runs)?
+    };
+    say(&report);
+    Ok(ExitCode::SUCCESS)
 }
 
 fn generate(
