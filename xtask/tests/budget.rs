@@ -1,9 +1,13 @@
 //! `cargo xtask budget --api` and `--memory` refuse wrong options before
 //! building anything; nothing here builds or times a crate.
 
+mod common;
+
+use common::text;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 const SPEC: &str = r#"{
   "name": "tiny", "version": "v1", "rootUrl": "https://tiny.example.com/", "servicePath": "",
@@ -28,15 +32,9 @@ fn scratch(name: &str) -> (PathBuf, PathBuf) {
 }
 
 fn budget(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["--root", root.to_str().unwrap(), "budget"])
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    let mut all = vec!["budget"];
+    all.extend_from_slice(args);
+    common::xtask_at(root, &all)
 }
 
 #[test]

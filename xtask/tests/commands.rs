@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::{text, xtask_in};
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -33,23 +35,7 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn xtask(root: &Path, command: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["--root", root.to_str().unwrap(), command])
-        .output()
-        .unwrap()
-}
-
-/// Runs `xtask` with `args` in `dir`, so relative paths are the user's.
-fn xtask_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    common::xtask_at(root, &[command])
 }
 
 #[test]

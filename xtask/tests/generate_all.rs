@@ -6,9 +6,10 @@
 
 mod common;
 
+use common::{text, xtask_in};
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 /// A small Discovery document named `name`, version `v1`.
 fn spec(name: &str) -> String {
@@ -32,19 +33,6 @@ fn scratch(name: &str) -> PathBuf {
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(dir.join("specs")).unwrap();
     dir
-}
-
-/// Runs `xtask` with `args` in `dir`, so relative paths are the user's.
-fn xtask_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// Every file under `dir`, relative, with its bytes.

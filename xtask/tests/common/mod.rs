@@ -25,3 +25,26 @@ pub fn corpus_dir() -> Option<PathBuf> {
     );
     None
 }
+
+/// Runs the xtask binary on the repository at `root`: `xtask --root ROOT ARGS`.
+pub fn xtask_at(root: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["--root", root.to_str().unwrap()])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Runs `xtask` with `args` in `dir`, so relative paths are the user's.
+pub fn xtask_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+/// A command's output as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
