@@ -44,202 +44,196 @@ pub fn request(
     match method_id {
         #[cfg(feature = "access_type")]
         "dataportability.accessType.check" => {
-            crate::runtime::dispatch::no_body(body, true)?;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client.access_type().check();
-            if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
-                call = call.xgafv(value);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(value) = params.optional::<bool>("prettyPrint")? {
-                call = call.pretty_print(value);
-            }
-            if let Some(value) = params.optional::<String>("quotaUser")? {
-                call = call.quota_user(value);
-            }
-            if let Some(other) = content_type.filter(|c| *c != "application/json") {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
+            access_type_check(client, params, body, content_type)
         }
         #[cfg(feature = "archive_jobs")]
         "dataportability.archiveJobs.cancel" => {
-            crate::runtime::dispatch::no_body(body, true)?;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["name", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .archive_jobs()
-                .cancel(params.required::<String>("name")?);
-            if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
-                call = call.xgafv(value);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(value) = params.optional::<bool>("prettyPrint")? {
-                call = call.pretty_print(value);
-            }
-            if let Some(value) = params.optional::<String>("quotaUser")? {
-                call = call.quota_user(value);
-            }
-            if let Some(other) = content_type.filter(|c| *c != "application/json") {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
+            archive_jobs_cancel(client, params, body, content_type)
         }
         #[cfg(feature = "archive_jobs")]
         "dataportability.archiveJobs.getPortabilityArchiveState" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
+            archive_jobs_get_portability_archive_state(
+                client,
                 params,
-                &["name", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .archive_jobs()
-                .get_portability_archive_state(params.required::<String>("name")?);
-            if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
-                call = call.xgafv(value);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(value) = params.optional::<bool>("prettyPrint")? {
-                call = call.pretty_print(value);
-            }
-            if let Some(value) = params.optional::<String>("quotaUser")? {
-                call = call.quota_user(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
+                body,
+                content_type,
+            )
         }
         #[cfg(feature = "archive_jobs")]
         "dataportability.archiveJobs.retry" => {
-            crate::runtime::dispatch::no_body(body, true)?;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["name", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .archive_jobs()
-                .retry(params.required::<String>("name")?);
-            if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
-                call = call.xgafv(value);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(value) = params.optional::<bool>("prettyPrint")? {
-                call = call.pretty_print(value);
-            }
-            if let Some(value) = params.optional::<String>("quotaUser")? {
-                call = call.quota_user(value);
-            }
-            if let Some(other) = content_type.filter(|c| *c != "application/json") {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
+            archive_jobs_retry(client, params, body, content_type)
         }
         #[cfg(feature = "authorization")]
         "dataportability.authorization.reset" => {
-            crate::runtime::dispatch::no_body(body, true)?;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client.authorization().reset();
-            if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
-                call = call.xgafv(value);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(value) = params.optional::<bool>("prettyPrint")? {
-                call = call.pretty_print(value);
-            }
-            if let Some(value) = params.optional::<String>("quotaUser")? {
-                call = call.quota_user(value);
-            }
-            if let Some(other) = content_type.filter(|c| *c != "application/json") {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
+            authorization_reset(client, params, body, content_type)
         }
         #[cfg(feature = "portability_archive")]
         "dataportability.portabilityArchive.initiate" => {
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .portability_archive()
-                .initiate(
-                    crate::runtime::dispatch::body::<
-                        crate::models::InitiatePortabilityArchiveRequest,
-                    >(body)?,
-                );
-            if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
-                call = call.xgafv(value);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(value) = params.optional::<bool>("prettyPrint")? {
-                call = call.pretty_print(value);
-            }
-            if let Some(value) = params.optional::<String>("quotaUser")? {
-                call = call.quota_user(value);
-            }
-            if let Some(other) = content_type.filter(|c| *c != "application/json") {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
+            portability_archive_initiate(client, params, body, content_type)
         }
         _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
     }
+}
+/// Sets the standard parameters `params` holds on `call`.
+#[allow(dead_code)]
+fn with_standard<C: crate::params::StandardParameters>(
+    mut call: C,
+    params: &crate::runtime::dispatch::Params,
+) -> Result<C, DispatchError> {
+    if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
+        call = call.xgafv(value);
+    }
+    if let Some(value) = params.optional::<String>("fields")? {
+        call = call.fields(value);
+    }
+    if let Some(value) = params.optional::<String>("key")? {
+        call = call.key(value);
+    }
+    if let Some(value) = params.optional::<bool>("prettyPrint")? {
+        call = call.pretty_print(value);
+    }
+    if let Some(value) = params.optional::<String>("quotaUser")? {
+        call = call.quota_user(value);
+    }
+    Ok(call)
+}
+#[cfg(feature = "access_type")]
+fn access_type_check(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, true)?;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client.access_type().check();
+    call = with_standard(call, &params)?;
+    if let Some(other) = content_type.filter(|c| *c != "application/json") {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "archive_jobs")]
+fn archive_jobs_cancel(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, true)?;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["name", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client.archive_jobs().cancel(params.required::<String>("name")?);
+    call = with_standard(call, &params)?;
+    if let Some(other) = content_type.filter(|c| *c != "application/json") {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "archive_jobs")]
+fn archive_jobs_get_portability_archive_state(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["name", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .archive_jobs()
+        .get_portability_archive_state(params.required::<String>("name")?);
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "archive_jobs")]
+fn archive_jobs_retry(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, true)?;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["name", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client.archive_jobs().retry(params.required::<String>("name")?);
+    call = with_standard(call, &params)?;
+    if let Some(other) = content_type.filter(|c| *c != "application/json") {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "authorization")]
+fn authorization_reset(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, true)?;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client.authorization().reset();
+    call = with_standard(call, &params)?;
+    if let Some(other) = content_type.filter(|c| *c != "application/json") {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "portability_archive")]
+fn portability_archive_initiate(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .portability_archive()
+        .initiate(
+            crate::runtime::dispatch::body::<
+                crate::models::InitiatePortabilityArchiveRequest,
+            >(body)?,
+        );
+    call = with_standard(call, &params)?;
+    if let Some(other) = content_type.filter(|c| *c != "application/json") {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
 }

@@ -6,7 +6,7 @@ use super::features::Features;
 use super::types::{ident, rust_type};
 use crate::ir::{Api, Method, Parameter, Resource, SchemaKind, Type};
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 /// The dispatch module.
 pub fn emit(api: &Api, features: &Features) -> TokenStream {
@@ -46,12 +46,61 @@ pub fn emit(api: &Api, features: &Features) -> TokenStream {
     let unused = (methods.is_empty() || gated)
         .then(|| quote!(let _ = (client, params, body, content_type);));
     let single = gated.then(|| quote!(#[allow(clippy::match_single_binding)]));
-    let arms = methods.iter().map(|(method, chain, module)| {
-        let id = &method.id;
-        let cfg = cfg_of(chain);
-        let call = dispatch_call(api, method, chain, module);
-        quote! { #cfg #id => { #call } }
-    });
+    // Each method is a function of its own: one `match` holding every
+    // call's code would be a single function of tens of thousands of lines
+    // for the biggest APIs, which the compiler checks in one piece (most
+    // of AI Platform's peak memory).
+    // The module's own functions keep their names.
+    let mut taken: std::collections::BTreeSet<String> =
+        ["request", "with_standard"].map(String::from).into();
+    let functions: Vec<syn::Ident> = methods
+        .iter()
+        .map(|(method, _, module)| {
+            let mut parts: Vec<&str> = module
+                .split("::")
+                .skip(1)
+                .map(|m| m.trim_start_matches("r#"))
+                .collect();
+            parts.push(method.fn_name.trim_start_matches("r#"));
+            // Private names, unique within the file: a clash (`a_b::c`
+            // and `a::b_c`) takes the lowest free number.
+            let base = parts.join("_");
+            let mut name = base.clone();
+            let mut n = 2;
+            while !taken.insert(name.clone()) {
+                name = format!("{base}_{n}");
+                n += 1;
+            }
+            format_ident!("{}", name)
+        })
+        .collect();
+    let arms = methods
+        .iter()
+        .zip(&functions)
+        .map(|((method, chain, _), function)| {
+            let id = &method.id;
+            let cfg = cfg_of(chain);
+            quote! { #cfg #id => #function(client, params, body, content_type), }
+        });
+    let bodies = methods
+        .iter()
+        .zip(&functions)
+        .map(|((method, chain, module), function)| {
+            let cfg = cfg_of(chain);
+            let call = dispatch_call(api, method, chain, module);
+            quote! {
+                #cfg
+                fn #function(
+                    client: &crate::Client,
+                    params: &serde_json::Map<String, serde_json::Value>,
+                    body: Option<&serde_json::Value>,
+                    content_type: Option<&str>,
+                ) -> Result<crate::HttpRequest, DispatchError> {
+                    #call
+                }
+            }
+        });
+    let standard = with_standard(api);
     let matching = if methods.is_empty() {
         quote!(Err(DispatchError::UnknownMethod(method_id.to_owned())))
     } else {
@@ -97,6 +146,30 @@ pub fn emit(api: &Api, features: &Features) -> TokenStream {
         ) -> Result<crate::HttpRequest, DispatchError> {
             #unused
             #matching
+        }
+
+        #standard
+
+        #( #bodies )*
+    }
+}
+
+/// `with_standard`: the standard parameters read from `params` and set on
+/// any call, once for all of them (nothing when the API has none).
+fn with_standard(api: &Api) -> TokenStream {
+    if api.standard_params.is_empty() {
+        return TokenStream::new();
+    }
+    let setters = api.standard_params.iter().map(|p| param_setter(api, p, ""));
+    quote! {
+        /// Sets the standard parameters `params` holds on `call`.
+        #[allow(dead_code)]
+        fn with_standard<C: crate::params::StandardParameters>(
+            mut call: C,
+            params: &crate::runtime::dispatch::Params,
+        ) -> Result<C, DispatchError> {
+            #( #setters )*
+            Ok(call)
         }
     }
 }
@@ -214,43 +287,10 @@ fn dispatch_call(api: &Api, method: &Method, chain: &[String], module: &str) -> 
     } else {
         quote!()
     };
-    let setters = method
-        .optional
-        .iter()
-        .map(|p| (p, module))
-        .chain(api.standard_params.iter().map(|p| (p, "")))
-        .map(|(p, module)| {
-            let wire = &p.wire_name;
-            let setter = ident(&p.rust_name);
-            let ty = param_type(p, module);
-            if from_json(api, p) {
-                quote! {
-                    if let Some(value) = params.optional_json::<#ty>(#wire)? {
-                        call = call.#setter(value);
-                    }
-                }
-            } else if p.repeated && json_items(p) {
-                quote! {
-                    let values = params.json_list::<#ty>(#wire)?;
-                    if !values.is_empty() {
-                        call = call.#setter(values);
-                    }
-                }
-            } else if p.repeated {
-                quote! {
-                    let values = params.list::<#ty>(#wire)?;
-                    if !values.is_empty() {
-                        call = call.#setter(values);
-                    }
-                }
-            } else {
-                quote! {
-                    if let Some(value) = params.optional::<#ty>(#wire)? {
-                        call = call.#setter(value);
-                    }
-                }
-            }
-        });
+    let setters = method.optional.iter().map(|p| param_setter(api, p, module));
+    // The standard parameters are read by one function for every call.
+    let standard =
+        (!api.standard_params.is_empty()).then(|| quote!(call = with_standard(call, &params)?;));
     let accessors = chain.iter().map(|a| ident(a));
     let function = ident(&method.fn_name);
     // Unknown names are refused even when the method reads none.
@@ -265,9 +305,45 @@ fn dispatch_call(api: &Api, method: &Method, chain: &[String], module: &str) -> 
         #[allow(unused_mut)]
         let mut call = client #( .#accessors() )* .#function( #( #arguments ),* );
         #( #setters )*
+        #standard
         #optional_body
         #choose_content_type
         call.dry_run().map_err(DispatchError::Build)
+    }
+}
+
+/// The statements that read the optional parameter `p` from `params` and
+/// set it on `call`. `module` is where the method's own enums live.
+fn param_setter(api: &Api, p: &Parameter, module: &str) -> TokenStream {
+    let wire = &p.wire_name;
+    let setter = ident(&p.rust_name);
+    let ty = param_type(p, module);
+    if from_json(api, p) {
+        quote! {
+            if let Some(value) = params.optional_json::<#ty>(#wire)? {
+                call = call.#setter(value);
+            }
+        }
+    } else if p.repeated && json_items(p) {
+        quote! {
+            let values = params.json_list::<#ty>(#wire)?;
+            if !values.is_empty() {
+                call = call.#setter(values);
+            }
+        }
+    } else if p.repeated {
+        quote! {
+            let values = params.list::<#ty>(#wire)?;
+            if !values.is_empty() {
+                call = call.#setter(values);
+            }
+        }
+    } else {
+        quote! {
+            if let Some(value) = params.optional::<#ty>(#wire)? {
+                call = call.#setter(value);
+            }
+        }
     }
 }
 

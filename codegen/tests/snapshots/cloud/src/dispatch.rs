@@ -56,262 +56,333 @@ pub fn request(
     match method_id {
         #[cfg(feature = "disks")]
         "cloud.disks.aggregatedList" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["project", "pageToken", "key"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .disks()
-                .aggregated_list(params.required::<String>("project")?);
-            if let Some(value) = params.optional::<String>("pageToken")? {
-                call = call.page_token(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
+            disks_aggregated_list(client, params, body, content_type)
         }
         #[cfg(feature = "disks")]
-        "cloud.disks.insert" => {
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["project", "zone", "requestId", "key"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .disks()
-                .insert(
-                    params.required::<String>("project")?,
-                    params.required::<String>("zone")?,
-                    crate::runtime::dispatch::body::<crate::models::Disk>(body)?,
-                );
-            if let Some(value) = params.optional::<String>("requestId")? {
-                call = call.request_id(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(other) = content_type.filter(|c| *c != "application/json") {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "cloud.disks.insert" => disks_insert(client, params, body, content_type),
         #[cfg(feature = "disks")]
-        "cloud.disks.list" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["project", "zone", "pageToken", "key"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .disks()
-                .list(
-                    params.required::<String>("project")?,
-                    params.required::<String>("zone")?,
-                );
-            if let Some(value) = params.optional::<String>("pageToken")? {
-                call = call.page_token(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "cloud.disks.list" => disks_list(client, params, body, content_type),
         #[cfg(feature = "exports")]
-        "cloud.exports.start" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(params, &["key"])?;
-            #[allow(unused_mut)]
-            let mut call = client.exports().start();
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "cloud.exports.start" => exports_start(client, params, body, content_type),
         #[cfg(feature = "global_operations")]
         "cloud.globalOperations.get" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["project", "operation", "key"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .global_operations()
-                .get(
-                    params.required::<String>("project")?,
-                    params.required::<String>("operation")?,
-                );
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
+            global_operations_get(client, params, body, content_type)
         }
         #[cfg(feature = "networks")]
-        "cloud.networks.insert" => {
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["project", "key"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .networks()
-                .insert(
-                    params.required::<String>("project")?,
-                    crate::runtime::dispatch::body::<crate::models::Network>(body)?,
-                );
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(other) = content_type.filter(|c| *c != "application/json") {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "cloud.networks.insert" => networks_insert(client, params, body, content_type),
         #[cfg(feature = "operations")]
-        "cloud.operations.get" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["name", "key"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client.operations().get(params.required::<String>("name")?);
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "cloud.operations.get" => operations_get(client, params, body, content_type),
         #[cfg(feature = "projects")]
         "cloud.projects.locations.instances.create" => {
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["parent", "instanceId", "key"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .projects()
-                .locations()
-                .instances()
-                .create(
-                    params.required::<String>("parent")?,
-                    crate::runtime::dispatch::body::<crate::models::Instance>(body)?,
-                );
-            if let Some(value) = params.optional::<String>("instanceId")? {
-                call = call.instance_id(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(other) = content_type.filter(|c| *c != "application/json") {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
+            projects_locations_instances_create(client, params, body, content_type)
         }
         #[cfg(feature = "projects")]
         "cloud.projects.locations.instances.list" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["parent", "pageSize", "pageToken", "key"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .projects()
-                .locations()
-                .instances()
-                .list(params.required::<String>("parent")?);
-            if let Some(value) = params.optional::<i32>("pageSize")? {
-                call = call.page_size(value);
-            }
-            if let Some(value) = params.optional::<String>("pageToken")? {
-                call = call.page_token(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
+            projects_locations_instances_list(client, params, body, content_type)
         }
         #[cfg(feature = "projects")]
         "cloud.projects.locations.instances.search" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["parent", "pageToken", "key"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .projects()
-                .locations()
-                .instances()
-                .search(params.required::<String>("parent")?);
-            if let Some(value) = params.optional::<String>("pageToken")? {
-                call = call.page_token(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
+            projects_locations_instances_search(client, params, body, content_type)
         }
         #[cfg(feature = "projects")]
         "cloud.projects.locations.operations.get" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["name", "key"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .projects()
-                .locations()
-                .operations()
-                .get(params.required::<String>("name")?);
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
+            projects_locations_operations_get(client, params, body, content_type)
         }
         #[cfg(feature = "zone_operations")]
         "cloud.zoneOperations.get" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["project", "zone", "operation", "key"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .zone_operations()
-                .get(
-                    params.required::<String>("project")?,
-                    params.required::<String>("zone")?,
-                    params.required::<String>("operation")?,
-                );
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
+            zone_operations_get(client, params, body, content_type)
         }
         _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
     }
+}
+/// Sets the standard parameters `params` holds on `call`.
+#[allow(dead_code)]
+fn with_standard<C: crate::params::StandardParameters>(
+    mut call: C,
+    params: &crate::runtime::dispatch::Params,
+) -> Result<C, DispatchError> {
+    if let Some(value) = params.optional::<String>("key")? {
+        call = call.key(value);
+    }
+    Ok(call)
+}
+#[cfg(feature = "disks")]
+fn disks_aggregated_list(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["project", "pageToken", "key"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client.disks().aggregated_list(params.required::<String>("project")?);
+    if let Some(value) = params.optional::<String>("pageToken")? {
+        call = call.page_token(value);
+    }
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "disks")]
+fn disks_insert(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["project", "zone", "requestId", "key"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .disks()
+        .insert(
+            params.required::<String>("project")?,
+            params.required::<String>("zone")?,
+            crate::runtime::dispatch::body::<crate::models::Disk>(body)?,
+        );
+    if let Some(value) = params.optional::<String>("requestId")? {
+        call = call.request_id(value);
+    }
+    call = with_standard(call, &params)?;
+    if let Some(other) = content_type.filter(|c| *c != "application/json") {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "disks")]
+fn disks_list(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["project", "zone", "pageToken", "key"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .disks()
+        .list(params.required::<String>("project")?, params.required::<String>("zone")?);
+    if let Some(value) = params.optional::<String>("pageToken")? {
+        call = call.page_token(value);
+    }
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "exports")]
+fn exports_start(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(params, &["key"])?;
+    #[allow(unused_mut)]
+    let mut call = client.exports().start();
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "global_operations")]
+fn global_operations_get(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["project", "operation", "key"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .global_operations()
+        .get(
+            params.required::<String>("project")?,
+            params.required::<String>("operation")?,
+        );
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "networks")]
+fn networks_insert(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    let params = crate::runtime::dispatch::Params::new(params, &["project", "key"])?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .networks()
+        .insert(
+            params.required::<String>("project")?,
+            crate::runtime::dispatch::body::<crate::models::Network>(body)?,
+        );
+    call = with_standard(call, &params)?;
+    if let Some(other) = content_type.filter(|c| *c != "application/json") {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "operations")]
+fn operations_get(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(params, &["name", "key"])?;
+    #[allow(unused_mut)]
+    let mut call = client.operations().get(params.required::<String>("name")?);
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "projects")]
+fn projects_locations_instances_create(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["parent", "instanceId", "key"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .projects()
+        .locations()
+        .instances()
+        .create(
+            params.required::<String>("parent")?,
+            crate::runtime::dispatch::body::<crate::models::Instance>(body)?,
+        );
+    if let Some(value) = params.optional::<String>("instanceId")? {
+        call = call.instance_id(value);
+    }
+    call = with_standard(call, &params)?;
+    if let Some(other) = content_type.filter(|c| *c != "application/json") {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "projects")]
+fn projects_locations_instances_list(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["parent", "pageSize", "pageToken", "key"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .projects()
+        .locations()
+        .instances()
+        .list(params.required::<String>("parent")?);
+    if let Some(value) = params.optional::<i32>("pageSize")? {
+        call = call.page_size(value);
+    }
+    if let Some(value) = params.optional::<String>("pageToken")? {
+        call = call.page_token(value);
+    }
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "projects")]
+fn projects_locations_instances_search(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["parent", "pageToken", "key"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .projects()
+        .locations()
+        .instances()
+        .search(params.required::<String>("parent")?);
+    if let Some(value) = params.optional::<String>("pageToken")? {
+        call = call.page_token(value);
+    }
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "projects")]
+fn projects_locations_operations_get(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(params, &["name", "key"])?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .projects()
+        .locations()
+        .operations()
+        .get(params.required::<String>("name")?);
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "zone_operations")]
+fn zone_operations_get(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["project", "zone", "operation", "key"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .zone_operations()
+        .get(
+            params.required::<String>("project")?,
+            params.required::<String>("zone")?,
+            params.required::<String>("operation")?,
+        );
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
 }

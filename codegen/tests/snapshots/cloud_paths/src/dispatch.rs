@@ -54,239 +54,290 @@ pub fn request(
     match method_id {
         #[cfg(feature = "advertisers")]
         "cloudpaths.advertisers.getTargeting" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["advertiserId", "targetingType", "fields"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .advertisers()
-                .get_targeting(
-                    params.required::<String>("advertiserId")?,
-                    params
-                        .required::<
-                            crate::resources::advertisers::GetTargetingTargetingType,
-                        >("targetingType")?,
-                );
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
+            advertisers_get_targeting(client, params, body, content_type)
         }
         #[cfg(feature = "advertisers")]
         "cloudpaths.advertisers.listByState" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["state", "fields"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .advertisers()
-                .list_by_state(
-                    params
-                        .required::<
-                            crate::resources::advertisers::ListByStateState,
-                        >("state")?,
-                );
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
+            advertisers_list_by_state(client, params, body, content_type)
         }
         #[cfg(feature = "connectors")]
-        "cloudpaths.connectors.mcp" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["parent", "context", "config", "extensions", "fields"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .connectors()
-                .mcp(
-                    params.required::<String>("parent")?,
-                    params
-                        .required_json::<
-                            std::collections::BTreeMap<String, String>,
-                        >("context")?,
-                );
-            if let Some(value) = params
-                .optional_json::<
-                    std::collections::BTreeMap<String, serde_json::Value>,
-                >("config")?
-            {
-                call = call.config(value);
-            }
-            let values = params
-                .json_list::<
-                    std::collections::BTreeMap<String, serde_json::Value>,
-                >("extensions")?;
-            if !values.is_empty() {
-                call = call.extensions(values);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "cloudpaths.connectors.mcp" => connectors_mcp(client, params, body, content_type),
         #[cfg(feature = "documents")]
-        "cloudpaths.documents.get" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["name", "fields"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client.documents().get(params.required::<String>("name")?);
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "cloudpaths.documents.get" => documents_get(client, params, body, content_type),
         #[cfg(feature = "folders")]
         "cloudpaths.folders.getPolicy" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["folder", "policy", "fields"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .folders()
-                .get_policy(
-                    params.required::<String>("folder")?,
-                    params.required::<String>("policy")?,
-                );
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
+            folders_get_policy(client, params, body, content_type)
         }
         #[cfg(feature = "folders")]
         "cloudpaths.folders.listThings" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["folder", "fields"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .folders()
-                .list_things(params.required::<String>("folder")?);
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
+            folders_list_things(client, params, body, content_type)
         }
         #[cfg(feature = "items")]
         "cloudpaths.items.batchCheck" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["names", "fields"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .items()
-                .batch_check(params.required_list::<String>("names")?);
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
+            items_batch_check(client, params, body, content_type)
         }
         #[cfg(feature = "items")]
         "cloudpaths.items.batchGet" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["ids", "fields"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .items()
-                .batch_get(params.required_list::<String>("ids")?);
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
+            items_batch_get(client, params, body, content_type)
         }
         #[cfg(feature = "items")]
         "cloudpaths.items.listByKinds" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["kinds", "sizes", "fields"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .items()
-                .list_by_kinds(
-                    params
-                        .required_list::<
-                            crate::resources::items::ListByKindsKinds,
-                        >("kinds")?,
-                    params.required_list::<i64>("sizes")?,
-                );
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
+            items_list_by_kinds(client, params, body, content_type)
         }
         #[cfg(feature = "map_types")]
         "cloudpaths.mapTypes.lookupTile" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["mapType", "zoom", "fields"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .map_types()
-                .lookup_tile(
-                    params
-                        .required::<
-                            crate::resources::map_types::LookupTileMapType,
-                        >("mapType")?,
-                    params.required::<i32>("zoom")?,
-                );
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
+            map_types_lookup_tile(client, params, body, content_type)
         }
         #[cfg(feature = "slots")]
-        "cloudpaths.slots.get" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["project", "parentName", "slot", "fields"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .slots()
-                .get(
-                    params.required::<String>("project")?,
-                    params.required::<String>("parentName")?,
-                    params.required::<String>("slot")?,
-                );
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "cloudpaths.slots.get" => slots_get(client, params, body, content_type),
         _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
     }
+}
+/// Sets the standard parameters `params` holds on `call`.
+#[allow(dead_code)]
+fn with_standard<C: crate::params::StandardParameters>(
+    mut call: C,
+    params: &crate::runtime::dispatch::Params,
+) -> Result<C, DispatchError> {
+    if let Some(value) = params.optional::<String>("fields")? {
+        call = call.fields(value);
+    }
+    Ok(call)
+}
+#[cfg(feature = "advertisers")]
+fn advertisers_get_targeting(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["advertiserId", "targetingType", "fields"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .advertisers()
+        .get_targeting(
+            params.required::<String>("advertiserId")?,
+            params
+                .required::<
+                    crate::resources::advertisers::GetTargetingTargetingType,
+                >("targetingType")?,
+        );
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "advertisers")]
+fn advertisers_list_by_state(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(params, &["state", "fields"])?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .advertisers()
+        .list_by_state(
+            params.required::<crate::resources::advertisers::ListByStateState>("state")?,
+        );
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "connectors")]
+fn connectors_mcp(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["parent", "context", "config", "extensions", "fields"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .connectors()
+        .mcp(
+            params.required::<String>("parent")?,
+            params
+                .required_json::<std::collections::BTreeMap<String, String>>("context")?,
+        );
+    if let Some(value) = params
+        .optional_json::<
+            std::collections::BTreeMap<String, serde_json::Value>,
+        >("config")?
+    {
+        call = call.config(value);
+    }
+    let values = params
+        .json_list::<
+            std::collections::BTreeMap<String, serde_json::Value>,
+        >("extensions")?;
+    if !values.is_empty() {
+        call = call.extensions(values);
+    }
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "documents")]
+fn documents_get(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(params, &["name", "fields"])?;
+    #[allow(unused_mut)]
+    let mut call = client.documents().get(params.required::<String>("name")?);
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "folders")]
+fn folders_get_policy(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["folder", "policy", "fields"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .folders()
+        .get_policy(
+            params.required::<String>("folder")?,
+            params.required::<String>("policy")?,
+        );
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "folders")]
+fn folders_list_things(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(params, &["folder", "fields"])?;
+    #[allow(unused_mut)]
+    let mut call = client.folders().list_things(params.required::<String>("folder")?);
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "items")]
+fn items_batch_check(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(params, &["names", "fields"])?;
+    #[allow(unused_mut)]
+    let mut call = client.items().batch_check(params.required_list::<String>("names")?);
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "items")]
+fn items_batch_get(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(params, &["ids", "fields"])?;
+    #[allow(unused_mut)]
+    let mut call = client.items().batch_get(params.required_list::<String>("ids")?);
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "items")]
+fn items_list_by_kinds(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["kinds", "sizes", "fields"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .items()
+        .list_by_kinds(
+            params.required_list::<crate::resources::items::ListByKindsKinds>("kinds")?,
+            params.required_list::<i64>("sizes")?,
+        );
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "map_types")]
+fn map_types_lookup_tile(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["mapType", "zoom", "fields"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .map_types()
+        .lookup_tile(
+            params
+                .required::<crate::resources::map_types::LookupTileMapType>("mapType")?,
+            params.required::<i32>("zoom")?,
+        );
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "slots")]
+fn slots_get(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["project", "parentName", "slot", "fields"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .slots()
+        .get(
+            params.required::<String>("project")?,
+            params.required::<String>("parentName")?,
+            params.required::<String>("slot")?,
+        );
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
 }

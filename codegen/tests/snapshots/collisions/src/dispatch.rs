@@ -43,68 +43,112 @@ pub fn request(
     let _ = (client, params, body, content_type);
     match method_id {
         #[cfg(feature = "foo_bar")]
-        "collisions.fooBar.list" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            crate::runtime::dispatch::Params::new(params, &[])?;
-            #[allow(unused_mut)]
-            let mut call = client.foo_bar().list();
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "collisions.fooBar.list" => foo_bar_list(client, params, body, content_type),
         #[cfg(feature = "foo_bar_2")]
-        "collisions.foo_bar.list" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            crate::runtime::dispatch::Params::new(params, &[])?;
-            #[allow(unused_mut)]
-            let mut call = client.foo_bar_2().list();
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "collisions.foo_bar.list" => foo_bar_2_list(client, params, body, content_type),
         #[cfg(feature = "mod_2")]
-        "collisions.mod.get" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            crate::runtime::dispatch::Params::new(params, &[])?;
-            #[allow(unused_mut)]
-            let mut call = client.mod_2().get();
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "collisions.mod.get" => mod_2_get(client, params, body, content_type),
         #[cfg(feature = "mod_2")]
-        "collisions.mod.new" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            crate::runtime::dispatch::Params::new(params, &[])?;
-            #[allow(unused_mut)]
-            let mut call = client.mod_2().new_2();
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "collisions.mod.new" => mod_2_new_2(client, params, body, content_type),
         #[cfg(feature = "users")]
-        "collisions.users.accounts" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            crate::runtime::dispatch::Params::new(params, &[])?;
-            #[allow(unused_mut)]
-            let mut call = client.users().accounts();
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "collisions.users.accounts" => users_accounts(client, params, body, content_type),
         #[cfg(feature = "users")]
         "collisions.users.accounts.get" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["accountId", "account_id"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .users()
-                .accounts_2()
-                .get(params.required::<String>("accountId")?);
-            if let Some(value) = params.optional::<String>("account_id")? {
-                call = call.account_id_2(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
+            users_accounts_2_get(client, params, body, content_type)
         }
         _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
     }
+}
+#[cfg(feature = "foo_bar")]
+fn foo_bar_list(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    crate::runtime::dispatch::Params::new(params, &[])?;
+    #[allow(unused_mut)]
+    let mut call = client.foo_bar().list();
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "foo_bar_2")]
+fn foo_bar_2_list(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    crate::runtime::dispatch::Params::new(params, &[])?;
+    #[allow(unused_mut)]
+    let mut call = client.foo_bar_2().list();
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "mod_2")]
+fn mod_2_get(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    crate::runtime::dispatch::Params::new(params, &[])?;
+    #[allow(unused_mut)]
+    let mut call = client.mod_2().get();
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "mod_2")]
+fn mod_2_new_2(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    crate::runtime::dispatch::Params::new(params, &[])?;
+    #[allow(unused_mut)]
+    let mut call = client.mod_2().new_2();
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "users")]
+fn users_accounts(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    crate::runtime::dispatch::Params::new(params, &[])?;
+    #[allow(unused_mut)]
+    let mut call = client.users().accounts();
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "users")]
+fn users_accounts_2_get(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["accountId", "account_id"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .users()
+        .accounts_2()
+        .get(params.required::<String>("accountId")?);
+    if let Some(value) = params.optional::<String>("account_id")? {
+        call = call.account_id_2(value);
+    }
+    call.dry_run().map_err(DispatchError::Build)
 }

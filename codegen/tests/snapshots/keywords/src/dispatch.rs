@@ -35,56 +35,74 @@ pub fn request(
     let _ = (client, params, body, content_type);
     match method_id {
         #[cfg(feature = "type")]
-        "keywords.type.move" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["name", "fields"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client.r#type().r#move(params.required::<String>("name")?);
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "keywords.type.move" => type_move(client, params, body, content_type),
         #[cfg(feature = "type")]
-        "keywords.type.return" => {
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["type", "fields", "idempotent", "move", "options", "fields"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .r#type()
-                .r#return(
-                    params.required::<String>("type")?,
-                    crate::runtime::dispatch::body::<crate::models::Self2>(body)?,
-                );
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields_2(value);
-            }
-            if let Some(value) = params.optional::<bool>("idempotent")? {
-                call = call.idempotent_2(value);
-            }
-            if let Some(value) = params.optional::<bool>("move")? {
-                call = call.r#move(value);
-            }
-            if let Some(value) = params.optional::<String>("options")? {
-                call = call.options_2(value);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(other) = content_type.filter(|c| *c != "application/json") {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "keywords.type.return" => type_return(client, params, body, content_type),
         _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
     }
+}
+/// Sets the standard parameters `params` holds on `call`.
+#[allow(dead_code)]
+fn with_standard<C: crate::params::StandardParameters>(
+    mut call: C,
+    params: &crate::runtime::dispatch::Params,
+) -> Result<C, DispatchError> {
+    if let Some(value) = params.optional::<String>("fields")? {
+        call = call.fields(value);
+    }
+    Ok(call)
+}
+#[cfg(feature = "type")]
+fn type_move(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(params, &["name", "fields"])?;
+    #[allow(unused_mut)]
+    let mut call = client.r#type().r#move(params.required::<String>("name")?);
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "type")]
+fn type_return(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["type", "fields", "idempotent", "move", "options", "fields"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .r#type()
+        .r#return(
+            params.required::<String>("type")?,
+            crate::runtime::dispatch::body::<crate::models::Self2>(body)?,
+        );
+    if let Some(value) = params.optional::<String>("fields")? {
+        call = call.fields_2(value);
+    }
+    if let Some(value) = params.optional::<bool>("idempotent")? {
+        call = call.idempotent_2(value);
+    }
+    if let Some(value) = params.optional::<bool>("move")? {
+        call = call.r#move(value);
+    }
+    if let Some(value) = params.optional::<String>("options")? {
+        call = call.options_2(value);
+    }
+    call = with_standard(call, &params)?;
+    if let Some(other) = content_type.filter(|c| *c != "application/json") {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
 }

@@ -43,171 +43,187 @@ pub fn request(
 ) -> Result<crate::HttpRequest, DispatchError> {
     let _ = (client, params, body, content_type);
     match method_id {
-        "media.about" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["fields", "key"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client.about();
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "media.about" => about(client, params, body, content_type),
         #[cfg(feature = "files")]
-        "media.files.delete" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["fileId", "fields", "key"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client.files().delete(params.required::<String>("fileId")?);
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "media.files.delete" => files_delete(client, params, body, content_type),
         #[cfg(feature = "files")]
-        "media.files.export" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["fileId", "mimeType", "fields", "key"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .files()
-                .export(
-                    params.required::<String>("fileId")?,
-                    params.required::<String>("mimeType")?,
-                );
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "media.files.export" => files_export(client, params, body, content_type),
         #[cfg(feature = "files")]
-        "media.files.get" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["fileId", "fields", "key"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client.files().get(params.required::<String>("fileId")?);
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "media.files.get" => files_get(client, params, body, content_type),
         #[cfg(feature = "files")]
-        "media.files.insert" => {
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["folder", "fields", "key"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .files()
-                .insert(
-                    params.required::<String>("folder")?,
-                    crate::runtime::dispatch::body::<crate::models::File>(body)?,
-                );
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(other) = content_type.filter(|c| *c != "application/json") {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "media.files.insert" => files_insert(client, params, body, content_type),
         #[cfg(feature = "files")]
-        "media.files.list" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &[
-                    "modifiedAfter",
-                    "orderBy",
-                    "pageSize",
-                    "pageToken",
-                    "tags",
-                    "fields",
-                    "key",
-                ],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client.files().list();
-            if let Some(value) = params.optional::<crate::Timestamp>("modifiedAfter")? {
-                call = call.modified_after(value);
-            }
-            if let Some(value) = params
-                .optional::<crate::resources::files::ListOrderBy>("orderBy")?
-            {
-                call = call.order_by(value);
-            }
-            if let Some(value) = params.optional::<i32>("pageSize")? {
-                call = call.page_size(value);
-            }
-            if let Some(value) = params.optional::<String>("pageToken")? {
-                call = call.page_token(value);
-            }
-            let values = params.list::<String>("tags")?;
-            if !values.is_empty() {
-                call = call.tags(values);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "media.files.list" => files_list(client, params, body, content_type),
         #[cfg(feature = "files")]
-        "media.files.touch" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["fileId", "fields", "key"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client.files().touch(params.required::<String>("fileId")?);
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "media.files.touch" => files_touch(client, params, body, content_type),
         _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
     }
+}
+/// Sets the standard parameters `params` holds on `call`.
+#[allow(dead_code)]
+fn with_standard<C: crate::params::StandardParameters>(
+    mut call: C,
+    params: &crate::runtime::dispatch::Params,
+) -> Result<C, DispatchError> {
+    if let Some(value) = params.optional::<String>("fields")? {
+        call = call.fields(value);
+    }
+    if let Some(value) = params.optional::<String>("key")? {
+        call = call.key(value);
+    }
+    Ok(call)
+}
+fn about(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(params, &["fields", "key"])?;
+    #[allow(unused_mut)]
+    let mut call = client.about();
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "files")]
+fn files_delete(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["fileId", "fields", "key"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client.files().delete(params.required::<String>("fileId")?);
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "files")]
+fn files_export(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["fileId", "mimeType", "fields", "key"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .files()
+        .export(
+            params.required::<String>("fileId")?,
+            params.required::<String>("mimeType")?,
+        );
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "files")]
+fn files_get(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["fileId", "fields", "key"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client.files().get(params.required::<String>("fileId")?);
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "files")]
+fn files_insert(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["folder", "fields", "key"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .files()
+        .insert(
+            params.required::<String>("folder")?,
+            crate::runtime::dispatch::body::<crate::models::File>(body)?,
+        );
+    call = with_standard(call, &params)?;
+    if let Some(other) = content_type.filter(|c| *c != "application/json") {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "files")]
+fn files_list(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["modifiedAfter", "orderBy", "pageSize", "pageToken", "tags", "fields", "key"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client.files().list();
+    if let Some(value) = params.optional::<crate::Timestamp>("modifiedAfter")? {
+        call = call.modified_after(value);
+    }
+    if let Some(value) = params
+        .optional::<crate::resources::files::ListOrderBy>("orderBy")?
+    {
+        call = call.order_by(value);
+    }
+    if let Some(value) = params.optional::<i32>("pageSize")? {
+        call = call.page_size(value);
+    }
+    if let Some(value) = params.optional::<String>("pageToken")? {
+        call = call.page_token(value);
+    }
+    let values = params.list::<String>("tags")?;
+    if !values.is_empty() {
+        call = call.tags(values);
+    }
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "files")]
+fn files_touch(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["fileId", "fields", "key"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client.files().touch(params.required::<String>("fileId")?);
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
 }

@@ -38,55 +38,79 @@ pub fn request(
     match method_id {
         #[cfg(feature = "projects")]
         "nested.projects.locations.get" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(params, &["name"])?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .projects()
-                .locations()
-                .get(params.required::<String>("name")?);
-            call.dry_run().map_err(DispatchError::Build)
+            projects_locations_get(client, params, body, content_type)
         }
         #[cfg(feature = "projects")]
         "nested.projects.locations.instances.create" => {
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["parent", "instanceId"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .projects()
-                .locations()
-                .instances()
-                .create(
-                    params.required::<String>("parent")?,
-                    crate::runtime::dispatch::body::<crate::models::Instance>(body)?,
-                );
-            if let Some(value) = params.optional::<String>("instanceId")? {
-                call = call.instance_id(value);
-            }
-            if let Some(other) = content_type.filter(|c| *c != "application/json") {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
+            projects_locations_instances_create(client, params, body, content_type)
         }
         #[cfg(feature = "projects")]
         "nested.projects.locations.instances.delete" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(params, &["name"])?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .projects()
-                .locations()
-                .instances()
-                .delete(params.required::<String>("name")?);
-            call.dry_run().map_err(DispatchError::Build)
+            projects_locations_instances_delete(client, params, body, content_type)
         }
         _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
     }
+}
+#[cfg(feature = "projects")]
+fn projects_locations_get(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(params, &["name"])?;
+    #[allow(unused_mut)]
+    let mut call = client.projects().locations().get(params.required::<String>("name")?);
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "projects")]
+fn projects_locations_instances_create(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["parent", "instanceId"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .projects()
+        .locations()
+        .instances()
+        .create(
+            params.required::<String>("parent")?,
+            crate::runtime::dispatch::body::<crate::models::Instance>(body)?,
+        );
+    if let Some(value) = params.optional::<String>("instanceId")? {
+        call = call.instance_id(value);
+    }
+    if let Some(other) = content_type.filter(|c| *c != "application/json") {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "projects")]
+fn projects_locations_instances_delete(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(params, &["name"])?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .projects()
+        .locations()
+        .instances()
+        .delete(params.required::<String>("name")?);
+    call.dry_run().map_err(DispatchError::Build)
 }

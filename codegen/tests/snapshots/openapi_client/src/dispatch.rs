@@ -61,258 +61,350 @@ pub fn request(
     let _ = (client, params, body, content_type);
     match method_id {
         #[cfg(feature = "uploads")]
-        "addNote" => {
-            crate::runtime::dispatch::Params::new(params, &[])?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .uploads()
-                .add_note(crate::runtime::dispatch::body::<String>(body)?);
-            if let Some(other) = content_type.filter(|c| *c != "text/plain") {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "addNote" => uploads_add_note(client, params, body, content_type),
         #[cfg(feature = "pets")]
-        "createPet" => {
-            crate::runtime::dispatch::Params::new(params, &[])?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .pets()
-                .create_pet(
-                    crate::runtime::dispatch::body::<crate::models::NewPet>(body)?,
-                );
-            if let Some(other) = content_type.filter(|c| *c != "application/json") {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "createPet" => pets_create_pet(client, params, body, content_type),
         #[cfg(feature = "pets")]
-        "findInShelter" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["shelterId", "colors", "near"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .pets()
-                .find_in_shelter(
-                    params.required::<String>("shelterId")?,
-                    params.required_list::<String>("colors")?,
-                    params.required_json::<crate::models::Point>("near")?,
-                );
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "findInShelter" => pets_find_in_shelter(client, params, body, content_type),
         #[cfg(feature = "uploads")]
-        "getBlob" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(params, &["blobId"])?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .uploads()
-                .get_blob(params.required::<String>("blobId")?);
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "getBlob" => uploads_get_blob(client, params, body, content_type),
         #[cfg(feature = "pets")]
-        "getNickname" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(params, &["petId"])?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .pets()
-                .get_nickname(params.required::<String>("petId")?);
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "getNickname" => pets_get_nickname(client, params, body, content_type),
         #[cfg(feature = "pets")]
-        "getOwner" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(params, &["petId"])?;
-            #[allow(unused_mut)]
-            let mut call = client.pets().get_owner(params.required::<String>("petId")?);
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "getOwner" => pets_get_owner(client, params, body, content_type),
         #[cfg(feature = "pets")]
-        "getPet" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["petId", "X-Trace-Ids", "session"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client.pets().get_pet(params.required::<String>("petId")?);
-            let values = params.list::<String>("X-Trace-Ids")?;
-            if !values.is_empty() {
-                call = call.x_trace_ids(values);
-            }
-            if let Some(value) = params.optional::<String>("session")? {
-                call = call.session(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "getPet" => pets_get_pet(client, params, body, content_type),
         #[cfg(feature = "accounts")]
-        "getStatus" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            crate::runtime::dispatch::Params::new(params, &[])?;
-            #[allow(unused_mut)]
-            let mut call = client.accounts().get_status();
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "getStatus" => accounts_get_status(client, params, body, content_type),
         #[cfg(feature = "accounts")]
-        "listKeys" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            crate::runtime::dispatch::Params::new(params, &[])?;
-            #[allow(unused_mut)]
-            let mut call = client.accounts().list_keys();
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "listKeys" => accounts_list_keys(client, params, body, content_type),
         #[cfg(feature = "pets")]
-        "listPets" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["tag", "ids", "names", "sizes", "filter", "cursor", "order"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client.pets().list_pets();
-            let values = params.list::<String>("tag")?;
-            if !values.is_empty() {
-                call = call.tag(values);
-            }
-            let values = params.list::<i32>("ids")?;
-            if !values.is_empty() {
-                call = call.ids(values);
-            }
-            let values = params.list::<String>("names")?;
-            if !values.is_empty() {
-                call = call.names(values);
-            }
-            let values = params.list::<String>("sizes")?;
-            if !values.is_empty() {
-                call = call.sizes(values);
-            }
-            if let Some(value) = params
-                .optional_json::<crate::models::ListPetsFilter>("filter")?
-            {
-                call = call.filter(value);
-            }
-            if let Some(value) = params.optional::<String>("cursor")? {
-                call = call.cursor(value);
-            }
-            if let Some(value) = params
-                .optional::<crate::resources::pets::ListPetsOrder>("order")?
-            {
-                call = call.order(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "listPets" => pets_list_pets(client, params, body, content_type),
         #[cfg(feature = "uploads")]
-        "putBlob" => {
-            let params = crate::runtime::dispatch::Params::new(params, &["blobId"])?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .uploads()
-                .put_blob(
-                    params.required::<String>("blobId")?,
-                    crate::runtime::dispatch::binary_body(body)?,
-                );
-            if let Some(other) = content_type
-                .filter(|c| *c != "application/octet-stream")
-            {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "putBlob" => uploads_put_blob(client, params, body, content_type),
         #[cfg(feature = "uploads")]
-        "submitForm" => {
-            crate::runtime::dispatch::Params::new(params, &[])?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .uploads()
-                .submit_form(
-                    crate::runtime::dispatch::body::<
-                        crate::models::SubmitFormRequest,
-                    >(body)?,
-                );
-            if let Some(other) = content_type
-                .filter(|c| *c != "application/x-www-form-urlencoded")
-            {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "submitForm" => uploads_submit_form(client, params, body, content_type),
         #[cfg(feature = "pets")]
-        "updatePet" => {
-            let params = crate::runtime::dispatch::Params::new(params, &["petId"])?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .pets()
-                .update_pet(
-                    params.required::<String>("petId")?,
-                    crate::runtime::dispatch::body::<crate::models::NewPet>(body)?,
-                );
-            call = match content_type {
-                None => call,
-                Some("application/json") => call.content_type("application/json"),
-                Some("application/x-www-form-urlencoded") => {
-                    call.content_type("application/x-www-form-urlencoded")
-                }
-                Some(other) => {
-                    return Err(DispatchError::Param {
-                        name: "(content type)".to_owned(),
-                        message: format!("{other:?} is not a media type of the body"),
-                    });
-                }
-            };
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "updatePet" => pets_update_pet(client, params, body, content_type),
         #[cfg(feature = "uploads")]
-        "uploadDocument" => {
-            crate::runtime::dispatch::Params::new(params, &[])?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .uploads()
-                .upload_document(
-                    crate::runtime::dispatch::body::<
-                        crate::models::UploadDocumentRequest,
-                    >(body)?,
-                );
-            if let Some(other) = content_type.filter(|c| *c != "multipart/form-data") {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "uploadDocument" => uploads_upload_document(client, params, body, content_type),
         #[cfg(feature = "accounts")]
-        "whoAmI" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            crate::runtime::dispatch::Params::new(params, &[])?;
-            #[allow(unused_mut)]
-            let mut call = client.accounts().who_am_i();
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "whoAmI" => accounts_who_am_i(client, params, body, content_type),
         _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
     }
+}
+#[cfg(feature = "uploads")]
+fn uploads_add_note(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::Params::new(params, &[])?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .uploads()
+        .add_note(crate::runtime::dispatch::body::<String>(body)?);
+    if let Some(other) = content_type.filter(|c| *c != "text/plain") {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "pets")]
+fn pets_create_pet(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::Params::new(params, &[])?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .pets()
+        .create_pet(crate::runtime::dispatch::body::<crate::models::NewPet>(body)?);
+    if let Some(other) = content_type.filter(|c| *c != "application/json") {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "pets")]
+fn pets_find_in_shelter(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["shelterId", "colors", "near"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .pets()
+        .find_in_shelter(
+            params.required::<String>("shelterId")?,
+            params.required_list::<String>("colors")?,
+            params.required_json::<crate::models::Point>("near")?,
+        );
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "uploads")]
+fn uploads_get_blob(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(params, &["blobId"])?;
+    #[allow(unused_mut)]
+    let mut call = client.uploads().get_blob(params.required::<String>("blobId")?);
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "pets")]
+fn pets_get_nickname(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(params, &["petId"])?;
+    #[allow(unused_mut)]
+    let mut call = client.pets().get_nickname(params.required::<String>("petId")?);
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "pets")]
+fn pets_get_owner(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(params, &["petId"])?;
+    #[allow(unused_mut)]
+    let mut call = client.pets().get_owner(params.required::<String>("petId")?);
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "pets")]
+fn pets_get_pet(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["petId", "X-Trace-Ids", "session"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client.pets().get_pet(params.required::<String>("petId")?);
+    let values = params.list::<String>("X-Trace-Ids")?;
+    if !values.is_empty() {
+        call = call.x_trace_ids(values);
+    }
+    if let Some(value) = params.optional::<String>("session")? {
+        call = call.session(value);
+    }
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "accounts")]
+fn accounts_get_status(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    crate::runtime::dispatch::Params::new(params, &[])?;
+    #[allow(unused_mut)]
+    let mut call = client.accounts().get_status();
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "accounts")]
+fn accounts_list_keys(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    crate::runtime::dispatch::Params::new(params, &[])?;
+    #[allow(unused_mut)]
+    let mut call = client.accounts().list_keys();
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "pets")]
+fn pets_list_pets(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["tag", "ids", "names", "sizes", "filter", "cursor", "order"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client.pets().list_pets();
+    let values = params.list::<String>("tag")?;
+    if !values.is_empty() {
+        call = call.tag(values);
+    }
+    let values = params.list::<i32>("ids")?;
+    if !values.is_empty() {
+        call = call.ids(values);
+    }
+    let values = params.list::<String>("names")?;
+    if !values.is_empty() {
+        call = call.names(values);
+    }
+    let values = params.list::<String>("sizes")?;
+    if !values.is_empty() {
+        call = call.sizes(values);
+    }
+    if let Some(value) = params.optional_json::<crate::models::ListPetsFilter>("filter")?
+    {
+        call = call.filter(value);
+    }
+    if let Some(value) = params.optional::<String>("cursor")? {
+        call = call.cursor(value);
+    }
+    if let Some(value) = params
+        .optional::<crate::resources::pets::ListPetsOrder>("order")?
+    {
+        call = call.order(value);
+    }
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "uploads")]
+fn uploads_put_blob(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    let params = crate::runtime::dispatch::Params::new(params, &["blobId"])?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .uploads()
+        .put_blob(
+            params.required::<String>("blobId")?,
+            crate::runtime::dispatch::binary_body(body)?,
+        );
+    if let Some(other) = content_type.filter(|c| *c != "application/octet-stream") {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "uploads")]
+fn uploads_submit_form(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::Params::new(params, &[])?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .uploads()
+        .submit_form(
+            crate::runtime::dispatch::body::<crate::models::SubmitFormRequest>(body)?,
+        );
+    if let Some(other) = content_type
+        .filter(|c| *c != "application/x-www-form-urlencoded")
+    {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "pets")]
+fn pets_update_pet(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    let params = crate::runtime::dispatch::Params::new(params, &["petId"])?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .pets()
+        .update_pet(
+            params.required::<String>("petId")?,
+            crate::runtime::dispatch::body::<crate::models::NewPet>(body)?,
+        );
+    call = match content_type {
+        None => call,
+        Some("application/json") => call.content_type("application/json"),
+        Some("application/x-www-form-urlencoded") => {
+            call.content_type("application/x-www-form-urlencoded")
+        }
+        Some(other) => {
+            return Err(DispatchError::Param {
+                name: "(content type)".to_owned(),
+                message: format!("{other:?} is not a media type of the body"),
+            });
+        }
+    };
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "uploads")]
+fn uploads_upload_document(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::Params::new(params, &[])?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .uploads()
+        .upload_document(
+            crate::runtime::dispatch::body::<crate::models::UploadDocumentRequest>(body)?,
+        );
+    if let Some(other) = content_type.filter(|c| *c != "multipart/form-data") {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "accounts")]
+fn accounts_who_am_i(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    crate::runtime::dispatch::Params::new(params, &[])?;
+    #[allow(unused_mut)]
+    let mut call = client.accounts().who_am_i();
+    call.dry_run().map_err(DispatchError::Build)
 }

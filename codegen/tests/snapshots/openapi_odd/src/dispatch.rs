@@ -35,46 +35,58 @@ pub fn request(
     let _ = (client, params, body, content_type);
     match method_id {
         #[cfg(feature = "pet_store")]
-        "créerForme" => {
-            crate::runtime::dispatch::Params::new(params, &[])?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .pet_store()
-                .crer_forme(
-                    crate::runtime::dispatch::body::<
-                        crate::models::CrerFormeRequest,
-                    >(body)?,
-                );
-            if let Some(other) = content_type.filter(|c| *c != "multipart/form-data") {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "créerForme" => pet_store_crer_forme(client, params, body, content_type),
         #[cfg(feature = "pet_store")]
-        "getFile" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["name", "ext", "ids", "X-Request-Id", "level"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .pet_store()
-                .get_file(
-                    params.required::<String>("name")?,
-                    params.required::<crate::models::Ext>("ext")?,
-                    params.required_list::<i64>("ids")?,
-                    params.required::<String>("X-Request-Id")?,
-                );
-            if let Some(value) = params.optional::<i64>("level")? {
-                call = call.level(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "getFile" => pet_store_get_file(client, params, body, content_type),
         _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
     }
+}
+#[cfg(feature = "pet_store")]
+fn pet_store_crer_forme(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::Params::new(params, &[])?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .pet_store()
+        .crer_forme(
+            crate::runtime::dispatch::body::<crate::models::CrerFormeRequest>(body)?,
+        );
+    if let Some(other) = content_type.filter(|c| *c != "multipart/form-data") {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "pet_store")]
+fn pet_store_get_file(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["name", "ext", "ids", "X-Request-Id", "level"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .pet_store()
+        .get_file(
+            params.required::<String>("name")?,
+            params.required::<crate::models::Ext>("ext")?,
+            params.required_list::<i64>("ids")?,
+            params.required::<String>("X-Request-Id")?,
+        );
+    if let Some(value) = params.optional::<i64>("level")? {
+        call = call.level(value);
+    }
+    call.dry_run().map_err(DispatchError::Build)
 }

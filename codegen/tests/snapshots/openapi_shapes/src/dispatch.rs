@@ -37,58 +37,75 @@ pub fn request(
     let _ = (client, params, body, content_type);
     match method_id {
         #[cfg(feature = "pets")]
-        "createPet" => {
-            crate::runtime::dispatch::Params::new(params, &[])?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .pets()
-                .create_pet(crate::runtime::dispatch::body::<crate::models::Pet>(body)?);
-            if let Some(other) = content_type.filter(|c| *c != "application/json") {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "createPet" => pets_create_pet(client, params, body, content_type),
         #[cfg(feature = "pets")]
-        "listPets" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["pageToken", "kind"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client.pets().list_pets();
-            if let Some(value) = params.optional::<String>("pageToken")? {
-                call = call.page_token(value);
-            }
-            if let Some(value) = params
-                .optional::<crate::resources::pets::ListPetsKind>("kind")?
-            {
-                call = call.kind(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "listPets" => pets_list_pets(client, params, body, content_type),
         #[cfg(feature = "pets")]
-        "replacePet" => {
-            let params = crate::runtime::dispatch::Params::new(params, &["id"])?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .pets()
-                .replace_pet(
-                    params.required::<String>("id")?,
-                    crate::runtime::dispatch::body::<crate::models::Pet>(body)?,
-                );
-            if let Some(other) = content_type.filter(|c| *c != "application/json") {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "replacePet" => pets_replace_pet(client, params, body, content_type),
         _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
     }
+}
+#[cfg(feature = "pets")]
+fn pets_create_pet(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::Params::new(params, &[])?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .pets()
+        .create_pet(crate::runtime::dispatch::body::<crate::models::Pet>(body)?);
+    if let Some(other) = content_type.filter(|c| *c != "application/json") {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "pets")]
+fn pets_list_pets(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(params, &["pageToken", "kind"])?;
+    #[allow(unused_mut)]
+    let mut call = client.pets().list_pets();
+    if let Some(value) = params.optional::<String>("pageToken")? {
+        call = call.page_token(value);
+    }
+    if let Some(value) = params.optional::<crate::resources::pets::ListPetsKind>("kind")?
+    {
+        call = call.kind(value);
+    }
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "pets")]
+fn pets_replace_pet(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    let params = crate::runtime::dispatch::Params::new(params, &["id"])?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .pets()
+        .replace_pet(
+            params.required::<String>("id")?,
+            crate::runtime::dispatch::body::<crate::models::Pet>(body)?,
+        );
+    if let Some(other) = content_type.filter(|c| *c != "application/json") {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
 }

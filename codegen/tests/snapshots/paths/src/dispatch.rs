@@ -47,132 +47,183 @@ pub fn request(
     let _ = (client, params, body, content_type);
     match method_id {
         #[cfg(feature = "items")]
-        "paths.items.numbered" => {
-            let params = crate::runtime::dispatch::Params::new(params, &["itemId"])?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .items()
-                .numbered(
-                    params.required::<i32>("itemId")?,
-                    crate::runtime::dispatch::body::<crate::models::Item>(body)?,
-                );
-            if let Some(other) = content_type.filter(|c| *c != "application/json") {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "paths.items.numbered" => items_numbered(client, params, body, content_type),
         #[cfg(feature = "items")]
-        "paths.items.query" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["q", "ids", "order", "pageSize", "since", "tags"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .items()
-                .query(
-                    params.required::<String>("q")?,
-                    params.required_list::<i64>("ids")?,
-                );
-            if let Some(value) = params
-                .optional::<crate::resources::items::QueryOrder>("order")?
-            {
-                call = call.order(value);
-            }
-            if let Some(value) = params.optional::<i32>("pageSize")? {
-                call = call.page_size(value);
-            }
-            if let Some(value) = params.optional::<crate::Timestamp>("since")? {
-                call = call.since(value);
-            }
-            let values = params.list::<String>("tags")?;
-            if !values.is_empty() {
-                call = call.tags(values);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "paths.items.query" => items_query(client, params, body, content_type),
         #[cfg(feature = "items")]
         "paths.items.reservedFlat" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(params, &["name"])?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .items()
-                .reserved_flat(params.required::<String>("name")?);
-            call.dry_run().map_err(DispatchError::Build)
+            items_reserved_flat(client, params, body, content_type)
         }
         #[cfg(feature = "items")]
         "paths.items.reservedFree" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(params, &["resource"])?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .items()
-                .reserved_free(params.required::<String>("resource")?);
-            call.dry_run().map_err(DispatchError::Build)
+            items_reserved_free(client, params, body, content_type)
         }
         #[cfg(feature = "items")]
         "paths.items.reservedPattern" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(params, &["name"])?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .items()
-                .reserved_pattern(params.required::<String>("name")?);
-            call.dry_run().map_err(DispatchError::Build)
+            items_reserved_pattern(client, params, body, content_type)
         }
         #[cfg(feature = "items")]
-        "paths.items.simple" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["bucket", "object"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .items()
-                .simple(
-                    params.required::<String>("bucket")?,
-                    params.required::<String>("object")?,
-                );
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "paths.items.simple" => items_simple(client, params, body, content_type),
         #[cfg(feature = "items")]
         "paths.items.transcoding" => {
-            let params = crate::runtime::dispatch::Params::new(params, &["name"])?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .items()
-                .transcoding(
-                    params.required::<String>("name")?,
-                    crate::runtime::dispatch::body::<crate::models::Item>(body)?,
-                );
-            if let Some(other) = content_type.filter(|c| *c != "application/json") {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
+            items_transcoding(client, params, body, content_type)
         }
         #[cfg(feature = "items")]
-        "paths.items.wildcard" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(params, &["path"])?;
-            #[allow(unused_mut)]
-            let mut call = client.items().wildcard(params.required::<String>("path")?);
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "paths.items.wildcard" => items_wildcard(client, params, body, content_type),
         _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
     }
+}
+#[cfg(feature = "items")]
+fn items_numbered(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    let params = crate::runtime::dispatch::Params::new(params, &["itemId"])?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .items()
+        .numbered(
+            params.required::<i32>("itemId")?,
+            crate::runtime::dispatch::body::<crate::models::Item>(body)?,
+        );
+    if let Some(other) = content_type.filter(|c| *c != "application/json") {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "items")]
+fn items_query(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["q", "ids", "order", "pageSize", "since", "tags"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .items()
+        .query(params.required::<String>("q")?, params.required_list::<i64>("ids")?);
+    if let Some(value) = params.optional::<crate::resources::items::QueryOrder>("order")?
+    {
+        call = call.order(value);
+    }
+    if let Some(value) = params.optional::<i32>("pageSize")? {
+        call = call.page_size(value);
+    }
+    if let Some(value) = params.optional::<crate::Timestamp>("since")? {
+        call = call.since(value);
+    }
+    let values = params.list::<String>("tags")?;
+    if !values.is_empty() {
+        call = call.tags(values);
+    }
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "items")]
+fn items_reserved_flat(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(params, &["name"])?;
+    #[allow(unused_mut)]
+    let mut call = client.items().reserved_flat(params.required::<String>("name")?);
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "items")]
+fn items_reserved_free(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(params, &["resource"])?;
+    #[allow(unused_mut)]
+    let mut call = client.items().reserved_free(params.required::<String>("resource")?);
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "items")]
+fn items_reserved_pattern(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(params, &["name"])?;
+    #[allow(unused_mut)]
+    let mut call = client.items().reserved_pattern(params.required::<String>("name")?);
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "items")]
+fn items_simple(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(params, &["bucket", "object"])?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .items()
+        .simple(
+            params.required::<String>("bucket")?,
+            params.required::<String>("object")?,
+        );
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "items")]
+fn items_transcoding(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    let params = crate::runtime::dispatch::Params::new(params, &["name"])?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .items()
+        .transcoding(
+            params.required::<String>("name")?,
+            crate::runtime::dispatch::body::<crate::models::Item>(body)?,
+        );
+    if let Some(other) = content_type.filter(|c| *c != "application/json") {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "items")]
+fn items_wildcard(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(params, &["path"])?;
+    #[allow(unused_mut)]
+    let mut call = client.items().wildcard(params.required::<String>("path")?);
+    call.dry_run().map_err(DispatchError::Build)
 }

@@ -35,100 +35,103 @@ pub fn request(
 ) -> Result<crate::HttpRequest, DispatchError> {
     let _ = (client, params, body, content_type);
     match method_id {
-        "oauth2.tokeninfo" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &[
-                    "access_token",
-                    "id_token",
-                    "fields",
-                    "key",
-                    "prettyPrint",
-                    "quotaUser",
-                    "userIp",
-                ],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client.tokeninfo();
-            if let Some(value) = params.optional::<String>("access_token")? {
-                call = call.access_token(value);
-            }
-            if let Some(value) = params.optional::<String>("id_token")? {
-                call = call.id_token(value);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(value) = params.optional::<bool>("prettyPrint")? {
-                call = call.pretty_print(value);
-            }
-            if let Some(value) = params.optional::<String>("quotaUser")? {
-                call = call.quota_user(value);
-            }
-            if let Some(value) = params.optional::<String>("userIp")? {
-                call = call.user_ip(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "oauth2.tokeninfo" => tokeninfo(client, params, body, content_type),
         #[cfg(feature = "userinfo")]
-        "oauth2.userinfo.get" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["fields", "key", "prettyPrint", "quotaUser", "userIp"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client.userinfo().get();
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(value) = params.optional::<bool>("prettyPrint")? {
-                call = call.pretty_print(value);
-            }
-            if let Some(value) = params.optional::<String>("quotaUser")? {
-                call = call.quota_user(value);
-            }
-            if let Some(value) = params.optional::<String>("userIp")? {
-                call = call.user_ip(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "oauth2.userinfo.get" => userinfo_get(client, params, body, content_type),
         #[cfg(feature = "userinfo")]
         "oauth2.userinfo.v2.me.get" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["fields", "key", "prettyPrint", "quotaUser", "userIp"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client.userinfo().v2().me().get();
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(value) = params.optional::<bool>("prettyPrint")? {
-                call = call.pretty_print(value);
-            }
-            if let Some(value) = params.optional::<String>("quotaUser")? {
-                call = call.quota_user(value);
-            }
-            if let Some(value) = params.optional::<String>("userIp")? {
-                call = call.user_ip(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
+            userinfo_v2_me_get(client, params, body, content_type)
         }
         _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
     }
+}
+/// Sets the standard parameters `params` holds on `call`.
+#[allow(dead_code)]
+fn with_standard<C: crate::params::StandardParameters>(
+    mut call: C,
+    params: &crate::runtime::dispatch::Params,
+) -> Result<C, DispatchError> {
+    if let Some(value) = params.optional::<String>("fields")? {
+        call = call.fields(value);
+    }
+    if let Some(value) = params.optional::<String>("key")? {
+        call = call.key(value);
+    }
+    if let Some(value) = params.optional::<bool>("prettyPrint")? {
+        call = call.pretty_print(value);
+    }
+    if let Some(value) = params.optional::<String>("quotaUser")? {
+        call = call.quota_user(value);
+    }
+    if let Some(value) = params.optional::<String>("userIp")? {
+        call = call.user_ip(value);
+    }
+    Ok(call)
+}
+fn tokeninfo(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &[
+            "access_token",
+            "id_token",
+            "fields",
+            "key",
+            "prettyPrint",
+            "quotaUser",
+            "userIp",
+        ],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client.tokeninfo();
+    if let Some(value) = params.optional::<String>("access_token")? {
+        call = call.access_token(value);
+    }
+    if let Some(value) = params.optional::<String>("id_token")? {
+        call = call.id_token(value);
+    }
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "userinfo")]
+fn userinfo_get(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["fields", "key", "prettyPrint", "quotaUser", "userIp"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client.userinfo().get();
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "userinfo")]
+fn userinfo_v2_me_get(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["fields", "key", "prettyPrint", "quotaUser", "userIp"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client.userinfo().v2().me().get();
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
 }

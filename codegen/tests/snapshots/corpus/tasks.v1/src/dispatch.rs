@@ -59,589 +59,473 @@ pub fn request(
     let _ = (client, params, body, content_type);
     match method_id {
         #[cfg(feature = "tasklists")]
-        "tasks.tasklists.delete" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["tasklist", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .tasklists()
-                .delete(params.required::<String>("tasklist")?);
-            if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
-                call = call.xgafv(value);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(value) = params.optional::<bool>("prettyPrint")? {
-                call = call.pretty_print(value);
-            }
-            if let Some(value) = params.optional::<String>("quotaUser")? {
-                call = call.quota_user(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "tasks.tasklists.delete" => tasklists_delete(client, params, body, content_type),
         #[cfg(feature = "tasklists")]
-        "tasks.tasklists.get" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["tasklist", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .tasklists()
-                .get(params.required::<String>("tasklist")?);
-            if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
-                call = call.xgafv(value);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(value) = params.optional::<bool>("prettyPrint")? {
-                call = call.pretty_print(value);
-            }
-            if let Some(value) = params.optional::<String>("quotaUser")? {
-                call = call.quota_user(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "tasks.tasklists.get" => tasklists_get(client, params, body, content_type),
         #[cfg(feature = "tasklists")]
-        "tasks.tasklists.insert" => {
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .tasklists()
-                .insert(
-                    crate::runtime::dispatch::body::<crate::models::TaskList>(body)?,
-                );
-            if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
-                call = call.xgafv(value);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(value) = params.optional::<bool>("prettyPrint")? {
-                call = call.pretty_print(value);
-            }
-            if let Some(value) = params.optional::<String>("quotaUser")? {
-                call = call.quota_user(value);
-            }
-            if let Some(other) = content_type.filter(|c| *c != "application/json") {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "tasks.tasklists.insert" => tasklists_insert(client, params, body, content_type),
         #[cfg(feature = "tasklists")]
-        "tasks.tasklists.list" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &[
-                    "maxResults",
-                    "pageToken",
-                    "$.xgafv",
-                    "fields",
-                    "key",
-                    "prettyPrint",
-                    "quotaUser",
-                ],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client.tasklists().list();
-            if let Some(value) = params.optional::<i32>("maxResults")? {
-                call = call.max_results(value);
-            }
-            if let Some(value) = params.optional::<String>("pageToken")? {
-                call = call.page_token(value);
-            }
-            if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
-                call = call.xgafv(value);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(value) = params.optional::<bool>("prettyPrint")? {
-                call = call.pretty_print(value);
-            }
-            if let Some(value) = params.optional::<String>("quotaUser")? {
-                call = call.quota_user(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "tasks.tasklists.list" => tasklists_list(client, params, body, content_type),
         #[cfg(feature = "tasklists")]
-        "tasks.tasklists.patch" => {
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["tasklist", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .tasklists()
-                .patch(
-                    params.required::<String>("tasklist")?,
-                    crate::runtime::dispatch::body::<crate::models::TaskList>(body)?,
-                );
-            if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
-                call = call.xgafv(value);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(value) = params.optional::<bool>("prettyPrint")? {
-                call = call.pretty_print(value);
-            }
-            if let Some(value) = params.optional::<String>("quotaUser")? {
-                call = call.quota_user(value);
-            }
-            if let Some(other) = content_type.filter(|c| *c != "application/json") {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "tasks.tasklists.patch" => tasklists_patch(client, params, body, content_type),
         #[cfg(feature = "tasklists")]
-        "tasks.tasklists.update" => {
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["tasklist", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .tasklists()
-                .update(
-                    params.required::<String>("tasklist")?,
-                    crate::runtime::dispatch::body::<crate::models::TaskList>(body)?,
-                );
-            if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
-                call = call.xgafv(value);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(value) = params.optional::<bool>("prettyPrint")? {
-                call = call.pretty_print(value);
-            }
-            if let Some(value) = params.optional::<String>("quotaUser")? {
-                call = call.quota_user(value);
-            }
-            if let Some(other) = content_type.filter(|c| *c != "application/json") {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "tasks.tasklists.update" => tasklists_update(client, params, body, content_type),
         #[cfg(feature = "tasks")]
-        "tasks.tasks.clear" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &["tasklist", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client.tasks().clear(params.required::<String>("tasklist")?);
-            if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
-                call = call.xgafv(value);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(value) = params.optional::<bool>("prettyPrint")? {
-                call = call.pretty_print(value);
-            }
-            if let Some(value) = params.optional::<String>("quotaUser")? {
-                call = call.quota_user(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "tasks.tasks.clear" => tasks_clear(client, params, body, content_type),
         #[cfg(feature = "tasks")]
-        "tasks.tasks.delete" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &[
-                    "tasklist",
-                    "task",
-                    "$.xgafv",
-                    "fields",
-                    "key",
-                    "prettyPrint",
-                    "quotaUser",
-                ],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .tasks()
-                .delete(
-                    params.required::<String>("tasklist")?,
-                    params.required::<String>("task")?,
-                );
-            if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
-                call = call.xgafv(value);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(value) = params.optional::<bool>("prettyPrint")? {
-                call = call.pretty_print(value);
-            }
-            if let Some(value) = params.optional::<String>("quotaUser")? {
-                call = call.quota_user(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "tasks.tasks.delete" => tasks_delete(client, params, body, content_type),
         #[cfg(feature = "tasks")]
-        "tasks.tasks.get" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &[
-                    "tasklist",
-                    "task",
-                    "$.xgafv",
-                    "fields",
-                    "key",
-                    "prettyPrint",
-                    "quotaUser",
-                ],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .tasks()
-                .get(
-                    params.required::<String>("tasklist")?,
-                    params.required::<String>("task")?,
-                );
-            if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
-                call = call.xgafv(value);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(value) = params.optional::<bool>("prettyPrint")? {
-                call = call.pretty_print(value);
-            }
-            if let Some(value) = params.optional::<String>("quotaUser")? {
-                call = call.quota_user(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "tasks.tasks.get" => tasks_get(client, params, body, content_type),
         #[cfg(feature = "tasks")]
-        "tasks.tasks.insert" => {
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &[
-                    "tasklist",
-                    "parent",
-                    "previous",
-                    "$.xgafv",
-                    "fields",
-                    "key",
-                    "prettyPrint",
-                    "quotaUser",
-                ],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .tasks()
-                .insert(
-                    params.required::<String>("tasklist")?,
-                    crate::runtime::dispatch::body::<crate::models::Task>(body)?,
-                );
-            if let Some(value) = params.optional::<String>("parent")? {
-                call = call.parent(value);
-            }
-            if let Some(value) = params.optional::<String>("previous")? {
-                call = call.previous(value);
-            }
-            if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
-                call = call.xgafv(value);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(value) = params.optional::<bool>("prettyPrint")? {
-                call = call.pretty_print(value);
-            }
-            if let Some(value) = params.optional::<String>("quotaUser")? {
-                call = call.quota_user(value);
-            }
-            if let Some(other) = content_type.filter(|c| *c != "application/json") {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "tasks.tasks.insert" => tasks_insert(client, params, body, content_type),
         #[cfg(feature = "tasks")]
-        "tasks.tasks.list" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &[
-                    "tasklist",
-                    "completedMax",
-                    "completedMin",
-                    "dueMax",
-                    "dueMin",
-                    "maxResults",
-                    "pageToken",
-                    "showAssigned",
-                    "showCompleted",
-                    "showDeleted",
-                    "showHidden",
-                    "updatedMin",
-                    "$.xgafv",
-                    "fields",
-                    "key",
-                    "prettyPrint",
-                    "quotaUser",
-                ],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client.tasks().list(params.required::<String>("tasklist")?);
-            if let Some(value) = params.optional::<String>("completedMax")? {
-                call = call.completed_max(value);
-            }
-            if let Some(value) = params.optional::<String>("completedMin")? {
-                call = call.completed_min(value);
-            }
-            if let Some(value) = params.optional::<String>("dueMax")? {
-                call = call.due_max(value);
-            }
-            if let Some(value) = params.optional::<String>("dueMin")? {
-                call = call.due_min(value);
-            }
-            if let Some(value) = params.optional::<i32>("maxResults")? {
-                call = call.max_results(value);
-            }
-            if let Some(value) = params.optional::<String>("pageToken")? {
-                call = call.page_token(value);
-            }
-            if let Some(value) = params.optional::<bool>("showAssigned")? {
-                call = call.show_assigned(value);
-            }
-            if let Some(value) = params.optional::<bool>("showCompleted")? {
-                call = call.show_completed(value);
-            }
-            if let Some(value) = params.optional::<bool>("showDeleted")? {
-                call = call.show_deleted(value);
-            }
-            if let Some(value) = params.optional::<bool>("showHidden")? {
-                call = call.show_hidden(value);
-            }
-            if let Some(value) = params.optional::<String>("updatedMin")? {
-                call = call.updated_min(value);
-            }
-            if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
-                call = call.xgafv(value);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(value) = params.optional::<bool>("prettyPrint")? {
-                call = call.pretty_print(value);
-            }
-            if let Some(value) = params.optional::<String>("quotaUser")? {
-                call = call.quota_user(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "tasks.tasks.list" => tasks_list(client, params, body, content_type),
         #[cfg(feature = "tasks")]
-        "tasks.tasks.move" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &[
-                    "tasklist",
-                    "task",
-                    "destinationTasklist",
-                    "parent",
-                    "previous",
-                    "$.xgafv",
-                    "fields",
-                    "key",
-                    "prettyPrint",
-                    "quotaUser",
-                ],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .tasks()
-                .r#move(
-                    params.required::<String>("tasklist")?,
-                    params.required::<String>("task")?,
-                );
-            if let Some(value) = params.optional::<String>("destinationTasklist")? {
-                call = call.destination_tasklist(value);
-            }
-            if let Some(value) = params.optional::<String>("parent")? {
-                call = call.parent(value);
-            }
-            if let Some(value) = params.optional::<String>("previous")? {
-                call = call.previous(value);
-            }
-            if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
-                call = call.xgafv(value);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(value) = params.optional::<bool>("prettyPrint")? {
-                call = call.pretty_print(value);
-            }
-            if let Some(value) = params.optional::<String>("quotaUser")? {
-                call = call.quota_user(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "tasks.tasks.move" => tasks_move(client, params, body, content_type),
         #[cfg(feature = "tasks")]
-        "tasks.tasks.patch" => {
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &[
-                    "tasklist",
-                    "task",
-                    "$.xgafv",
-                    "fields",
-                    "key",
-                    "prettyPrint",
-                    "quotaUser",
-                ],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .tasks()
-                .patch(
-                    params.required::<String>("tasklist")?,
-                    params.required::<String>("task")?,
-                    crate::runtime::dispatch::body::<crate::models::Task>(body)?,
-                );
-            if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
-                call = call.xgafv(value);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(value) = params.optional::<bool>("prettyPrint")? {
-                call = call.pretty_print(value);
-            }
-            if let Some(value) = params.optional::<String>("quotaUser")? {
-                call = call.quota_user(value);
-            }
-            if let Some(other) = content_type.filter(|c| *c != "application/json") {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "tasks.tasks.patch" => tasks_patch(client, params, body, content_type),
         #[cfg(feature = "tasks")]
-        "tasks.tasks.update" => {
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &[
-                    "tasklist",
-                    "task",
-                    "$.xgafv",
-                    "fields",
-                    "key",
-                    "prettyPrint",
-                    "quotaUser",
-                ],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .tasks()
-                .update(
-                    params.required::<String>("tasklist")?,
-                    params.required::<String>("task")?,
-                    crate::runtime::dispatch::body::<crate::models::Task>(body)?,
-                );
-            if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
-                call = call.xgafv(value);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(value) = params.optional::<bool>("prettyPrint")? {
-                call = call.pretty_print(value);
-            }
-            if let Some(value) = params.optional::<String>("quotaUser")? {
-                call = call.quota_user(value);
-            }
-            if let Some(other) = content_type.filter(|c| *c != "application/json") {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "tasks.tasks.update" => tasks_update(client, params, body, content_type),
         _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
     }
+}
+/// Sets the standard parameters `params` holds on `call`.
+#[allow(dead_code)]
+fn with_standard<C: crate::params::StandardParameters>(
+    mut call: C,
+    params: &crate::runtime::dispatch::Params,
+) -> Result<C, DispatchError> {
+    if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
+        call = call.xgafv(value);
+    }
+    if let Some(value) = params.optional::<String>("fields")? {
+        call = call.fields(value);
+    }
+    if let Some(value) = params.optional::<String>("key")? {
+        call = call.key(value);
+    }
+    if let Some(value) = params.optional::<bool>("prettyPrint")? {
+        call = call.pretty_print(value);
+    }
+    if let Some(value) = params.optional::<String>("quotaUser")? {
+        call = call.quota_user(value);
+    }
+    Ok(call)
+}
+#[cfg(feature = "tasklists")]
+fn tasklists_delete(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["tasklist", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client.tasklists().delete(params.required::<String>("tasklist")?);
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "tasklists")]
+fn tasklists_get(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["tasklist", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client.tasklists().get(params.required::<String>("tasklist")?);
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "tasklists")]
+fn tasklists_insert(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .tasklists()
+        .insert(crate::runtime::dispatch::body::<crate::models::TaskList>(body)?);
+    call = with_standard(call, &params)?;
+    if let Some(other) = content_type.filter(|c| *c != "application/json") {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "tasklists")]
+fn tasklists_list(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &[
+            "maxResults",
+            "pageToken",
+            "$.xgafv",
+            "fields",
+            "key",
+            "prettyPrint",
+            "quotaUser",
+        ],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client.tasklists().list();
+    if let Some(value) = params.optional::<i32>("maxResults")? {
+        call = call.max_results(value);
+    }
+    if let Some(value) = params.optional::<String>("pageToken")? {
+        call = call.page_token(value);
+    }
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "tasklists")]
+fn tasklists_patch(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["tasklist", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .tasklists()
+        .patch(
+            params.required::<String>("tasklist")?,
+            crate::runtime::dispatch::body::<crate::models::TaskList>(body)?,
+        );
+    call = with_standard(call, &params)?;
+    if let Some(other) = content_type.filter(|c| *c != "application/json") {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "tasklists")]
+fn tasklists_update(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["tasklist", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .tasklists()
+        .update(
+            params.required::<String>("tasklist")?,
+            crate::runtime::dispatch::body::<crate::models::TaskList>(body)?,
+        );
+    call = with_standard(call, &params)?;
+    if let Some(other) = content_type.filter(|c| *c != "application/json") {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "tasks")]
+fn tasks_clear(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["tasklist", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client.tasks().clear(params.required::<String>("tasklist")?);
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "tasks")]
+fn tasks_delete(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["tasklist", "task", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .tasks()
+        .delete(
+            params.required::<String>("tasklist")?,
+            params.required::<String>("task")?,
+        );
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "tasks")]
+fn tasks_get(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["tasklist", "task", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .tasks()
+        .get(params.required::<String>("tasklist")?, params.required::<String>("task")?);
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "tasks")]
+fn tasks_insert(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &[
+            "tasklist",
+            "parent",
+            "previous",
+            "$.xgafv",
+            "fields",
+            "key",
+            "prettyPrint",
+            "quotaUser",
+        ],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .tasks()
+        .insert(
+            params.required::<String>("tasklist")?,
+            crate::runtime::dispatch::body::<crate::models::Task>(body)?,
+        );
+    if let Some(value) = params.optional::<String>("parent")? {
+        call = call.parent(value);
+    }
+    if let Some(value) = params.optional::<String>("previous")? {
+        call = call.previous(value);
+    }
+    call = with_standard(call, &params)?;
+    if let Some(other) = content_type.filter(|c| *c != "application/json") {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "tasks")]
+fn tasks_list(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &[
+            "tasklist",
+            "completedMax",
+            "completedMin",
+            "dueMax",
+            "dueMin",
+            "maxResults",
+            "pageToken",
+            "showAssigned",
+            "showCompleted",
+            "showDeleted",
+            "showHidden",
+            "updatedMin",
+            "$.xgafv",
+            "fields",
+            "key",
+            "prettyPrint",
+            "quotaUser",
+        ],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client.tasks().list(params.required::<String>("tasklist")?);
+    if let Some(value) = params.optional::<String>("completedMax")? {
+        call = call.completed_max(value);
+    }
+    if let Some(value) = params.optional::<String>("completedMin")? {
+        call = call.completed_min(value);
+    }
+    if let Some(value) = params.optional::<String>("dueMax")? {
+        call = call.due_max(value);
+    }
+    if let Some(value) = params.optional::<String>("dueMin")? {
+        call = call.due_min(value);
+    }
+    if let Some(value) = params.optional::<i32>("maxResults")? {
+        call = call.max_results(value);
+    }
+    if let Some(value) = params.optional::<String>("pageToken")? {
+        call = call.page_token(value);
+    }
+    if let Some(value) = params.optional::<bool>("showAssigned")? {
+        call = call.show_assigned(value);
+    }
+    if let Some(value) = params.optional::<bool>("showCompleted")? {
+        call = call.show_completed(value);
+    }
+    if let Some(value) = params.optional::<bool>("showDeleted")? {
+        call = call.show_deleted(value);
+    }
+    if let Some(value) = params.optional::<bool>("showHidden")? {
+        call = call.show_hidden(value);
+    }
+    if let Some(value) = params.optional::<String>("updatedMin")? {
+        call = call.updated_min(value);
+    }
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "tasks")]
+fn tasks_move(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &[
+            "tasklist",
+            "task",
+            "destinationTasklist",
+            "parent",
+            "previous",
+            "$.xgafv",
+            "fields",
+            "key",
+            "prettyPrint",
+            "quotaUser",
+        ],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .tasks()
+        .r#move(
+            params.required::<String>("tasklist")?,
+            params.required::<String>("task")?,
+        );
+    if let Some(value) = params.optional::<String>("destinationTasklist")? {
+        call = call.destination_tasklist(value);
+    }
+    if let Some(value) = params.optional::<String>("parent")? {
+        call = call.parent(value);
+    }
+    if let Some(value) = params.optional::<String>("previous")? {
+        call = call.previous(value);
+    }
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "tasks")]
+fn tasks_patch(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["tasklist", "task", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .tasks()
+        .patch(
+            params.required::<String>("tasklist")?,
+            params.required::<String>("task")?,
+            crate::runtime::dispatch::body::<crate::models::Task>(body)?,
+        );
+    call = with_standard(call, &params)?;
+    if let Some(other) = content_type.filter(|c| *c != "application/json") {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "tasks")]
+fn tasks_update(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["tasklist", "task", "$.xgafv", "fields", "key", "prettyPrint", "quotaUser"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .tasks()
+        .update(
+            params.required::<String>("tasklist")?,
+            params.required::<String>("task")?,
+            crate::runtime::dispatch::body::<crate::models::Task>(body)?,
+        );
+    call = with_standard(call, &params)?;
+    if let Some(other) = content_type.filter(|c| *c != "application/json") {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
 }

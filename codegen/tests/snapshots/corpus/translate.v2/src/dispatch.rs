@@ -42,266 +42,214 @@ pub fn request(
     match method_id {
         #[cfg(feature = "detections")]
         "language.detections.detect" => {
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &[
-                    "$.xgafv",
-                    "bearer_token",
-                    "fields",
-                    "key",
-                    "pp",
-                    "prettyPrint",
-                    "quotaUser",
-                ],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .detections()
-                .detect(
-                    crate::runtime::dispatch::body::<
-                        crate::models::DetectLanguageRequest,
-                    >(body)?,
-                );
-            if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
-                call = call.xgafv(value);
-            }
-            if let Some(value) = params.optional::<String>("bearer_token")? {
-                call = call.bearer_token(value);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(value) = params.optional::<bool>("pp")? {
-                call = call.pp(value);
-            }
-            if let Some(value) = params.optional::<bool>("prettyPrint")? {
-                call = call.pretty_print(value);
-            }
-            if let Some(value) = params.optional::<String>("quotaUser")? {
-                call = call.quota_user(value);
-            }
-            if let Some(other) = content_type.filter(|c| *c != "application/json") {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
+            detections_detect(client, params, body, content_type)
         }
         #[cfg(feature = "detections")]
-        "language.detections.list" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &[
-                    "q",
-                    "$.xgafv",
-                    "bearer_token",
-                    "fields",
-                    "key",
-                    "pp",
-                    "prettyPrint",
-                    "quotaUser",
-                ],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .detections()
-                .list(params.required_list::<String>("q")?);
-            if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
-                call = call.xgafv(value);
-            }
-            if let Some(value) = params.optional::<String>("bearer_token")? {
-                call = call.bearer_token(value);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(value) = params.optional::<bool>("pp")? {
-                call = call.pp(value);
-            }
-            if let Some(value) = params.optional::<bool>("prettyPrint")? {
-                call = call.pretty_print(value);
-            }
-            if let Some(value) = params.optional::<String>("quotaUser")? {
-                call = call.quota_user(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "language.detections.list" => detections_list(client, params, body, content_type),
         #[cfg(feature = "languages")]
-        "language.languages.list" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &[
-                    "model",
-                    "target",
-                    "$.xgafv",
-                    "bearer_token",
-                    "fields",
-                    "key",
-                    "pp",
-                    "prettyPrint",
-                    "quotaUser",
-                ],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client.languages().list();
-            if let Some(value) = params.optional::<String>("model")? {
-                call = call.model(value);
-            }
-            if let Some(value) = params.optional::<String>("target")? {
-                call = call.target(value);
-            }
-            if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
-                call = call.xgafv(value);
-            }
-            if let Some(value) = params.optional::<String>("bearer_token")? {
-                call = call.bearer_token(value);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(value) = params.optional::<bool>("pp")? {
-                call = call.pp(value);
-            }
-            if let Some(value) = params.optional::<bool>("prettyPrint")? {
-                call = call.pretty_print(value);
-            }
-            if let Some(value) = params.optional::<String>("quotaUser")? {
-                call = call.quota_user(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
-        }
+        "language.languages.list" => languages_list(client, params, body, content_type),
         #[cfg(feature = "translations")]
         "language.translations.list" => {
-            crate::runtime::dispatch::no_body(body, false)?;
-            let _ = content_type;
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &[
-                    "q",
-                    "target",
-                    "cid",
-                    "format",
-                    "model",
-                    "source",
-                    "$.xgafv",
-                    "bearer_token",
-                    "fields",
-                    "key",
-                    "pp",
-                    "prettyPrint",
-                    "quotaUser",
-                ],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .translations()
-                .list(
-                    params.required_list::<String>("q")?,
-                    params.required::<String>("target")?,
-                );
-            let values = params.list::<String>("cid")?;
-            if !values.is_empty() {
-                call = call.cid(values);
-            }
-            if let Some(value) = params
-                .optional::<crate::resources::translations::ListFormat>("format")?
-            {
-                call = call.format(value);
-            }
-            if let Some(value) = params.optional::<String>("model")? {
-                call = call.model(value);
-            }
-            if let Some(value) = params.optional::<String>("source")? {
-                call = call.source(value);
-            }
-            if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
-                call = call.xgafv(value);
-            }
-            if let Some(value) = params.optional::<String>("bearer_token")? {
-                call = call.bearer_token(value);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(value) = params.optional::<bool>("pp")? {
-                call = call.pp(value);
-            }
-            if let Some(value) = params.optional::<bool>("prettyPrint")? {
-                call = call.pretty_print(value);
-            }
-            if let Some(value) = params.optional::<String>("quotaUser")? {
-                call = call.quota_user(value);
-            }
-            call.dry_run().map_err(DispatchError::Build)
+            translations_list(client, params, body, content_type)
         }
         #[cfg(feature = "translations")]
         "language.translations.translate" => {
-            let params = crate::runtime::dispatch::Params::new(
-                params,
-                &[
-                    "$.xgafv",
-                    "bearer_token",
-                    "fields",
-                    "key",
-                    "pp",
-                    "prettyPrint",
-                    "quotaUser",
-                ],
-            )?;
-            #[allow(unused_mut)]
-            let mut call = client
-                .translations()
-                .translate(
-                    crate::runtime::dispatch::body::<
-                        crate::models::TranslateTextRequest,
-                    >(body)?,
-                );
-            if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
-                call = call.xgafv(value);
-            }
-            if let Some(value) = params.optional::<String>("bearer_token")? {
-                call = call.bearer_token(value);
-            }
-            if let Some(value) = params.optional::<String>("fields")? {
-                call = call.fields(value);
-            }
-            if let Some(value) = params.optional::<String>("key")? {
-                call = call.key(value);
-            }
-            if let Some(value) = params.optional::<bool>("pp")? {
-                call = call.pp(value);
-            }
-            if let Some(value) = params.optional::<bool>("prettyPrint")? {
-                call = call.pretty_print(value);
-            }
-            if let Some(value) = params.optional::<String>("quotaUser")? {
-                call = call.quota_user(value);
-            }
-            if let Some(other) = content_type.filter(|c| *c != "application/json") {
-                return Err(DispatchError::Param {
-                    name: "(content type)".to_owned(),
-                    message: format!("{other:?} is not a media type of the body"),
-                });
-            }
-            call.dry_run().map_err(DispatchError::Build)
+            translations_translate(client, params, body, content_type)
         }
         _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
     }
+}
+/// Sets the standard parameters `params` holds on `call`.
+#[allow(dead_code)]
+fn with_standard<C: crate::params::StandardParameters>(
+    mut call: C,
+    params: &crate::runtime::dispatch::Params,
+) -> Result<C, DispatchError> {
+    if let Some(value) = params.optional::<crate::params::Xgafv>("$.xgafv")? {
+        call = call.xgafv(value);
+    }
+    if let Some(value) = params.optional::<String>("bearer_token")? {
+        call = call.bearer_token(value);
+    }
+    if let Some(value) = params.optional::<String>("fields")? {
+        call = call.fields(value);
+    }
+    if let Some(value) = params.optional::<String>("key")? {
+        call = call.key(value);
+    }
+    if let Some(value) = params.optional::<bool>("pp")? {
+        call = call.pp(value);
+    }
+    if let Some(value) = params.optional::<bool>("prettyPrint")? {
+        call = call.pretty_print(value);
+    }
+    if let Some(value) = params.optional::<String>("quotaUser")? {
+        call = call.quota_user(value);
+    }
+    Ok(call)
+}
+#[cfg(feature = "detections")]
+fn detections_detect(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["$.xgafv", "bearer_token", "fields", "key", "pp", "prettyPrint", "quotaUser"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .detections()
+        .detect(
+            crate::runtime::dispatch::body::<crate::models::DetectLanguageRequest>(body)?,
+        );
+    call = with_standard(call, &params)?;
+    if let Some(other) = content_type.filter(|c| *c != "application/json") {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "detections")]
+fn detections_list(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &[
+            "q",
+            "$.xgafv",
+            "bearer_token",
+            "fields",
+            "key",
+            "pp",
+            "prettyPrint",
+            "quotaUser",
+        ],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client.detections().list(params.required_list::<String>("q")?);
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "languages")]
+fn languages_list(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &[
+            "model",
+            "target",
+            "$.xgafv",
+            "bearer_token",
+            "fields",
+            "key",
+            "pp",
+            "prettyPrint",
+            "quotaUser",
+        ],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client.languages().list();
+    if let Some(value) = params.optional::<String>("model")? {
+        call = call.model(value);
+    }
+    if let Some(value) = params.optional::<String>("target")? {
+        call = call.target(value);
+    }
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "translations")]
+fn translations_list(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    crate::runtime::dispatch::no_body(body, false)?;
+    let _ = content_type;
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &[
+            "q",
+            "target",
+            "cid",
+            "format",
+            "model",
+            "source",
+            "$.xgafv",
+            "bearer_token",
+            "fields",
+            "key",
+            "pp",
+            "prettyPrint",
+            "quotaUser",
+        ],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .translations()
+        .list(
+            params.required_list::<String>("q")?,
+            params.required::<String>("target")?,
+        );
+    let values = params.list::<String>("cid")?;
+    if !values.is_empty() {
+        call = call.cid(values);
+    }
+    if let Some(value) = params
+        .optional::<crate::resources::translations::ListFormat>("format")?
+    {
+        call = call.format(value);
+    }
+    if let Some(value) = params.optional::<String>("model")? {
+        call = call.model(value);
+    }
+    if let Some(value) = params.optional::<String>("source")? {
+        call = call.source(value);
+    }
+    call = with_standard(call, &params)?;
+    call.dry_run().map_err(DispatchError::Build)
+}
+#[cfg(feature = "translations")]
+fn translations_translate(
+    client: &crate::Client,
+    params: &serde_json::Map<String, serde_json::Value>,
+    body: Option<&serde_json::Value>,
+    content_type: Option<&str>,
+) -> Result<crate::HttpRequest, DispatchError> {
+    let params = crate::runtime::dispatch::Params::new(
+        params,
+        &["$.xgafv", "bearer_token", "fields", "key", "pp", "prettyPrint", "quotaUser"],
+    )?;
+    #[allow(unused_mut)]
+    let mut call = client
+        .translations()
+        .translate(
+            crate::runtime::dispatch::body::<crate::models::TranslateTextRequest>(body)?,
+        );
+    call = with_standard(call, &params)?;
+    if let Some(other) = content_type.filter(|c| *c != "application/json") {
+        return Err(DispatchError::Param {
+            name: "(content type)".to_owned(),
+            message: format!("{other:?} is not a media type of the body"),
+        });
+    }
+    call.dry_run().map_err(DispatchError::Build)
 }
