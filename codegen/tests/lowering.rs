@@ -382,8 +382,10 @@ fn a_resource_in_its_namesake_allows_the_module_inception() {
         json!({"archiveJobs": {"methods": methods}});
     let files = generate(&document).unwrap();
     let module = &files["src/resources/archive_jobs.rs"];
+    // The nested resource is a file of its own.
+    assert!(files.contains_key("src/resources/archive_jobs/archive_jobs.rs"));
     let at = module
-        .find("pub mod archive_jobs {")
+        .find("pub mod archive_jobs;")
         .expect("the nested module");
     assert!(
         module[..at]
