@@ -44,15 +44,15 @@ pub fn request(
     match method_id {
         #[cfg(feature = "access_type")]
         "dataportability.accessType.check" => {
-            access_type_check(client, params, body, content_type)
+            call_access_type_check(client, params, body, content_type)
         }
         #[cfg(feature = "archive_jobs")]
         "dataportability.archiveJobs.cancel" => {
-            archive_jobs_cancel(client, params, body, content_type)
+            call_archive_jobs_cancel(client, params, body, content_type)
         }
         #[cfg(feature = "archive_jobs")]
         "dataportability.archiveJobs.getPortabilityArchiveState" => {
-            archive_jobs_get_portability_archive_state(
+            call_archive_jobs_get_portability_archive_state(
                 client,
                 params,
                 body,
@@ -61,15 +61,15 @@ pub fn request(
         }
         #[cfg(feature = "archive_jobs")]
         "dataportability.archiveJobs.retry" => {
-            archive_jobs_retry(client, params, body, content_type)
+            call_archive_jobs_retry(client, params, body, content_type)
         }
         #[cfg(feature = "authorization")]
         "dataportability.authorization.reset" => {
-            authorization_reset(client, params, body, content_type)
+            call_authorization_reset(client, params, body, content_type)
         }
         #[cfg(feature = "portability_archive")]
         "dataportability.portabilityArchive.initiate" => {
-            portability_archive_initiate(client, params, body, content_type)
+            call_portability_archive_initiate(client, params, body, content_type)
         }
         _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
     }
@@ -98,7 +98,7 @@ fn with_standard<C: crate::params::StandardParameters>(
     Ok(call)
 }
 #[cfg(feature = "access_type")]
-fn access_type_check(
+fn call_access_type_check(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -121,7 +121,7 @@ fn access_type_check(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "archive_jobs")]
-fn archive_jobs_cancel(
+fn call_archive_jobs_cancel(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -144,7 +144,7 @@ fn archive_jobs_cancel(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "archive_jobs")]
-fn archive_jobs_get_portability_archive_state(
+fn call_archive_jobs_get_portability_archive_state(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -164,7 +164,7 @@ fn archive_jobs_get_portability_archive_state(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "archive_jobs")]
-fn archive_jobs_retry(
+fn call_archive_jobs_retry(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -187,7 +187,7 @@ fn archive_jobs_retry(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "authorization")]
-fn authorization_reset(
+fn call_authorization_reset(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -210,7 +210,7 @@ fn authorization_reset(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "portability_archive")]
-fn portability_archive_initiate(
+fn call_portability_archive_initiate(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,

@@ -50,9 +50,7 @@ pub fn emit(api: &Api, features: &Features) -> TokenStream {
     // call's code would be a single function of tens of thousands of lines
     // for the biggest APIs, which the compiler checks in one piece (most
     // of AI Platform's peak memory).
-    // The module's own functions keep their names.
-    let mut taken: std::collections::BTreeSet<String> =
-        ["request", "with_standard"].map(String::from).into();
+    let mut taken = std::collections::BTreeSet::new();
     let functions: Vec<syn::Ident> = methods
         .iter()
         .map(|(method, _, module)| {
@@ -63,8 +61,9 @@ pub fn emit(api: &Api, features: &Features) -> TokenStream {
                 .collect();
             parts.push(method.fn_name.trim_start_matches("r#"));
             // Private names, unique within the file: a clash (`a_b::c`
-            // and `a::b_c`) takes the lowest free number.
-            let base = parts.join("_");
+            // and `a::b_c`) takes the lowest free number. The prefix keeps
+            // a keyword (`match`, a method's raw name) from being one.
+            let base = format!("call_{}", parts.join("_"));
             let mut name = base.clone();
             let mut n = 2;
             while !taken.insert(name.clone()) {

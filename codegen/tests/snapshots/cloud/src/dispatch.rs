@@ -56,41 +56,43 @@ pub fn request(
     match method_id {
         #[cfg(feature = "disks")]
         "cloud.disks.aggregatedList" => {
-            disks_aggregated_list(client, params, body, content_type)
+            call_disks_aggregated_list(client, params, body, content_type)
         }
         #[cfg(feature = "disks")]
-        "cloud.disks.insert" => disks_insert(client, params, body, content_type),
+        "cloud.disks.insert" => call_disks_insert(client, params, body, content_type),
         #[cfg(feature = "disks")]
-        "cloud.disks.list" => disks_list(client, params, body, content_type),
+        "cloud.disks.list" => call_disks_list(client, params, body, content_type),
         #[cfg(feature = "exports")]
-        "cloud.exports.start" => exports_start(client, params, body, content_type),
+        "cloud.exports.start" => call_exports_start(client, params, body, content_type),
         #[cfg(feature = "global_operations")]
         "cloud.globalOperations.get" => {
-            global_operations_get(client, params, body, content_type)
+            call_global_operations_get(client, params, body, content_type)
         }
         #[cfg(feature = "networks")]
-        "cloud.networks.insert" => networks_insert(client, params, body, content_type),
+        "cloud.networks.insert" => {
+            call_networks_insert(client, params, body, content_type)
+        }
         #[cfg(feature = "operations")]
-        "cloud.operations.get" => operations_get(client, params, body, content_type),
+        "cloud.operations.get" => call_operations_get(client, params, body, content_type),
         #[cfg(feature = "projects")]
         "cloud.projects.locations.instances.create" => {
-            projects_locations_instances_create(client, params, body, content_type)
+            call_projects_locations_instances_create(client, params, body, content_type)
         }
         #[cfg(feature = "projects")]
         "cloud.projects.locations.instances.list" => {
-            projects_locations_instances_list(client, params, body, content_type)
+            call_projects_locations_instances_list(client, params, body, content_type)
         }
         #[cfg(feature = "projects")]
         "cloud.projects.locations.instances.search" => {
-            projects_locations_instances_search(client, params, body, content_type)
+            call_projects_locations_instances_search(client, params, body, content_type)
         }
         #[cfg(feature = "projects")]
         "cloud.projects.locations.operations.get" => {
-            projects_locations_operations_get(client, params, body, content_type)
+            call_projects_locations_operations_get(client, params, body, content_type)
         }
         #[cfg(feature = "zone_operations")]
         "cloud.zoneOperations.get" => {
-            zone_operations_get(client, params, body, content_type)
+            call_zone_operations_get(client, params, body, content_type)
         }
         _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
     }
@@ -107,7 +109,7 @@ fn with_standard<C: crate::params::StandardParameters>(
     Ok(call)
 }
 #[cfg(feature = "disks")]
-fn disks_aggregated_list(
+fn call_disks_aggregated_list(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -128,7 +130,7 @@ fn disks_aggregated_list(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "disks")]
-fn disks_insert(
+fn call_disks_insert(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -159,7 +161,7 @@ fn disks_insert(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "disks")]
-fn disks_list(
+fn call_disks_list(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -182,7 +184,7 @@ fn disks_list(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "exports")]
-fn exports_start(
+fn call_exports_start(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -197,7 +199,7 @@ fn exports_start(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "global_operations")]
-fn global_operations_get(
+fn call_global_operations_get(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -220,7 +222,7 @@ fn global_operations_get(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "networks")]
-fn networks_insert(
+fn call_networks_insert(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -244,7 +246,7 @@ fn networks_insert(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "operations")]
-fn operations_get(
+fn call_operations_get(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -259,7 +261,7 @@ fn operations_get(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "projects")]
-fn projects_locations_instances_create(
+fn call_projects_locations_instances_create(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -291,7 +293,7 @@ fn projects_locations_instances_create(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "projects")]
-fn projects_locations_instances_list(
+fn call_projects_locations_instances_list(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -319,7 +321,7 @@ fn projects_locations_instances_list(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "projects")]
-fn projects_locations_instances_search(
+fn call_projects_locations_instances_search(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -344,7 +346,7 @@ fn projects_locations_instances_search(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "projects")]
-fn projects_locations_operations_get(
+fn call_projects_locations_operations_get(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -363,7 +365,7 @@ fn projects_locations_operations_get(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "zone_operations")]
-fn zone_operations_get(
+fn call_zone_operations_get(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,

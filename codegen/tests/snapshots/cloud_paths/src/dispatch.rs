@@ -54,42 +54,46 @@ pub fn request(
     match method_id {
         #[cfg(feature = "advertisers")]
         "cloudpaths.advertisers.getTargeting" => {
-            advertisers_get_targeting(client, params, body, content_type)
+            call_advertisers_get_targeting(client, params, body, content_type)
         }
         #[cfg(feature = "advertisers")]
         "cloudpaths.advertisers.listByState" => {
-            advertisers_list_by_state(client, params, body, content_type)
+            call_advertisers_list_by_state(client, params, body, content_type)
         }
         #[cfg(feature = "connectors")]
-        "cloudpaths.connectors.mcp" => connectors_mcp(client, params, body, content_type),
+        "cloudpaths.connectors.mcp" => {
+            call_connectors_mcp(client, params, body, content_type)
+        }
         #[cfg(feature = "documents")]
-        "cloudpaths.documents.get" => documents_get(client, params, body, content_type),
+        "cloudpaths.documents.get" => {
+            call_documents_get(client, params, body, content_type)
+        }
         #[cfg(feature = "folders")]
         "cloudpaths.folders.getPolicy" => {
-            folders_get_policy(client, params, body, content_type)
+            call_folders_get_policy(client, params, body, content_type)
         }
         #[cfg(feature = "folders")]
         "cloudpaths.folders.listThings" => {
-            folders_list_things(client, params, body, content_type)
+            call_folders_list_things(client, params, body, content_type)
         }
         #[cfg(feature = "items")]
         "cloudpaths.items.batchCheck" => {
-            items_batch_check(client, params, body, content_type)
+            call_items_batch_check(client, params, body, content_type)
         }
         #[cfg(feature = "items")]
         "cloudpaths.items.batchGet" => {
-            items_batch_get(client, params, body, content_type)
+            call_items_batch_get(client, params, body, content_type)
         }
         #[cfg(feature = "items")]
         "cloudpaths.items.listByKinds" => {
-            items_list_by_kinds(client, params, body, content_type)
+            call_items_list_by_kinds(client, params, body, content_type)
         }
         #[cfg(feature = "map_types")]
         "cloudpaths.mapTypes.lookupTile" => {
-            map_types_lookup_tile(client, params, body, content_type)
+            call_map_types_lookup_tile(client, params, body, content_type)
         }
         #[cfg(feature = "slots")]
-        "cloudpaths.slots.get" => slots_get(client, params, body, content_type),
+        "cloudpaths.slots.get" => call_slots_get(client, params, body, content_type),
         _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
     }
 }
@@ -105,7 +109,7 @@ fn with_standard<C: crate::params::StandardParameters>(
     Ok(call)
 }
 #[cfg(feature = "advertisers")]
-fn advertisers_get_targeting(
+fn call_advertisers_get_targeting(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -131,7 +135,7 @@ fn advertisers_get_targeting(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "advertisers")]
-fn advertisers_list_by_state(
+fn call_advertisers_list_by_state(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -150,7 +154,7 @@ fn advertisers_list_by_state(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "connectors")]
-fn connectors_mcp(
+fn call_connectors_mcp(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -188,7 +192,7 @@ fn connectors_mcp(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "documents")]
-fn documents_get(
+fn call_documents_get(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -203,7 +207,7 @@ fn documents_get(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "folders")]
-fn folders_get_policy(
+fn call_folders_get_policy(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -226,7 +230,7 @@ fn folders_get_policy(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "folders")]
-fn folders_list_things(
+fn call_folders_list_things(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -241,7 +245,7 @@ fn folders_list_things(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "items")]
-fn items_batch_check(
+fn call_items_batch_check(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -256,7 +260,7 @@ fn items_batch_check(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "items")]
-fn items_batch_get(
+fn call_items_batch_get(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -271,7 +275,7 @@ fn items_batch_get(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "items")]
-fn items_list_by_kinds(
+fn call_items_list_by_kinds(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -294,7 +298,7 @@ fn items_list_by_kinds(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "map_types")]
-fn map_types_lookup_tile(
+fn call_map_types_lookup_tile(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -318,7 +322,7 @@ fn map_types_lookup_tile(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "slots")]
-fn slots_get(
+fn call_slots_get(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,

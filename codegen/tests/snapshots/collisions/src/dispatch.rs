@@ -43,24 +43,28 @@ pub fn request(
     let _ = (client, params, body, content_type);
     match method_id {
         #[cfg(feature = "foo_bar")]
-        "collisions.fooBar.list" => foo_bar_list(client, params, body, content_type),
+        "collisions.fooBar.list" => call_foo_bar_list(client, params, body, content_type),
         #[cfg(feature = "foo_bar_2")]
-        "collisions.foo_bar.list" => foo_bar_2_list(client, params, body, content_type),
+        "collisions.foo_bar.list" => {
+            call_foo_bar_2_list(client, params, body, content_type)
+        }
         #[cfg(feature = "mod_2")]
-        "collisions.mod.get" => mod_2_get(client, params, body, content_type),
+        "collisions.mod.get" => call_mod_2_get(client, params, body, content_type),
         #[cfg(feature = "mod_2")]
-        "collisions.mod.new" => mod_2_new_2(client, params, body, content_type),
+        "collisions.mod.new" => call_mod_2_new_2(client, params, body, content_type),
         #[cfg(feature = "users")]
-        "collisions.users.accounts" => users_accounts(client, params, body, content_type),
+        "collisions.users.accounts" => {
+            call_users_accounts(client, params, body, content_type)
+        }
         #[cfg(feature = "users")]
         "collisions.users.accounts.get" => {
-            users_accounts_2_get(client, params, body, content_type)
+            call_users_accounts_2_get(client, params, body, content_type)
         }
         _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
     }
 }
 #[cfg(feature = "foo_bar")]
-fn foo_bar_list(
+fn call_foo_bar_list(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -74,7 +78,7 @@ fn foo_bar_list(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "foo_bar_2")]
-fn foo_bar_2_list(
+fn call_foo_bar_2_list(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -88,7 +92,7 @@ fn foo_bar_2_list(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "mod_2")]
-fn mod_2_get(
+fn call_mod_2_get(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -102,7 +106,7 @@ fn mod_2_get(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "mod_2")]
-fn mod_2_new_2(
+fn call_mod_2_new_2(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -116,7 +120,7 @@ fn mod_2_new_2(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "users")]
-fn users_accounts(
+fn call_users_accounts(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -130,7 +134,7 @@ fn users_accounts(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "users")]
-fn users_accounts_2_get(
+fn call_users_accounts_2_get(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,

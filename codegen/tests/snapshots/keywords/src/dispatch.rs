@@ -35,9 +35,9 @@ pub fn request(
     let _ = (client, params, body, content_type);
     match method_id {
         #[cfg(feature = "type")]
-        "keywords.type.move" => type_move(client, params, body, content_type),
+        "keywords.type.move" => call_type_move(client, params, body, content_type),
         #[cfg(feature = "type")]
-        "keywords.type.return" => type_return(client, params, body, content_type),
+        "keywords.type.return" => call_type_return(client, params, body, content_type),
         _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
     }
 }
@@ -53,7 +53,7 @@ fn with_standard<C: crate::params::StandardParameters>(
     Ok(call)
 }
 #[cfg(feature = "type")]
-fn type_move(
+fn call_type_move(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -68,7 +68,7 @@ fn type_move(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "type")]
-fn type_return(
+fn call_type_return(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,

@@ -43,19 +43,19 @@ pub fn request(
 ) -> Result<crate::HttpRequest, DispatchError> {
     let _ = (client, params, body, content_type);
     match method_id {
-        "media.about" => about(client, params, body, content_type),
+        "media.about" => call_about(client, params, body, content_type),
         #[cfg(feature = "files")]
-        "media.files.delete" => files_delete(client, params, body, content_type),
+        "media.files.delete" => call_files_delete(client, params, body, content_type),
         #[cfg(feature = "files")]
-        "media.files.export" => files_export(client, params, body, content_type),
+        "media.files.export" => call_files_export(client, params, body, content_type),
         #[cfg(feature = "files")]
-        "media.files.get" => files_get(client, params, body, content_type),
+        "media.files.get" => call_files_get(client, params, body, content_type),
         #[cfg(feature = "files")]
-        "media.files.insert" => files_insert(client, params, body, content_type),
+        "media.files.insert" => call_files_insert(client, params, body, content_type),
         #[cfg(feature = "files")]
-        "media.files.list" => files_list(client, params, body, content_type),
+        "media.files.list" => call_files_list(client, params, body, content_type),
         #[cfg(feature = "files")]
-        "media.files.touch" => files_touch(client, params, body, content_type),
+        "media.files.touch" => call_files_touch(client, params, body, content_type),
         _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
     }
 }
@@ -73,7 +73,7 @@ fn with_standard<C: crate::params::StandardParameters>(
     }
     Ok(call)
 }
-fn about(
+fn call_about(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -88,7 +88,7 @@ fn about(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "files")]
-fn files_delete(
+fn call_files_delete(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -106,7 +106,7 @@ fn files_delete(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "files")]
-fn files_export(
+fn call_files_export(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -129,7 +129,7 @@ fn files_export(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "files")]
-fn files_get(
+fn call_files_get(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -147,7 +147,7 @@ fn files_get(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "files")]
-fn files_insert(
+fn call_files_insert(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -174,7 +174,7 @@ fn files_insert(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "files")]
-fn files_list(
+fn call_files_list(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -210,7 +210,7 @@ fn files_list(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "files")]
-fn files_touch(
+fn call_files_touch(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,

@@ -38,21 +38,21 @@ pub fn request(
     match method_id {
         #[cfg(feature = "projects")]
         "nested.projects.locations.get" => {
-            projects_locations_get(client, params, body, content_type)
+            call_projects_locations_get(client, params, body, content_type)
         }
         #[cfg(feature = "projects")]
         "nested.projects.locations.instances.create" => {
-            projects_locations_instances_create(client, params, body, content_type)
+            call_projects_locations_instances_create(client, params, body, content_type)
         }
         #[cfg(feature = "projects")]
         "nested.projects.locations.instances.delete" => {
-            projects_locations_instances_delete(client, params, body, content_type)
+            call_projects_locations_instances_delete(client, params, body, content_type)
         }
         _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
     }
 }
 #[cfg(feature = "projects")]
-fn projects_locations_get(
+fn call_projects_locations_get(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -66,7 +66,7 @@ fn projects_locations_get(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "projects")]
-fn projects_locations_instances_create(
+fn call_projects_locations_instances_create(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -97,7 +97,7 @@ fn projects_locations_instances_create(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "projects")]
-fn projects_locations_instances_delete(
+fn call_projects_locations_instances_delete(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,

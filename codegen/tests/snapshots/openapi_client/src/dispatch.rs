@@ -61,40 +61,42 @@ pub fn request(
     let _ = (client, params, body, content_type);
     match method_id {
         #[cfg(feature = "uploads")]
-        "addNote" => uploads_add_note(client, params, body, content_type),
+        "addNote" => call_uploads_add_note(client, params, body, content_type),
         #[cfg(feature = "pets")]
-        "createPet" => pets_create_pet(client, params, body, content_type),
+        "createPet" => call_pets_create_pet(client, params, body, content_type),
         #[cfg(feature = "pets")]
-        "findInShelter" => pets_find_in_shelter(client, params, body, content_type),
+        "findInShelter" => call_pets_find_in_shelter(client, params, body, content_type),
         #[cfg(feature = "uploads")]
-        "getBlob" => uploads_get_blob(client, params, body, content_type),
+        "getBlob" => call_uploads_get_blob(client, params, body, content_type),
         #[cfg(feature = "pets")]
-        "getNickname" => pets_get_nickname(client, params, body, content_type),
+        "getNickname" => call_pets_get_nickname(client, params, body, content_type),
         #[cfg(feature = "pets")]
-        "getOwner" => pets_get_owner(client, params, body, content_type),
+        "getOwner" => call_pets_get_owner(client, params, body, content_type),
         #[cfg(feature = "pets")]
-        "getPet" => pets_get_pet(client, params, body, content_type),
+        "getPet" => call_pets_get_pet(client, params, body, content_type),
         #[cfg(feature = "accounts")]
-        "getStatus" => accounts_get_status(client, params, body, content_type),
+        "getStatus" => call_accounts_get_status(client, params, body, content_type),
         #[cfg(feature = "accounts")]
-        "listKeys" => accounts_list_keys(client, params, body, content_type),
+        "listKeys" => call_accounts_list_keys(client, params, body, content_type),
         #[cfg(feature = "pets")]
-        "listPets" => pets_list_pets(client, params, body, content_type),
+        "listPets" => call_pets_list_pets(client, params, body, content_type),
         #[cfg(feature = "uploads")]
-        "putBlob" => uploads_put_blob(client, params, body, content_type),
+        "putBlob" => call_uploads_put_blob(client, params, body, content_type),
         #[cfg(feature = "uploads")]
-        "submitForm" => uploads_submit_form(client, params, body, content_type),
+        "submitForm" => call_uploads_submit_form(client, params, body, content_type),
         #[cfg(feature = "pets")]
-        "updatePet" => pets_update_pet(client, params, body, content_type),
+        "updatePet" => call_pets_update_pet(client, params, body, content_type),
         #[cfg(feature = "uploads")]
-        "uploadDocument" => uploads_upload_document(client, params, body, content_type),
+        "uploadDocument" => {
+            call_uploads_upload_document(client, params, body, content_type)
+        }
         #[cfg(feature = "accounts")]
-        "whoAmI" => accounts_who_am_i(client, params, body, content_type),
+        "whoAmI" => call_accounts_who_am_i(client, params, body, content_type),
         _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
     }
 }
 #[cfg(feature = "uploads")]
-fn uploads_add_note(
+fn call_uploads_add_note(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -114,7 +116,7 @@ fn uploads_add_note(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "pets")]
-fn pets_create_pet(
+fn call_pets_create_pet(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -134,7 +136,7 @@ fn pets_create_pet(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "pets")]
-fn pets_find_in_shelter(
+fn call_pets_find_in_shelter(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -157,7 +159,7 @@ fn pets_find_in_shelter(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "uploads")]
-fn uploads_get_blob(
+fn call_uploads_get_blob(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -171,7 +173,7 @@ fn uploads_get_blob(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "pets")]
-fn pets_get_nickname(
+fn call_pets_get_nickname(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -185,7 +187,7 @@ fn pets_get_nickname(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "pets")]
-fn pets_get_owner(
+fn call_pets_get_owner(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -199,7 +201,7 @@ fn pets_get_owner(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "pets")]
-fn pets_get_pet(
+fn call_pets_get_pet(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -223,7 +225,7 @@ fn pets_get_pet(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "accounts")]
-fn accounts_get_status(
+fn call_accounts_get_status(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -237,7 +239,7 @@ fn accounts_get_status(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "accounts")]
-fn accounts_list_keys(
+fn call_accounts_list_keys(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -251,7 +253,7 @@ fn accounts_list_keys(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "pets")]
-fn pets_list_pets(
+fn call_pets_list_pets(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -296,7 +298,7 @@ fn pets_list_pets(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "uploads")]
-fn uploads_put_blob(
+fn call_uploads_put_blob(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -319,7 +321,7 @@ fn uploads_put_blob(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "uploads")]
-fn uploads_submit_form(
+fn call_uploads_submit_form(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -343,7 +345,7 @@ fn uploads_submit_form(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "pets")]
-fn pets_update_pet(
+fn call_pets_update_pet(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -373,7 +375,7 @@ fn pets_update_pet(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "uploads")]
-fn uploads_upload_document(
+fn call_uploads_upload_document(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -395,7 +397,7 @@ fn uploads_upload_document(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "accounts")]
-fn accounts_who_am_i(
+fn call_accounts_who_am_i(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,

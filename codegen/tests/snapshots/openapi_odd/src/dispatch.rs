@@ -35,14 +35,14 @@ pub fn request(
     let _ = (client, params, body, content_type);
     match method_id {
         #[cfg(feature = "pet_store")]
-        "créerForme" => pet_store_crer_forme(client, params, body, content_type),
+        "créerForme" => call_pet_store_crer_forme(client, params, body, content_type),
         #[cfg(feature = "pet_store")]
-        "getFile" => pet_store_get_file(client, params, body, content_type),
+        "getFile" => call_pet_store_get_file(client, params, body, content_type),
         _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
     }
 }
 #[cfg(feature = "pet_store")]
-fn pet_store_crer_forme(
+fn call_pet_store_crer_forme(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -64,7 +64,7 @@ fn pet_store_crer_forme(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "pet_store")]
-fn pet_store_get_file(
+fn call_pet_store_get_file(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,

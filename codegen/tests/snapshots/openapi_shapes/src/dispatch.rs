@@ -37,16 +37,16 @@ pub fn request(
     let _ = (client, params, body, content_type);
     match method_id {
         #[cfg(feature = "pets")]
-        "createPet" => pets_create_pet(client, params, body, content_type),
+        "createPet" => call_pets_create_pet(client, params, body, content_type),
         #[cfg(feature = "pets")]
-        "listPets" => pets_list_pets(client, params, body, content_type),
+        "listPets" => call_pets_list_pets(client, params, body, content_type),
         #[cfg(feature = "pets")]
-        "replacePet" => pets_replace_pet(client, params, body, content_type),
+        "replacePet" => call_pets_replace_pet(client, params, body, content_type),
         _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
     }
 }
 #[cfg(feature = "pets")]
-fn pets_create_pet(
+fn call_pets_create_pet(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -66,7 +66,7 @@ fn pets_create_pet(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "pets")]
-fn pets_list_pets(
+fn call_pets_list_pets(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -87,7 +87,7 @@ fn pets_list_pets(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "pets")]
-fn pets_replace_pet(
+fn call_pets_replace_pet(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,

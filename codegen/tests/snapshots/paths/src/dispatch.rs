@@ -47,34 +47,34 @@ pub fn request(
     let _ = (client, params, body, content_type);
     match method_id {
         #[cfg(feature = "items")]
-        "paths.items.numbered" => items_numbered(client, params, body, content_type),
+        "paths.items.numbered" => call_items_numbered(client, params, body, content_type),
         #[cfg(feature = "items")]
-        "paths.items.query" => items_query(client, params, body, content_type),
+        "paths.items.query" => call_items_query(client, params, body, content_type),
         #[cfg(feature = "items")]
         "paths.items.reservedFlat" => {
-            items_reserved_flat(client, params, body, content_type)
+            call_items_reserved_flat(client, params, body, content_type)
         }
         #[cfg(feature = "items")]
         "paths.items.reservedFree" => {
-            items_reserved_free(client, params, body, content_type)
+            call_items_reserved_free(client, params, body, content_type)
         }
         #[cfg(feature = "items")]
         "paths.items.reservedPattern" => {
-            items_reserved_pattern(client, params, body, content_type)
+            call_items_reserved_pattern(client, params, body, content_type)
         }
         #[cfg(feature = "items")]
-        "paths.items.simple" => items_simple(client, params, body, content_type),
+        "paths.items.simple" => call_items_simple(client, params, body, content_type),
         #[cfg(feature = "items")]
         "paths.items.transcoding" => {
-            items_transcoding(client, params, body, content_type)
+            call_items_transcoding(client, params, body, content_type)
         }
         #[cfg(feature = "items")]
-        "paths.items.wildcard" => items_wildcard(client, params, body, content_type),
+        "paths.items.wildcard" => call_items_wildcard(client, params, body, content_type),
         _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
     }
 }
 #[cfg(feature = "items")]
-fn items_numbered(
+fn call_items_numbered(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -97,7 +97,7 @@ fn items_numbered(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "items")]
-fn items_query(
+fn call_items_query(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -130,7 +130,7 @@ fn items_query(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "items")]
-fn items_reserved_flat(
+fn call_items_reserved_flat(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -144,7 +144,7 @@ fn items_reserved_flat(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "items")]
-fn items_reserved_free(
+fn call_items_reserved_free(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -158,7 +158,7 @@ fn items_reserved_free(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "items")]
-fn items_reserved_pattern(
+fn call_items_reserved_pattern(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -172,7 +172,7 @@ fn items_reserved_pattern(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "items")]
-fn items_simple(
+fn call_items_simple(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -191,7 +191,7 @@ fn items_simple(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "items")]
-fn items_transcoding(
+fn call_items_transcoding(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -214,7 +214,7 @@ fn items_transcoding(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "items")]
-fn items_wildcard(
+fn call_items_wildcard(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,

@@ -35,12 +35,12 @@ pub fn request(
 ) -> Result<crate::HttpRequest, DispatchError> {
     let _ = (client, params, body, content_type);
     match method_id {
-        "oauth2.tokeninfo" => tokeninfo(client, params, body, content_type),
+        "oauth2.tokeninfo" => call_tokeninfo(client, params, body, content_type),
         #[cfg(feature = "userinfo")]
-        "oauth2.userinfo.get" => userinfo_get(client, params, body, content_type),
+        "oauth2.userinfo.get" => call_userinfo_get(client, params, body, content_type),
         #[cfg(feature = "userinfo")]
         "oauth2.userinfo.v2.me.get" => {
-            userinfo_v2_me_get(client, params, body, content_type)
+            call_userinfo_v2_me_get(client, params, body, content_type)
         }
         _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
     }
@@ -68,7 +68,7 @@ fn with_standard<C: crate::params::StandardParameters>(
     }
     Ok(call)
 }
-fn tokeninfo(
+fn call_tokeninfo(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -100,7 +100,7 @@ fn tokeninfo(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "userinfo")]
-fn userinfo_get(
+fn call_userinfo_get(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -118,7 +118,7 @@ fn userinfo_get(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "userinfo")]
-fn userinfo_v2_me_get(
+fn call_userinfo_v2_me_get(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,

@@ -59,33 +59,41 @@ pub fn request(
     let _ = (client, params, body, content_type);
     match method_id {
         #[cfg(feature = "tasklists")]
-        "tasks.tasklists.delete" => tasklists_delete(client, params, body, content_type),
+        "tasks.tasklists.delete" => {
+            call_tasklists_delete(client, params, body, content_type)
+        }
         #[cfg(feature = "tasklists")]
-        "tasks.tasklists.get" => tasklists_get(client, params, body, content_type),
+        "tasks.tasklists.get" => call_tasklists_get(client, params, body, content_type),
         #[cfg(feature = "tasklists")]
-        "tasks.tasklists.insert" => tasklists_insert(client, params, body, content_type),
+        "tasks.tasklists.insert" => {
+            call_tasklists_insert(client, params, body, content_type)
+        }
         #[cfg(feature = "tasklists")]
-        "tasks.tasklists.list" => tasklists_list(client, params, body, content_type),
+        "tasks.tasklists.list" => call_tasklists_list(client, params, body, content_type),
         #[cfg(feature = "tasklists")]
-        "tasks.tasklists.patch" => tasklists_patch(client, params, body, content_type),
+        "tasks.tasklists.patch" => {
+            call_tasklists_patch(client, params, body, content_type)
+        }
         #[cfg(feature = "tasklists")]
-        "tasks.tasklists.update" => tasklists_update(client, params, body, content_type),
+        "tasks.tasklists.update" => {
+            call_tasklists_update(client, params, body, content_type)
+        }
         #[cfg(feature = "tasks")]
-        "tasks.tasks.clear" => tasks_clear(client, params, body, content_type),
+        "tasks.tasks.clear" => call_tasks_clear(client, params, body, content_type),
         #[cfg(feature = "tasks")]
-        "tasks.tasks.delete" => tasks_delete(client, params, body, content_type),
+        "tasks.tasks.delete" => call_tasks_delete(client, params, body, content_type),
         #[cfg(feature = "tasks")]
-        "tasks.tasks.get" => tasks_get(client, params, body, content_type),
+        "tasks.tasks.get" => call_tasks_get(client, params, body, content_type),
         #[cfg(feature = "tasks")]
-        "tasks.tasks.insert" => tasks_insert(client, params, body, content_type),
+        "tasks.tasks.insert" => call_tasks_insert(client, params, body, content_type),
         #[cfg(feature = "tasks")]
-        "tasks.tasks.list" => tasks_list(client, params, body, content_type),
+        "tasks.tasks.list" => call_tasks_list(client, params, body, content_type),
         #[cfg(feature = "tasks")]
-        "tasks.tasks.move" => tasks_move(client, params, body, content_type),
+        "tasks.tasks.move" => call_tasks_move(client, params, body, content_type),
         #[cfg(feature = "tasks")]
-        "tasks.tasks.patch" => tasks_patch(client, params, body, content_type),
+        "tasks.tasks.patch" => call_tasks_patch(client, params, body, content_type),
         #[cfg(feature = "tasks")]
-        "tasks.tasks.update" => tasks_update(client, params, body, content_type),
+        "tasks.tasks.update" => call_tasks_update(client, params, body, content_type),
         _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
     }
 }
@@ -113,7 +121,7 @@ fn with_standard<C: crate::params::StandardParameters>(
     Ok(call)
 }
 #[cfg(feature = "tasklists")]
-fn tasklists_delete(
+fn call_tasklists_delete(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -131,7 +139,7 @@ fn tasklists_delete(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "tasklists")]
-fn tasklists_get(
+fn call_tasklists_get(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -149,7 +157,7 @@ fn tasklists_get(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "tasklists")]
-fn tasklists_insert(
+fn call_tasklists_insert(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -173,7 +181,7 @@ fn tasklists_insert(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "tasklists")]
-fn tasklists_list(
+fn call_tasklists_list(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -205,7 +213,7 @@ fn tasklists_list(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "tasklists")]
-fn tasklists_patch(
+fn call_tasklists_patch(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -232,7 +240,7 @@ fn tasklists_patch(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "tasklists")]
-fn tasklists_update(
+fn call_tasklists_update(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -259,7 +267,7 @@ fn tasklists_update(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "tasks")]
-fn tasks_clear(
+fn call_tasks_clear(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -277,7 +285,7 @@ fn tasks_clear(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "tasks")]
-fn tasks_delete(
+fn call_tasks_delete(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -300,7 +308,7 @@ fn tasks_delete(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "tasks")]
-fn tasks_get(
+fn call_tasks_get(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -320,7 +328,7 @@ fn tasks_get(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "tasks")]
-fn tasks_insert(
+fn call_tasks_insert(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -362,7 +370,7 @@ fn tasks_insert(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "tasks")]
-fn tasks_list(
+fn call_tasks_list(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -431,7 +439,7 @@ fn tasks_list(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "tasks")]
-fn tasks_move(
+fn call_tasks_move(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -474,7 +482,7 @@ fn tasks_move(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "tasks")]
-fn tasks_patch(
+fn call_tasks_patch(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -502,7 +510,7 @@ fn tasks_patch(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "tasks")]
-fn tasks_update(
+fn call_tasks_update(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,

@@ -42,19 +42,23 @@ pub fn request(
     match method_id {
         #[cfg(feature = "detections")]
         "language.detections.detect" => {
-            detections_detect(client, params, body, content_type)
+            call_detections_detect(client, params, body, content_type)
         }
         #[cfg(feature = "detections")]
-        "language.detections.list" => detections_list(client, params, body, content_type),
+        "language.detections.list" => {
+            call_detections_list(client, params, body, content_type)
+        }
         #[cfg(feature = "languages")]
-        "language.languages.list" => languages_list(client, params, body, content_type),
+        "language.languages.list" => {
+            call_languages_list(client, params, body, content_type)
+        }
         #[cfg(feature = "translations")]
         "language.translations.list" => {
-            translations_list(client, params, body, content_type)
+            call_translations_list(client, params, body, content_type)
         }
         #[cfg(feature = "translations")]
         "language.translations.translate" => {
-            translations_translate(client, params, body, content_type)
+            call_translations_translate(client, params, body, content_type)
         }
         _ => Err(DispatchError::UnknownMethod(method_id.to_owned())),
     }
@@ -89,7 +93,7 @@ fn with_standard<C: crate::params::StandardParameters>(
     Ok(call)
 }
 #[cfg(feature = "detections")]
-fn detections_detect(
+fn call_detections_detect(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -115,7 +119,7 @@ fn detections_detect(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "detections")]
-fn detections_list(
+fn call_detections_list(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -142,7 +146,7 @@ fn detections_list(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "languages")]
-fn languages_list(
+fn call_languages_list(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -176,7 +180,7 @@ fn languages_list(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "translations")]
-fn translations_list(
+fn call_translations_list(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
@@ -228,7 +232,7 @@ fn translations_list(
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "translations")]
-fn translations_translate(
+fn call_translations_translate(
     client: &crate::Client,
     params: &serde_json::Map<String, serde_json::Value>,
     body: Option<&serde_json::Value>,
