@@ -15,20 +15,8 @@ pub fn emit(api: &Api, features: &Features) -> TokenStream {
         methods.push((method, Vec::new(), "resources".to_owned()));
     }
     collect(&api.resources, &[], "resources", &mut methods);
-    // Each method's top-level resource, whose cargo feature gates its arm.
-    let top_level: std::collections::BTreeMap<&str, usize> = api
-        .resources
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.accessor.as_str(), i))
-        .collect();
-    let cfg_of = |chain: &[String]| {
-        features.method_cfg(
-            chain
-                .first()
-                .and_then(|a| top_level.get(a.as_str()).copied()),
-        )
-    };
+    // Each method's top-level resource's cargo feature gates its arm.
+    let cfg_of = |chain: &[String]| features.chain_cfg(chain);
     methods.sort_by(|a, b| a.0.id.cmp(&b.0.id));
     // Two methods with one id would make the `match` ambiguous; keep the first.
     methods.dedup_by(|a, b| a.0.id == b.0.id);

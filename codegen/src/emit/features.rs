@@ -40,6 +40,8 @@ pub struct Features {
     pub resources: Vec<ResourceFeature>,
     /// The gate of each top-level schema, by its Rust name.
     schemas: BTreeMap<String, Gate>,
+    /// The index of each top-level resource, by its accessor.
+    accessors: BTreeMap<String, usize>,
     /// The top-level schema of each schema module, for types declared inside.
     modules: BTreeMap<String, String>,
     /// The gate of each resource-name type, by its Rust name.
@@ -177,8 +179,15 @@ impl Features {
                 )
             })
             .collect();
+        let accessors = api
+            .resources
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.accessor.clone(), i))
+            .collect();
         Self {
             resources,
+            accessors,
             modules,
             schemas,
             names,
@@ -226,10 +235,14 @@ impl Features {
             .map_or_else(TokenStream::new, |g| self.cfg(g))
     }
 
-    /// The attribute of a method's dispatch arm: its top-level resource's
-    /// feature (`None` for the client's own methods).
-    pub fn method_cfg(&self, resource: Option<usize>) -> TokenStream {
-        resource.map_or_else(TokenStream::new, |i| self.resource_cfg(i))
+    /// The attribute for the items of a call reached from the client by
+    /// `chain` (accessors, the top-level resource's first): its top-level
+    /// resource's feature, or nothing for the client's own methods.
+    pub fn chain_cfg(&self, chain: &[String]) -> TokenStream {
+        chain
+            .first()
+            .and_then(|accessor| self.accessors.get(accessor))
+            .map_or_else(TokenStream::new, |&i| self.resource_cfg(i))
     }
 
     fn cfg(&self, gate: &Gate) -> TokenStream {

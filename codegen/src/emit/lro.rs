@@ -33,13 +33,13 @@ fn captured(name: &str) -> proc_macro2::Ident {
 pub fn poller_fns(api: &Api, features: &Features) -> TokenStream {
     let fns = api.operation_pollers.iter().map(|poller| {
         let cfg = features.poller_cfg(&poller.fn_name);
-        let function = poller_fn(api, features, poller);
+        let function = poller_fn(features, poller);
         quote!(#cfg #function)
     });
     quote!( #( #fns )* )
 }
 
-fn poller_fn(api: &Api, features: &Features, poller: &OperationPoller) -> TokenStream {
+fn poller_fn(features: &Features, poller: &OperationPoller) -> TokenStream {
     let name = ident(&poller.fn_name);
     let operation = rust_type(&poller.operation);
     // The first call whose path accepts the name is the one. Each is
@@ -48,13 +48,7 @@ fn poller_fn(api: &Api, features: &Features, poller: &OperationPoller) -> TokenS
     let cfgs: Vec<TokenStream> = poller
         .calls
         .iter()
-        .map(|call| {
-            call.accessors
-                .first()
-                .and_then(|a| api.resources.iter().position(|r| &r.accessor == a))
-                .map(|i| features.resource_cfg(i))
-                .unwrap_or_default()
-        })
+        .map(|call| features.chain_cfg(&call.accessors))
         .collect();
     // With every call's resource left out, the client goes unused.
     let unused = cfgs
