@@ -18,7 +18,10 @@ pub mod path_template;
 pub mod yaml_lines;
 
 pub use emit::runtime;
-pub use emit::{API_RECORD, CHECKED_FEATURES, CrateSettings, Dependency, read_api_record};
+pub use emit::{
+    API_RECORD, CHECKED_FEATURES, CrateSettings, Dependency, read_api_record,
+    resource_feature_names,
+};
 pub use error::Error;
 
 use std::collections::BTreeMap;

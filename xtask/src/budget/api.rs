@@ -166,14 +166,15 @@ pub fn run(root: &Path, options: &Options) -> io::Result<String> {
                     generated.declared.join(", ")
                 )));
             }
-            let call =
-                pick_call(&generated.api, &resources, &selection.features()).ok_or_else(|| {
-                    io::Error::other(format!(
-                        "{} with {}: no method reachable that takes only strings and no body",
-                        generated.name,
-                        selection.label()
-                    ))
-                })?;
+            let compiled =
+                features::compiled_resources(&generated.api, &generated.declared, selection);
+            let call = pick_call(&generated.api, &|index| compiled[index]).ok_or_else(|| {
+                io::Error::other(format!(
+                    "{} with {}: no method reachable that takes only strings and no body",
+                    generated.name,
+                    selection.label()
+                ))
+            })?;
             let _ = writeln!(
                 header,
                 "  {}: calls {}",
@@ -338,7 +339,7 @@ mod tests {
             );
         }
         let spec = spec::read(&dir.join("drive.v3.json")).unwrap();
-        let call = pick_call(&spec.lower().unwrap(), &[], &[]).unwrap();
+        let call = pick_call(&spec.lower().unwrap(), &|_| true).unwrap();
         assert_eq!(call.expression(), "client.about().get()");
     }
 

@@ -32,19 +32,18 @@ impl Call {
 /// The simplest call a binary can make with string arguments alone: no
 /// body to build (or an empty one), every argument a `String`; a `GET`
 /// first, then the fewest arguments, the shallowest resource, the method
-/// id. When the crate has resource features (`resources`, module names),
-/// only the top-level resources among `enabled` and the client's own
-/// methods are reachable.
-pub fn pick_call(api: &Api, resources: &[String], enabled: &[String]) -> Option<Call> {
+/// id. Only the client's own methods and those of the top-level resources
+/// `compiled` accepts (by index into `api.resources`) are reachable: a
+/// crate with resource features compiles only those its build turns on.
+pub fn pick_call(api: &Api, compiled: &dyn Fn(usize) -> bool) -> Option<Call> {
     let mut candidates = Vec::new();
     for method in &api.methods {
         consider(&mut candidates, "", 0, method);
     }
-    for resource in &api.resources {
-        if resources.contains(&resource.module) && !enabled.contains(&resource.module) {
-            continue;
+    for (index, resource) in api.resources.iter().enumerate() {
+        if compiled(index) {
+            walk(&mut candidates, "", 1, resource);
         }
-        walk(&mut candidates, "", 1, resource);
     }
     candidates
         .into_iter()
@@ -153,14 +152,13 @@ mod tests {
     #[test]
     fn the_call_is_the_simplest_get_reachable() {
         let api = api(DOC);
-        let call = pick_call(&api, &[], &[]).unwrap();
+        let call = pick_call(&api, &|_| true).unwrap();
         assert_eq!(call.expression(), "client.widgets().list()");
-        // With resource features, only the enabled resources count.
-        let resources = vec!["projects".to_owned(), "widgets".to_owned()];
-        let call = pick_call(&api, &resources, &["projects".to_owned()]).unwrap();
+        // With resource features, only the compiled resources count.
+        let call = pick_call(&api, &|index| index == 0).unwrap();
         assert_eq!(call.expression(), "client.projects().things().get(\"x\")");
         assert_eq!(call.id, "x.projects.things.get");
-        assert_eq!(pick_call(&api, &resources, &[]), None);
+        assert_eq!(pick_call(&api, &|_| false), None);
         let main = client_main("google-x-v1", &call);
         assert!(main.contains("google_x_v1::Client::builder()"), "{main}");
         assert!(main.contains("let result = client.projects().things().get(\"x\").await;"));
@@ -177,5 +175,47 @@ mod tests {
             [("projects".to_owned(), 2), ("widgets".to_owned(), 1)]
         );
         assert!(crate::budget::features::resource_features(&declared[..3], &api).is_empty());
+    }
+
+    #[test]
+    fn the_default_build_reaches_every_resource_and_one_feature_its_own() {
+        use crate::budget::features::{Selection, compiled_resources};
+        let api = api(DOC);
+        let declared: Vec<String> = [
+            "default",
+            "all-resources",
+            "rustls-ring",
+            "widgets",
+            "projects",
+        ]
+        .map(str::to_owned)
+        .into();
+        let default = compiled_resources(&api, &declared, &Selection::Default);
+        assert_eq!(default, [true, true]);
+        let call = pick_call(&api, &|index| default[index]).unwrap();
+        assert_eq!(call.expression(), "client.widgets().list()");
+        let projects = Selection::parse("projects").unwrap();
+        assert_eq!(
+            compiled_resources(&api, &declared, &projects),
+            [true, false]
+        );
+        // A resource without a feature of its own is always compiled.
+        let widgets_ungated = ["default".to_owned(), "projects".to_owned()];
+        assert_eq!(
+            compiled_resources(&api, &widgets_ungated, &projects),
+            [true, true]
+        );
+    }
+
+    #[test]
+    fn a_resource_named_like_a_fixed_feature_is_measured_under_its_own() {
+        let api = api(&DOC.replace("\"widgets\": {", "\"fake\": {"));
+        let declared: Vec<String> = ["default", "fake", "fake-resource", "projects"]
+            .map(str::to_owned)
+            .into();
+        assert_eq!(
+            crate::budget::features::resource_features(&declared, &api),
+            [("projects".to_owned(), 2), ("fake-resource".to_owned(), 1)]
+        );
     }
 }

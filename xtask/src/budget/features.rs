@@ -15,6 +15,10 @@ use codegen::ir::Api;
 /// The TLS features, one of which a build picks.
 pub const TLS: &[&str] = &["rustls-ring", "rustls-aws-lc-rs", "native-tls"];
 
+/// The feature of a generated crate that turns on every resource; its
+/// default features include it.
+pub const ALL_RESOURCES: &str = "all-resources";
+
 /// The default TLS feature, added to builds that name none.
 pub const DEFAULT_TLS: &str = "rustls-ring";
 
@@ -84,6 +88,16 @@ impl Selection {
         }
     }
 
+    /// Whether a build of this selection turns `feature` on, as a
+    /// resource's feature is: by name, or through `all-resources`, which
+    /// the default features include.
+    pub fn enables(&self, feature: &str) -> bool {
+        match self {
+            Selection::Default => true,
+            Selection::Only(named) => named.iter().any(|f| f == feature || f == ALL_RESOURCES),
+        }
+    }
+
     /// The names it uses that `declared` lacks.
     pub fn missing(&self, declared: &[String]) -> Vec<String> {
         self.features()
@@ -149,18 +163,29 @@ pub fn all_but_tls_alternatives(declared: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// The declared features that are top-level resources of `api` (a
-/// resource's module name), each with its number of methods (nested
-/// resources' included), most methods first.
+/// The declared features that are top-level resources of `api` (named as
+/// the generator names them: [`codegen::resource_feature_names`]), each
+/// with its number of methods (nested resources' included), most methods
+/// first.
 pub fn resource_features(declared: &[String], api: &Api) -> Vec<(String, usize)> {
-    let mut found: Vec<(String, usize)> = api
-        .resources
-        .iter()
-        .filter(|r| declared.contains(&r.module))
-        .map(|r| (r.module.clone(), method_count(r)))
+    let mut found: Vec<(String, usize)> = codegen::resource_feature_names(api)
+        .into_iter()
+        .zip(&api.resources)
+        .filter(|(name, _)| declared.contains(name))
+        .map(|(name, resource)| (name, method_count(resource)))
         .collect();
     found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     found
+}
+
+/// Whether a build of `selection` compiles each top-level resource of
+/// `api` (in its order): those without a declared feature always, the
+/// others when the selection turns their feature on.
+pub fn compiled_resources(api: &Api, declared: &[String], selection: &Selection) -> Vec<bool> {
+    codegen::resource_feature_names(api)
+        .iter()
+        .map(|feature| !declared.contains(feature) || selection.enables(feature))
+        .collect()
 }
 
 fn method_count(resource: &codegen::ir::Resource) -> usize {
@@ -224,6 +249,20 @@ mod tests {
         );
         assert!(Selection::parse("a,,b").is_err());
         assert!(Selection::parse("a b").is_err());
+    }
+
+    #[test]
+    fn the_default_and_all_resources_turn_every_resource_on() {
+        // The default features include `all-resources`: a default build
+        // compiles every resource (the budget's call was once looked for
+        // among none of them, and Drive had no call to make).
+        assert!(Selection::Default.enables("files"));
+        let all = Selection::parse("all-resources").unwrap();
+        assert!(all.enables("files") && all.enables("about"));
+        let one = Selection::parse("files").unwrap();
+        assert!(one.enables("files"));
+        assert!(!one.enables("about"));
+        assert!(!one.enables("rustls-aws-lc-rs"));
     }
 
     #[test]
