@@ -112,12 +112,7 @@ fn call_access_type_check(
     #[allow(unused_mut)]
     let mut call = client.access_type().check();
     call = with_standard(call, &params)?;
-    if let Some(other) = content_type.filter(|c| *c != "application/json") {
-        return Err(DispatchError::Param {
-            name: "(content type)".to_owned(),
-            message: format!("{other:?} is not a media type of the body"),
-        });
-    }
+    crate::runtime::dispatch::only_media_type(content_type, "application/json")?;
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "archive_jobs")]
@@ -135,12 +130,7 @@ fn call_archive_jobs_cancel(
     #[allow(unused_mut)]
     let mut call = client.archive_jobs().cancel(params.required::<String>("name")?);
     call = with_standard(call, &params)?;
-    if let Some(other) = content_type.filter(|c| *c != "application/json") {
-        return Err(DispatchError::Param {
-            name: "(content type)".to_owned(),
-            message: format!("{other:?} is not a media type of the body"),
-        });
-    }
+    crate::runtime::dispatch::only_media_type(content_type, "application/json")?;
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "archive_jobs")]
@@ -178,12 +168,7 @@ fn call_archive_jobs_retry(
     #[allow(unused_mut)]
     let mut call = client.archive_jobs().retry(params.required::<String>("name")?);
     call = with_standard(call, &params)?;
-    if let Some(other) = content_type.filter(|c| *c != "application/json") {
-        return Err(DispatchError::Param {
-            name: "(content type)".to_owned(),
-            message: format!("{other:?} is not a media type of the body"),
-        });
-    }
+    crate::runtime::dispatch::only_media_type(content_type, "application/json")?;
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "authorization")]
@@ -201,12 +186,7 @@ fn call_authorization_reset(
     #[allow(unused_mut)]
     let mut call = client.authorization().reset();
     call = with_standard(call, &params)?;
-    if let Some(other) = content_type.filter(|c| *c != "application/json") {
-        return Err(DispatchError::Param {
-            name: "(content type)".to_owned(),
-            message: format!("{other:?} is not a media type of the body"),
-        });
-    }
+    crate::runtime::dispatch::only_media_type(content_type, "application/json")?;
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "portability_archive")]
@@ -229,11 +209,6 @@ fn call_portability_archive_initiate(
             >(body)?,
         );
     call = with_standard(call, &params)?;
-    if let Some(other) = content_type.filter(|c| *c != "application/json") {
-        return Err(DispatchError::Param {
-            name: "(content type)".to_owned(),
-            message: format!("{other:?} is not a media type of the body"),
-        });
-    }
+    crate::runtime::dispatch::only_media_type(content_type, "application/json")?;
     call.dry_run().map_err(DispatchError::Build)
 }

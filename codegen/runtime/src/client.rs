@@ -29,8 +29,10 @@ pub use reqwest::Method;
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant, SystemTime};
 use tracing::Instrument;
 
@@ -139,14 +141,21 @@ impl Client {
     }
 
     /// Sends a prepared request and decodes the JSON response.
+    ///
+    /// A call builder's `send` returns this future directly: it owns its
+    /// client and the builder's `request` (an error binding it is returned
+    /// when awaited), so nothing of the builder stays in the call's future.
     #[doc(hidden)]
     pub fn execute<T: DeserializeOwned>(
-        &self,
-        request: Request,
+        self,
+        request: Result<Request>,
     ) -> impl Future<Output = Result<T>> {
         // A block, not an `async fn`: see the `allow` at the top.
         async move {
-            let bytes = self.send_raw(&request).await?;
+            let Ok(request) = &request else {
+                return Err(error_of(request));
+            };
+            let bytes = self.send_raw(request).await?;
             decode_json(request.method_id, &bytes)
         }
     }
@@ -154,16 +163,24 @@ impl Client {
     /// Sends a prepared request and returns the success body's bytes.
     #[allow(dead_code)] // Only crates with binary responses use it.
     #[doc(hidden)]
-    pub fn execute_bytes(&self, request: Request) -> impl Future<Output = Result<Vec<u8>>> {
-        async move { self.send_raw(&request).await.map(Vec::from) }
+    pub fn execute_bytes(self, request: Result<Request>) -> impl Future<Output = Result<Vec<u8>>> {
+        async move {
+            let Ok(request) = &request else {
+                return Err(error_of(request));
+            };
+            self.send_raw(request).await.map(Vec::from)
+        }
     }
 
     /// Sends a prepared request and returns the success body as text.
     #[allow(dead_code)] // Only crates with text responses use it.
     #[doc(hidden)]
-    pub fn execute_text(&self, request: Request) -> impl Future<Output = Result<String>> {
+    pub fn execute_text(self, request: Result<Request>) -> impl Future<Output = Result<String>> {
         async move {
-            let bytes = self.send_raw(&request).await?;
+            let Ok(request) = &request else {
+                return Err(error_of(request));
+            };
+            let bytes = self.send_raw(request).await?;
             String::from_utf8(Vec::from(bytes))
                 .map_err(|e| error::decode_text(request.method_id, e))
         }
@@ -172,8 +189,16 @@ impl Client {
     /// Sends a prepared request whose success body the API does not describe,
     /// and ignores that body, whatever it is.
     #[doc(hidden)]
-    pub fn execute_without_response(&self, request: Request) -> impl Future<Output = Result<()>> {
-        async move { self.send_raw(&request).await.map(drop) }
+    pub fn execute_without_response(
+        self,
+        request: Result<Request>,
+    ) -> impl Future<Output = Result<()>> {
+        async move {
+            let Ok(request) = &request else {
+                return Err(error_of(request));
+            };
+            self.send_raw(request).await.map(drop)
+        }
     }
 
     /// Sends `request`, retrying failed attempts as its policy allows, all
@@ -787,18 +812,75 @@ fn retry_after(response: &HttpResponse) -> Option<Duration> {
 }
 
 /// Runs the future `make` gives, or gives `on_timeout(after)` once `after`
-/// has passed. The future is made in the branch that awaits it, so it is
-/// stored once: a future argument would be stored again by the `.await`.
-async fn with_timeout<T, Fut: Future<Output = Result<T>>>(
+/// has passed. The future is made here and awaited by the caller, so it is
+/// stored once. The timer is boxed, made only when there is a limit:
+/// inline (as in `tokio::time::Timeout`) its 112 bytes would be part of
+/// every call's future, which `.await` boxes, timed or not, once per level
+/// of timeout.
+fn with_timeout<T, Fut, OnTimeout>(
     after: Option<Duration>,
     make: impl FnOnce() -> Fut,
-    on_timeout: impl FnOnce(Duration) -> Error,
-) -> Result<T> {
-    match after {
-        None => make().await,
-        Some(after) => tokio::time::timeout(after, make())
-            .await
-            .unwrap_or_else(|_| Err(on_timeout(after))),
+    on_timeout: OnTimeout,
+) -> Timed<Fut, OnTimeout>
+where
+    Fut: Future<Output = Result<T>>,
+    OnTimeout: FnOnce(Duration) -> Error,
+{
+    Timed {
+        work: make(),
+        timer: after.map(|after| (Box::pin(tokio::time::sleep(after)), after)),
+        on_timeout: Some(on_timeout),
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// [`with_timeout`]'s future: `work`, unless its timer fires first.
+    struct Timed<Fut, OnTimeout> {
+        #[pin]
+        work: Fut,
+        timer: Option<(Pin<Box<tokio::time::Sleep>>, Duration)>,
+        on_timeout: Option<OnTimeout>,
+    }
+}
+
+impl<T, Fut, OnTimeout> Future for Timed<Fut, OnTimeout>
+where
+    Fut: Future<Output = Result<T>>,
+    OnTimeout: FnOnce(Duration) -> Error,
+{
+    type Output = Result<T>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T>> {
+        let this = self.project();
+        // The work first: an answer ready when time runs out wins.
+        if let Poll::Ready(result) = this.work.poll(cx) {
+            return Poll::Ready(result);
+        }
+        if let Some((timer, after)) = this.timer {
+            if timer.as_mut().poll(cx).is_ready() {
+                if let Some(on_timeout) = this.on_timeout.take() {
+                    return Poll::Ready(Err(on_timeout(*after)));
+                }
+            }
+        }
+        Poll::Pending
+    }
+}
+
+/// The error that stopped a call builder making its request (a path
+/// parameter that does not fit), once `let Ok(request) = &built` failed.
+/// The `execute` futures borrow the request where they hold it rather
+/// than move it out: a local would store it twice in the call's future,
+/// which `.await` boxes.
+fn error_of(built: Result<Request>) -> Error {
+    match built {
+        Err(error) => error,
+        // Only called on an `Err`; an `Ok` has nothing to report.
+        Ok(request) => Error::Config(ConfigError::new(
+            "request",
+            request.method_id,
+            "a request that failed to build",
+        )),
     }
 }
 

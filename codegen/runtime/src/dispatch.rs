@@ -238,9 +238,63 @@ where
         .map_err(|e: T::Err| param_error(name, &format!("{text:?}: {e}")))
 }
 
+/// Refuses a content type other than `media`, the one media type of a
+/// method's body (`None` takes it).
+pub fn only_media_type(content_type: Option<&str>, media: &str) -> Result<(), DispatchError> {
+    match content_type {
+        Some(other) if other != media => Err(not_a_media_type(other)),
+        _ => Ok(()),
+    }
+}
+
+/// The error for a content type that is none of the body's media types.
+pub fn not_a_media_type(content_type: &str) -> DispatchError {
+    param_error(
+        "(content type)",
+        &format!("{content_type:?} is not a media type of the body"),
+    )
+}
+
 fn param_error(name: &str, message: &str) -> DispatchError {
     DispatchError::Param {
         name: name.to_owned(),
         message: message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn param(result: Result<(), DispatchError>) -> (String, String) {
+        match result {
+            Err(DispatchError::Param { name, message }) => (name, message),
+            other => panic!("expected a parameter error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_body_of_one_media_type_takes_that_type_or_none() {
+        assert!(only_media_type(None, "application/json").is_ok());
+        assert!(only_media_type(Some("application/json"), "application/json").is_ok());
+        assert_eq!(
+            param(only_media_type(Some("text/plain"), "application/json")),
+            (
+                "(content type)".to_owned(),
+                "\"text/plain\" is not a media type of the body".to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn a_method_without_a_body_refuses_one() {
+        assert!(no_body(None, false).is_ok());
+        assert!(no_body(Some(&serde_json::Value::Null), false).is_ok());
+        let empty = serde_json::json!({});
+        assert!(no_body(Some(&empty), true).is_ok());
+        assert_eq!(
+            param(no_body(Some(&empty), false)).1,
+            "the method takes no request body"
+        );
     }
 }

@@ -93,14 +93,21 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
     });
     let response = response_type(method);
     let sent = send_type(method);
+    // `send` is not an `async fn`: its future would hold the builder for as
+    // long as the call runs (an `async fn` keeps its arguments), and
+    // `.await` boxes it; it returns the runtime's future, which holds the
+    // client and the request only.
     let execute = match (&method.response, method.response_encoding) {
         // The body the API documents without a schema is the content:
         // streamed, as Google's clients return it raw.
-        (None, _) if method.download.is_some() => quote!(client.download(request).await),
-        (None, _) => quote!(client.execute_without_response(request).await),
-        (Some(_), BodyEncoding::Binary) => quote!(client.execute_bytes(request).await),
-        (Some(_), BodyEncoding::Text) => quote!(client.execute_text(request).await),
-        (Some(_), _) => quote!(client.execute(request).await),
+        (None, _) if method.download.is_some() => quote! {
+            let request = self.into_request();
+            async move { client.download(request?).await }
+        },
+        (None, _) => quote!(client.execute_without_response(self.into_request())),
+        (Some(_), BodyEncoding::Binary) => quote!(client.execute_bytes(self.into_request())),
+        (Some(_), BodyEncoding::Text) => quote!(client.execute_text(self.into_request())),
+        (Some(_), _) => quote!(client.execute(self.into_request())),
     };
     let request_statements = into_request(api, method);
     let method_enums = method
@@ -198,9 +205,8 @@ pub fn builder(api: &Api, made_by: &str, method: &Method) -> TokenStream {
             #body_setters
 
             #send_doc
-            pub async fn send(self) -> crate::Result<#sent> {
-                let client = self.client.clone();
-                let request = self.into_request()?;
+            pub fn send(self) -> impl std::future::Future<Output = crate::Result<#sent>> + Send + 'static {
+                let client = crate::runtime::Client::clone(&self.client);
                 #execute
             }
 
@@ -308,10 +314,10 @@ fn send_docs(method: &Method) -> String {
     let checked = "Path parameters are checked first: a value that does not fit its \
          template is an [`crate::Error::Binding`] and nothing is sent.";
     if method.response.is_some() || method.download.is_none() {
-        return format!("Sends the call and returns the response body.\n\n{checked}");
+        return format!("Sends the call when awaited and returns the response body.\n\n{checked}");
     }
     format!(
-        "Sends the call and returns the response body as a stream of chunks. \
+        "Sends the call when awaited and returns the response body as a stream of chunks. \
          The API declares no response schema for this method but serves \
          content, so the body is the content itself: streamed, never read \
          into memory here, never dropped. The request is the plain call, \

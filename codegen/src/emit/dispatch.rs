@@ -237,15 +237,11 @@ fn dispatch_call(api: &Api, method: &Method, chain: &[String], module: &str) -> 
             call = match content_type {
                 None => call,
                 #( #content_type_arms )*
-                Some(other) => return Err(DispatchError::Param { name: "(content type)".to_owned(), message: format!("{other:?} is not a media type of the body") }),
+                Some(other) => return Err(crate::runtime::dispatch::not_a_media_type(other)),
             };
         }
     } else {
-        quote! {
-            if let Some(other) = content_type.filter(|c| *c != #default_type) {
-                return Err(DispatchError::Param { name: "(content type)".to_owned(), message: format!("{other:?} is not a media type of the body") });
-            }
-        }
+        quote!(crate::runtime::dispatch::only_media_type(content_type, #default_type)?;)
     };
     let mut optional_body = quote!();
     let body_check = match &method.request {

@@ -13,16 +13,20 @@ use crate::ir::{Api, ResourceName};
 use crate::path_template::BindingSegment;
 use proc_macro2::TokenStream;
 use quote::quote;
+use std::collections::BTreeMap;
 
 /// The module, or `None` when the API has no resource names.
 pub fn emit(api: &Api, features: &Features) -> Option<TokenStream> {
     if api.resource_names.is_empty() {
         return None;
     }
-    let types = api
-        .resource_names
-        .iter()
-        .map(|name| gate_items(name_type(api, name), &features.name_cfg(&name.rust_name)));
+    let users = users_by_name(api);
+    let types = api.resource_names.iter().map(|name| {
+        let users = users
+            .get(name.rust_name.as_str())
+            .map_or(&[][..], Vec::as_slice);
+        gate_items(name_type(name, users), &features.name_cfg(&name.rust_name))
+    });
     Some(quote! {
         //! Typed resource names: one type per path template of the API that
         //! has fixed and variable segments, such as `archiveJobs/*`.
@@ -40,22 +44,36 @@ pub fn emit(api: &Api, features: &Features) -> Option<TokenStream> {
     })
 }
 
-fn name_type(api: &Api, name: &ResourceName) -> TokenStream {
+/// The ids of the methods taking each resource name (by its Rust name),
+/// sorted: one pass over the methods, not one per name (AI Platform has
+/// hundreds of each).
+fn users_by_name(api: &Api) -> BTreeMap<&str, Vec<&str>> {
+    let mut users: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for method in api.all_methods() {
+        let mut taken: Vec<&str> = method
+            .args
+            .iter()
+            .filter_map(|arg| arg.resource_name.as_deref())
+            .collect();
+        taken.sort_unstable();
+        taken.dedup();
+        for name in taken {
+            users.entry(name).or_default().push(method.id.as_str());
+        }
+    }
+    for ids in users.values_mut() {
+        ids.sort_unstable();
+    }
+    users
+}
+
+/// The type of `name`, whose doc lists `users`, the ids of the methods
+/// taking it.
+fn name_type(name: &ResourceName, users: &[&str]) -> TokenStream {
     let type_name = ident(&name.rust_name);
     let type_str = name.rust_name.as_str();
     let template = name.binding.to_string();
     let example = sample_value(&name.binding);
-    let mut users: Vec<&str> = api
-        .all_methods()
-        .into_iter()
-        .filter(|m| {
-            m.args
-                .iter()
-                .any(|p| p.resource_name.as_deref() == Some(type_str))
-        })
-        .map(|m| m.id.as_str())
-        .collect();
-    users.sort_unstable();
     let type_doc = doc(&format!(
         "The resource name `{template}`, such as `{example}`.\n\n\
          Make it with [`{type_str}::new`] from its parts, or parse the whole\n\

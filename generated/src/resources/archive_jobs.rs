@@ -124,15 +124,16 @@ pub struct Cancel {
 impl Cancel {
     /// The URLs of the scopes that authorize the call, any one of them: all the API's 66, [`crate::Scope::URLS`].
     pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::models::CancelPortabilityArchiveResponse> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::CancelPortabilityArchiveResponse>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -196,13 +197,16 @@ pub struct GetPortabilityArchiveState {
 impl GetPortabilityArchiveState {
     /// The URLs of the scopes that authorize the call, any one of them: all the API's 66, [`crate::Scope::URLS`].
     pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::models::PortabilityArchiveState> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::PortabilityArchiveState>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -269,15 +273,16 @@ pub struct Retry {
 impl Retry {
     /// The URLs of the scopes that authorize the call, any one of them: all the API's 66, [`crate::Scope::URLS`].
     pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::models::RetryPortabilityArchiveResponse> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::RetryPortabilityArchiveResponse>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {

@@ -152,12 +152,7 @@ fn call_disks_insert(
         call = call.request_id(value);
     }
     call = with_standard(call, &params)?;
-    if let Some(other) = content_type.filter(|c| *c != "application/json") {
-        return Err(DispatchError::Param {
-            name: "(content type)".to_owned(),
-            message: format!("{other:?} is not a media type of the body"),
-        });
-    }
+    crate::runtime::dispatch::only_media_type(content_type, "application/json")?;
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "disks")]
@@ -237,12 +232,7 @@ fn call_networks_insert(
             crate::runtime::dispatch::body::<crate::models::Network>(body)?,
         );
     call = with_standard(call, &params)?;
-    if let Some(other) = content_type.filter(|c| *c != "application/json") {
-        return Err(DispatchError::Param {
-            name: "(content type)".to_owned(),
-            message: format!("{other:?} is not a media type of the body"),
-        });
-    }
+    crate::runtime::dispatch::only_media_type(content_type, "application/json")?;
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "operations")]
@@ -284,12 +274,7 @@ fn call_projects_locations_instances_create(
         call = call.instance_id(value);
     }
     call = with_standard(call, &params)?;
-    if let Some(other) = content_type.filter(|c| *c != "application/json") {
-        return Err(DispatchError::Param {
-            name: "(content type)".to_owned(),
-            message: format!("{other:?} is not a media type of the body"),
-        });
-    }
+    crate::runtime::dispatch::only_media_type(content_type, "application/json")?;
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "projects")]

@@ -165,12 +165,7 @@ fn call_files_insert(
             crate::runtime::dispatch::body::<crate::models::File>(body)?,
         );
     call = with_standard(call, &params)?;
-    if let Some(other) = content_type.filter(|c| *c != "application/json") {
-        return Err(DispatchError::Param {
-            name: "(content type)".to_owned(),
-            message: format!("{other:?} is not a media type of the body"),
-        });
-    }
+    crate::runtime::dispatch::only_media_type(content_type, "application/json")?;
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "files")]

@@ -88,12 +88,7 @@ fn call_projects_locations_instances_create(
     if let Some(value) = params.optional::<String>("instanceId")? {
         call = call.instance_id(value);
     }
-    if let Some(other) = content_type.filter(|c| *c != "application/json") {
-        return Err(DispatchError::Param {
-            name: "(content type)".to_owned(),
-            message: format!("{other:?} is not a media type of the body"),
-        });
-    }
+    crate::runtime::dispatch::only_media_type(content_type, "application/json")?;
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "projects")]

@@ -107,12 +107,7 @@ fn call_uploads_add_note(
     let mut call = client
         .uploads()
         .add_note(crate::runtime::dispatch::body::<String>(body)?);
-    if let Some(other) = content_type.filter(|c| *c != "text/plain") {
-        return Err(DispatchError::Param {
-            name: "(content type)".to_owned(),
-            message: format!("{other:?} is not a media type of the body"),
-        });
-    }
+    crate::runtime::dispatch::only_media_type(content_type, "text/plain")?;
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "pets")]
@@ -127,12 +122,7 @@ fn call_pets_create_pet(
     let mut call = client
         .pets()
         .create_pet(crate::runtime::dispatch::body::<crate::models::NewPet>(body)?);
-    if let Some(other) = content_type.filter(|c| *c != "application/json") {
-        return Err(DispatchError::Param {
-            name: "(content type)".to_owned(),
-            message: format!("{other:?} is not a media type of the body"),
-        });
-    }
+    crate::runtime::dispatch::only_media_type(content_type, "application/json")?;
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "pets")]
@@ -312,12 +302,7 @@ fn call_uploads_put_blob(
             params.required::<String>("blobId")?,
             crate::runtime::dispatch::binary_body(body)?,
         );
-    if let Some(other) = content_type.filter(|c| *c != "application/octet-stream") {
-        return Err(DispatchError::Param {
-            name: "(content type)".to_owned(),
-            message: format!("{other:?} is not a media type of the body"),
-        });
-    }
+    crate::runtime::dispatch::only_media_type(content_type, "application/octet-stream")?;
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "uploads")]
@@ -334,14 +319,10 @@ fn call_uploads_submit_form(
         .submit_form(
             crate::runtime::dispatch::body::<crate::models::SubmitFormRequest>(body)?,
         );
-    if let Some(other) = content_type
-        .filter(|c| *c != "application/x-www-form-urlencoded")
-    {
-        return Err(DispatchError::Param {
-            name: "(content type)".to_owned(),
-            message: format!("{other:?} is not a media type of the body"),
-        });
-    }
+    crate::runtime::dispatch::only_media_type(
+        content_type,
+        "application/x-www-form-urlencoded",
+    )?;
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "pets")]
@@ -365,12 +346,7 @@ fn call_pets_update_pet(
         Some("application/x-www-form-urlencoded") => {
             call.content_type("application/x-www-form-urlencoded")
         }
-        Some(other) => {
-            return Err(DispatchError::Param {
-                name: "(content type)".to_owned(),
-                message: format!("{other:?} is not a media type of the body"),
-            });
-        }
+        Some(other) => return Err(crate::runtime::dispatch::not_a_media_type(other)),
     };
     call.dry_run().map_err(DispatchError::Build)
 }
@@ -388,12 +364,7 @@ fn call_uploads_upload_document(
         .upload_document(
             crate::runtime::dispatch::body::<crate::models::UploadDocumentRequest>(body)?,
         );
-    if let Some(other) = content_type.filter(|c| *c != "multipart/form-data") {
-        return Err(DispatchError::Param {
-            name: "(content type)".to_owned(),
-            message: format!("{other:?} is not a media type of the body"),
-        });
-    }
+    crate::runtime::dispatch::only_media_type(content_type, "multipart/form-data")?;
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "accounts")]

@@ -55,12 +55,7 @@ fn call_pet_store_crer_forme(
         .crer_forme(
             crate::runtime::dispatch::body::<crate::models::CrerFormeRequest>(body)?,
         );
-    if let Some(other) = content_type.filter(|c| *c != "multipart/form-data") {
-        return Err(DispatchError::Param {
-            name: "(content type)".to_owned(),
-            message: format!("{other:?} is not a media type of the body"),
-        });
-    }
+    crate::runtime::dispatch::only_media_type(content_type, "multipart/form-data")?;
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "pet_store")]

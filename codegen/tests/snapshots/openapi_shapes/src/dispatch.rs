@@ -57,12 +57,7 @@ fn call_pets_create_pet(
     let mut call = client
         .pets()
         .create_pet(crate::runtime::dispatch::body::<crate::models::Pet>(body)?);
-    if let Some(other) = content_type.filter(|c| *c != "application/json") {
-        return Err(DispatchError::Param {
-            name: "(content type)".to_owned(),
-            message: format!("{other:?} is not a media type of the body"),
-        });
-    }
+    crate::runtime::dispatch::only_media_type(content_type, "application/json")?;
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "pets")]
@@ -101,11 +96,6 @@ fn call_pets_replace_pet(
             params.required::<String>("id")?,
             crate::runtime::dispatch::body::<crate::models::Pet>(body)?,
         );
-    if let Some(other) = content_type.filter(|c| *c != "application/json") {
-        return Err(DispatchError::Param {
-            name: "(content type)".to_owned(),
-            message: format!("{other:?} is not a media type of the body"),
-        });
-    }
+    crate::runtime::dispatch::only_media_type(content_type, "application/json")?;
     call.dry_run().map_err(DispatchError::Build)
 }

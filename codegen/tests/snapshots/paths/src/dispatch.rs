@@ -88,12 +88,7 @@ fn call_items_numbered(
             params.required::<i32>("itemId")?,
             crate::runtime::dispatch::body::<crate::models::Item>(body)?,
         );
-    if let Some(other) = content_type.filter(|c| *c != "application/json") {
-        return Err(DispatchError::Param {
-            name: "(content type)".to_owned(),
-            message: format!("{other:?} is not a media type of the body"),
-        });
-    }
+    crate::runtime::dispatch::only_media_type(content_type, "application/json")?;
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "items")]
@@ -205,12 +200,7 @@ fn call_items_transcoding(
             params.required::<String>("name")?,
             crate::runtime::dispatch::body::<crate::models::Item>(body)?,
         );
-    if let Some(other) = content_type.filter(|c| *c != "application/json") {
-        return Err(DispatchError::Param {
-            name: "(content type)".to_owned(),
-            message: format!("{other:?} is not a media type of the body"),
-        });
-    }
+    crate::runtime::dispatch::only_media_type(content_type, "application/json")?;
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "items")]

@@ -69,13 +69,16 @@ pub struct Insert {
 impl Insert {
     /// The URLs of the scopes that authorize the call, any one of them: all the API's 1, [`crate::Scope::URLS`].
     pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::models::ComputeOperation> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::ComputeOperation>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// Sends the call and follows the long-running operation it starts until it is done: `.poller().until_done().await` gives the finished operation, or its error as an [`crate::Error::Api`]. Polled with `cloud.globalOperations.get`, waiting between polls as the client's polling policy says (or the poller's own).
     pub fn poller(self) -> crate::Poller<crate::models::ComputeOperation> {

@@ -172,12 +172,7 @@ fn call_tasklists_insert(
         .tasklists()
         .insert(crate::runtime::dispatch::body::<crate::models::TaskList>(body)?);
     call = with_standard(call, &params)?;
-    if let Some(other) = content_type.filter(|c| *c != "application/json") {
-        return Err(DispatchError::Param {
-            name: "(content type)".to_owned(),
-            message: format!("{other:?} is not a media type of the body"),
-        });
-    }
+    crate::runtime::dispatch::only_media_type(content_type, "application/json")?;
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "tasklists")]
@@ -231,12 +226,7 @@ fn call_tasklists_patch(
             crate::runtime::dispatch::body::<crate::models::TaskList>(body)?,
         );
     call = with_standard(call, &params)?;
-    if let Some(other) = content_type.filter(|c| *c != "application/json") {
-        return Err(DispatchError::Param {
-            name: "(content type)".to_owned(),
-            message: format!("{other:?} is not a media type of the body"),
-        });
-    }
+    crate::runtime::dispatch::only_media_type(content_type, "application/json")?;
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "tasklists")]
@@ -258,12 +248,7 @@ fn call_tasklists_update(
             crate::runtime::dispatch::body::<crate::models::TaskList>(body)?,
         );
     call = with_standard(call, &params)?;
-    if let Some(other) = content_type.filter(|c| *c != "application/json") {
-        return Err(DispatchError::Param {
-            name: "(content type)".to_owned(),
-            message: format!("{other:?} is not a media type of the body"),
-        });
-    }
+    crate::runtime::dispatch::only_media_type(content_type, "application/json")?;
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "tasks")]
@@ -361,12 +346,7 @@ fn call_tasks_insert(
         call = call.previous(value);
     }
     call = with_standard(call, &params)?;
-    if let Some(other) = content_type.filter(|c| *c != "application/json") {
-        return Err(DispatchError::Param {
-            name: "(content type)".to_owned(),
-            message: format!("{other:?} is not a media type of the body"),
-        });
-    }
+    crate::runtime::dispatch::only_media_type(content_type, "application/json")?;
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "tasks")]
@@ -501,12 +481,7 @@ fn call_tasks_patch(
             crate::runtime::dispatch::body::<crate::models::Task>(body)?,
         );
     call = with_standard(call, &params)?;
-    if let Some(other) = content_type.filter(|c| *c != "application/json") {
-        return Err(DispatchError::Param {
-            name: "(content type)".to_owned(),
-            message: format!("{other:?} is not a media type of the body"),
-        });
-    }
+    crate::runtime::dispatch::only_media_type(content_type, "application/json")?;
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "tasks")]
@@ -529,11 +504,6 @@ fn call_tasks_update(
             crate::runtime::dispatch::body::<crate::models::Task>(body)?,
         );
     call = with_standard(call, &params)?;
-    if let Some(other) = content_type.filter(|c| *c != "application/json") {
-        return Err(DispatchError::Param {
-            name: "(content type)".to_owned(),
-            message: format!("{other:?} is not a media type of the body"),
-        });
-    }
+    crate::runtime::dispatch::only_media_type(content_type, "application/json")?;
     call.dry_run().map_err(DispatchError::Build)
 }

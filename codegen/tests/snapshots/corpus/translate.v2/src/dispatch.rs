@@ -110,12 +110,7 @@ fn call_detections_detect(
             crate::runtime::dispatch::body::<crate::models::DetectLanguageRequest>(body)?,
         );
     call = with_standard(call, &params)?;
-    if let Some(other) = content_type.filter(|c| *c != "application/json") {
-        return Err(DispatchError::Param {
-            name: "(content type)".to_owned(),
-            message: format!("{other:?} is not a media type of the body"),
-        });
-    }
+    crate::runtime::dispatch::only_media_type(content_type, "application/json")?;
     call.dry_run().map_err(DispatchError::Build)
 }
 #[cfg(feature = "detections")]
@@ -249,11 +244,6 @@ fn call_translations_translate(
             crate::runtime::dispatch::body::<crate::models::TranslateTextRequest>(body)?,
         );
     call = with_standard(call, &params)?;
-    if let Some(other) = content_type.filter(|c| *c != "application/json") {
-        return Err(DispatchError::Param {
-            name: "(content type)".to_owned(),
-            message: format!("{other:?} is not a media type of the body"),
-        });
-    }
+    crate::runtime::dispatch::only_media_type(content_type, "application/json")?;
     call.dry_run().map_err(DispatchError::Build)
 }

@@ -245,13 +245,14 @@ impl Delete {
     pub const SCOPES: &'static [&'static str] = &[
         "https://www.googleapis.com/auth/media",
     ];
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<()> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute_without_response(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute_without_response(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -304,15 +305,19 @@ impl Export {
     pub const SCOPES: &'static [&'static str] = &[
         "https://www.googleapis.com/auth/media.readonly",
     ];
-    /// Sends the call and returns the response body as a stream of chunks. The API declares no response schema for this method but serves content, so the body is the content itself: streamed, never read into memory here, never dropped. The request is the plain call, without `alt=media`, as Google's clients send it; [`download`](Self::download) asks for the media with `alt=media` instead.
+    /// Sends the call when awaited and returns the response body as a stream of chunks. The API declares no response schema for this method but serves content, so the body is the content itself: streamed, never read into memory here, never dropped. The request is the plain call, without `alt=media`, as Google's clients send it; [`download`](Self::download) asks for the media with `alt=media` instead.
     ///
     /// Getting the response (up to headers with a success status) is retried under the call's retry policy when the call is idempotent (its verb, such as `GET`, or `.idempotent(true)`), and runs within the total timeout; the attempt timeout covers each attempt and also reading the stream, which the total timeout does not. The stream is not limited by the client's `max_response_bytes`.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::Download> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.download(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Download>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        let request = self.into_request();
+        async move { client.download(request?).await }
     }
     /// Downloads the content itself as a stream of chunks: the call with `alt=media`, sent to the download service (`download/` before the service path), as Google's `*_media` calls make it. [`send`](Self::send) streams the body of the plain call instead.
     ///
@@ -376,13 +381,16 @@ impl Get {
     pub const SCOPES: &'static [&'static str] = &[
         "https://www.googleapis.com/auth/media.readonly",
     ];
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::models::File> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::File>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// Downloads the content itself as a stream of chunks: the call with `alt=media`, sent to the download service (`download/` before the service path), as Google's `*_media` calls make it. [`send`](Self::send) returns the JSON description instead.
     ///
@@ -457,13 +465,16 @@ impl Insert {
     pub const SCOPES: &'static [&'static str] = &[
         "https://www.googleapis.com/auth/media",
     ];
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::models::File> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::File>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// The largest upload this method accepts, in bytes, when the API says.
     pub const MAX_UPLOAD_BYTES: Option<u64> = Some(10485760u64);
@@ -641,13 +652,16 @@ impl List {
         self.tags = values.into_iter().map(Into::into).collect();
         self
     }
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::models::FileList> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::FileList>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// The pages of the list, each fetched when asked for: the
     /// first (or the one `page_token` names), then one per
@@ -750,13 +764,16 @@ impl Touch {
     pub const SCOPES: &'static [&'static str] = &[
         "https://www.googleapis.com/auth/media",
     ];
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::models::File> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::File>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {

@@ -202,13 +202,14 @@ pub struct AddNote {
 impl AddNote {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [&'static str] = &[];
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<String> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute_text(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = crate::Result<String>> + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute_text(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -252,13 +253,14 @@ pub struct GetBlob {
 impl GetBlob {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [&'static str] = &[];
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<Vec<u8>> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute_bytes(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = crate::Result<Vec<u8>>> + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute_bytes(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -302,13 +304,14 @@ pub struct PutBlob {
 impl PutBlob {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [&'static str] = &[];
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<()> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute_without_response(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute_without_response(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -353,13 +356,14 @@ pub struct SubmitForm {
 impl SubmitForm {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [&'static str] = &[];
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<()> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute_without_response(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute_without_response(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -414,13 +418,14 @@ pub struct UploadDocument {
 impl UploadDocument {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [&'static str] = &[];
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<()> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute_without_response(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute_without_response(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {

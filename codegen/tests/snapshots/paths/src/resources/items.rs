@@ -297,13 +297,14 @@ pub struct Numbered {
 impl Numbered {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [&'static str] = &[];
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<()> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute_without_response(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute_without_response(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -381,13 +382,16 @@ impl Query {
         self.tags = values.into_iter().map(Into::into).collect();
         self
     }
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::models::Item> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::Item>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -459,13 +463,16 @@ pub struct ReservedFlat {
 impl ReservedFlat {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [&'static str] = &[];
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::models::Item> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::Item>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -524,13 +531,16 @@ pub struct ReservedFree {
 impl ReservedFree {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [&'static str] = &[];
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::models::Item> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::Item>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -578,13 +588,16 @@ pub struct ReservedPattern {
 impl ReservedPattern {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [&'static str] = &[];
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::models::Item> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::Item>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -641,13 +654,16 @@ pub struct Simple {
 impl Simple {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [&'static str] = &[];
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::models::Item> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::Item>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -693,13 +709,16 @@ pub struct Transcoding {
 impl Transcoding {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [&'static str] = &[];
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::models::Item> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::Item>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -761,13 +780,16 @@ pub struct Wildcard {
 impl Wildcard {
     /// The method needs no OAuth scope.
     pub const SCOPES: &'static [&'static str] = &[];
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::models::Item> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::Item>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {

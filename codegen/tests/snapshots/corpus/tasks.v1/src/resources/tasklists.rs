@@ -241,13 +241,14 @@ impl Delete {
     pub const SCOPES: &'static [&'static str] = &[
         "https://www.googleapis.com/auth/tasks",
     ];
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<()> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute_without_response(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute_without_response(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -300,13 +301,16 @@ pub struct Get {
 impl Get {
     /// The URLs of the scopes that authorize the call, any one of them: all the API's 2, [`crate::Scope::URLS`].
     pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::models::TaskList> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::TaskList>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -363,13 +367,16 @@ impl Insert {
     pub const SCOPES: &'static [&'static str] = &[
         "https://www.googleapis.com/auth/tasks",
     ];
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::models::TaskList> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::TaskList>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -432,13 +439,16 @@ impl List {
         self.page_token = Some(value.into());
         self
     }
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::models::TaskLists> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::TaskLists>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// The pages of the list, each fetched when asked for: the
     /// first (or the one `page_token` names), then one per
@@ -519,13 +529,16 @@ impl Patch {
     pub const SCOPES: &'static [&'static str] = &[
         "https://www.googleapis.com/auth/tasks",
     ];
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::models::TaskList> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::TaskList>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -584,13 +597,16 @@ impl Update {
     pub const SCOPES: &'static [&'static str] = &[
         "https://www.googleapis.com/auth/tasks",
     ];
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::models::TaskList> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::TaskList>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {

@@ -347,13 +347,14 @@ impl Clear {
     pub const SCOPES: &'static [&'static str] = &[
         "https://www.googleapis.com/auth/tasks",
     ];
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<()> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute_without_response(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute_without_response(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -412,13 +413,14 @@ impl Delete {
     pub const SCOPES: &'static [&'static str] = &[
         "https://www.googleapis.com/auth/tasks",
     ];
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<()> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute_without_response(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute_without_response(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -474,13 +476,16 @@ pub struct Get {
 impl Get {
     /// The URLs of the scopes that authorize the call, any one of them: all the API's 2, [`crate::Scope::URLS`].
     pub const SCOPES: &'static [&'static str] = crate::Scope::URLS;
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::models::Task> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::Task>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -556,13 +561,16 @@ impl Insert {
         self.previous = Some(value.into());
         self
     }
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::models::Task> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::Task>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -711,13 +719,16 @@ impl List {
         self.updated_min = Some(value.into());
         self
     }
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::models::Tasks> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::Tasks>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// The pages of the list, each fetched when asked for: the
     /// first (or the one `page_token` names), then one per
@@ -854,13 +865,16 @@ impl Move {
         self.previous = Some(value.into());
         self
     }
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::models::Task> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::Task>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -931,13 +945,16 @@ impl Patch {
     pub const SCOPES: &'static [&'static str] = &[
         "https://www.googleapis.com/auth/tasks",
     ];
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::models::Task> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::Task>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
@@ -999,13 +1016,16 @@ impl Update {
     pub const SCOPES: &'static [&'static str] = &[
         "https://www.googleapis.com/auth/tasks",
     ];
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::models::Task> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::Task>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {

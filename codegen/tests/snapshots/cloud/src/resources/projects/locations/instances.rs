@@ -153,13 +153,16 @@ impl Create {
         self.instance_id = Some(value.into());
         self
     }
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::models::Operation> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::Operation>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// Sends the call and follows the long-running operation it starts until it is done: `.poller().until_done().await` gives the finished operation, or its error as an [`crate::Error::Api`]. Polled with `cloud.projects.locations.operations.get` or `cloud.operations.get`, waiting between polls as the client's polling policy says (or the poller's own).
     pub fn poller(self) -> crate::Poller<crate::models::Operation> {
@@ -254,13 +257,16 @@ impl List {
         self.page_token = Some(value.into());
         self
     }
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::models::ListInstancesResponse> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::ListInstancesResponse>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// The pages of the list, each fetched when asked for: the
     /// first (or the one `page_token` names), then one per
@@ -361,13 +367,16 @@ impl Search {
         self.page_token = Some(value.into());
         self
     }
-    /// Sends the call and returns the response body.
+    /// Sends the call when awaited and returns the response body.
     ///
     /// Path parameters are checked first: a value that does not fit its template is an [`crate::Error::Binding`] and nothing is sent.
-    pub async fn send(self) -> crate::Result<crate::models::SearchResponse> {
-        let client = self.client.clone();
-        let request = self.into_request()?;
-        client.execute(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::models::SearchResponse>,
+    > + Send + 'static {
+        let client = crate::runtime::Client::clone(&self.client);
+        client.execute(self.into_request())
     }
     /// The pages of the list, each fetched when asked for: the
     /// first (or the one `page_token` names), then one per
