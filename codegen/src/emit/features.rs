@@ -7,11 +7,13 @@
 //! here is derived from the IR; the IR itself knows nothing of features.
 //!
 //! The gate of an item is the set of features that reach it: the item is
-//! compiled when any of them is on. An item that the client's own methods
-//! reach, or that no resource reaches (a schema no method names, kept for
-//! users who decode it themselves), or that every feature reaches, is
-//! always compiled. Whatever an always-compiled item references is always
-//! compiled too, so a gate is never narrower than the gates that use it.
+//! compiled when any of them is on. Schemas no method names (operation
+//! metadata and results, which users decode themselves) and what they
+//! reference are reached by one more feature, `unreferenced-models`, in
+//! `all-resources` like the resources'. An item that the client's own
+//! methods reach, or that every feature reaches, is always compiled, and
+//! so is whatever it references, so a gate is never narrower than the
+//! gates that use it.
 
 use crate::ir::{Api, Method, PollCall, Resource, Schema, SchemaKind, Type};
 use proc_macro2::TokenStream;
@@ -33,11 +35,19 @@ const FIXED_FEATURES: &[&str] = &[
     "yup-oauth2",
 ];
 
+/// The feature of the models no method names (long-running operations'
+/// metadata and results, `Any` payloads), which callers decode themselves.
+pub const UNREFERENCED_MODELS: &str = "unreferenced-models";
+
 /// The features of one API, and the gate of each item they govern.
 #[derive(Debug)]
 pub struct Features {
     /// One per top-level resource, in the API's order (`api.resources`).
     pub resources: Vec<ResourceFeature>,
+    /// Whether the crate has the [`UNREFERENCED_MODELS`] feature: it has
+    /// resource features and models no method reaches. Its gate index is
+    /// `resources.len()`.
+    pub unreferenced_models: bool,
     /// The gate of each top-level schema, by its Rust name.
     schemas: BTreeMap<String, Gate>,
     /// The index of each top-level resource, by its accessor.
@@ -123,33 +133,41 @@ impl Features {
             always_roots.push(&param.ty);
         }
         let reached: BTreeSet<&str> = reach.iter().flatten().copied().collect();
-        let mut always = walker.closure(always_roots);
+        let always = walker.closure(always_roots);
+        // Models no method reaches (operation metadata and results, which
+        // a caller decodes from an `Any`) and what they name: a feature of
+        // their own, in `all-resources`, so that one resource's build does
+        // not compile them (a third of AI Platform's models).
         let unreached: Vec<&str> = api
             .schemas
             .iter()
             .map(|s| s.rust_name.as_str())
-            .filter(|name| !reached.contains(name))
+            .filter(|name| !reached.contains(name) && !always.contains(name))
             .collect();
-        always.extend(walker.closure_of_schemas(unreached));
+        let unreferenced_models = count > 0 && !unreached.is_empty();
+        let unreferenced = walker.closure_of_schemas(unreached);
 
-        let gate = |users: BTreeSet<usize>| {
-            if users.is_empty() || users.len() == count {
+        let gate = |users: BTreeSet<usize>, total: usize| {
+            if users.is_empty() || users.len() == total {
                 Gate::Always
             } else {
                 Gate::Any(users)
             }
         };
+        let schema_total = count + usize::from(unreferenced_models);
         let schemas = api
             .schemas
             .iter()
             .map(|schema| {
                 let name = schema.rust_name.as_str();
-                let users = if always.contains(name) {
-                    BTreeSet::new()
-                } else {
-                    (0..count).filter(|&i| reach[i].contains(name)).collect()
-                };
-                (name.to_owned(), gate(users))
+                let mut users: BTreeSet<usize> = BTreeSet::new();
+                if !always.contains(name) {
+                    users.extend((0..count).filter(|&i| reach[i].contains(name)));
+                    if unreferenced_models && unreferenced.contains(name) {
+                        users.insert(count);
+                    }
+                }
+                (name.to_owned(), gate(users, schema_total))
             })
             .collect();
         let names = api
@@ -162,12 +180,12 @@ impl Features {
                 } else {
                     name_users.get(key).cloned().unwrap_or_default()
                 };
-                (key.to_owned(), gate(users))
+                (key.to_owned(), gate(users, count))
             })
             .collect();
         let pollers = poller_gates(api, count)
             .into_iter()
-            .map(|(name, users)| (name, users.map_or(Gate::Always, &gate)))
+            .map(|(name, users)| (name, users.map_or(Gate::Always, |users| gate(users, count))))
             .collect();
         let modules = api
             .schemas
@@ -187,6 +205,7 @@ impl Features {
             .collect();
         Self {
             resources,
+            unreferenced_models,
             accessors,
             modules,
             schemas,
@@ -249,14 +268,22 @@ impl Features {
         match gate {
             Gate::Always => TokenStream::new(),
             Gate::Any(set) if set.len() == 1 => {
-                let name = set.iter().map(|&i| self.resources[i].name.as_str());
+                let name = set.iter().map(|&i| self.feature_name(i));
                 quote!(#[cfg( #( feature = #name )* )])
             }
             Gate::Any(set) => {
-                let names = set.iter().map(|&i| self.resources[i].name.as_str());
+                let names = set.iter().map(|&i| self.feature_name(i));
                 quote!(#[cfg(any( #( feature = #names ),* ))])
             }
         }
+    }
+
+    /// The feature of gate index `index`: a resource's, or past them
+    /// [`UNREFERENCED_MODELS`].
+    fn feature_name(&self, index: usize) -> &str {
+        self.resources
+            .get(index)
+            .map_or(UNREFERENCED_MODELS, |feature| feature.name.as_str())
     }
 }
 
@@ -511,7 +538,18 @@ pub fn manifest_lines(features: &Features) -> String {
     for feature in &features.resources {
         let _ = writeln!(out, "    {:?},", feature.name);
     }
+    if features.unreferenced_models {
+        let _ = writeln!(out, "    {UNREFERENCED_MODELS:?},");
+    }
     let _ = writeln!(out, "]");
+    if features.unreferenced_models {
+        let _ = writeln!(
+            out,
+            "# The models no method names (such as long-running operations' metadata and\n\
+             # results), which you decode yourself, as `Operation::response_as` does."
+        );
+        let _ = writeln!(out, "{UNREFERENCED_MODELS} = []");
+    }
     for feature in &features.resources {
         let requires: Vec<String> = feature.requires.iter().map(|r| format!("{r:?}")).collect();
         let _ = writeln!(
@@ -587,21 +625,66 @@ mod tests {
     }
 
     #[test]
-    fn what_no_resource_reaches_is_always_compiled_with_all_it_names() {
+    fn what_no_method_reaches_has_a_feature_with_all_it_names() {
         let features = features();
-        // `Loose` is named by no method, so it is always there, and so is
-        // `Deep`, which it holds, although only `gamma` names it.
+        assert!(features.unreferenced_models);
+        // `Loose` is named by no method (as an operation's metadata is
+        // not), so it comes with `unreferenced-models`; so does `Deep`,
+        // which it holds, besides with `gamma`, whose call names it.
+        assert_eq!(
+            features.schema_cfg("Loose").to_string(),
+            quote!(#[cfg(feature = "unreferenced-models")]).to_string()
+        );
+        assert_eq!(
+            features.schema_cfg("Deep").to_string(),
+            quote!(#[cfg(any(feature = "gamma", feature = "unreferenced-models"))]).to_string()
+        );
+    }
+
+    #[test]
+    fn without_unreferenced_models_there_is_no_such_feature() {
+        let spec = SPEC.replace(
+            r#""Loose": {"id": "Loose", "type": "object", "properties": {"d": {"$ref": "Deep"}}}"#,
+            r#""Loose": {"id": "Loose", "type": "object", "properties": {"d": {"$ref": "Deep"}}},
+               "Root": {"id": "Root", "type": "object", "properties": {"l": {"$ref": "Loose"}}}"#,
+        );
+        // A method of the client itself returns `Root`, which holds `Loose`.
+        let spec = spec.replace(
+            r#""resources": {"#,
+            r#""methods": {"root": {"id": "gates.root", "path": "v1/root", "httpMethod": "GET",
+                "response": {"$ref": "Root"}}},
+               "resources": {"#,
+        );
+        let api = crate::lower::lower("gates.json", &spec).unwrap();
+        let features = Features::of(&api);
+        assert!(!features.unreferenced_models);
+        // What the client's own methods reach is always compiled.
         assert!(features.schema_cfg("Loose").is_empty());
         assert!(features.schema_cfg("Deep").is_empty());
+        assert!(!manifest_lines(&features).contains("unreferenced-models"));
+    }
+
+    #[test]
+    fn an_api_without_resources_gates_nothing() {
+        // Only the client's own methods: no resource features, so no
+        // `unreferenced-models` either, and `Loose` is simply compiled.
+        let spec = SPEC.replace(r#""resources": {"#, r#""ignored": {"#);
+        let api = crate::lower::lower("gates.json", &spec).unwrap();
+        let features = Features::of(&api);
+        assert!(features.resources.is_empty());
+        assert!(!features.unreferenced_models);
+        assert!(features.schema_cfg("Loose").is_empty());
+        assert!(manifest_lines(&features).is_empty());
     }
 
     #[test]
     fn the_manifest_lists_every_resource_feature() {
         let lines = manifest_lines(&features());
         assert!(lines.contains(
-            "all-resources = [\n    \"alpha\",\n    \"fake-resource\",\n    \"gamma\",\n]\n"
+            "all-resources = [\n    \"alpha\",\n    \"fake-resource\",\n    \"gamma\",\n    \"unreferenced-models\",\n]\n"
         ));
         assert!(lines.contains("\nfake-resource = []\n"));
+        assert!(lines.contains("\nunreferenced-models = []\n"));
     }
 
     #[test]

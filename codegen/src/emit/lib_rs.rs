@@ -3,7 +3,7 @@
 
 use super::CrateSettings;
 use super::docs::{code_list, doc_lines, one_line};
-use super::features::Features;
+use super::features::{Features, UNREFERENCED_MODELS};
 use super::resources::call_expression;
 use crate::ir::{Api, Method, SecurityKind, Type};
 use proc_macro2::TokenStream;
@@ -266,10 +266,19 @@ fn features_section(features: &Features, crate_name: &str) -> String {
         return String::new();
     };
     let names = code_list(features.resources.iter().map(|f| f.name.as_str()), ", ");
+    let unreferenced = if features.unreferenced_models {
+        format!(
+            " The models no method names (such as long-running operations' metadata and \
+             results, which you decode with `response_as`) have a feature of their own, \
+             `{UNREFERENCED_MODELS}`."
+        )
+    } else {
+        String::new()
+    };
     format!(
         "\n## Cargo features\n\n\
          Each top-level resource has a feature that compiles its calls and exactly the \
-         models and resource names they reach: {names}. All are on by default \
+         models and resource names they reach: {names}.{unreferenced} All are on by default \
          (`all-resources`). To build only what you use, turn default features off and \
          name the resources, with a TLS feature:\n\n\
          ```toml\n\

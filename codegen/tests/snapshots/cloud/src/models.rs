@@ -217,6 +217,7 @@ pub mod compute_operation {
 /// The `CreateMetadata` schema.
 ///
 /// Build one with [`CreateMetadata::new`] and the `set_` methods.
+#[cfg(feature = "unreferenced-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateMetadata {
@@ -227,6 +228,7 @@ pub struct CreateMetadata {
     #[serde(rename = "target", skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
 }
+#[cfg(feature = "unreferenced-models")]
 impl CreateMetadata {
     /// A value with every field unset.
     pub fn new() -> Self {

@@ -39,7 +39,7 @@
 //!
 //! ## Cargo features
 //!
-//! Each top-level resource has a feature that compiles its calls and exactly the models and resource names they reach: `foo_bar`, `foo_bar_2`, `mod_2`, `users`. All are on by default (`all-resources`). To build only what you use, turn default features off and name the resources, with a TLS feature:
+//! Each top-level resource has a feature that compiles its calls and exactly the models and resource names they reach: `foo_bar`, `foo_bar_2`, `mod_2`, `users`. The models no method names (such as long-running operations' metadata and results, which you decode with `response_as`) have a feature of their own, `unreferenced-models`. All are on by default (`all-resources`). To build only what you use, turn default features off and name the resources, with a TLS feature:
 //!
 //! ```toml
 //! fixture-collisions = { version = "*", default-features = false, features = ["rustls-ring", "foo_bar"] }

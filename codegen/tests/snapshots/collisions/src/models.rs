@@ -81,6 +81,9 @@ pub mod foo_bar {
 /// Named like the prelude's Option.
 ///
 /// Build one with [`Option2::new`] and the `set_` methods.
+#[cfg(
+    any(feature = "foo_bar", feature = "foo_bar_2", feature = "mod_2", feature = "users")
+)]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Option2 {
@@ -88,6 +91,9 @@ pub struct Option2 {
     #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+#[cfg(
+    any(feature = "foo_bar", feature = "foo_bar_2", feature = "mod_2", feature = "users")
+)]
 impl Option2 {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -102,9 +108,11 @@ impl Option2 {
 /// The `V1Beta1Thing` schema.
 ///
 /// Build one with [`V1Beta1Thing::new`] and the `set_` methods.
+#[cfg(feature = "unreferenced-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct V1Beta1Thing {}
+#[cfg(feature = "unreferenced-models")]
 impl V1Beta1Thing {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -114,9 +122,11 @@ impl V1Beta1Thing {
 /// The `V1beta1Thing` schema.
 ///
 /// Build one with [`V1beta1Thing::new`] and the `set_` methods.
+#[cfg(feature = "unreferenced-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct V1beta1Thing {}
+#[cfg(feature = "unreferenced-models")]
 impl V1beta1Thing {
     /// A value with every field unset.
     pub fn new() -> Self {

@@ -6,10 +6,12 @@
 //! and fields this version does not know are ignored on input.
 #![allow(clippy::module_inception)]
 /// Any JSON.
+#[cfg(feature = "unreferenced-models")]
 pub type JsonValue = serde_json::Value;
 /// A schema named like a keyword type.
 ///
 /// Build one with [`Self2::new`] and the `set_` methods.
+#[cfg(feature = "type")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Self2 {
@@ -47,6 +49,7 @@ pub struct Self2 {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
+#[cfg(feature = "type")]
 impl Self2 {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -123,6 +126,7 @@ impl Self2 {
     }
 }
 /// Types declared inside [`Self2`].
+#[cfg(feature = "type")]
 pub mod self_ {
     /// A list of enum values.
     ///

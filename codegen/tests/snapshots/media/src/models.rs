@@ -44,6 +44,7 @@ impl About {
 /// A stored file.
 ///
 /// Build one with [`File::new`] and the `set_` methods.
+#[cfg(feature = "files")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct File {
@@ -109,6 +110,7 @@ pub struct File {
     #[serde(rename = "updateMask", skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<crate::FieldMask>,
 }
+#[cfg(feature = "files")]
 impl File {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -194,6 +196,7 @@ impl File {
     }
 }
 /// Types declared inside [`File`].
+#[cfg(feature = "files")]
 pub mod file {
     /// Odd values too.
     ///
@@ -341,6 +344,7 @@ pub mod file {
 /// The `FileList` schema.
 ///
 /// Build one with [`FileList::new`] and the `set_` methods.
+#[cfg(feature = "files")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FileList {
@@ -351,6 +355,7 @@ pub struct FileList {
     #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+#[cfg(feature = "files")]
 impl FileList {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -374,6 +379,7 @@ impl FileList {
 /// The `Node` schema.
 ///
 /// Build one with [`Node::new`] and the `set_` methods.
+#[cfg(feature = "unreferenced-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Node {
@@ -384,6 +390,7 @@ pub struct Node {
     #[serde(rename = "subtree", skip_serializing_if = "Option::is_none")]
     pub subtree: Option<Box<crate::models::Tree>>,
 }
+#[cfg(feature = "unreferenced-models")]
 impl Node {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -432,6 +439,7 @@ impl Person {
 /// The `Tree` schema.
 ///
 /// Build one with [`Tree::new`] and the `set_` methods.
+#[cfg(feature = "unreferenced-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Tree {
@@ -439,6 +447,7 @@ pub struct Tree {
     #[serde(rename = "root", skip_serializing_if = "Option::is_none")]
     pub root: Option<Box<crate::models::Node>>,
 }
+#[cfg(feature = "unreferenced-models")]
 impl Tree {
     /// A value with every field unset.
     pub fn new() -> Self {

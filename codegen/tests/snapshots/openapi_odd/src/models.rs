@@ -8,6 +8,7 @@
 /// The `Client` schema.
 ///
 /// Build one with [`Client::new`] and the `set_` methods.
+#[cfg(feature = "unreferenced-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Client {
@@ -15,6 +16,7 @@ pub struct Client {
     #[serde(rename = "x", skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
 }
+#[cfg(feature = "unreferenced-models")]
 impl Client {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -27,8 +29,10 @@ impl Client {
     }
 }
 /// The `Ext` schema.
+#[cfg(feature = "pet_store")]
 pub type Ext = crate::models::ext::Value;
 /// Types declared inside [`Ext`].
+#[cfg(feature = "pet_store")]
 pub mod ext {
     /// The values of `Value`.
     ///
@@ -54,6 +58,7 @@ pub mod ext {
 /// The `Node` schema.
 ///
 /// Build one with [`Node::new`] and the `set_` methods.
+#[cfg(feature = "pet_store")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Node {
@@ -79,6 +84,7 @@ pub struct Node {
     #[serde(rename = "x", skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
 }
+#[cfg(feature = "pet_store")]
 impl Node {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -133,10 +139,12 @@ impl Node {
     }
 }
 /// The `Option` schema.
+#[cfg(feature = "unreferenced-models")]
 pub type Option2 = String;
 /// The `Result` schema.
 ///
 /// Build one with [`Result2::new`] and the `set_` methods.
+#[cfg(feature = "pet_store")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Result2 {
@@ -159,6 +167,7 @@ pub struct Result2 {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_2: Option<String>,
 }
+#[cfg(feature = "pet_store")]
 impl Result2 {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -198,6 +207,7 @@ impl Result2 {
 /// The `créerForme request` schema.
 ///
 /// Build one with [`CrerFormeRequest::new`] and the `set_` methods.
+#[cfg(feature = "pet_store")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CrerFormeRequest {
@@ -210,6 +220,7 @@ pub struct CrerFormeRequest {
     #[serde(rename = "file", skip_serializing_if = "Option::is_none")]
     pub file: Option<crate::Bytes>,
 }
+#[cfg(feature = "pet_store")]
 impl CrerFormeRequest {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -229,6 +240,7 @@ impl CrerFormeRequest {
 /// The body of any of the success responses (`201`, `202`), read as the shape it fits.
 ///
 /// A value is read as the first of these shapes that fits it, in this order.
+#[cfg(feature = "pet_store")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -241,12 +253,14 @@ pub enum CrerFormeResponse {
     /// A value of none of the known shapes, kept as it was sent.
     UnknownValue(serde_json::Value),
 }
+#[cfg(feature = "pet_store")]
 impl Default for CrerFormeResponse {
     /// `null`, of no known shape.
     fn default() -> Self {
         Self::UnknownValue(serde_json::Value::Null)
     }
 }
+#[cfg(feature = "pet_store")]
 impl<'de> serde::Deserialize<'de> for CrerFormeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -278,6 +292,7 @@ impl<'de> serde::Deserialize<'de> for CrerFormeResponse {
     }
 }
 /// Types declared inside [`CrerFormeResponse`].
+#[cfg(feature = "pet_store")]
 pub mod crer_forme_response {
     /// The `créerForme response.Variant0` schema.
     ///

@@ -8,6 +8,7 @@
 /// The `Animal` schema.
 ///
 /// Build one with [`Animal::new`] and the `set_` methods.
+#[cfg(feature = "unreferenced-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Animal {
@@ -56,6 +57,7 @@ pub struct Animal {
     #[serde(rename = "weight", skip_serializing_if = "Option::is_none")]
     pub weight: Option<f32>,
 }
+#[cfg(feature = "unreferenced-models")]
 impl Animal {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -121,6 +123,7 @@ impl Animal {
 /// The `Cat` schema.
 ///
 /// Build one with [`Cat::new`] and the `set_` methods.
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Cat {
@@ -175,6 +178,7 @@ pub struct Cat {
     #[serde(rename = "weight", skip_serializing_if = "Option::is_none")]
     pub weight: Option<f32>,
 }
+#[cfg(feature = "pets")]
 impl Cat {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -248,6 +252,7 @@ impl Cat {
     }
 }
 /// Types declared inside [`Cat`].
+#[cfg(feature = "pets")]
 pub mod cat {
     /// The values of `Kind`.
     ///
@@ -265,6 +270,7 @@ pub mod cat {
 /// The `Dog` schema.
 ///
 /// Build one with [`Dog::new`] and the `set_` methods.
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Dog {
@@ -322,6 +328,7 @@ pub struct Dog {
     #[serde(rename = "weight", skip_serializing_if = "Option::is_none")]
     pub weight: Option<f32>,
 }
+#[cfg(feature = "pets")]
 impl Dog {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -400,6 +407,7 @@ impl Dog {
     }
 }
 /// Types declared inside [`Dog`].
+#[cfg(feature = "pets")]
 pub mod dog {
     /// The values of `Size`.
     ///
@@ -473,9 +481,11 @@ pub mod dog {
 /// The `Empty` schema.
 ///
 /// Build one with [`Empty::new`] and the `set_` methods.
+#[cfg(feature = "unreferenced-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Empty {}
+#[cfg(feature = "unreferenced-models")]
 impl Empty {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -483,10 +493,12 @@ impl Empty {
     }
 }
 /// The `Labels` schema.
+#[cfg(feature = "pets")]
 pub type Labels = std::collections::BTreeMap<String, String>;
 /// The `Owner` schema.
 ///
 /// Build one with [`Owner::new`] and the `set_` methods.
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Owner {
@@ -497,6 +509,7 @@ pub struct Owner {
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, i64>,
 }
+#[cfg(feature = "pets")]
 impl Owner {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -519,6 +532,7 @@ impl Owner {
 /// The `Pet` schema.
 ///
 /// The `petType` property of the value says which shape it has.
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -531,12 +545,14 @@ pub enum Pet {
     /// A value of none of the known shapes, kept as it was sent.
     UnknownValue(serde_json::Value),
 }
+#[cfg(feature = "pets")]
 impl Default for Pet {
     /// `null`, of no known shape.
     fn default() -> Self {
         Self::UnknownValue(serde_json::Value::Null)
     }
 }
+#[cfg(feature = "pets")]
 impl<'de> serde::Deserialize<'de> for Pet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -564,6 +580,7 @@ impl<'de> serde::Deserialize<'de> for Pet {
 /// The `PetPage` schema.
 ///
 /// Build one with [`PetPage::new`] and the `set_` methods.
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PetPage {
@@ -574,6 +591,7 @@ pub struct PetPage {
     #[serde(rename = "pets", skip_serializing_if = "Option::is_none")]
     pub pets: Option<Vec<crate::models::Pet>>,
 }
+#[cfg(feature = "pets")]
 impl PetPage {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -597,6 +615,7 @@ impl PetPage {
 /// The `Problem` schema.
 ///
 /// Build one with [`Problem::new`] and the `set_` methods.
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Problem {
@@ -610,6 +629,7 @@ pub struct Problem {
     #[serde(rename = "title", skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+#[cfg(feature = "pets")]
 impl Problem {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -634,6 +654,7 @@ impl Problem {
 /// The `Toy` schema.
 ///
 /// Build one with [`Toy::new`] and the `set_` methods.
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Toy {
@@ -644,6 +665,7 @@ pub struct Toy {
     #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+#[cfg(feature = "pets")]
 impl Toy {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -663,6 +685,7 @@ impl Toy {
 /// The `createPet response` schema.
 ///
 /// Build one with [`CreatePetResponse::new`] and the `set_` methods.
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreatePetResponse {
@@ -673,6 +696,7 @@ pub struct CreatePetResponse {
     #[serde(rename = "warnings", skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<String>>,
 }
+#[cfg(feature = "pets")]
 impl CreatePetResponse {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -696,6 +720,7 @@ impl CreatePetResponse {
 /// The body of any of the success responses (`200`, `202`), read as the shape it fits.
 ///
 /// A value is read as the first of these shapes that fits it, in this order.
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -708,12 +733,14 @@ pub enum ReplacePetResponse {
     /// A value of none of the known shapes, kept as it was sent.
     UnknownValue(serde_json::Value),
 }
+#[cfg(feature = "pets")]
 impl Default for ReplacePetResponse {
     /// `null`, of no known shape.
     fn default() -> Self {
         Self::UnknownValue(serde_json::Value::Null)
     }
 }
+#[cfg(feature = "pets")]
 impl<'de> serde::Deserialize<'de> for ReplacePetResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

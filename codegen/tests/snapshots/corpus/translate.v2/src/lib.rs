@@ -42,7 +42,7 @@
 //!
 //! ## Cargo features
 //!
-//! Each top-level resource has a feature that compiles its calls and exactly the models and resource names they reach: `detections`, `languages`, `translations`. All are on by default (`all-resources`). To build only what you use, turn default features off and name the resources, with a TLS feature:
+//! Each top-level resource has a feature that compiles its calls and exactly the models and resource names they reach: `detections`, `languages`, `translations`. The models no method names (such as long-running operations' metadata and results, which you decode with `response_as`) have a feature of their own, `unreferenced-models`. All are on by default (`all-resources`). To build only what you use, turn default features off and name the resources, with a TLS feature:
 //!
 //! ```toml
 //! google-translate-v2 = { version = "*", default-features = false, features = ["rustls-ring", "detections"] }

@@ -107,6 +107,7 @@ pub mod detections_resource {
 /// The request message for discovering supported languages.
 ///
 /// Build one with [`GetSupportedLanguagesRequest::new`] and the `set_` methods.
+#[cfg(feature = "unreferenced-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetSupportedLanguagesRequest {
@@ -115,6 +116,7 @@ pub struct GetSupportedLanguagesRequest {
     #[serde(rename = "target", skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
 }
+#[cfg(feature = "unreferenced-models")]
 impl GetSupportedLanguagesRequest {
     /// A value with every field unset.
     pub fn new() -> Self {
