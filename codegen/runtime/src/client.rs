@@ -150,40 +150,23 @@ impl Client {
         self,
         request: Result<Request>,
     ) -> impl Future<Output = Result<T>> {
-        // A block, not an `async fn`: see the `allow` at the top.
-        async move {
-            let Ok(request) = &request else {
-                return Err(error_of(request));
-            };
-            let bytes = self.send_raw(request).await?;
-            decode_json(request.method_id, &bytes)
-        }
+        self.execute_with(request, |method_id, bytes| decode_json(method_id, &bytes))
     }
 
     /// Sends a prepared request and returns the success body's bytes.
     #[allow(dead_code)] // Only crates with binary responses use it.
     #[doc(hidden)]
     pub fn execute_bytes(self, request: Result<Request>) -> impl Future<Output = Result<Vec<u8>>> {
-        async move {
-            let Ok(request) = &request else {
-                return Err(error_of(request));
-            };
-            self.send_raw(request).await.map(Vec::from)
-        }
+        self.execute_with(request, |_, bytes| Ok(Vec::from(bytes)))
     }
 
     /// Sends a prepared request and returns the success body as text.
     #[allow(dead_code)] // Only crates with text responses use it.
     #[doc(hidden)]
     pub fn execute_text(self, request: Result<Request>) -> impl Future<Output = Result<String>> {
-        async move {
-            let Ok(request) = &request else {
-                return Err(error_of(request));
-            };
-            let bytes = self.send_raw(request).await?;
-            String::from_utf8(Vec::from(bytes))
-                .map_err(|e| error::decode_text(request.method_id, e))
-        }
+        self.execute_with(request, |method_id, bytes| {
+            String::from_utf8(Vec::from(bytes)).map_err(|e| error::decode_text(method_id, e))
+        })
     }
 
     /// Sends a prepared request whose success body the API does not describe,
@@ -193,11 +176,24 @@ impl Client {
         self,
         request: Result<Request>,
     ) -> impl Future<Output = Result<()>> {
+        self.execute_with(request, |_, _| Ok(()))
+    }
+
+    /// What every `execute*` does: sends the builder's `request` (or
+    /// returns the error that stopped it) and gives `finish` the method id
+    /// and the success body.
+    fn execute_with<T>(
+        self,
+        request: Result<Request>,
+        finish: impl FnOnce(&'static str, ::bytes::Bytes) -> Result<T>,
+    ) -> impl Future<Output = Result<T>> {
+        // A block, not an `async fn`: see the `allow` at the top.
         async move {
-            let Ok(request) = &request else {
+            let Ok(built) = &request else {
                 return Err(error_of(request));
             };
-            self.send_raw(request).await.map(drop)
+            let bytes = self.send_raw(built).await?;
+            finish(built.method_id, bytes)
         }
     }
 
@@ -877,8 +873,8 @@ where
 }
 
 /// The error that stopped a call builder making its request (a path
-/// parameter that does not fit), once `let Ok(request) = &built` failed.
-/// The `execute` futures borrow the request where they hold it rather
+/// parameter that does not fit), once `let Ok(built) = &request` failed.
+/// `execute_with` borrows the request where its future holds it rather
 /// than move it out: a local would store it twice in the call's future,
 /// which `.await` boxes.
 fn error_of(built: Result<Request>) -> Error {

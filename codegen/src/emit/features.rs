@@ -334,16 +334,10 @@ fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
     })
 }
 
-/// The feature of each top-level resource, named after its module.
-fn resource_features(api: &Api) -> Vec<ResourceFeature> {
-    let index_of: BTreeMap<&str, usize> = api
-        .resources
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.accessor.as_str(), i))
-        .collect();
-    let names: Vec<String> = api
-        .resources
+/// The feature name of each top-level resource, in the API's order: its
+/// module's name, or `<name>-resource` where that is a fixed feature.
+pub fn resource_feature_names(api: &Api) -> Vec<String> {
+    api.resources
         .iter()
         .map(|r| {
             let module = r.module.trim_start_matches("r#");
@@ -353,7 +347,18 @@ fn resource_features(api: &Api) -> Vec<ResourceFeature> {
                 module.to_owned()
             }
         })
+        .collect()
+}
+
+/// The feature of each top-level resource, named after its module.
+fn resource_features(api: &Api) -> Vec<ResourceFeature> {
+    let index_of: BTreeMap<&str, usize> = api
+        .resources
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.accessor.as_str(), i))
         .collect();
+    let names = resource_feature_names(api);
     api.resources
         .iter()
         .enumerate()

@@ -27,11 +27,7 @@ pub use cargo_toml::{CHECKED_FEATURES, CrateSettings, Dependency};
 /// order of `api.resources`: its module's name, or `<name>-resource` where
 /// that is one of the crate's own features (`fake`).
 pub fn resource_feature_names(api: &Api) -> Vec<String> {
-    features::Features::of(api)
-        .resources
-        .into_iter()
-        .map(|feature| feature.name)
-        .collect()
+    features::resource_feature_names(api)
 }
 
 use crate::error::Error;

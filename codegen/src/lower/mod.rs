@@ -49,6 +49,7 @@ pub(crate) const CLIENT_METHODS: &[&str] = &[
     "polling_policy",
     "execute",
     "execute_without_response",
+    "execute_with",
     "execute_bytes",
     "execute_text",
     "send_raw",
