@@ -36,12 +36,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant, SystemTime};
 use tracing::Instrument;
 
-/// The header that names the project billed for a call's quota.
-const QUOTA_PROJECT_HEADER: &str = "x-goog-user-project";
-
-/// The header that carries the client's API key (Google's, sent as a
-/// header rather than `key=` so it stays out of URLs and their logs).
-const API_KEY_HEADER: &str = "x-goog-api-key";
+use super::transport::{API_KEY_HEADER, QUOTA_PROJECT_HEADER, USER_AGENT};
 
 /// The default limit on a response body: far above any JSON answer of a
 /// Google API, low enough that a hostile server cannot exhaust memory.
@@ -50,8 +45,6 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 /// How long a download's stream may go without a byte unless the client or
 /// the call says otherwise: see [`ClientBuilder::read_idle_timeout`].
 pub const DEFAULT_READ_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
-
-const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 /// What a generated crate tells the runtime about its API.
 #[derive(Debug)]
@@ -483,14 +476,17 @@ impl Client {
             let own_endpoint = request.url().starts_with(&inner.endpoint);
             let token_wanted = own_endpoint && self.add_credentials(&mut request, security)?;
             let Some(auth) = inner.auth.as_ref().filter(|_| token_wanted) else {
-                return self.send_as_is(request).await;
+                return self.send_as_is(request).await.map_err(Error::Transport);
             };
             let token = token_of(&**auth, scopes).await?;
             let copy = match resend {
                 Resend::Copy => Ok(request.clone()),
                 Resend::Rebuild(rebuild) => Err(rebuild),
             };
-            let response = self.send_with_token(request, &token).await?;
+            let response = self
+                .send_as_is(self.with_token(request, &token))
+                .await
+                .map_err(Error::Transport)?;
             if response.status() != 401 {
                 return Ok(response);
             }
@@ -507,33 +503,36 @@ impl Client {
                     again
                 }
             };
-            self.send_with_token(retry, &fresh).await
+            self.send_as_is(self.with_token(retry, &fresh))
+                .await
+                .map_err(Error::Transport)
         }
     }
 
-    /// Sends `request` with `token` (and its quota project, unless the
-    /// client sets one).
-    fn send_with_token(
+    /// `request` with `token` (and its quota project, unless the client
+    /// sets one).
+    fn with_token(
         &self,
         mut request: HttpRequest,
         token: &super::auth::AccessToken,
-    ) -> impl Future<Output = Result<HttpResponse>> {
-        // The headers are set before the future is made, which then holds
-        // only the transport's (boxed) future, not the request too.
+    ) -> HttpRequest {
         request.push_sensitive_header("authorization", bearer(token.secret()));
         if self.inner.quota_project.is_none() {
             if let Some(project) = token.quota_project() {
                 request.push_header(QUOTA_PROJECT_HEADER, project.to_owned());
             }
         }
-        self.send_as_is(request)
+        request
     }
 
-    /// Hands `request` to the transport, as it is.
-    fn send_as_is(&self, request: HttpRequest) -> impl Future<Output = Result<HttpResponse>> {
-        // The transport takes the request now; the future holds its future.
-        let sent = self.inner.transport.send(request);
-        async move { sent.await.map_err(Error::Transport) }
+    /// Hands `request` to the transport, as it is: its future, awaited by
+    /// the caller in place (no wrapper future of ours around it).
+    fn send_as_is(
+        &self,
+        request: HttpRequest,
+    ) -> super::BoxFuture<'_, std::result::Result<HttpResponse, super::transport::TransportError>>
+    {
+        self.inner.transport.send(request)
     }
 
     /// Adds to a request for the client's own endpoint the credentials the

@@ -243,6 +243,16 @@ impl fmt::Debug for HttpRequest {
     }
 }
 
+/// The header that names the project billed for a call's quota.
+pub(crate) const QUOTA_PROJECT_HEADER: &str = "x-goog-user-project";
+
+/// The header that carries the client's API key (Google's, sent as a
+/// header rather than `key=` so it stays out of URLs and their logs).
+pub(crate) const API_KEY_HEADER: &str = "x-goog-api-key";
+
+/// What the client sends as `user-agent`: the runtime's name and version.
+pub(crate) const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
 /// A header's name or value in an [`HttpRequest`]: text the client knows
 /// in advance is borrowed, the rest owned. It reads as a `str`.
 pub type HeaderText = Cow<'static, str>;
@@ -392,7 +402,14 @@ impl HttpResponse {
         match &self.body {
             Body::Whole(body) => Some(body.as_ref().map_or(0, |b| b.len() as u64)),
             Body::Stream(_) | Body::Reqwest(_) => {
-                self.header("content-length")?.trim().parse().ok()
+                let text = match &self.headers {
+                    // By the constant name: looking up text parses it first.
+                    Headers::Reqwest { map, .. } => map
+                        .get(reqwest::header::CONTENT_LENGTH)
+                        .and_then(|value| value.to_str().ok()),
+                    Headers::List(list) => find_header(list, "content-length"),
+                };
+                text?.trim().parse().ok()
             }
         }
     }
@@ -488,43 +505,11 @@ impl ReqwestTransport {
 }
 
 impl Transport for ReqwestTransport {
-    fn send(
-        &self,
-        mut request: HttpRequest,
-    ) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        // Built before the future is made, which then holds reqwest's alone.
+        let built = to_reqwest(request);
         Box::pin(async move {
-            let mut builder = self
-                .client
-                .request(request.method.clone(), request.url.as_str());
-            for (name, value) in std::mem::take(&mut request.headers) {
-                // Borrowed text becomes a static value, owned text moves in:
-                // no header is copied.
-                let value = match value {
-                    Cow::Borrowed(text) if text.bytes().all(is_static_value_byte) => {
-                        Ok(reqwest::header::HeaderValue::from_static(text))
-                    }
-                    Cow::Borrowed(text) => reqwest::header::HeaderValue::from_str(text),
-                    Cow::Owned(text) => reqwest::header::HeaderValue::try_from(text),
-                };
-                let mut header = value.map_err(|_| {
-                    TransportError::new(
-                        TransportErrorKind::Request,
-                        format!("the value of header `{name}` is not printable ASCII"),
-                    )
-                })?;
-                if request.is_sensitive(&name) || is_credential_header(&name) {
-                    // Never shown by reqwest's or hyper's own logging.
-                    header.set_sensitive(true);
-                }
-                builder = builder.header(&*name, header);
-            }
-            if let Some(body) = request.body {
-                builder = builder.body(body);
-            }
-            if let Some(timeout) = request.timeout {
-                builder = builder.timeout(timeout);
-            }
-            let mut response = builder.send().await.map_err(from_reqwest)?;
+            let mut response = self.client.execute(built?).await.map_err(from_reqwest)?;
             Ok(HttpResponse {
                 status: response.status().as_u16(),
                 headers: Headers::Reqwest {
@@ -534,6 +519,91 @@ impl Transport for ReqwestTransport {
                 body: Body::Reqwest(ReqwestBody::Idle(response)),
             })
         })
+    }
+}
+
+/// `request` as reqwest's, made directly rather than through its
+/// `RequestBuilder` (which parses each header's name from text and moves
+/// the whole request at each setter): the names the client sends on every
+/// call are constants, and no header is copied.
+fn to_reqwest(mut request: HttpRequest) -> Result<reqwest::Request, TransportError> {
+    let invalid = |what: String| TransportError::new(TransportErrorKind::Request, what);
+    // The parse error alone: the URL's query may carry an API key.
+    let url = reqwest::Url::parse(&request.url)
+        .map_err(|e| invalid(format!("the request's URL is not valid: {e}")))?;
+    if !url.has_host() {
+        return Err(invalid("the request's URL has no host".to_owned()));
+    }
+    // Room for reqwest's own defaults (`accept`) too, without growing.
+    let mut headers = reqwest::header::HeaderMap::with_capacity(request.headers.len() + 2);
+    for (name, value) in std::mem::take(&mut request.headers) {
+        let header_name = header_name(&name)
+            .ok_or_else(|| invalid(format!("`{name}` is not a valid header name")))?;
+        let mut value = header_value(value).map_err(|_| {
+            invalid(format!(
+                "the value of header `{name}` is not printable ASCII"
+            ))
+        })?;
+        if is_credential_header_name(&header_name) || request.is_sensitive(&name) {
+            // Never shown by reqwest's or hyper's own logging.
+            value.set_sensitive(true);
+        }
+        headers.append(header_name, value);
+    }
+    let mut built = reqwest::Request::new(request.method, url);
+    *built.headers_mut() = headers;
+    *built.body_mut() = request.body.map(reqwest::Body::from);
+    if let Some(timeout) = request.timeout {
+        // Only when set: reqwest keeps it in the request's extensions,
+        // which allocate once touched.
+        *built.timeout_mut() = Some(timeout);
+    }
+    Ok(built)
+}
+
+/// The header `name`: the ones the client sends on every call are
+/// constants, others are parsed; `None` when `name` is not one.
+fn header_name(name: &str) -> Option<reqwest::header::HeaderName> {
+    use reqwest::header::{self, HeaderName};
+    const API_KEY: HeaderName = HeaderName::from_static(API_KEY_HEADER);
+    const QUOTA_PROJECT: HeaderName = HeaderName::from_static(QUOTA_PROJECT_HEADER);
+    Some(match name {
+        "user-agent" => header::USER_AGENT,
+        "content-type" => header::CONTENT_TYPE,
+        "authorization" => header::AUTHORIZATION,
+        API_KEY_HEADER => API_KEY,
+        QUOTA_PROJECT_HEADER => QUOTA_PROJECT,
+        _ => return HeaderName::from_bytes(name.as_bytes()).ok(),
+    })
+}
+
+/// [`is_credential_header`] of a parsed name: the standard ones compare as
+/// constants, without reading text.
+fn is_credential_header_name(name: &reqwest::header::HeaderName) -> bool {
+    use reqwest::header;
+    *name == header::AUTHORIZATION
+        || *name == header::COOKIE
+        || *name == header::PROXY_AUTHORIZATION
+        || name.as_str() == API_KEY_HEADER
+}
+
+/// The header value `text`: the values the client sends on every call are
+/// constants (checked once, at compile time), other borrowed text becomes a
+/// static value, owned text moves in; none is copied.
+fn header_value(
+    text: HeaderText,
+) -> Result<reqwest::header::HeaderValue, reqwest::header::InvalidHeaderValue> {
+    use reqwest::header::HeaderValue;
+    const AGENT: HeaderValue = HeaderValue::from_static(USER_AGENT);
+    const JSON: HeaderValue = HeaderValue::from_static("application/json");
+    match text {
+        Cow::Borrowed(USER_AGENT) => Ok(AGENT),
+        Cow::Borrowed("application/json") => Ok(JSON),
+        Cow::Borrowed(text) if text.bytes().all(is_static_value_byte) => {
+            Ok(HeaderValue::from_static(text))
+        }
+        Cow::Borrowed(text) => HeaderValue::from_str(text),
+        Cow::Owned(text) => HeaderValue::try_from(text),
     }
 }
 
@@ -658,6 +728,69 @@ mod tests {
         );
         // The transport still gets the values.
         assert_eq!(r.header("X-Api-Key"), Some("SECRET4"));
+    }
+
+    #[test]
+    fn reqwest_gets_every_header_with_credentials_marked_sensitive() {
+        let mut r = request("https://h.example/v1/x?page=2");
+        r.push_header("user-agent", USER_AGENT);
+        r.push_header("content-type", "application/json");
+        r.push_header("authorization", "Bearer T");
+        r.push_header(API_KEY_HEADER, "K".to_owned());
+        r.push_header(QUOTA_PROJECT_HEADER, "p".to_owned());
+        r.push_sensitive_header("x-custom-secret", "S");
+        r.push_header("X-Trace", "static text");
+        r.push_header("x-odd", "line\nbreak");
+        let Err(error) = to_reqwest(r.clone()) else {
+            panic!("a value with a line break was taken");
+        };
+        assert!(error.to_string().contains("`x-odd`"), "{error}");
+        r.push_header("x-odd", "cafe".to_owned());
+        let built = to_reqwest(r).expect("a valid request");
+        assert_eq!(built.url().as_str(), "https://h.example/v1/x?page=2");
+        let shown: Vec<(&str, &str, bool)> = built
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.to_str().unwrap(), v.is_sensitive()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("user-agent", USER_AGENT, false),
+                ("content-type", "application/json", false),
+                ("authorization", "Bearer T", true),
+                ("x-goog-api-key", "K", true),
+                ("x-goog-user-project", "p", false),
+                ("x-custom-secret", "S", true),
+                ("x-trace", "static text", false),
+                ("x-odd", "cafe", false),
+            ]
+        );
+        // No timeout unless the request sets one.
+        assert_eq!(built.timeout(), None);
+    }
+
+    #[test]
+    fn a_request_reqwest_cannot_take_is_refused_without_its_query() {
+        for (url, expected) in [
+            ("https://h.example:99999/v1?key=SECRET", "URL is not valid"),
+            ("mailto:someone?key=SECRET", "no host"),
+        ] {
+            let error = to_reqwest(request(url)).expect_err(url);
+            assert_eq!(error.kind(), TransportErrorKind::Request, "{url}");
+            assert!(error.to_string().contains(expected), "{url}: {error}");
+            assert!(!error.to_string().contains("SECRET"), "{url}: {error}");
+        }
+        let mut r = request("https://h.example/");
+        r.push_header("bad name", "v");
+        let error = to_reqwest(r).expect_err("a bad header name");
+        assert!(error.to_string().contains("`bad name`"), "{error}");
+        let mut timed = request("https://h.example/");
+        timed.set_timeout(Some(Duration::from_secs(3)));
+        assert_eq!(
+            to_reqwest(timed).expect("a request").timeout(),
+            Some(&Duration::from_secs(3))
+        );
     }
 
     #[test]

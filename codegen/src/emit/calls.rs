@@ -650,13 +650,30 @@ fn path_block(api: &Api, method: &Method, template: &PathTemplate, absolute: boo
     if template.parts.is_empty() {
         return quote!(String::new());
     }
+    let capacity = proc_macro2::Literal::usize_unsuffixed(path_capacity(template));
     quote! {
         {
-            let mut path = String::new();
+            let mut path = String::with_capacity(#capacity);
             #( #statements )*
             path
         }
     }
+}
+
+/// Room for a path of `template`: its literals and a typical value of each
+/// variable (a resource name's few segments), so that building it usually
+/// allocates once rather than growing at each variable.
+fn path_capacity(template: &PathTemplate) -> usize {
+    /// Bytes expected of one variable's value, encoded.
+    const TYPICAL_VALUE: usize = 32;
+    template
+        .parts
+        .iter()
+        .map(|part| match part {
+            PathPart::Literal(text) => text.len(),
+            PathPart::Variable(_) => TYPICAL_VALUE,
+        })
+        .sum()
 }
 
 /// The runtime's `Style` variant for a style.

@@ -61,7 +61,7 @@ pub(crate) const CLIENT_METHODS: &[&str] = &[
     "attempt",
     "dispatch",
     "dispatch_rebuilt",
-    "send_with_token",
+    "with_token",
     "send_as_is",
     "add_credentials",
     "prepare",

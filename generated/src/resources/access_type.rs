@@ -66,7 +66,7 @@ impl Check {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(19);
             path.push_str("v1/accessType:check");
             path
         };

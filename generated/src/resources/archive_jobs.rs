@@ -138,7 +138,7 @@ impl Cancel {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(42);
             path.push_str("v1/");
             {
                 use crate::runtime::path::{Binding, Segment};
@@ -211,7 +211,7 @@ impl GetPortabilityArchiveState {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(35);
             path.push_str("v1/");
             {
                 use crate::runtime::path::{Binding, Segment};
@@ -287,7 +287,7 @@ impl Retry {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(41);
             path.push_str("v1/");
             {
                 use crate::runtime::path::{Binding, Segment};

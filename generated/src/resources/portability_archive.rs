@@ -73,7 +73,7 @@ impl Initiate {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(30);
             path.push_str("v1/portabilityArchive:initiate");
             path
         };

@@ -199,7 +199,7 @@ impl AggregatedList {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(69);
             path.push_str("compute/v1/projects/");
             crate::runtime::path::push_simple(
                 &mut path,
@@ -302,7 +302,7 @@ impl Insert {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(97);
             path.push_str("compute/v1/projects/");
             crate::runtime::path::push_simple(
                 &mut path,
@@ -399,7 +399,7 @@ impl List {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(97);
             path.push_str("compute/v1/projects/");
             crate::runtime::path::push_simple(
                 &mut path,

@@ -83,7 +83,7 @@ impl Start {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(16);
             path.push_str("v1/exports:start");
             path
         };

@@ -108,7 +108,7 @@ impl GetTargeting {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(95);
             path.push_str("v1/advertisers/");
             {
                 use crate::runtime::path::{Binding, Segment};
@@ -211,7 +211,7 @@ impl ListByState {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(54);
             path.push_str("v1/states/");
             crate::runtime::path::push_reserved(
                 &mut path,

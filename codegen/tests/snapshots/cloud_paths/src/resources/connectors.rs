@@ -106,7 +106,7 @@ impl Mcp {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(49);
             path.push_str("v1/");
             {
                 use crate::runtime::path::{Binding, Segment};

@@ -108,7 +108,7 @@ impl GetPolicy {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(74);
             {
                 use crate::runtime::path::{Binding, Segment};
                 const BINDING: Binding = Binding {
@@ -178,7 +178,7 @@ impl ListThings {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(39);
             {
                 use crate::runtime::path::{Binding, Segment};
                 const BINDING: Binding = Binding {

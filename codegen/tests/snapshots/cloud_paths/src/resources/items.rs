@@ -144,7 +144,7 @@ impl BatchCheck {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(46);
             path.push_str("v1/");
             {
                 use crate::runtime::path::{Binding, Segment};
@@ -215,7 +215,7 @@ impl BatchGet {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(50);
             path.push_str("v1/items/");
             crate::runtime::path::push_list(&mut path, "ids", &self.ids, false, None)?;
             path.push_str(":batchGet");
@@ -274,7 +274,7 @@ impl ListByKinds {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(86);
             path.push_str("v1/kinds/");
             crate::runtime::path::push_list(
                 &mut path,

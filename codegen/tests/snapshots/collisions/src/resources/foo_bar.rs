@@ -64,7 +64,7 @@ impl List {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(7);
             path.push_str("fooBars");
             path
         };

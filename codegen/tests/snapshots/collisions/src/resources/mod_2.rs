@@ -87,7 +87,7 @@ impl Get {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(7);
             path.push_str("mod:get");
             path
         };
@@ -137,7 +137,7 @@ impl New {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(7);
             path.push_str("mod:new");
             path
         };

@@ -113,7 +113,7 @@ impl Move {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(38);
             path.push_str("types/");
             {
                 use crate::runtime::path::{Binding, Segment};
@@ -217,7 +217,7 @@ impl Return {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(45);
             path.push_str("types/");
             crate::runtime::path::push_simple(&mut path, "type", &self.r#type, None)?;
             path.push_str(":return");

@@ -257,7 +257,7 @@ impl Delete {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(38);
             path.push_str("files/");
             crate::runtime::path::push_simple(&mut path, "fileId", &self.file_id, None)?;
             path
@@ -332,7 +332,7 @@ impl Export {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(45);
             path.push_str("files/");
             crate::runtime::path::push_simple(&mut path, "fileId", &self.file_id, None)?;
             path.push_str("/export");
@@ -405,7 +405,7 @@ impl Get {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(38);
             path.push_str("files/");
             {
                 use crate::runtime::path::{Binding, Segment};
@@ -497,7 +497,7 @@ impl Insert {
     ) -> crate::Result<crate::models::File> {
         let client = self.client.clone();
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(22);
             path.push_str("upload/media/v1/files");
             path
         };
@@ -523,7 +523,7 @@ impl Insert {
     ) -> crate::Result<crate::models::File> {
         let client = self.client.clone();
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(22);
             path.push_str("upload/media/v1/files");
             path
         };
@@ -575,7 +575,7 @@ impl Insert {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(5);
             path.push_str("files");
             path
         };
@@ -687,7 +687,7 @@ impl List {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(5);
             path.push_str("files");
             path
         };
@@ -778,7 +778,7 @@ impl Touch {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(44);
             path.push_str("files/");
             crate::runtime::path::push_simple(&mut path, "fileId", &self.file_id, None)?;
             path.push_str(":touch");

@@ -70,7 +70,7 @@ impl About {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(5);
             path.push_str("about");
             path
         };

@@ -129,7 +129,7 @@ impl GetStatus {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(6);
             path.push_str("status");
             path
         };
@@ -177,7 +177,7 @@ impl ListKeys {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(13);
             path.push_str("accounts/keys");
             path
         };
@@ -232,7 +232,7 @@ impl WhoAmI {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(11);
             path.push_str("accounts/me");
             path
         };

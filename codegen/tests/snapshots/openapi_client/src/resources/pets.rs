@@ -316,7 +316,7 @@ impl CreatePet {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(4);
             path.push_str("pets");
             path
         };
@@ -370,7 +370,7 @@ impl FindInShelter {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(110);
             path.push_str("shelters/");
             crate::runtime::path::push_simple(
                 &mut path,
@@ -466,7 +466,7 @@ impl GetNickname {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(46);
             path.push_str("pets/");
             crate::runtime::path::push_simple(&mut path, "petId", &self.pet_id, None)?;
             path.push_str("/nickname");
@@ -519,7 +519,7 @@ impl GetOwner {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(43);
             path.push_str("pets/");
             crate::runtime::path::push_simple(&mut path, "petId", &self.pet_id, None)?;
             path.push_str("/owner");
@@ -588,7 +588,7 @@ impl GetPet {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(37);
             path.push_str("pets/");
             crate::runtime::path::push_simple(&mut path, "petId", &self.pet_id, None)?;
             path
@@ -725,7 +725,7 @@ impl ListPets {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(4);
             path.push_str("pets");
             path
         };
@@ -857,7 +857,7 @@ impl UpdatePet {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(37);
             path.push_str("pets/");
             crate::runtime::path::push_simple(&mut path, "petId", &self.pet_id, None)?;
             path

@@ -214,7 +214,7 @@ impl AddNote {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(13);
             path.push_str("uploads/notes");
             path
         };
@@ -265,7 +265,7 @@ impl GetBlob {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(46);
             path.push_str("uploads/blobs/");
             crate::runtime::path::push_simple(&mut path, "blobId", &self.blob_id, None)?;
             path
@@ -316,7 +316,7 @@ impl PutBlob {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(46);
             path.push_str("uploads/blobs/");
             crate::runtime::path::push_simple(&mut path, "blobId", &self.blob_id, None)?;
             path
@@ -368,7 +368,7 @@ impl SubmitForm {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(13);
             path.push_str("uploads/forms");
             path
         };
@@ -430,7 +430,7 @@ impl UploadDocument {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(17);
             path.push_str("uploads/documents");
             path
         };

@@ -120,7 +120,7 @@ impl CrerForme {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(6);
             path.push_str("shapes");
             path
         };
@@ -223,7 +223,7 @@ impl GetFile {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(71);
             path.push_str("files/");
             crate::runtime::path::push_simple(&mut path, "name", &self.name, None)?;
             path.push('.');

@@ -145,7 +145,7 @@ impl CreatePet {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(4);
             path.push_str("pets");
             path
         };
@@ -231,7 +231,7 @@ impl ListPets {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(4);
             path.push_str("pets");
             path
         };
@@ -303,7 +303,7 @@ impl ReplacePet {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(37);
             path.push_str("pets/");
             crate::runtime::path::push_simple(&mut path, "id", &self.id, None)?;
             path

@@ -309,7 +309,7 @@ impl Numbered {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(38);
             path.push_str("items/");
             crate::runtime::path::push_simple(
                 &mut path,
@@ -396,7 +396,7 @@ impl Query {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(12);
             path.push_str("items:search");
             path
         };
@@ -477,7 +477,7 @@ impl ReservedFlat {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(35);
             path.push_str("v1/");
             {
                 use crate::runtime::path::{Binding, Segment};
@@ -545,7 +545,7 @@ impl ReservedFree {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(35);
             path.push_str("v1/");
             crate::runtime::path::push_reserved(
                 &mut path,
@@ -602,7 +602,7 @@ impl ReservedPattern {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(40);
             path.push_str("v1/");
             {
                 use crate::runtime::path::{Binding, Segment};
@@ -668,7 +668,7 @@ impl Simple {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(69);
             path.push_str("b/");
             crate::runtime::path::push_simple(&mut path, "bucket", &self.bucket, None)?;
             path.push_str("/o/");
@@ -723,7 +723,7 @@ impl Transcoding {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(41);
             path.push_str("v1/");
             {
                 use crate::runtime::path::{Binding, Segment};
@@ -794,7 +794,7 @@ impl Wildcard {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(35);
             path.push_str("v1/");
             {
                 use crate::runtime::path::{Binding, Segment};

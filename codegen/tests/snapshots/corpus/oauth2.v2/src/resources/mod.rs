@@ -78,7 +78,7 @@ impl Tokeninfo {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(19);
             path.push_str("oauth2/v2/tokeninfo");
             path
         };

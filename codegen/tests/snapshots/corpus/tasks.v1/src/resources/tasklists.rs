@@ -253,7 +253,7 @@ impl Delete {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(57);
             path.push_str("tasks/v1/users/@me/lists/");
             crate::runtime::path::push_simple(
                 &mut path,
@@ -315,7 +315,7 @@ impl Get {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(57);
             path.push_str("tasks/v1/users/@me/lists/");
             crate::runtime::path::push_simple(
                 &mut path,
@@ -381,7 +381,7 @@ impl Insert {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(24);
             path.push_str("tasks/v1/users/@me/lists");
             path
         };
@@ -476,7 +476,7 @@ impl List {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(24);
             path.push_str("tasks/v1/users/@me/lists");
             path
         };
@@ -543,7 +543,7 @@ impl Patch {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(57);
             path.push_str("tasks/v1/users/@me/lists/");
             crate::runtime::path::push_simple(
                 &mut path,
@@ -611,7 +611,7 @@ impl Update {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(57);
             path.push_str("tasks/v1/users/@me/lists/");
             crate::runtime::path::push_simple(
                 &mut path,

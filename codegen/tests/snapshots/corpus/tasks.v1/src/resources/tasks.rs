@@ -359,7 +359,7 @@ impl Clear {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(53);
             path.push_str("tasks/v1/lists/");
             crate::runtime::path::push_simple(
                 &mut path,
@@ -425,7 +425,7 @@ impl Delete {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(86);
             path.push_str("tasks/v1/lists/");
             crate::runtime::path::push_simple(
                 &mut path,
@@ -490,7 +490,7 @@ impl Get {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(86);
             path.push_str("tasks/v1/lists/");
             crate::runtime::path::push_simple(
                 &mut path,
@@ -575,7 +575,7 @@ impl Insert {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(53);
             path.push_str("tasks/v1/lists/");
             crate::runtime::path::push_simple(
                 &mut path,
@@ -754,7 +754,7 @@ impl List {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(53);
             path.push_str("tasks/v1/lists/");
             crate::runtime::path::push_simple(
                 &mut path,
@@ -879,7 +879,7 @@ impl Move {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(91);
             path.push_str("tasks/v1/lists/");
             crate::runtime::path::push_simple(
                 &mut path,
@@ -959,7 +959,7 @@ impl Patch {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(86);
             path.push_str("tasks/v1/lists/");
             crate::runtime::path::push_simple(
                 &mut path,
@@ -1030,7 +1030,7 @@ impl Update {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(86);
             path.push_str("tasks/v1/lists/");
             crate::runtime::path::push_simple(
                 &mut path,

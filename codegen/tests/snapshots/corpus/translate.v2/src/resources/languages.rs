@@ -86,7 +86,7 @@ impl List {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(12);
             path.push_str("v2/languages");
             path
         };

@@ -159,7 +159,7 @@ impl List {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(2);
             path.push_str("v2");
             path
         };
@@ -248,7 +248,7 @@ impl Translate {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(2);
             path.push_str("v2");
             path
         };

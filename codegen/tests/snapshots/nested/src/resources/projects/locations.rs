@@ -74,7 +74,7 @@ impl Get {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(35);
             path.push_str("v2/");
             {
                 use crate::runtime::path::{Binding, Segment};

@@ -180,7 +180,7 @@ impl Create {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(45);
             path.push_str("v1/");
             {
                 use crate::runtime::path::{Binding, Segment};
@@ -294,7 +294,7 @@ impl List {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(45);
             path.push_str("v1/");
             {
                 use crate::runtime::path::{Binding, Segment};
@@ -398,7 +398,7 @@ impl Search {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(52);
             path.push_str("v1/");
             {
                 use crate::runtime::path::{Binding, Segment};

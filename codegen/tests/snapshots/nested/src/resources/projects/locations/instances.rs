@@ -117,7 +117,7 @@ impl Create {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(45);
             path.push_str("v2/");
             {
                 use crate::runtime::path::{Binding, Segment};
@@ -191,7 +191,7 @@ impl Delete {
     /// Binds and encodes the path, collects the query and serializes the body.
     fn into_request(self) -> crate::Result<crate::runtime::client::Request> {
         let path = {
-            let mut path = String::new();
+            let mut path = String::with_capacity(35);
             path.push_str("v2/");
             {
                 use crate::runtime::path::{Binding, Segment};
