@@ -198,7 +198,7 @@ impl Client {
         // same work, and the first attempt (nearly always the only one)
         // then copies nothing. A 401 resend prepares it afresh too.
         self.send_retried(&plan, |attempt| async move {
-            let response = self
+            let mut response = self
                 .dispatch_rebuilt(
                     self.prepare(request),
                     Resend::Rebuild(|| self.prepare(request)),
@@ -207,7 +207,9 @@ impl Client {
                 )
                 .await?;
             attempt.record_status(&response);
-            self.read_success_body(response).await
+            // Borrowed: a response moved into the reading future would be
+            // stored twice in this one.
+            self.read_success_body(&mut response).await
         })
         .await
     }
@@ -483,15 +485,17 @@ impl Client {
                 Resend::Copy => Ok(request.clone()),
                 Resend::Rebuild(rebuild) => Err(rebuild),
             };
-            let response = self
-                .send_as_is(self.with_token(request, &token))
-                .await
-                .map_err(Error::Transport)?;
-            if response.status() != 401 {
-                return Ok(response);
+            {
+                // In a block of its own, so that the future does not keep
+                // room for this response while the resend is awaited.
+                let response = self
+                    .send_as_is(self.with_token(request, &token))
+                    .await
+                    .map_err(Error::Transport)?;
+                if response.status() != 401 {
+                    return Ok(response);
+                }
             }
-            // Not kept while the resend is awaited.
-            drop(response);
             auth.invalidate(&token);
             let fresh = token_of(&**auth, scopes).await?;
             tracing::debug!("the token was refused (401): sending again with a fresh one");
@@ -596,22 +600,24 @@ impl Client {
     /// Either way the body is read only up to the client's limit.
     #[doc(hidden)]
     pub fn read_success(&self, response: HttpResponse) -> impl Future<Output = Result<Vec<u8>>> {
-        async move { self.read_success_body(response).await.map(Vec::from) }
+        let mut response = response;
+        async move { self.read_success_body(&mut response).await.map(Vec::from) }
     }
 
     /// [`read_success`](Self::read_success) as shared bytes: a body that
-    /// came in one chunk (a JSON answer, nearly always) is not copied.
-    fn read_success_body(
-        &self,
-        mut response: HttpResponse,
-    ) -> impl Future<Output = Result<::bytes::Bytes>> {
+    /// came in one chunk (a JSON answer, nearly always) is not copied. It
+    /// borrows the response, so the caller's future holds it once.
+    fn read_success_body<'a>(
+        &'a self,
+        response: &'a mut HttpResponse,
+    ) -> impl Future<Output = Result<::bytes::Bytes>> + 'a {
         async move {
             if (200..300).contains(&response.status()) {
-                self.read_body(&mut response).await
+                self.read_body(response).await
             } else {
                 // Boxed: the rare error's reading would otherwise make every
                 // call's future larger.
-                Err(Box::pin(self.read_error(response)).await)
+                Err(Box::pin(self.read_error_of(response)).await)
             }
         }
     }
@@ -620,11 +626,20 @@ impl Client {
     /// (`Retry-After` among them) and body (read up to the client's limit).
     #[doc(hidden)]
     pub fn read_error(&self, response: HttpResponse) -> impl Future<Output = Error> {
+        let mut response = response;
+        async move { self.read_error_of(&mut response).await }
+    }
+
+    /// [`read_error`](Self::read_error) of a borrowed response.
+    fn read_error_of<'a>(
+        &'a self,
+        response: &'a mut HttpResponse,
+    ) -> impl Future<Output = Error> + 'a {
         async move {
             let status = response.status();
-            let retry_after = retry_after(&response);
+            let retry_after = retry_after(response);
             let headers = error::kept_headers(response.headers());
-            match self.read_limited(response).await {
+            match self.read_body(response).await {
                 Ok(body) => error::from_status(status, retry_after, headers, &body),
                 Err(error) => error,
             }

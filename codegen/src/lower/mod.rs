@@ -70,6 +70,7 @@ pub(crate) const CLIENT_METHODS: &[&str] = &[
     "read_limited",
     "read_body",
     "read_error",
+    "read_error_of",
     "download",
     "upload_simple",
     "upload_resumable",
