@@ -338,6 +338,8 @@ fn check(response: &RetryPortabilityArchiveResponse) -> Result<(), String> {
 /// Makes `calls` calls with `call`, `in_flight` at a time, each stream of
 /// calls in a task of its own (so even the sequential mode runs on a
 /// worker thread, as the concurrent one does); the time and allocations.
+/// (`cargo xtask callbench --instructions` counts what runs under this
+/// function, by its name.)
 async fn drive<F, Fut>(calls: usize, in_flight: usize, call: F) -> Measured
 where
     F: Fn() -> Fut + Clone + Send + 'static,

@@ -60,6 +60,11 @@ enum Command {
         /// Rounds; the median ratio is reported [default: 9].
         #[arg(long, value_name = "R")]
         rounds: Option<usize>,
+        /// Count each side's instructions per call under valgrind's
+        /// callgrind instead of timing them: a ratio the machine's load
+        /// cannot move (needs valgrind; --calls and --rounds do not apply).
+        #[arg(long, conflicts_with_all = ["calls", "rounds"])]
+        instructions: bool,
     },
     /// Time generating a crate from a synthesized OpenAPI spec of SIZE MB,
     /// side by side with parsing the same JSON.
@@ -298,9 +303,20 @@ fn main() -> ExitCode {
         Command::Check => regen(&root, Mode::Check),
         Command::Budget(args) => budget(&root, args),
         Command::Callbench {
+            in_flight,
+            instructions: true,
+            ..
+        } => xtask::callbench::instructions(&root, in_flight)
+            .map(|figures| {
+                print!("{}", figures.render());
+                ExitCode::SUCCESS
+            })
+            .map_err(Into::into),
+        Command::Callbench {
             calls,
             in_flight,
             rounds,
+            instructions: false,
         } => {
             let options = xtask::callbench::Options {
                 calls,
