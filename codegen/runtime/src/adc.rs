@@ -31,7 +31,7 @@ use super::BoxFuture;
 use super::auth::{AccessToken, TokenError, TokenProvider};
 use super::path::encode_segment;
 use super::refresh_token::{OAuthClient, RefreshTokenProvider};
-use super::token_cache::{Fresh, TokenCache};
+use super::token_cache::{CachedSource, Fresh, TokenSource};
 use super::token_endpoint::{GOOGLE_TOKEN_URI, is_error_code, read_answer};
 use hyper_util::client::legacy::connect::Connect;
 use std::fmt;
@@ -289,7 +289,7 @@ impl ApplicationDefaultCredentials {
                     )));
                 }
                 let host = sources.metadata_host.clone();
-                let provider: Arc<dyn TokenProvider> = Arc::new(metadata);
+                let provider: Arc<dyn TokenProvider> = Arc::new(CachedSource::new(metadata));
                 (AdcSource::MetadataServer { host }, (provider, None))
             }
         };
@@ -382,11 +382,10 @@ async fn load_file(path: &Path, scopes: &[String]) -> Result<(CredentialKind, Lo
                          no root certificates ({e})"
                     )
                 })?;
-            let provider = ServiceAccount {
+            let provider = CachedSource::new(ServiceAccount {
                 authenticator: Box::new(authenticator),
                 scopes: scopes.to_vec(),
-                cache: TokenCache::default(),
-            };
+            });
             Ok((
                 CredentialKind::ServiceAccount,
                 (Arc::new(provider) as Arc<dyn TokenProvider>, quota_project),
@@ -438,10 +437,9 @@ where
 {
     authenticator: Box<Authenticator<C>>,
     scopes: Vec<String>,
-    cache: TokenCache,
 }
 
-impl<C> ServiceAccount<C>
+impl<C> TokenSource for ServiceAccount<C>
 where
     C: Connect + Clone + Send + Sync + 'static,
 {
@@ -473,26 +471,6 @@ where
     }
 }
 
-impl<C> TokenProvider for ServiceAccount<C>
-where
-    C: Connect + Clone + Send + Sync + 'static,
-{
-    fn token<'a>(
-        &'a self,
-        _scopes: &'a [&'a str],
-    ) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
-        Box::pin(self.cache.get(|| self.fetch()))
-    }
-
-    fn token_now(&self, _scopes: &[&str]) -> Option<AccessToken> {
-        self.cache.fresh()
-    }
-
-    fn invalidate(&self, token: &AccessToken) {
-        self.cache.invalidate(token);
-    }
-}
-
 /// yup-oauth2's failure in words that hold no secret. Only a transport
 /// failure keeps its error as the source: a refusal's would show the
 /// server's free text, which may echo what was sent, and a JSON error's can
@@ -519,7 +497,6 @@ struct Metadata {
     http: reqwest::Client,
     host: String,
     token_url: String,
-    cache: TokenCache,
 }
 
 impl Metadata {
@@ -552,7 +529,6 @@ impl Metadata {
             http,
             host,
             token_url,
-            cache: TokenCache::default(),
         })
     }
 
@@ -584,7 +560,9 @@ impl Metadata {
             Err("something answered, but not a metadata server".to_owned())
         }
     }
+}
 
+impl TokenSource for Metadata {
     async fn fetch(&self) -> Result<Fresh, TokenError> {
         let who = format!("the metadata server at {}", self.host);
         let response = self
@@ -599,23 +577,6 @@ impl Metadata {
             token: AccessToken::new(answer.access_token)?,
             lifetime: answer.expires_in,
         })
-    }
-}
-
-impl TokenProvider for Metadata {
-    fn token<'a>(
-        &'a self,
-        _scopes: &'a [&'a str],
-    ) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
-        Box::pin(self.cache.get(|| self.fetch()))
-    }
-
-    fn token_now(&self, _scopes: &[&str]) -> Option<AccessToken> {
-        self.cache.fresh()
-    }
-
-    fn invalidate(&self, token: &AccessToken) {
-        self.cache.invalidate(token);
     }
 }
 
