@@ -76,10 +76,13 @@
 
 mod clock;
 mod faults;
+#[path = "../percent/mod.rs"]
+mod percent;
 pub mod storage;
 
 pub use clock::rfc3339;
 pub use faults::Fault;
+pub use percent::percent_decode;
 
 use faults::{Connection, FakeBody, ResetConnection};
 use http_body_util::{BodyExt, Limited};
@@ -444,31 +447,6 @@ pub fn error_info(reason: &str, metadata: &[(&str, &str)]) -> Value {
     })
 }
 
-/// Percent-decodes `text`; `None` for a malformed escape or bytes that are not UTF-8.
-pub fn percent_decode(text: &str, plus_is_space: bool) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' => {
-                let hex = bytes.get(i + 1..i + 3)?;
-                out.push((hex_value(hex[0])? << 4) | hex_value(hex[1])?);
-                i += 3;
-            }
-            b'+' if plus_is_space => {
-                out.push(b' ');
-                i += 1;
-            }
-            byte => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
 /// Splits a raw query into decoded pairs; a part that does not decode is kept as sent.
 pub fn query_pairs(query: &str) -> Vec<(String, String)> {
     let decode = |s: &str| percent_decode(s, true).unwrap_or_else(|| s.to_owned());
@@ -480,15 +458,6 @@ pub fn query_pairs(query: &str) -> Vec<(String, String)> {
             (decode(name), decode(value))
         })
         .collect()
-}
-
-fn hex_value(digit: u8) -> Option<u8> {
-    match digit {
-        b'0'..=b'9' => Some(digit - b'0'),
-        b'a'..=b'f' => Some(digit - b'a' + 10),
-        b'A'..=b'F' => Some(digit - b'A' + 10),
-        _ => None,
-    }
 }
 
 // ---------------------------------------------------------------------------

@@ -15,6 +15,10 @@ use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
+#[path = "../percent/mod.rs"]
+mod percent;
+
+use percent::percent_decode;
 use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -297,26 +301,14 @@ pub fn form_pairs(body: &str) -> Vec<(String, String)> {
         .filter(|pair| !pair.is_empty())
         .map(|pair| {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(name), percent_decode(value))
+            (form_decode(name), form_decode(value))
         })
         .collect()
 }
 
-pub fn percent_decode(text: &str) -> String {
-    let bytes = text.replace('+', " ").into_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
-            out.push(u8::from_str_radix(hex, 16).expect("valid percent-encoding"));
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).expect("UTF-8 form field")
+/// A form field's name or value, decoded (`+` is a space).
+fn form_decode(text: &str) -> String {
+    percent_decode(text, true).expect("a form field percent-encoded as UTF-8")
 }
 
 /// Base64url, with or without `=` padding.
