@@ -70,9 +70,26 @@ pub fn run(root: &Path, options: &Options) -> io::Result<ExitStatus> {
 }
 
 /// Calls per mode of the two runs whose difference is counted: both at
-/// least four times the default 64 in flight, so the example's warm-up
-/// calls (which both runs make) are the same number.
+/// least four times the calls in flight (64 by default), so the example's
+/// warm-up calls (which both runs make) are the same number.
 const INSTRUCTION_RUNS: [usize; 2] = [300, 900];
+
+/// The example's calls in flight when not told.
+const DEFAULT_IN_FLIGHT: usize = 64;
+
+/// Refuses calls in flight whose warm-up would differ between the two
+/// counted runs (the example warms up with `min(calls, 4 × in flight)`).
+fn check_in_flight(in_flight: Option<usize>) -> Result<(), String> {
+    let in_flight = in_flight.unwrap_or(DEFAULT_IN_FLIGHT);
+    let most = INSTRUCTION_RUNS[0] / 4;
+    if in_flight > most {
+        return Err(format!(
+            "--instructions counts at most {most} calls in flight, not {in_flight}: \
+             more would warm up differently in its two runs"
+        ));
+    }
+    Ok(())
+}
 
 /// Each side's instructions per call, counted by callgrind in the tasks
 /// that make the calls (reqwest's connection task, the same on both
@@ -157,6 +174,7 @@ fn per_call(totals: [u64; 2], calls: [usize; 2]) -> f64 {
 /// be installed): the example runs one side only (`CALLBENCH_ONLY`), one
 /// round, at two numbers of calls, whose difference is counted.
 pub fn instructions(root: &Path, in_flight: Option<usize>) -> Result<Instructions, String> {
+    check_in_flight(in_flight)?;
     let valgrind = Command::new("valgrind").arg("--version").output();
     if !valgrind.is_ok_and(|o| o.status.success()) {
         return Err("valgrind is not installed: --instructions counts under its callgrind".into());
@@ -221,6 +239,14 @@ mod tests {
             "{}",
             figures.render()
         );
+    }
+
+    #[test]
+    fn calls_in_flight_are_bounded_by_the_warm_up() {
+        assert!(check_in_flight(None).is_ok());
+        assert!(check_in_flight(Some(75)).is_ok());
+        let refused = check_in_flight(Some(76)).unwrap_err();
+        assert!(refused.contains("at most 75"), "{refused}");
     }
 
     #[test]

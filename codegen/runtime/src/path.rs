@@ -139,8 +139,9 @@ pub fn push_reserved(
         value: value.to_owned(),
         reason,
     };
-    if let Some(reason) = segments_problem(value) {
-        return Err(error(reason));
+    // `split` rather than a `Vec` of segments: no allocation.
+    for segment in value.split('/') {
+        check_segment(segment).map_err(error)?;
     }
     if let Some(binding) = binding {
         if !fits_binding(binding.segments, value) {
@@ -150,35 +151,9 @@ pub fn push_reserved(
     // Room for the value unencoded and what usually follows it (a `:verb`),
     // so the path grows once rather than byte by byte.
     out.reserve(value.len() + 16);
-    encode_reserved(out, value);
+    // Each `/` stays: the value's segments were checked above.
+    encode_keeping(out, value, true);
     Ok(())
-}
-
-/// Why a `{+x}` value's segments cannot be sent (see [`check_segment`]),
-/// found in one pass over its bytes, without splitting it.
-fn segments_problem(value: &str) -> Option<&'static str> {
-    let mut start = 0;
-    for end in slash_offsets(value).chain(std::iter::once(value.len())) {
-        if let Err(reason) = check_segment(&value[start..end]) {
-            return Some(reason);
-        }
-        start = end + 1;
-    }
-    None
-}
-
-/// Byte offsets of each `/` in `value`.
-fn slash_offsets(value: &str) -> impl Iterator<Item = usize> + '_ {
-    value
-        .bytes()
-        .enumerate()
-        .filter_map(|(at, byte)| (byte == b'/').then_some(at))
-}
-
-/// Appends `value` percent-encoded as [`encode_segment`] does, except that
-/// each `/` stays: a `{+x}` value whose segments were checked.
-fn encode_reserved(out: &mut String, value: &str) {
-    encode_keeping(out, value, Some(b'/'));
 }
 
 /// Appends a repeated parameter's values, joined by `,`: how RFC 6570
@@ -258,11 +233,7 @@ fn walk_binding(binding: &[Segment], value: &str, mut span: impl FnMut((usize, u
             start = value.len() + 1;
             continue;
         }
-        // Bytes, not `find('/')`: a char search costs more for one ASCII byte.
-        let end = value.as_bytes()[start..]
-            .iter()
-            .position(|&byte| byte == b'/')
-            .map_or(value.len(), |i| start + i);
+        let end = value[start..].find('/').map_or(value.len(), |i| start + i);
         match segment {
             Segment::Literal(text) if *text != &value[start..end] => return false,
             Segment::Single => span((start, end)),
@@ -394,19 +365,19 @@ impl NameText {
 
 /// Percent-encodes every byte outside the unreserved set.
 pub fn encode_segment(out: &mut String, text: &str) {
-    encode_keeping(out, text, None);
+    encode_keeping(out, text, false);
 }
 
-/// Appends `text` percent-encoded, keeping the unreserved bytes and
-/// `also_kept`. Runs of kept bytes are appended as slices rather than byte
-/// by byte: a run is ASCII, so it starts and ends on character boundaries
-/// (an empty run, which may not, is skipped).
-fn encode_keeping(out: &mut String, text: &str, also_kept: Option<u8>) {
+/// Appends `text` percent-encoded, keeping the unreserved bytes (and `/`
+/// when `keep_slash`). Runs of kept bytes are appended as slices rather
+/// than byte by byte: every kept byte is ASCII, so a run starts and ends on
+/// character boundaries (an empty run, which may not, is skipped).
+fn encode_keeping(out: &mut String, text: &str, keep_slash: bool) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let keep = |byte: u8| {
         byte.is_ascii_alphanumeric()
             || matches!(byte, b'-' | b'.' | b'_' | b'~')
-            || Some(byte) == also_kept
+            || (keep_slash && byte == b'/')
     };
     let mut run = 0;
     for (at, &byte) in text.as_bytes().iter().enumerate() {

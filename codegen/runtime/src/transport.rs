@@ -257,16 +257,19 @@ pub(crate) const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("C
 /// in advance is borrowed, the rest owned. It reads as a `str`.
 pub type HeaderText = Cow<'static, str>;
 
-/// Headers that carry credentials whoever set them.
+/// Headers that carry credentials whoever set them, in lower case.
+const CREDENTIAL_HEADERS: [&str; 4] = [
+    "authorization",
+    "cookie",
+    API_KEY_HEADER,
+    "proxy-authorization",
+];
+
+/// Whether header `name` carries credentials whoever set it.
 fn is_credential_header(name: &str) -> bool {
-    [
-        "authorization",
-        "cookie",
-        "x-goog-api-key",
-        "proxy-authorization",
-    ]
-    .iter()
-    .any(|h| h.eq_ignore_ascii_case(name))
+    CREDENTIAL_HEADERS
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case(name))
 }
 
 /// A response body: chunks as they arrive.
@@ -534,6 +537,15 @@ fn to_reqwest(mut request: HttpRequest) -> Result<reqwest::Request, TransportErr
     if !url.has_host() {
         return Err(invalid("the request's URL has no host".to_owned()));
     }
+    // Credentials in a URL (only ever one a server or a caller handed over:
+    // the client's endpoint may not have them) are refused rather than
+    // sent: reqwest's builder would have made them a `Basic` header, and
+    // HTTP/2 would carry them in `:authority`.
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid(
+            "the request's URL carries a user name or password".to_owned(),
+        ));
+    }
     // Room for reqwest's own defaults (`accept`) too, without growing.
     let mut headers = reqwest::header::HeaderMap::with_capacity(request.headers.len() + 2);
     for (name, value) in std::mem::take(&mut request.headers) {
@@ -541,7 +553,7 @@ fn to_reqwest(mut request: HttpRequest) -> Result<reqwest::Request, TransportErr
             .ok_or_else(|| invalid(format!("`{name}` is not a valid header name")))?;
         let mut value = header_value(value).map_err(|_| {
             invalid(format!(
-                "the value of header `{name}` is not printable ASCII"
+                "the value of header `{name}` holds a control character"
             ))
         })?;
         if is_credential_header_name(&header_name) || request.is_sensitive(&name) {
@@ -577,19 +589,16 @@ fn header_name(name: &str) -> Option<reqwest::header::HeaderName> {
     })
 }
 
-/// [`is_credential_header`] of a parsed name: the standard ones compare as
-/// constants, without reading text.
+/// [`is_credential_header`] of a parsed name, which is in lower case
+/// already: compared as it is.
 fn is_credential_header_name(name: &reqwest::header::HeaderName) -> bool {
-    use reqwest::header;
-    *name == header::AUTHORIZATION
-        || *name == header::COOKIE
-        || *name == header::PROXY_AUTHORIZATION
-        || name.as_str() == API_KEY_HEADER
+    CREDENTIAL_HEADERS.contains(&name.as_str())
 }
 
 /// The header value `text`: the values the client sends on every call are
 /// constants (checked once, at compile time), other borrowed text becomes a
-/// static value, owned text moves in; none is copied.
+/// static value and owned text moves in, uncopied; only borrowed text that
+/// may not be a static value (bytes beyond ASCII) is copied.
 fn header_value(
     text: HeaderText,
 ) -> Result<reqwest::header::HeaderValue, reqwest::header::InvalidHeaderValue> {
@@ -652,11 +661,14 @@ impl Stream for ReqwestBody {
     }
 }
 
-/// reqwest's error as the runtime's, without the URL's query: it may carry
-/// an API key (`key=`), and errors end up in logs.
+/// reqwest's error as the runtime's, without the URL's query (it may carry
+/// an API key, `key=`) or user name and password: errors end up in logs.
 fn from_reqwest(mut error: reqwest::Error) -> TransportError {
     if let Some(url) = error.url_mut() {
         url.set_query(None);
+        // Cannot fail on a URL with a host, which every request's has.
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
     }
     let kind = if error.is_timeout() {
         TransportErrorKind::Timeout
@@ -791,6 +803,69 @@ mod tests {
             to_reqwest(timed).expect("a request").timeout(),
             Some(&Duration::from_secs(3))
         );
+    }
+
+    #[test]
+    fn every_credential_header_is_sensitive_whatever_its_case_and_repeats_stay() {
+        let headers = [
+            ("Authorization", "a"),
+            ("COOKIE", "c"),
+            ("X-Goog-Api-Key", "k"),
+            ("proxy-authorization", "p"),
+            ("x-dup", "1"),
+            ("x-dup", "2"),
+        ]
+        .map(|(n, v)| (Cow::Borrowed(n), Cow::Borrowed(v)));
+        let r = HttpRequest::new(
+            "a.b.c",
+            reqwest::Method::GET,
+            "https://h.example/".to_owned(),
+            headers.to_vec(),
+            None,
+        );
+        let built = to_reqwest(r).expect("a valid request");
+        for name in CREDENTIAL_HEADERS {
+            let value = built.headers().get(name).expect(name);
+            assert!(value.is_sensitive(), "{name}");
+        }
+        let repeated: Vec<_> = built.headers().get_all("x-dup").iter().collect();
+        assert_eq!(repeated, ["1", "2"]);
+        assert!(!repeated[0].is_sensitive());
+    }
+
+    #[test]
+    fn a_url_with_a_user_name_or_password_is_refused_without_them() {
+        for url in [
+            "https://user:SECRET@h.example/v1",
+            "https://SECRET@h.example/v1",
+            "https://:SECRET@h.example/v1",
+        ] {
+            let error = to_reqwest(request(url)).expect_err(url);
+            assert_eq!(error.kind(), TransportErrorKind::Request, "{url}");
+            assert!(
+                error.to_string().contains("user name or password"),
+                "{error}"
+            );
+            assert!(!error.to_string().contains("SECRET"), "{url}: {error}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_reqwest_error_shows_neither_the_query_nor_user_info() {
+        // Sent past `to_reqwest`, as a redirect's would be: nothing listens
+        // on port 1, so the connection fails and the error names the URL.
+        let url = reqwest::Url::parse("http://user:SECRET1@127.0.0.1:1/v1?key=SECRET2").unwrap();
+        let transport = ReqwestTransport::new().expect("the default transport");
+        let error = transport
+            .client
+            .execute(reqwest::Request::new(reqwest::Method::GET, url))
+            .await
+            .expect_err("nothing listens on port 1");
+        let shown = from_reqwest(error);
+        assert_eq!(shown.kind(), TransportErrorKind::Connect, "{shown}");
+        let text = format!("{shown} {shown:?}");
+        assert!(!text.contains("SECRET"), "{text}");
+        assert!(text.contains("127.0.0.1:1"), "{text}");
     }
 
     #[test]
