@@ -31,10 +31,11 @@ use super::BoxFuture;
 use super::auth::{AccessToken, TokenError, TokenProvider};
 use super::path::encode_segment;
 use super::refresh_token::{OAuthClient, RefreshTokenProvider};
-use super::token_cache::{CachedSource, Fresh, TokenSource};
+use super::token_cache::{Fresh, TokenCache};
 use super::token_endpoint::{GOOGLE_TOKEN_URI, is_error_code, read_answer};
 use hyper_util::client::legacy::connect::Connect;
 use std::fmt;
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -427,6 +428,47 @@ fn field_problem(error: &serde_json::Error) -> String {
         text
     } else {
         "a field is not a string".to_owned()
+    }
+}
+
+/// Where a [`CachedSource`] gets a token when its cache has none fresh: a
+/// provider that mints tokens itself, for every scope it was made with.
+pub(crate) trait TokenSource: Send + Sync {
+    /// A new token and its lifetime.
+    fn fetch(&self) -> impl Future<Output = Result<Fresh, TokenError>> + Send + '_;
+}
+
+/// A [`TokenSource`] behind a [`TokenCache`]: the token provider of every
+/// source that needs nothing more (the scopes it is asked for were fixed
+/// when it was made).
+pub(crate) struct CachedSource<S> {
+    pub(crate) source: S,
+    cache: TokenCache,
+}
+
+impl<S> CachedSource<S> {
+    pub(crate) fn new(source: S) -> Self {
+        Self {
+            source,
+            cache: TokenCache::default(),
+        }
+    }
+}
+
+impl<S: TokenSource> TokenProvider for CachedSource<S> {
+    fn token<'a>(
+        &'a self,
+        _scopes: &'a [&'a str],
+    ) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
+        Box::pin(self.cache.get(|| self.source.fetch()))
+    }
+
+    fn token_now(&self, _scopes: &[&str]) -> Option<AccessToken> {
+        self.cache.fresh()
+    }
+
+    fn invalidate(&self, token: &AccessToken) {
+        self.cache.invalidate(token);
     }
 }
 

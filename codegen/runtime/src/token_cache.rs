@@ -7,8 +7,7 @@
 //! callers that find no fresh token wait for the one fetch in flight rather
 //! than each asking the token endpoint.
 
-use super::BoxFuture;
-use super::auth::{AccessToken, TokenError, TokenProvider};
+use super::auth::{AccessToken, TokenError};
 use std::future::Future;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -103,46 +102,5 @@ impl TokenCache {
     fn slot(&self) -> std::sync::MutexGuard<'_, Option<Cached>> {
         // A panic while holding it cannot leave a half-written token.
         self.slot.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-/// Where a [`CachedSource`] gets a token when its cache has none fresh: a
-/// provider that mints tokens itself, for every scope it was made with.
-pub(crate) trait TokenSource: Send + Sync {
-    /// A new token and its lifetime.
-    fn fetch(&self) -> impl Future<Output = Result<Fresh, TokenError>> + Send + '_;
-}
-
-/// A [`TokenSource`] behind a [`TokenCache`]: the token provider of every
-/// source that needs nothing more (the scopes it is asked for were fixed
-/// when it was made).
-pub(crate) struct CachedSource<S> {
-    pub(crate) source: S,
-    cache: TokenCache,
-}
-
-impl<S> CachedSource<S> {
-    pub(crate) fn new(source: S) -> Self {
-        Self {
-            source,
-            cache: TokenCache::default(),
-        }
-    }
-}
-
-impl<S: TokenSource> TokenProvider for CachedSource<S> {
-    fn token<'a>(
-        &'a self,
-        _scopes: &'a [&'a str],
-    ) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
-        Box::pin(self.cache.get(|| self.source.fetch()))
-    }
-
-    fn token_now(&self, _scopes: &[&str]) -> Option<AccessToken> {
-        self.cache.fresh()
-    }
-
-    fn invalidate(&self, token: &AccessToken) {
-        self.cache.invalidate(token);
     }
 }
