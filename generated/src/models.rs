@@ -9,9 +9,29 @@
 ///
 /// Build one with [`CancelPortabilityArchiveRequest::new`] and the `set_` methods.
 #[cfg(feature = "archive_jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CancelPortabilityArchiveRequest {}
+#[cfg(feature = "archive_jobs")]
+impl<'de> serde::Deserialize<'de> for CancelPortabilityArchiveRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "archive_jobs")]
+impl crate::runtime::object::ObjectFields for CancelPortabilityArchiveRequest {
+    const NAME: &'static str = "CancelPortabilityArchiveRequest";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        let _ = (key, map);
+        Ok(false)
+    }
+}
 #[cfg(feature = "archive_jobs")]
 impl CancelPortabilityArchiveRequest {
     /// A value with every field unset.
@@ -23,9 +43,29 @@ impl CancelPortabilityArchiveRequest {
 ///
 /// Build one with [`CancelPortabilityArchiveResponse::new`] and the `set_` methods.
 #[cfg(feature = "archive_jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CancelPortabilityArchiveResponse {}
+#[cfg(feature = "archive_jobs")]
+impl<'de> serde::Deserialize<'de> for CancelPortabilityArchiveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "archive_jobs")]
+impl crate::runtime::object::ObjectFields for CancelPortabilityArchiveResponse {
+    const NAME: &'static str = "CancelPortabilityArchiveResponse";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        let _ = (key, map);
+        Ok(false)
+    }
+}
 #[cfg(feature = "archive_jobs")]
 impl CancelPortabilityArchiveResponse {
     /// A value with every field unset.
@@ -37,9 +77,29 @@ impl CancelPortabilityArchiveResponse {
 ///
 /// Build one with [`CheckAccessTypeRequest::new`] and the `set_` methods.
 #[cfg(feature = "access_type")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CheckAccessTypeRequest {}
+#[cfg(feature = "access_type")]
+impl<'de> serde::Deserialize<'de> for CheckAccessTypeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access_type")]
+impl crate::runtime::object::ObjectFields for CheckAccessTypeRequest {
+    const NAME: &'static str = "CheckAccessTypeRequest";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        let _ = (key, map);
+        Ok(false)
+    }
+}
 #[cfg(feature = "access_type")]
 impl CheckAccessTypeRequest {
     /// A value with every field unset.
@@ -51,7 +111,7 @@ impl CheckAccessTypeRequest {
 ///
 /// Build one with [`CheckAccessTypeResponse::new`] and the `set_` methods.
 #[cfg(feature = "access_type")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CheckAccessTypeResponse {
     /// Groups that may be exported once. A job that includes any of them is a one-time job.
@@ -60,6 +120,30 @@ pub struct CheckAccessTypeResponse {
     /// Groups that may be exported repeatedly. A job is time-based only when all of its groups are in this list.
     #[serde(rename = "timeBasedResources", skip_serializing_if = "Option::is_none")]
     pub time_based_resources: Option<Vec<String>>,
+}
+#[cfg(feature = "access_type")]
+impl<'de> serde::Deserialize<'de> for CheckAccessTypeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access_type")]
+impl crate::runtime::object::ObjectFields for CheckAccessTypeResponse {
+    const NAME: &'static str = "CheckAccessTypeResponse";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "oneTimeResources" => self.one_time_resources = map.next_value()?,
+            "timeBasedResources" => self.time_based_resources = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "access_type")]
 impl CheckAccessTypeResponse {
@@ -90,9 +174,29 @@ impl CheckAccessTypeResponse {
 ///
 /// Build one with [`Empty::new`] and the `set_` methods.
 #[cfg(feature = "authorization")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Empty {}
+#[cfg(feature = "authorization")]
+impl<'de> serde::Deserialize<'de> for Empty {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "authorization")]
+impl crate::runtime::object::ObjectFields for Empty {
+    const NAME: &'static str = "Empty";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        let _ = (key, map);
+        Ok(false)
+    }
+}
 #[cfg(feature = "authorization")]
 impl Empty {
     /// A value with every field unset.
@@ -104,7 +208,7 @@ impl Empty {
 ///
 /// Build one with [`InitiatePortabilityArchiveRequest::new`] and the `set_` methods.
 #[cfg(feature = "portability_archive")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InitiatePortabilityArchiveRequest {
     /// The end of the time window to export. Without it the export runs to the newest data.
@@ -120,6 +224,31 @@ pub struct InitiatePortabilityArchiveRequest {
     /// An RFC 3339 timestamp.
     #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<crate::Timestamp>,
+}
+#[cfg(feature = "portability_archive")]
+impl<'de> serde::Deserialize<'de> for InitiatePortabilityArchiveRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "portability_archive")]
+impl crate::runtime::object::ObjectFields for InitiatePortabilityArchiveRequest {
+    const NAME: &'static str = "InitiatePortabilityArchiveRequest";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "endTime" => self.end_time = map.next_value()?,
+            "resources" => self.resources = map.next_value()?,
+            "startTime" => self.start_time = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "portability_archive")]
 impl InitiatePortabilityArchiveRequest {
@@ -151,7 +280,7 @@ impl InitiatePortabilityArchiveRequest {
 ///
 /// Build one with [`InitiatePortabilityArchiveResponse::new`] and the `set_` methods.
 #[cfg(feature = "portability_archive")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InitiatePortabilityArchiveResponse {
     /// Whether the user granted one export or repeated exports.
@@ -162,6 +291,30 @@ pub struct InitiatePortabilityArchiveResponse {
     /// The id of the new job, without the `archiveJobs/` prefix. It is used to read the job's state.
     #[serde(rename = "archiveJobId", skip_serializing_if = "Option::is_none")]
     pub archive_job_id: Option<String>,
+}
+#[cfg(feature = "portability_archive")]
+impl<'de> serde::Deserialize<'de> for InitiatePortabilityArchiveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "portability_archive")]
+impl crate::runtime::object::ObjectFields for InitiatePortabilityArchiveResponse {
+    const NAME: &'static str = "InitiatePortabilityArchiveResponse";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "accessType" => self.access_type = map.next_value()?,
+            "archiveJobId" => self.archive_job_id = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "portability_archive")]
 impl InitiatePortabilityArchiveResponse {
@@ -213,7 +366,7 @@ pub mod initiate_portability_archive_response {
 ///
 /// Build one with [`PortabilityArchiveState::new`] and the `set_` methods.
 #[cfg(feature = "archive_jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PortabilityArchiveState {
     /// The end of the exported window: the request's `endTime` when one was given, else the time the export was requested.
@@ -235,6 +388,33 @@ pub struct PortabilityArchiveState {
     /// Signed Cloud Storage URLs of the archive files, present only when the job is COMPLETE.
     #[serde(rename = "urls", skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<String>>,
+}
+#[cfg(feature = "archive_jobs")]
+impl<'de> serde::Deserialize<'de> for PortabilityArchiveState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "archive_jobs")]
+impl crate::runtime::object::ObjectFields for PortabilityArchiveState {
+    const NAME: &'static str = "PortabilityArchiveState";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "exportTime" => self.export_time = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "startTime" => self.start_time = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            "urls" => self.urls = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "archive_jobs")]
 impl PortabilityArchiveState {
@@ -306,9 +486,29 @@ pub mod portability_archive_state {
 ///
 /// Build one with [`ResetAuthorizationRequest::new`] and the `set_` methods.
 #[cfg(feature = "authorization")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResetAuthorizationRequest {}
+#[cfg(feature = "authorization")]
+impl<'de> serde::Deserialize<'de> for ResetAuthorizationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "authorization")]
+impl crate::runtime::object::ObjectFields for ResetAuthorizationRequest {
+    const NAME: &'static str = "ResetAuthorizationRequest";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        let _ = (key, map);
+        Ok(false)
+    }
+}
 #[cfg(feature = "authorization")]
 impl ResetAuthorizationRequest {
     /// A value with every field unset.
@@ -320,9 +520,29 @@ impl ResetAuthorizationRequest {
 ///
 /// Build one with [`RetryPortabilityArchiveRequest::new`] and the `set_` methods.
 #[cfg(feature = "archive_jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RetryPortabilityArchiveRequest {}
+#[cfg(feature = "archive_jobs")]
+impl<'de> serde::Deserialize<'de> for RetryPortabilityArchiveRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "archive_jobs")]
+impl crate::runtime::object::ObjectFields for RetryPortabilityArchiveRequest {
+    const NAME: &'static str = "RetryPortabilityArchiveRequest";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        let _ = (key, map);
+        Ok(false)
+    }
+}
 #[cfg(feature = "archive_jobs")]
 impl RetryPortabilityArchiveRequest {
     /// A value with every field unset.
@@ -334,12 +554,35 @@ impl RetryPortabilityArchiveRequest {
 ///
 /// Build one with [`RetryPortabilityArchiveResponse::new`] and the `set_` methods.
 #[cfg(feature = "archive_jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RetryPortabilityArchiveResponse {
     /// The id of the new job the retry started, without the `archiveJobs/` prefix.
     #[serde(rename = "archiveJobId", skip_serializing_if = "Option::is_none")]
     pub archive_job_id: Option<String>,
+}
+#[cfg(feature = "archive_jobs")]
+impl<'de> serde::Deserialize<'de> for RetryPortabilityArchiveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "archive_jobs")]
+impl crate::runtime::object::ObjectFields for RetryPortabilityArchiveResponse {
+    const NAME: &'static str = "RetryPortabilityArchiveResponse";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "archiveJobId" => self.archive_job_id = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "archive_jobs")]
 impl RetryPortabilityArchiveResponse {

@@ -52,6 +52,8 @@ pub mod lro;
 pub mod media;
 #[cfg(feature = "yup-oauth2")]
 pub mod oauth;
+#[doc(hidden)]
+pub mod object;
 pub mod pages;
 #[doc(hidden)]
 pub mod path;
@@ -132,6 +134,7 @@ mod layers {
         ("enums", 0, include_str!("enums.rs")),
         ("wire", 0, include_str!("wire.rs")),
         ("path", 0, include_str!("path.rs")),
+        ("object", 0, include_str!("object.rs")),
         ("rpc", 1, include_str!("rpc.rs")),
         ("query", 1, include_str!("query.rs")),
         ("style", 2, include_str!("style.rs")),

@@ -7,7 +7,46 @@
 use serde::{Deserialize, Deserializer, Serializer};
 use std::collections::BTreeMap;
 use std::fmt::Display;
+use std::marker::PhantomData;
 use std::str::FromStr;
+
+/// The `deserialize` of one of the modules below as a
+/// [`DeserializeSeed`](serde::de::DeserializeSeed), for a model's
+/// `read_field` (`map.next_value_seed(wire::int64::Seed::new())`).
+macro_rules! seed {
+    ($value:ty) => {
+        /// Reads what [`deserialize`] reads, as a seed.
+        pub struct Seed<T>(PhantomData<T>);
+
+        impl<T> Seed<T> {
+            /// The seed; its value's type is inferred where it is used.
+            pub const fn new() -> Self {
+                Self(PhantomData)
+            }
+        }
+
+        impl<T> Default for Seed<T> {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl<'de, T> serde::de::DeserializeSeed<'de> for Seed<T>
+        where
+            T: FromStr,
+            T::Err: Display,
+        {
+            type Value = $value;
+
+            fn deserialize<D: Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> Result<$value, D::Error> {
+                deserialize(deserializer)
+            }
+        }
+    };
+}
 
 fn parse<T: FromStr, E: serde::de::Error>(value: serde_json::Value) -> Result<T, E>
 where
@@ -29,6 +68,8 @@ where
 /// `Option<i64>` / `Option<u64>` as an optional decimal string.
 pub mod int64 {
     use super::*;
+
+    seed!(Option<T>);
 
     /// Writes the value as a string.
     pub fn serialize<T: Display, S: Serializer>(
@@ -58,6 +99,8 @@ pub mod int64 {
 /// `Option<Vec<i64>>` / `Option<Vec<u64>>` as a list of decimal strings.
 pub mod int64_list {
     use super::*;
+
+    seed!(Option<Vec<T>>);
 
     /// Writes each value as a string.
     pub fn serialize<T: Display, S: Serializer>(
@@ -91,6 +134,8 @@ pub mod int64_list {
 /// `Option<BTreeMap<String, i64>>` (or `u64`) as a map of decimal strings.
 pub mod int64_map {
     use super::*;
+
+    seed!(Option<BTreeMap<String, T>>);
 
     /// Writes each value as a string.
     pub fn serialize<T: Display, S: Serializer>(

@@ -86,3 +86,48 @@ fn values_that_are_not_integers_are_errors_naming_the_value() {
         assert!(err.contains(words), "{json}: {err}");
     }
 }
+
+/// The same message read as generated models read theirs: field by field
+/// through `object`, the 64-bit fields through the modules' seeds.
+#[derive(Debug, Default, PartialEq)]
+struct ReadByField(Message);
+
+impl google_api_runtime::object::ObjectFields for ReadByField {
+    const NAME: &'static str = "ReadByField";
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        let message = &mut self.0;
+        match key {
+            "generation" => message.generation = map.next_value_seed(wire::int64::Seed::new())?,
+            "size" => message.size = map.next_value_seed(wire::int64::Seed::new())?,
+            "ids" => message.ids = map.next_value_seed(wire::int64_list::Seed::new())?,
+            "counters" => message.counters = map.next_value_seed(wire::int64_map::Seed::new())?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+#[test]
+fn the_seeds_read_what_the_modules_read() {
+    let text = r#"{"generation":"-5","size":18446744073709551615,"ids":["1",2],
+                   "counters":{"a":"-1"},"other":true}"#;
+    let expected: Message = serde_json::from_str(text).unwrap();
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let read: ReadByField = google_api_runtime::object::deserialize(&mut deserializer).unwrap();
+    assert_eq!(read.0, expected);
+    assert_eq!(read.0.size, Some(u64::MAX));
+    let mut nulls = serde_json::Deserializer::from_str(r#"{"generation":null,"ids":null}"#);
+    let read: ReadByField = google_api_runtime::object::deserialize(&mut nulls).unwrap();
+    assert_eq!(read, ReadByField::default());
+    let mut bad = serde_json::Deserializer::from_str(r#"{"size":"-1"}"#);
+    let error = google_api_runtime::object::deserialize::<ReadByField, _>(&mut bad).unwrap_err();
+    assert!(
+        error.to_string().contains("\"-1\" is not a 64-bit integer"),
+        "{error}"
+    );
+}

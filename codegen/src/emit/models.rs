@@ -82,14 +82,17 @@ fn schema(api: &Api, schema: &Schema, int64_as_string: bool) -> TokenStream {
             ));
             let declarations = fields.iter().map(|f| field(f, int64_as_string));
             let setters = fields.iter().map(|f| setter(&schema.rust_name, f));
+            let reading = read_fields(&schema.rust_name, fields, int64_as_string);
             quote! {
                 #docs
                 #deprecated
-                #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
                 #[non_exhaustive]
                 pub struct #name {
                     #( #declarations )*
                 }
+
+                #reading
 
                 impl #name {
                     /// A value with every field unset.
@@ -269,6 +272,87 @@ fn union(
     }
 }
 
+/// A struct's `Deserialize`: the runtime's object visitor, told which
+/// field each property fills (`object::ObjectFields`), rather than serde's
+/// derive, which compiles a visitor and a field enum per struct.
+fn read_fields(type_name: &str, fields: &[Field], int64_as_string: bool) -> TokenStream {
+    let name = ident(type_name);
+    let arms = fields.iter().filter(|f| !f.flatten).map(|field| {
+        let member = ident(&field.rust_name);
+        let wire = &field.wire_name;
+        let read = match wire_format(&field.ty, int64_as_string) {
+            Some(module) => {
+                let module: TokenStream = module.parse().expect("a module path");
+                quote!(map.next_value_seed(#module::Seed::new())?)
+            }
+            None => quote!(map.next_value()?),
+        };
+        quote! { #wire => self.#member = #read, }
+    });
+    // Properties no field is named for fill the flattened map, if any.
+    let others = match fields.iter().find(|f| f.flatten) {
+        Some(field) => {
+            let member = ident(&field.rust_name);
+            quote! {
+                _ => {
+                    let value = map.next_value()?;
+                    self.#member.insert(key.to_owned(), value);
+                }
+            }
+        }
+        None => quote!(_ => return Ok(false),),
+    };
+    let body = if fields.is_empty() {
+        quote! {
+            let _ = (key, map);
+            Ok(false)
+        }
+    } else {
+        quote! {
+            match key {
+                #( #arms )*
+                #others
+            }
+            Ok(true)
+        }
+    };
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::object::deserialize(deserializer)
+            }
+        }
+
+        impl crate::runtime::object::ObjectFields for #name {
+            const NAME: &'static str = #type_name;
+
+            fn read_field<'de, A: serde::de::MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> Result<bool, A::Error> {
+                #body
+            }
+        }
+    }
+}
+
+/// The runtime module (`wire::int64`, ...) that reads and writes a field of
+/// type `ty`, where 64-bit integers travel as strings.
+fn wire_format(ty: &Type, int64_as_string: bool) -> Option<&'static str> {
+    match ty {
+        _ if !int64_as_string => None,
+        Type::I64 | Type::U64 => Some("crate::runtime::wire::int64"),
+        Type::Array(item) if matches!(**item, Type::I64 | Type::U64) => {
+            Some("crate::runtime::wire::int64_list")
+        }
+        Type::Map(value) if matches!(**value, Type::I64 | Type::U64) => {
+            Some("crate::runtime::wire::int64_map")
+        }
+        _ => None,
+    }
+}
+
 fn field(field: &Field, int64_as_string: bool) -> TokenStream {
     let name = ident(&field.rust_name);
     let ty = field_type(&field.ty);
@@ -287,19 +371,10 @@ fn field(field: &Field, int64_as_string: bool) -> TokenStream {
     }
     let docs = doc(&text);
     let deprecated = deprecated_attribute(field.deprecated);
-    // 64-bit integers travel as strings; `default` keeps a missing field `None`.
-    let wire_format = match &field.ty {
-        _ if !int64_as_string => None,
-        Type::I64 | Type::U64 => Some("crate::runtime::wire::int64"),
-        Type::Array(item) if matches!(**item, Type::I64 | Type::U64) => {
-            Some("crate::runtime::wire::int64_list")
-        }
-        Type::Map(value) if matches!(**value, Type::I64 | Type::U64) => {
-            Some("crate::runtime::wire::int64_map")
-        }
-        _ => None,
-    }
-    .map(|module| quote!(, default, with = #module));
+    // 64-bit integers travel as strings (read by `read_fields`).
+    let wire_format = wire_format(&field.ty, int64_as_string)
+        .map(|module| format!("{module}::serialize"))
+        .map(|function| quote!(, serialize_with = #function));
     let ty = if field.boxed { quote!(Box<#ty>) } else { ty };
     if field.flatten {
         return quote! {

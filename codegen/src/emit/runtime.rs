@@ -34,6 +34,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("lro.rs", include_str!("../../runtime/src/lro.rs")),
     ("media.rs", include_str!("../../runtime/src/media.rs")),
     ("oauth.rs", include_str!("../../runtime/src/oauth.rs")),
+    ("object.rs", include_str!("../../runtime/src/object.rs")),
     ("pages.rs", include_str!("../../runtime/src/pages.rs")),
     ("path.rs", include_str!("../../runtime/src/path.rs")),
     ("query.rs", include_str!("../../runtime/src/query.rs")),

@@ -16,7 +16,7 @@
         feature = "zone_operations"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ComputeOperation {
     /// The `error` field.
@@ -49,6 +49,52 @@ pub struct ComputeOperation {
     /// The `zone` field.
     #[serde(rename = "zone", skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "disks",
+        feature = "global_operations",
+        feature = "networks",
+        feature = "zone_operations"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for ComputeOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "disks",
+        feature = "global_operations",
+        feature = "networks",
+        feature = "zone_operations"
+    )
+)]
+impl crate::runtime::object::ObjectFields for ComputeOperation {
+    const NAME: &'static str = "ComputeOperation";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "error" => self.error = map.next_value()?,
+            "httpErrorMessage" => self.http_error_message = map.next_value()?,
+            "httpErrorStatusCode" => self.http_error_status_code = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "progress" => self.progress = map.next_value()?,
+            "region" => self.region = map.next_value()?,
+            "selfLink" => self.self_link = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "targetLink" => self.target_link = map.next_value()?,
+            "zone" => self.zone = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(
     any(
@@ -151,12 +197,33 @@ pub mod compute_operation {
     /// The `ComputeOperation.error` schema.
     ///
     /// Build one with [`Error::new`] and the `set_` methods.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     #[non_exhaustive]
     pub struct Error {
         /// The `errors` field.
         #[serde(rename = "errors", skip_serializing_if = "Option::is_none")]
         pub errors: Option<Vec<crate::models::compute_operation::error::Errors>>,
+    }
+    impl<'de> serde::Deserialize<'de> for Error {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::runtime::object::deserialize(deserializer)
+        }
+    }
+    impl crate::runtime::object::ObjectFields for Error {
+        const NAME: &'static str = "Error";
+        fn read_field<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "errors" => self.errors = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl Error {
         /// A value with every field unset.
@@ -178,7 +245,7 @@ pub mod compute_operation {
         /// The `ComputeOperation.error.errors` schema.
         ///
         /// Build one with [`Errors::new`] and the `set_` methods.
-        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
         #[non_exhaustive]
         pub struct Errors {
             /// The `code` field.
@@ -190,6 +257,29 @@ pub mod compute_operation {
             /// The `message` field.
             #[serde(rename = "message", skip_serializing_if = "Option::is_none")]
             pub message: Option<String>,
+        }
+        impl<'de> serde::Deserialize<'de> for Errors {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                crate::runtime::object::deserialize(deserializer)
+            }
+        }
+        impl crate::runtime::object::ObjectFields for Errors {
+            const NAME: &'static str = "Errors";
+            fn read_field<'de, A: serde::de::MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> Result<bool, A::Error> {
+                match key {
+                    "code" => self.code = map.next_value()?,
+                    "location" => self.location = map.next_value()?,
+                    "message" => self.message = map.next_value()?,
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
         }
         impl Errors {
             /// A value with every field unset.
@@ -218,7 +308,7 @@ pub mod compute_operation {
 ///
 /// Build one with [`CreateMetadata::new`] and the `set_` methods.
 #[cfg(feature = "unreferenced-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateMetadata {
     /// The `progressPercent` field.
@@ -227,6 +317,30 @@ pub struct CreateMetadata {
     /// The `target` field.
     #[serde(rename = "target", skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
+}
+#[cfg(feature = "unreferenced-models")]
+impl<'de> serde::Deserialize<'de> for CreateMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "unreferenced-models")]
+impl crate::runtime::object::ObjectFields for CreateMetadata {
+    const NAME: &'static str = "CreateMetadata";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "progressPercent" => self.progress_percent = map.next_value()?,
+            "target" => self.target = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "unreferenced-models")]
 impl CreateMetadata {
@@ -249,7 +363,7 @@ impl CreateMetadata {
 ///
 /// Build one with [`Disk::new`] and the `set_` methods.
 #[cfg(feature = "disks")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Disk {
     /// The `name` field.
@@ -261,10 +375,36 @@ pub struct Disk {
     #[serde(
         rename = "sizeGb",
         skip_serializing_if = "Option::is_none",
-        default,
-        with = "crate::runtime::wire::int64"
+        serialize_with = "crate::runtime::wire::int64::serialize"
     )]
     pub size_gb: Option<i64>,
+}
+#[cfg(feature = "disks")]
+impl<'de> serde::Deserialize<'de> for Disk {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "disks")]
+impl crate::runtime::object::ObjectFields for Disk {
+    const NAME: &'static str = "Disk";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "sizeGb" => {
+                self.size_gb = map
+                    .next_value_seed(crate::runtime::wire::int64::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "disks")]
 impl Disk {
@@ -287,7 +427,7 @@ impl Disk {
 ///
 /// Build one with [`DiskAggregatedList::new`] and the `set_` methods.
 #[cfg(feature = "disks")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DiskAggregatedList {
     /// The `items` field.
@@ -301,6 +441,31 @@ pub struct DiskAggregatedList {
     /// The `unreachables` field.
     #[serde(rename = "unreachables", skip_serializing_if = "Option::is_none")]
     pub unreachables: Option<Vec<String>>,
+}
+#[cfg(feature = "disks")]
+impl<'de> serde::Deserialize<'de> for DiskAggregatedList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "disks")]
+impl crate::runtime::object::ObjectFields for DiskAggregatedList {
+    const NAME: &'static str = "DiskAggregatedList";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "items" => self.items = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            "unreachables" => self.unreachables = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "disks")]
 impl DiskAggregatedList {
@@ -337,7 +502,7 @@ impl DiskAggregatedList {
 ///
 /// Build one with [`DiskList::new`] and the `set_` methods.
 #[cfg(feature = "disks")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DiskList {
     /// The `items` field.
@@ -349,6 +514,31 @@ pub struct DiskList {
     /// The `warning` field.
     #[serde(rename = "warning", skip_serializing_if = "Option::is_none")]
     pub warning: Option<crate::models::disk_list::Warning>,
+}
+#[cfg(feature = "disks")]
+impl<'de> serde::Deserialize<'de> for DiskList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "disks")]
+impl crate::runtime::object::ObjectFields for DiskList {
+    const NAME: &'static str = "DiskList";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "items" => self.items = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            "warning" => self.warning = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "disks")]
 impl DiskList {
@@ -385,12 +575,33 @@ pub mod disk_list {
     /// The `DiskList.warning` schema.
     ///
     /// Build one with [`Warning::new`] and the `set_` methods.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     #[non_exhaustive]
     pub struct Warning {
         /// The `code` field.
         #[serde(rename = "code", skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for Warning {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::runtime::object::deserialize(deserializer)
+        }
+    }
+    impl crate::runtime::object::ObjectFields for Warning {
+        const NAME: &'static str = "Warning";
+        fn read_field<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "code" => self.code = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl Warning {
         /// A value with every field unset.
@@ -408,12 +619,35 @@ pub mod disk_list {
 ///
 /// Build one with [`DisksScopedList::new`] and the `set_` methods.
 #[cfg(feature = "disks")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DisksScopedList {
     /// The `disks` field.
     #[serde(rename = "disks", skip_serializing_if = "Option::is_none")]
     pub disks: Option<Vec<crate::models::Disk>>,
+}
+#[cfg(feature = "disks")]
+impl<'de> serde::Deserialize<'de> for DisksScopedList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "disks")]
+impl crate::runtime::object::ObjectFields for DisksScopedList {
+    const NAME: &'static str = "DisksScopedList";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "disks" => self.disks = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "disks")]
 impl DisksScopedList {
@@ -435,7 +669,7 @@ impl DisksScopedList {
 ///
 /// Build one with [`Instance::new`] and the `set_` methods.
 #[cfg(feature = "projects")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Instance {
     /// The `name` field.
@@ -447,6 +681,31 @@ pub struct Instance {
     /// The `tier` field.
     #[serde(rename = "tier", skip_serializing_if = "Option::is_none")]
     pub tier: Option<String>,
+}
+#[cfg(feature = "projects")]
+impl<'de> serde::Deserialize<'de> for Instance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "projects")]
+impl crate::runtime::object::ObjectFields for Instance {
+    const NAME: &'static str = "Instance";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            "tier" => self.tier = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "projects")]
 impl Instance {
@@ -497,7 +756,7 @@ pub mod instance {
 ///
 /// Build one with [`ListInstancesResponse::new`] and the `set_` methods.
 #[cfg(feature = "projects")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListInstancesResponse {
     /// The `instances` field.
@@ -509,6 +768,31 @@ pub struct ListInstancesResponse {
     /// The `unreachable` field.
     #[serde(rename = "unreachable", skip_serializing_if = "Option::is_none")]
     pub unreachable: Option<Vec<String>>,
+}
+#[cfg(feature = "projects")]
+impl<'de> serde::Deserialize<'de> for ListInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "projects")]
+impl crate::runtime::object::ObjectFields for ListInstancesResponse {
+    const NAME: &'static str = "ListInstancesResponse";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "instances" => self.instances = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            "unreachable" => self.unreachable = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "projects")]
 impl ListInstancesResponse {
@@ -544,12 +828,35 @@ impl ListInstancesResponse {
 ///
 /// Build one with [`Network::new`] and the `set_` methods.
 #[cfg(feature = "networks")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Network {
     /// The `name` field.
     #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+#[cfg(feature = "networks")]
+impl<'de> serde::Deserialize<'de> for Network {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "networks")]
+impl crate::runtime::object::ObjectFields for Network {
+    const NAME: &'static str = "Network";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "networks")]
 impl Network {
@@ -567,7 +874,7 @@ impl Network {
 ///
 /// Build one with [`Operation::new`] and the `set_` methods.
 #[cfg(any(feature = "exports", feature = "operations", feature = "projects"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Operation {
     /// Whether the operation is finished.
@@ -585,6 +892,33 @@ pub struct Operation {
     /// The result, if it succeeded.
     #[serde(rename = "response", skip_serializing_if = "Option::is_none")]
     pub response: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+#[cfg(any(feature = "exports", feature = "operations", feature = "projects"))]
+impl<'de> serde::Deserialize<'de> for Operation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "exports", feature = "operations", feature = "projects"))]
+impl crate::runtime::object::ObjectFields for Operation {
+    const NAME: &'static str = "Operation";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "done" => self.done = map.next_value()?,
+            "error" => self.error = map.next_value()?,
+            "metadata" => self.metadata = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "response" => self.response = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(any(feature = "exports", feature = "operations", feature = "projects"))]
 impl Operation {
@@ -628,7 +962,7 @@ impl Operation {
 ///
 /// Build one with [`SearchResponse::new`] and the `set_` methods.
 #[cfg(feature = "projects")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SearchResponse {
     /// The `matches` field.
@@ -640,6 +974,31 @@ pub struct SearchResponse {
     /// The `suggestions` field.
     #[serde(rename = "suggestions", skip_serializing_if = "Option::is_none")]
     pub suggestions: Option<Vec<String>>,
+}
+#[cfg(feature = "projects")]
+impl<'de> serde::Deserialize<'de> for SearchResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "projects")]
+impl crate::runtime::object::ObjectFields for SearchResponse {
+    const NAME: &'static str = "SearchResponse";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "matches" => self.matches = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            "suggestions" => self.suggestions = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "projects")]
 impl SearchResponse {
@@ -675,7 +1034,7 @@ impl SearchResponse {
 ///
 /// Build one with [`Status::new`] and the `set_` methods.
 #[cfg(any(feature = "exports", feature = "operations", feature = "projects"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Status {
     /// The `code` field.
@@ -687,6 +1046,31 @@ pub struct Status {
     /// The `message` field.
     #[serde(rename = "message", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+#[cfg(any(feature = "exports", feature = "operations", feature = "projects"))]
+impl<'de> serde::Deserialize<'de> for Status {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "exports", feature = "operations", feature = "projects"))]
+impl crate::runtime::object::ObjectFields for Status {
+    const NAME: &'static str = "Status";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "code" => self.code = map.next_value()?,
+            "details" => self.details = map.next_value()?,
+            "message" => self.message = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(any(feature = "exports", feature = "operations", feature = "projects"))]
 impl Status {

@@ -18,12 +18,53 @@
         feature = "slots"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Thing {
     /// The `name` field.
     #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "advertisers",
+        feature = "connectors",
+        feature = "documents",
+        feature = "folders",
+        feature = "items",
+        feature = "slots"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for Thing {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "advertisers",
+        feature = "connectors",
+        feature = "documents",
+        feature = "folders",
+        feature = "items",
+        feature = "slots"
+    )
+)]
+impl crate::runtime::object::ObjectFields for Thing {
+    const NAME: &'static str = "Thing";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(
     any(
@@ -50,12 +91,35 @@ impl Thing {
 ///
 /// Build one with [`Tile::new`] and the `set_` methods.
 #[cfg(feature = "map_types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Tile {
     /// The `data` field.
     #[serde(rename = "data", skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
+}
+#[cfg(feature = "map_types")]
+impl<'de> serde::Deserialize<'de> for Tile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "map_types")]
+impl crate::runtime::object::ObjectFields for Tile {
+    const NAME: &'static str = "Tile";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "data" => self.data = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "map_types")]
 impl Tile {

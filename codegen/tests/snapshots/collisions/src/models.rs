@@ -9,7 +9,7 @@
 ///
 /// Build one with [`FooBar::new`] and the `set_` methods.
 #[cfg(feature = "users")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FooBar {
     /// The `choice` field.
@@ -24,6 +24,32 @@ pub struct FooBar {
     /// The `status` field.
     #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::foo_bar::Status>,
+}
+#[cfg(feature = "users")]
+impl<'de> serde::Deserialize<'de> for FooBar {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "users")]
+impl crate::runtime::object::ObjectFields for FooBar {
+    const NAME: &'static str = "FooBar";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "choice" => self.choice = map.next_value()?,
+            "fooBar" => self.foo_bar = map.next_value()?,
+            "foo_bar" => self.foo_bar_2 = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "users")]
 impl FooBar {
@@ -84,12 +110,39 @@ pub mod foo_bar {
 #[cfg(
     any(feature = "foo_bar", feature = "foo_bar_2", feature = "mod_2", feature = "users")
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Option2 {
     /// The `value` field.
     #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+#[cfg(
+    any(feature = "foo_bar", feature = "foo_bar_2", feature = "mod_2", feature = "users")
+)]
+impl<'de> serde::Deserialize<'de> for Option2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(feature = "foo_bar", feature = "foo_bar_2", feature = "mod_2", feature = "users")
+)]
+impl crate::runtime::object::ObjectFields for Option2 {
+    const NAME: &'static str = "Option2";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "value" => self.value = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(
     any(feature = "foo_bar", feature = "foo_bar_2", feature = "mod_2", feature = "users")
@@ -109,9 +162,29 @@ impl Option2 {
 ///
 /// Build one with [`V1Beta1Thing::new`] and the `set_` methods.
 #[cfg(feature = "unreferenced-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct V1Beta1Thing {}
+#[cfg(feature = "unreferenced-models")]
+impl<'de> serde::Deserialize<'de> for V1Beta1Thing {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "unreferenced-models")]
+impl crate::runtime::object::ObjectFields for V1Beta1Thing {
+    const NAME: &'static str = "V1Beta1Thing";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        let _ = (key, map);
+        Ok(false)
+    }
+}
 #[cfg(feature = "unreferenced-models")]
 impl V1Beta1Thing {
     /// A value with every field unset.
@@ -123,9 +196,29 @@ impl V1Beta1Thing {
 ///
 /// Build one with [`V1beta1Thing::new`] and the `set_` methods.
 #[cfg(feature = "unreferenced-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct V1beta1Thing {}
+#[cfg(feature = "unreferenced-models")]
+impl<'de> serde::Deserialize<'de> for V1beta1Thing {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "unreferenced-models")]
+impl crate::runtime::object::ObjectFields for V1beta1Thing {
+    const NAME: &'static str = "V1beta1Thing";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        let _ = (key, map);
+        Ok(false)
+    }
+}
 #[cfg(feature = "unreferenced-models")]
 impl V1beta1Thing {
     /// A value with every field unset.
@@ -137,9 +230,29 @@ impl V1beta1Thing {
 ///
 /// Build one with [`FooBar2::new`] and the `set_` methods.
 #[cfg(feature = "users")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FooBar2 {}
+#[cfg(feature = "users")]
+impl<'de> serde::Deserialize<'de> for FooBar2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "users")]
+impl crate::runtime::object::ObjectFields for FooBar2 {
+    const NAME: &'static str = "FooBar2";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        let _ = (key, map);
+        Ok(false)
+    }
+}
 #[cfg(feature = "users")]
 impl FooBar2 {
     /// A value with every field unset.

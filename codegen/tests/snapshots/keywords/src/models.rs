@@ -12,7 +12,7 @@ pub type JsonValue = serde_json::Value;
 ///
 /// Build one with [`Self2::new`] and the `set_` methods.
 #[cfg(feature = "type")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Self2 {
     /// A field named `$ref`.
@@ -48,6 +48,39 @@ pub struct Self2 {
     /// A field named `type`.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+#[cfg(feature = "type")]
+impl<'de> serde::Deserialize<'de> for Self2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "type")]
+impl crate::runtime::object::ObjectFields for Self2 {
+    const NAME: &'static str = "Self2";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "$ref" => self.r#ref = map.next_value()?,
+            "@context" => self.context = map.next_value()?,
+            "async" => self.r#async = map.next_value()?,
+            "children" => self.children = map.next_value()?,
+            "formats" => self.formats = map.next_value()?,
+            "frameRate" => self.frame_rate = map.next_value()?,
+            "labels" => self.labels = map.next_value()?,
+            "match" => self.r#match = map.next_value()?,
+            "ref" => self.ref_2 = map.next_value()?,
+            "self" => self.self_ = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "type")]
 impl Self2 {

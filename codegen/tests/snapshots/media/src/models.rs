@@ -8,7 +8,7 @@
 /// The `About` schema.
 ///
 /// Build one with [`About::new`] and the `set_` methods.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct About {
     /// The `quotaBytes` field.
@@ -17,13 +17,37 @@ pub struct About {
     #[serde(
         rename = "quotaBytes",
         skip_serializing_if = "Option::is_none",
-        default,
-        with = "crate::runtime::wire::int64"
+        serialize_with = "crate::runtime::wire::int64::serialize"
     )]
     pub quota_bytes: Option<u64>,
     /// The `user` field.
     #[serde(rename = "user", skip_serializing_if = "Option::is_none")]
     pub user: Option<crate::models::Person>,
+}
+impl<'de> serde::Deserialize<'de> for About {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::ObjectFields for About {
+    const NAME: &'static str = "About";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "quotaBytes" => {
+                self.quota_bytes = map
+                    .next_value_seed(crate::runtime::wire::int64::Seed::new())?;
+            }
+            "user" => self.user = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 impl About {
     /// A value with every field unset.
@@ -45,7 +69,7 @@ impl About {
 ///
 /// Build one with [`File::new`] and the `set_` methods.
 #[cfg(feature = "files")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct File {
     /// The `checksum` field.
@@ -97,8 +121,7 @@ pub struct File {
     #[serde(
         rename = "size",
         skip_serializing_if = "Option::is_none",
-        default,
-        with = "crate::runtime::wire::int64"
+        serialize_with = "crate::runtime::wire::int64::serialize"
     )]
     pub size: Option<i64>,
     /// Odd values too.
@@ -109,6 +132,44 @@ pub struct File {
     /// Field paths separated by commas, such as `name,labels`.
     #[serde(rename = "updateMask", skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<crate::FieldMask>,
+}
+#[cfg(feature = "files")]
+impl<'de> serde::Deserialize<'de> for File {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "files")]
+impl crate::runtime::object::ObjectFields for File {
+    const NAME: &'static str = "File";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "checksum" => self.checksum = map.next_value()?,
+            "children" => self.children = map.next_value()?,
+            "created" => self.created = map.next_value()?,
+            "expires" => self.expires = map.next_value()?,
+            "legacyId" => self.legacy_id = map.next_value()?,
+            "location" => self.location = map.next_value()?,
+            "metadata" => self.metadata = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "owner" => self.owner = map.next_value()?,
+            "retention" => self.retention = map.next_value()?,
+            "size" => {
+                self.size = map
+                    .next_value_seed(crate::runtime::wire::int64::Seed::new())?;
+            }
+            "state" => self.state = map.next_value()?,
+            "updateMask" => self.update_mask = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "files")]
 impl File {
@@ -219,7 +280,7 @@ pub mod file {
     /// Where the file is kept.
     ///
     /// Build one with [`Location::new`] and the `set_` methods.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     #[non_exhaustive]
     pub struct Location {
         /// The `region` field.
@@ -231,6 +292,29 @@ pub mod file {
         /// The `tier` field.
         #[serde(rename = "tier", skip_serializing_if = "Option::is_none")]
         pub tier: Option<crate::models::file::location::Tier>,
+    }
+    impl<'de> serde::Deserialize<'de> for Location {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::runtime::object::deserialize(deserializer)
+        }
+    }
+    impl crate::runtime::object::ObjectFields for Location {
+        const NAME: &'static str = "Location";
+        fn read_field<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "region" => self.region = map.next_value()?,
+                "replicas" => self.replicas = map.next_value()?,
+                "tier" => self.tier = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl Location {
         /// A value with every field unset.
@@ -284,7 +368,7 @@ pub mod file {
         /// The `File.location.replicas` schema.
         ///
         /// Build one with [`Replicas::new`] and the `set_` methods.
-        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
         #[non_exhaustive]
         pub struct Replicas {
             /// The `primary` field.
@@ -293,6 +377,28 @@ pub mod file {
             /// The `zone` field.
             #[serde(rename = "zone", skip_serializing_if = "Option::is_none")]
             pub zone: Option<String>,
+        }
+        impl<'de> serde::Deserialize<'de> for Replicas {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                crate::runtime::object::deserialize(deserializer)
+            }
+        }
+        impl crate::runtime::object::ObjectFields for Replicas {
+            const NAME: &'static str = "Replicas";
+            fn read_field<'de, A: serde::de::MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> Result<bool, A::Error> {
+                match key {
+                    "primary" => self.primary = map.next_value()?,
+                    "zone" => self.zone = map.next_value()?,
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
         }
         impl Replicas {
             /// A value with every field unset.
@@ -314,7 +420,7 @@ pub mod file {
     /// The `File.metadata` schema.
     ///
     /// Build one with [`Metadata::new`] and the `set_` methods.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     #[non_exhaustive]
     pub struct Metadata {
         /// The `public` field.
@@ -323,6 +429,28 @@ pub mod file {
         /// The `value` field.
         #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for Metadata {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::runtime::object::deserialize(deserializer)
+        }
+    }
+    impl crate::runtime::object::ObjectFields for Metadata {
+        const NAME: &'static str = "Metadata";
+        fn read_field<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "public" => self.public = map.next_value()?,
+                "value" => self.value = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl Metadata {
         /// A value with every field unset.
@@ -345,7 +473,7 @@ pub mod file {
 ///
 /// Build one with [`FileList::new`] and the `set_` methods.
 #[cfg(feature = "files")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FileList {
     /// The `files` field.
@@ -354,6 +482,30 @@ pub struct FileList {
     /// The `nextPageToken` field.
     #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+}
+#[cfg(feature = "files")]
+impl<'de> serde::Deserialize<'de> for FileList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "files")]
+impl crate::runtime::object::ObjectFields for FileList {
+    const NAME: &'static str = "FileList";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "files" => self.files = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "files")]
 impl FileList {
@@ -380,7 +532,7 @@ impl FileList {
 ///
 /// Build one with [`Node::new`] and the `set_` methods.
 #[cfg(feature = "unreferenced-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Node {
     /// The `label` field.
@@ -389,6 +541,30 @@ pub struct Node {
     /// The `subtree` field.
     #[serde(rename = "subtree", skip_serializing_if = "Option::is_none")]
     pub subtree: Option<Box<crate::models::Tree>>,
+}
+#[cfg(feature = "unreferenced-models")]
+impl<'de> serde::Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "unreferenced-models")]
+impl crate::runtime::object::ObjectFields for Node {
+    const NAME: &'static str = "Node";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "label" => self.label = map.next_value()?,
+            "subtree" => self.subtree = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "unreferenced-models")]
 impl Node {
@@ -410,7 +586,7 @@ impl Node {
 /// The `Person` schema.
 ///
 /// Build one with [`Person::new`] and the `set_` methods.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Person {
     /// The `email` field.
@@ -419,6 +595,28 @@ pub struct Person {
     /// Recursive: held in a Box.
     #[serde(rename = "manager", skip_serializing_if = "Option::is_none")]
     pub manager: Option<Box<crate::models::Person>>,
+}
+impl<'de> serde::Deserialize<'de> for Person {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::ObjectFields for Person {
+    const NAME: &'static str = "Person";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "email" => self.email = map.next_value()?,
+            "manager" => self.manager = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 impl Person {
     /// A value with every field unset.
@@ -440,12 +638,35 @@ impl Person {
 ///
 /// Build one with [`Tree::new`] and the `set_` methods.
 #[cfg(feature = "unreferenced-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Tree {
     /// The `root` field.
     #[serde(rename = "root", skip_serializing_if = "Option::is_none")]
     pub root: Option<Box<crate::models::Node>>,
+}
+#[cfg(feature = "unreferenced-models")]
+impl<'de> serde::Deserialize<'de> for Tree {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "unreferenced-models")]
+impl crate::runtime::object::ObjectFields for Tree {
+    const NAME: &'static str = "Tree";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "root" => self.root = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "unreferenced-models")]
 impl Tree {

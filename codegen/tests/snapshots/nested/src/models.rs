@@ -8,9 +8,27 @@
 /// The `Empty` schema.
 ///
 /// Build one with [`Empty::new`] and the `set_` methods.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Empty {}
+impl<'de> serde::Deserialize<'de> for Empty {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::ObjectFields for Empty {
+    const NAME: &'static str = "Empty";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        let _ = (key, map);
+        Ok(false)
+    }
+}
 impl Empty {
     /// A value with every field unset.
     pub fn new() -> Self {
@@ -20,15 +38,14 @@ impl Empty {
 /// The `Instance` schema.
 ///
 /// Build one with [`Instance::new`] and the `set_` methods.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Instance {
     /// The `counters` field.
     #[serde(
         rename = "counters",
         skip_serializing_if = "Option::is_none",
-        default,
-        with = "crate::runtime::wire::int64_map"
+        serialize_with = "crate::runtime::wire::int64_map::serialize"
     )]
     pub counters: Option<std::collections::BTreeMap<String, i64>>,
     /// When it was made.
@@ -42,8 +59,7 @@ pub struct Instance {
     #[serde(
         rename = "generation",
         skip_serializing_if = "Option::is_none",
-        default,
-        with = "crate::runtime::wire::int64"
+        serialize_with = "crate::runtime::wire::int64::serialize"
     )]
     pub generation: Option<i64>,
     /// The `name` field.
@@ -53,13 +69,47 @@ pub struct Instance {
     #[serde(
         rename = "shardIds",
         skip_serializing_if = "Option::is_none",
-        default,
-        with = "crate::runtime::wire::int64_list"
+        serialize_with = "crate::runtime::wire::int64_list::serialize"
     )]
     pub shard_ids: Option<Vec<u64>>,
     /// The `sizeBytes` field.
     #[serde(rename = "sizeBytes", skip_serializing_if = "Option::is_none")]
     pub size_bytes: Option<u32>,
+}
+impl<'de> serde::Deserialize<'de> for Instance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::ObjectFields for Instance {
+    const NAME: &'static str = "Instance";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "counters" => {
+                self.counters = map
+                    .next_value_seed(crate::runtime::wire::int64_map::Seed::new())?;
+            }
+            "createTime" => self.create_time = map.next_value()?,
+            "generation" => {
+                self.generation = map
+                    .next_value_seed(crate::runtime::wire::int64::Seed::new())?;
+            }
+            "name" => self.name = map.next_value()?,
+            "shardIds" => {
+                self.shard_ids = map
+                    .next_value_seed(crate::runtime::wire::int64_list::Seed::new())?;
+            }
+            "sizeBytes" => self.size_bytes = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 impl Instance {
     /// A value with every field unset.

@@ -9,12 +9,35 @@
 ///
 /// Build one with [`Account::new`] and the `set_` methods.
 #[cfg(feature = "accounts")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Account {
     /// The `user` field.
     #[serde(rename = "user", skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
+}
+#[cfg(feature = "accounts")]
+impl<'de> serde::Deserialize<'de> for Account {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "accounts")]
+impl crate::runtime::object::ObjectFields for Account {
+    const NAME: &'static str = "Account";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "user" => self.user = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "accounts")]
 impl Account {
@@ -32,7 +55,7 @@ impl Account {
 ///
 /// Build one with [`Company::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Company {
     /// The `employees` field.
@@ -44,6 +67,31 @@ pub struct Company {
     /// The `legalName` field.
     #[serde(rename = "legalName", skip_serializing_if = "Option::is_none")]
     pub legal_name: Option<String>,
+}
+#[cfg(feature = "pets")]
+impl<'de> serde::Deserialize<'de> for Company {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "pets")]
+impl crate::runtime::object::ObjectFields for Company {
+    const NAME: &'static str = "Company";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "employees" => self.employees = map.next_value()?,
+            "kind" => self.kind = map.next_value()?,
+            "legalName" => self.legal_name = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "pets")]
 impl Company {
@@ -71,7 +119,7 @@ impl Company {
 ///
 /// Build one with [`NewPet::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NewPet {
     /// Required by the API.
@@ -80,6 +128,30 @@ pub struct NewPet {
     /// The `tag` field.
     #[serde(rename = "tag", skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
+}
+#[cfg(feature = "pets")]
+impl<'de> serde::Deserialize<'de> for NewPet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "pets")]
+impl crate::runtime::object::ObjectFields for NewPet {
+    const NAME: &'static str = "NewPet";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "tag" => self.tag = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "pets")]
 impl NewPet {
@@ -159,7 +231,7 @@ impl<'de> serde::Deserialize<'de> for Nickname {
 ///
 /// Build one with [`NicknameDetail::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NicknameDetail {
     /// The `givenBy` field.
@@ -168,6 +240,30 @@ pub struct NicknameDetail {
     /// The `nickname` field.
     #[serde(rename = "nickname", skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
+}
+#[cfg(feature = "pets")]
+impl<'de> serde::Deserialize<'de> for NicknameDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "pets")]
+impl crate::runtime::object::ObjectFields for NicknameDetail {
+    const NAME: &'static str = "NicknameDetail";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "givenBy" => self.given_by = map.next_value()?,
+            "nickname" => self.nickname = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "pets")]
 impl NicknameDetail {
@@ -190,7 +286,7 @@ impl NicknameDetail {
 ///
 /// Build one with [`NotFound::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NotFound {
     /// The `id` field.
@@ -199,6 +295,30 @@ pub struct NotFound {
     /// The `resource` field.
     #[serde(rename = "resource", skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
+}
+#[cfg(feature = "pets")]
+impl<'de> serde::Deserialize<'de> for NotFound {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "pets")]
+impl crate::runtime::object::ObjectFields for NotFound {
+    const NAME: &'static str = "NotFound";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "resource" => self.resource = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "pets")]
 impl NotFound {
@@ -271,7 +391,7 @@ impl<'de> serde::Deserialize<'de> for Owner {
 ///
 /// Build one with [`Person::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Person {
     /// Required by the API.
@@ -280,6 +400,30 @@ pub struct Person {
     /// The `name` field.
     #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+#[cfg(feature = "pets")]
+impl<'de> serde::Deserialize<'de> for Person {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "pets")]
+impl crate::runtime::object::ObjectFields for Person {
+    const NAME: &'static str = "Person";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "kind" => self.kind = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "pets")]
 impl Person {
@@ -302,7 +446,7 @@ impl Person {
 ///
 /// Build one with [`Pet::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Pet {
     /// Required by the API.
@@ -314,6 +458,31 @@ pub struct Pet {
     /// The `tag` field.
     #[serde(rename = "tag", skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
+}
+#[cfg(feature = "pets")]
+impl<'de> serde::Deserialize<'de> for Pet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "pets")]
+impl crate::runtime::object::ObjectFields for Pet {
+    const NAME: &'static str = "Pet";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "tag" => self.tag = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "pets")]
 impl Pet {
@@ -341,7 +510,7 @@ impl Pet {
 ///
 /// Build one with [`Point::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Point {
     /// The `lat` field.
@@ -350,6 +519,30 @@ pub struct Point {
     /// The `lng` field.
     #[serde(rename = "lng", skip_serializing_if = "Option::is_none")]
     pub lng: Option<f64>,
+}
+#[cfg(feature = "pets")]
+impl<'de> serde::Deserialize<'de> for Point {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "pets")]
+impl crate::runtime::object::ObjectFields for Point {
+    const NAME: &'static str = "Point";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "lat" => self.lat = map.next_value()?,
+            "lng" => self.lng = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "pets")]
 impl Point {
@@ -372,7 +565,7 @@ impl Point {
 ///
 /// Build one with [`Problem::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Problem {
     /// The `status` field.
@@ -381,6 +574,30 @@ pub struct Problem {
     /// The `title` field.
     #[serde(rename = "title", skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+}
+#[cfg(feature = "pets")]
+impl<'de> serde::Deserialize<'de> for Problem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "pets")]
+impl crate::runtime::object::ObjectFields for Problem {
+    const NAME: &'static str = "Problem";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "status" => self.status = map.next_value()?,
+            "title" => self.title = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "pets")]
 impl Problem {
@@ -403,7 +620,7 @@ impl Problem {
 ///
 /// Build one with [`ListPetsFilter::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListPetsFilter {
     /// The `minAge` field.
@@ -412,6 +629,30 @@ pub struct ListPetsFilter {
     /// The `species` field.
     #[serde(rename = "species", skip_serializing_if = "Option::is_none")]
     pub species: Option<String>,
+}
+#[cfg(feature = "pets")]
+impl<'de> serde::Deserialize<'de> for ListPetsFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "pets")]
+impl crate::runtime::object::ObjectFields for ListPetsFilter {
+    const NAME: &'static str = "ListPetsFilter";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "minAge" => self.min_age = map.next_value()?,
+            "species" => self.species = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "pets")]
 impl ListPetsFilter {
@@ -434,7 +675,7 @@ impl ListPetsFilter {
 ///
 /// Build one with [`SubmitFormRequest::new`] and the `set_` methods.
 #[cfg(feature = "uploads")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SubmitFormRequest {
     /// The `labels` field.
@@ -449,6 +690,32 @@ pub struct SubmitFormRequest {
     /// The `where` field.
     #[serde(rename = "where", skip_serializing_if = "Option::is_none")]
     pub r#where: Option<crate::models::submit_form_request::Where>,
+}
+#[cfg(feature = "uploads")]
+impl<'de> serde::Deserialize<'de> for SubmitFormRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "uploads")]
+impl crate::runtime::object::ObjectFields for SubmitFormRequest {
+    const NAME: &'static str = "SubmitFormRequest";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "labels" => self.labels = map.next_value()?,
+            "size" => self.size = map.next_value()?,
+            "title" => self.title = map.next_value()?,
+            "where" => self.r#where = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "uploads")]
 impl SubmitFormRequest {
@@ -493,7 +760,7 @@ pub mod submit_form_request {
     /// The `submitForm request.size` schema.
     ///
     /// Build one with [`Size::new`] and the `set_` methods.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     #[non_exhaustive]
     pub struct Size {
         /// The `height` field.
@@ -502,6 +769,28 @@ pub mod submit_form_request {
         /// The `width` field.
         #[serde(rename = "width", skip_serializing_if = "Option::is_none")]
         pub width: Option<i32>,
+    }
+    impl<'de> serde::Deserialize<'de> for Size {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::runtime::object::deserialize(deserializer)
+        }
+    }
+    impl crate::runtime::object::ObjectFields for Size {
+        const NAME: &'static str = "Size";
+        fn read_field<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "height" => self.height = map.next_value()?,
+                "width" => self.width = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl Size {
         /// A value with every field unset.
@@ -522,12 +811,33 @@ pub mod submit_form_request {
     /// The `submitForm request.where` schema.
     ///
     /// Build one with [`Where::new`] and the `set_` methods.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     #[non_exhaustive]
     pub struct Where {
         /// The `city` field.
         #[serde(rename = "city", skip_serializing_if = "Option::is_none")]
         pub city: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for Where {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::runtime::object::deserialize(deserializer)
+        }
+    }
+    impl crate::runtime::object::ObjectFields for Where {
+        const NAME: &'static str = "Where";
+        fn read_field<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "city" => self.city = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl Where {
         /// A value with every field unset.
@@ -545,7 +855,7 @@ pub mod submit_form_request {
 ///
 /// Build one with [`UploadDocumentRequest::new`] and the `set_` methods.
 #[cfg(feature = "uploads")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UploadDocumentRequest {
     /// The `pages` field.
@@ -562,6 +872,32 @@ pub struct UploadDocumentRequest {
     /// The `title` field.
     #[serde(rename = "title", skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+}
+#[cfg(feature = "uploads")]
+impl<'de> serde::Deserialize<'de> for UploadDocumentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "uploads")]
+impl crate::runtime::object::ObjectFields for UploadDocumentRequest {
+    const NAME: &'static str = "UploadDocumentRequest";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "pages" => self.pages = map.next_value()?,
+            "scan" => self.scan = map.next_value()?,
+            "summary" => self.summary = map.next_value()?,
+            "title" => self.title = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "uploads")]
 impl UploadDocumentRequest {

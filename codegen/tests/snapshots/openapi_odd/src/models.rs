@@ -9,12 +9,35 @@
 ///
 /// Build one with [`Client::new`] and the `set_` methods.
 #[cfg(feature = "unreferenced-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Client {
     /// The `x` field.
     #[serde(rename = "x", skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
+}
+#[cfg(feature = "unreferenced-models")]
+impl<'de> serde::Deserialize<'de> for Client {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "unreferenced-models")]
+impl crate::runtime::object::ObjectFields for Client {
+    const NAME: &'static str = "Client";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "x" => self.x = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "unreferenced-models")]
 impl Client {
@@ -59,7 +82,7 @@ pub mod ext {
 ///
 /// Build one with [`Node::new`] and the `set_` methods.
 #[cfg(feature = "pet_store")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Node {
     /// The `children` field.
@@ -83,6 +106,35 @@ pub struct Node {
     /// The `x` field.
     #[serde(rename = "x", skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
+}
+#[cfg(feature = "pet_store")]
+impl<'de> serde::Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "pet_store")]
+impl crate::runtime::object::ObjectFields for Node {
+    const NAME: &'static str = "Node";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "children" => self.children = map.next_value()?,
+            "levels" => self.levels = map.next_value()?,
+            "mixed" => self.mixed = map.next_value()?,
+            "nothing" => self.nothing = map.next_value()?,
+            "parent" => self.parent = map.next_value()?,
+            "tuple" => self.tuple = map.next_value()?,
+            "x" => self.x = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "pet_store")]
 impl Node {
@@ -145,7 +197,7 @@ pub type Option2 = String;
 ///
 /// Build one with [`Result2::new`] and the `set_` methods.
 #[cfg(feature = "pet_store")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Result2 {
     /// The `` field.
@@ -166,6 +218,34 @@ pub struct Result2 {
     /// The `type` field.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_2: Option<String>,
+}
+#[cfg(feature = "pet_store")]
+impl<'de> serde::Deserialize<'de> for Result2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "pet_store")]
+impl crate::runtime::object::ObjectFields for Result2 {
+    const NAME: &'static str = "Result2";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "" => self.field_0 = map.next_value()?,
+            "$ref" => self.r#ref = map.next_value()?,
+            "@type" => self.r#type = map.next_value()?,
+            "Self" => self.self_ = map.next_value()?,
+            "self" => self.self_2 = map.next_value()?,
+            "type" => self.type_2 = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "pet_store")]
 impl Result2 {
@@ -208,7 +288,7 @@ impl Result2 {
 ///
 /// Build one with [`CrerFormeRequest::new`] and the `set_` methods.
 #[cfg(feature = "pet_store")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CrerFormeRequest {
     /// The `caption` field.
@@ -219,6 +299,30 @@ pub struct CrerFormeRequest {
     /// Raw bytes, sent as base64 in JSON bodies and as a file part in multipart ones.
     #[serde(rename = "file", skip_serializing_if = "Option::is_none")]
     pub file: Option<crate::Bytes>,
+}
+#[cfg(feature = "pet_store")]
+impl<'de> serde::Deserialize<'de> for CrerFormeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "pet_store")]
+impl crate::runtime::object::ObjectFields for CrerFormeRequest {
+    const NAME: &'static str = "CrerFormeRequest";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "caption" => self.caption = map.next_value()?,
+            "file" => self.file = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "pet_store")]
 impl CrerFormeRequest {
@@ -376,7 +480,7 @@ pub mod crer_forme_response {
         /// The `créerForme response.Variant0.Object` schema.
         ///
         /// Build one with [`Object::new`] and the `set_` methods.
-        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
         #[non_exhaustive]
         pub struct Object {
             /// The `kind` field.
@@ -387,6 +491,28 @@ pub mod crer_forme_response {
             /// The `r` field.
             #[serde(rename = "r", skip_serializing_if = "Option::is_none")]
             pub r: Option<f64>,
+        }
+        impl<'de> serde::Deserialize<'de> for Object {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                crate::runtime::object::deserialize(deserializer)
+            }
+        }
+        impl crate::runtime::object::ObjectFields for Object {
+            const NAME: &'static str = "Object";
+            fn read_field<'de, A: serde::de::MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> Result<bool, A::Error> {
+                match key {
+                    "kind" => self.kind = map.next_value()?,
+                    "r" => self.r = map.next_value()?,
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
         }
         impl Object {
             /// A value with every field unset.
@@ -428,12 +554,33 @@ pub mod crer_forme_response {
     /// The `créerForme response.Object` schema.
     ///
     /// Build one with [`Object::new`] and the `set_` methods.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     #[non_exhaustive]
     pub struct Object {
         /// The `queued` field.
         #[serde(rename = "queued", skip_serializing_if = "Option::is_none")]
         pub queued: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for Object {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::runtime::object::deserialize(deserializer)
+        }
+    }
+    impl crate::runtime::object::ObjectFields for Object {
+        const NAME: &'static str = "Object";
+        fn read_field<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "queued" => self.queued = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl Object {
         /// A value with every field unset.

@@ -9,7 +9,7 @@
 ///
 /// Build one with [`Animal::new`] and the `set_` methods.
 #[cfg(feature = "unreferenced-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Animal {
     /// The `born` field.
@@ -56,6 +56,39 @@ pub struct Animal {
     /// The server's default is `1.5`.
     #[serde(rename = "weight", skip_serializing_if = "Option::is_none")]
     pub weight: Option<f32>,
+}
+#[cfg(feature = "unreferenced-models")]
+impl<'de> serde::Deserialize<'de> for Animal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "unreferenced-models")]
+impl crate::runtime::object::ObjectFields for Animal {
+    const NAME: &'static str = "Animal";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "born" => self.born = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "legacy" => self.legacy = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "nickname" => self.nickname = map.next_value()?,
+            "odd" => self.odd = map.next_value()?,
+            "petType" => self.pet_type = map.next_value()?,
+            "photo" => self.photo = map.next_value()?,
+            "secret" => self.secret = map.next_value()?,
+            "seen" => self.seen = map.next_value()?,
+            "weight" => self.weight = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "unreferenced-models")]
 impl Animal {
@@ -124,7 +157,7 @@ impl Animal {
 ///
 /// Build one with [`Cat::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Cat {
     /// The `born` field.
@@ -177,6 +210,41 @@ pub struct Cat {
     /// The server's default is `1.5`.
     #[serde(rename = "weight", skip_serializing_if = "Option::is_none")]
     pub weight: Option<f32>,
+}
+#[cfg(feature = "pets")]
+impl<'de> serde::Deserialize<'de> for Cat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "pets")]
+impl crate::runtime::object::ObjectFields for Cat {
+    const NAME: &'static str = "Cat";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "born" => self.born = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "kind" => self.kind = map.next_value()?,
+            "legacy" => self.legacy = map.next_value()?,
+            "lives" => self.lives = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "nickname" => self.nickname = map.next_value()?,
+            "odd" => self.odd = map.next_value()?,
+            "petType" => self.pet_type = map.next_value()?,
+            "photo" => self.photo = map.next_value()?,
+            "secret" => self.secret = map.next_value()?,
+            "seen" => self.seen = map.next_value()?,
+            "weight" => self.weight = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "pets")]
 impl Cat {
@@ -271,7 +339,7 @@ pub mod cat {
 ///
 /// Build one with [`Dog::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Dog {
     /// The `born` field.
@@ -327,6 +395,42 @@ pub struct Dog {
     /// The server's default is `1.5`.
     #[serde(rename = "weight", skip_serializing_if = "Option::is_none")]
     pub weight: Option<f32>,
+}
+#[cfg(feature = "pets")]
+impl<'de> serde::Deserialize<'de> for Dog {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "pets")]
+impl crate::runtime::object::ObjectFields for Dog {
+    const NAME: &'static str = "Dog";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "born" => self.born = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "legacy" => self.legacy = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "nickname" => self.nickname = map.next_value()?,
+            "odd" => self.odd = map.next_value()?,
+            "owner" => self.owner = map.next_value()?,
+            "petType" => self.pet_type = map.next_value()?,
+            "photo" => self.photo = map.next_value()?,
+            "secret" => self.secret = map.next_value()?,
+            "seen" => self.seen = map.next_value()?,
+            "size" => self.size = map.next_value()?,
+            "toy" => self.toy = map.next_value()?,
+            "weight" => self.weight = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "pets")]
 impl Dog {
@@ -482,9 +586,29 @@ pub mod dog {
 ///
 /// Build one with [`Empty::new`] and the `set_` methods.
 #[cfg(feature = "unreferenced-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Empty {}
+#[cfg(feature = "unreferenced-models")]
+impl<'de> serde::Deserialize<'de> for Empty {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "unreferenced-models")]
+impl crate::runtime::object::ObjectFields for Empty {
+    const NAME: &'static str = "Empty";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        let _ = (key, map);
+        Ok(false)
+    }
+}
 #[cfg(feature = "unreferenced-models")]
 impl Empty {
     /// A value with every field unset.
@@ -499,7 +623,7 @@ pub type Labels = std::collections::BTreeMap<String, String>;
 ///
 /// Build one with [`Owner::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Owner {
     /// The `name` field.
@@ -508,6 +632,32 @@ pub struct Owner {
     /// Properties beyond the named ones, by name.
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, i64>,
+}
+#[cfg(feature = "pets")]
+impl<'de> serde::Deserialize<'de> for Owner {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "pets")]
+impl crate::runtime::object::ObjectFields for Owner {
+    const NAME: &'static str = "Owner";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            _ => {
+                let value = map.next_value()?;
+                self.additional_properties.insert(key.to_owned(), value);
+            }
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "pets")]
 impl Owner {
@@ -581,7 +731,7 @@ impl<'de> serde::Deserialize<'de> for Pet {
 ///
 /// Build one with [`PetPage::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PetPage {
     /// The `nextPageToken` field.
@@ -590,6 +740,30 @@ pub struct PetPage {
     /// The `pets` field.
     #[serde(rename = "pets", skip_serializing_if = "Option::is_none")]
     pub pets: Option<Vec<crate::models::Pet>>,
+}
+#[cfg(feature = "pets")]
+impl<'de> serde::Deserialize<'de> for PetPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "pets")]
+impl crate::runtime::object::ObjectFields for PetPage {
+    const NAME: &'static str = "PetPage";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            "pets" => self.pets = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "pets")]
 impl PetPage {
@@ -616,7 +790,7 @@ impl PetPage {
 ///
 /// Build one with [`Problem::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Problem {
     /// The `cause` field.
@@ -628,6 +802,31 @@ pub struct Problem {
     /// The `title` field.
     #[serde(rename = "title", skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+}
+#[cfg(feature = "pets")]
+impl<'de> serde::Deserialize<'de> for Problem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "pets")]
+impl crate::runtime::object::ObjectFields for Problem {
+    const NAME: &'static str = "Problem";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "cause" => self.cause = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "title" => self.title = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "pets")]
 impl Problem {
@@ -655,7 +854,7 @@ impl Problem {
 ///
 /// Build one with [`Toy::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Toy {
     /// The `inner` field.
@@ -664,6 +863,30 @@ pub struct Toy {
     /// The `name` field.
     #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+#[cfg(feature = "pets")]
+impl<'de> serde::Deserialize<'de> for Toy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "pets")]
+impl crate::runtime::object::ObjectFields for Toy {
+    const NAME: &'static str = "Toy";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "inner" => self.inner = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "pets")]
 impl Toy {
@@ -686,7 +909,7 @@ impl Toy {
 ///
 /// Build one with [`CreatePetResponse::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreatePetResponse {
     /// The `id` field.
@@ -695,6 +918,30 @@ pub struct CreatePetResponse {
     /// The `warnings` field.
     #[serde(rename = "warnings", skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<String>>,
+}
+#[cfg(feature = "pets")]
+impl<'de> serde::Deserialize<'de> for CreatePetResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "pets")]
+impl crate::runtime::object::ObjectFields for CreatePetResponse {
+    const NAME: &'static str = "CreatePetResponse";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "warnings" => self.warnings = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "pets")]
 impl CreatePetResponse {

@@ -8,12 +8,33 @@
 /// The `Item` schema.
 ///
 /// Build one with [`Item::new`] and the `set_` methods.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Item {
     /// The `id` field.
     #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for Item {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::ObjectFields for Item {
+    const NAME: &'static str = "Item";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 impl Item {
     /// A value with every field unset.

@@ -8,7 +8,7 @@
 /// The `Tokeninfo` schema.
 ///
 /// Build one with [`Tokeninfo::new`] and the `set_` methods.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Tokeninfo {
     /// Who is the intended audience for this token. In general the same as issued_to.
@@ -32,6 +32,33 @@ pub struct Tokeninfo {
     /// Boolean flag which is true if the email address is verified. Present only if the email scope is present in the request.
     #[serde(rename = "verified_email", skip_serializing_if = "Option::is_none")]
     pub verified_email: Option<bool>,
+}
+impl<'de> serde::Deserialize<'de> for Tokeninfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::ObjectFields for Tokeninfo {
+    const NAME: &'static str = "Tokeninfo";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "audience" => self.audience = map.next_value()?,
+            "email" => self.email = map.next_value()?,
+            "expires_in" => self.expires_in = map.next_value()?,
+            "issued_to" => self.issued_to = map.next_value()?,
+            "scope" => self.scope = map.next_value()?,
+            "user_id" => self.user_id = map.next_value()?,
+            "verified_email" => self.verified_email = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 impl Tokeninfo {
     /// A value with every field unset.
@@ -77,7 +104,7 @@ impl Tokeninfo {
 /// The `Userinfo` schema.
 ///
 /// Build one with [`Userinfo::new`] and the `set_` methods.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Userinfo {
     /// The user's email address.
@@ -113,6 +140,37 @@ pub struct Userinfo {
     /// Boolean flag which is true if the email address is verified. Always verified because we only return the user's primary email address.
     #[serde(rename = "verified_email", skip_serializing_if = "Option::is_none")]
     pub verified_email: Option<bool>,
+}
+impl<'de> serde::Deserialize<'de> for Userinfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::ObjectFields for Userinfo {
+    const NAME: &'static str = "Userinfo";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "email" => self.email = map.next_value()?,
+            "family_name" => self.family_name = map.next_value()?,
+            "gender" => self.gender = map.next_value()?,
+            "given_name" => self.given_name = map.next_value()?,
+            "hd" => self.hd = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "link" => self.link = map.next_value()?,
+            "locale" => self.locale = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "picture" => self.picture = map.next_value()?,
+            "verified_email" => self.verified_email = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 impl Userinfo {
     /// A value with every field unset.

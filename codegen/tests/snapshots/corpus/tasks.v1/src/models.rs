@@ -9,7 +9,7 @@
 ///
 /// Build one with [`AssignmentInfo::new`] and the `set_` methods.
 #[cfg(feature = "tasks")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AssignmentInfo {
     /// Output only. Information about the Drive file where this task originates from. Currently, the Drive file can only be a document. This field is read-only.
@@ -32,6 +32,32 @@ pub struct AssignmentInfo {
     /// Set by the server; ignored in requests.
     #[serde(rename = "surfaceType", skip_serializing_if = "Option::is_none")]
     pub surface_type: Option<crate::models::assignment_info::SurfaceType>,
+}
+#[cfg(feature = "tasks")]
+impl<'de> serde::Deserialize<'de> for AssignmentInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tasks")]
+impl crate::runtime::object::ObjectFields for AssignmentInfo {
+    const NAME: &'static str = "AssignmentInfo";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "driveResourceInfo" => self.drive_resource_info = map.next_value()?,
+            "linkToTask" => self.link_to_task = map.next_value()?,
+            "spaceInfo" => self.space_info = map.next_value()?,
+            "surfaceType" => self.surface_type = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "tasks")]
 impl AssignmentInfo {
@@ -95,7 +121,7 @@ pub mod assignment_info {
 ///
 /// Build one with [`DriveResourceInfo::new`] and the `set_` methods.
 #[cfg(feature = "tasks")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DriveResourceInfo {
     /// Output only. Identifier of the file in the Drive API.
@@ -108,6 +134,30 @@ pub struct DriveResourceInfo {
     /// Set by the server; ignored in requests.
     #[serde(rename = "resourceKey", skip_serializing_if = "Option::is_none")]
     pub resource_key: Option<String>,
+}
+#[cfg(feature = "tasks")]
+impl<'de> serde::Deserialize<'de> for DriveResourceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tasks")]
+impl crate::runtime::object::ObjectFields for DriveResourceInfo {
+    const NAME: &'static str = "DriveResourceInfo";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "driveFileId" => self.drive_file_id = map.next_value()?,
+            "resourceKey" => self.resource_key = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "tasks")]
 impl DriveResourceInfo {
@@ -130,7 +180,7 @@ impl DriveResourceInfo {
 ///
 /// Build one with [`SpaceInfo::new`] and the `set_` methods.
 #[cfg(feature = "tasks")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SpaceInfo {
     /// Output only. The Chat space where this task originates from. The format is "spaces/{space}".
@@ -138,6 +188,29 @@ pub struct SpaceInfo {
     /// Set by the server; ignored in requests.
     #[serde(rename = "space", skip_serializing_if = "Option::is_none")]
     pub space: Option<String>,
+}
+#[cfg(feature = "tasks")]
+impl<'de> serde::Deserialize<'de> for SpaceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tasks")]
+impl crate::runtime::object::ObjectFields for SpaceInfo {
+    const NAME: &'static str = "SpaceInfo";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "space" => self.space = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "tasks")]
 impl SpaceInfo {
@@ -155,7 +228,7 @@ impl SpaceInfo {
 ///
 /// Build one with [`Task::new`] and the `set_` methods.
 #[cfg(feature = "tasks")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Task {
     /// Output only. Context information for assigned tasks. A task can be assigned to a user, currently possible from surfaces like Docs and Chat Spaces. This field is populated for tasks assigned to the current user and identifies where the task was assigned from. This field is read-only.
@@ -225,6 +298,45 @@ pub struct Task {
     /// Set by the server; ignored in requests.
     #[serde(rename = "webViewLink", skip_serializing_if = "Option::is_none")]
     pub web_view_link: Option<String>,
+}
+#[cfg(feature = "tasks")]
+impl<'de> serde::Deserialize<'de> for Task {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tasks")]
+impl crate::runtime::object::ObjectFields for Task {
+    const NAME: &'static str = "Task";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "assignmentInfo" => self.assignment_info = map.next_value()?,
+            "completed" => self.completed = map.next_value()?,
+            "deleted" => self.deleted = map.next_value()?,
+            "due" => self.due = map.next_value()?,
+            "etag" => self.etag = map.next_value()?,
+            "hidden" => self.hidden = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "kind" => self.kind = map.next_value()?,
+            "links" => self.links = map.next_value()?,
+            "notes" => self.notes = map.next_value()?,
+            "parent" => self.parent = map.next_value()?,
+            "position" => self.position = map.next_value()?,
+            "selfLink" => self.self_link = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "title" => self.title = map.next_value()?,
+            "updated" => self.updated = map.next_value()?,
+            "webViewLink" => self.web_view_link = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "tasks")]
 impl Task {
@@ -331,7 +443,7 @@ pub mod task {
     /// Output only. Collection of links. This collection is read-only.
     ///
     /// Build one with [`Links::new`] and the `set_` methods.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     #[non_exhaustive]
     pub struct Links {
         /// The description. In HTML speak: Everything between <a> and </a>.
@@ -343,6 +455,29 @@ pub mod task {
         /// Type of the link, e.g. "email".
         #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for Links {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::runtime::object::deserialize(deserializer)
+        }
+    }
+    impl crate::runtime::object::ObjectFields for Links {
+        const NAME: &'static str = "Links";
+        fn read_field<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "description" => self.description = map.next_value()?,
+                "link" => self.link = map.next_value()?,
+                "type" => self.r#type = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl Links {
         /// A value with every field unset.
@@ -370,7 +505,7 @@ pub mod task {
 ///
 /// Build one with [`TaskList::new`] and the `set_` methods.
 #[cfg(feature = "tasklists")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TaskList {
     /// ETag of the resource.
@@ -397,6 +532,34 @@ pub struct TaskList {
     /// Set by the server; ignored in requests.
     #[serde(rename = "updated", skip_serializing_if = "Option::is_none")]
     pub updated: Option<String>,
+}
+#[cfg(feature = "tasklists")]
+impl<'de> serde::Deserialize<'de> for TaskList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tasklists")]
+impl crate::runtime::object::ObjectFields for TaskList {
+    const NAME: &'static str = "TaskList";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "etag" => self.etag = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "kind" => self.kind = map.next_value()?,
+            "selfLink" => self.self_link = map.next_value()?,
+            "title" => self.title = map.next_value()?,
+            "updated" => self.updated = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "tasklists")]
 impl TaskList {
@@ -439,7 +602,7 @@ impl TaskList {
 ///
 /// Build one with [`TaskLists::new`] and the `set_` methods.
 #[cfg(feature = "tasklists")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TaskLists {
     /// ETag of the resource.
@@ -454,6 +617,32 @@ pub struct TaskLists {
     /// Token that can be used to request the next page of this result.
     #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+}
+#[cfg(feature = "tasklists")]
+impl<'de> serde::Deserialize<'de> for TaskLists {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tasklists")]
+impl crate::runtime::object::ObjectFields for TaskLists {
+    const NAME: &'static str = "TaskLists";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "etag" => self.etag = map.next_value()?,
+            "items" => self.items = map.next_value()?,
+            "kind" => self.kind = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "tasklists")]
 impl TaskLists {
@@ -490,7 +679,7 @@ impl TaskLists {
 ///
 /// Build one with [`Tasks::new`] and the `set_` methods.
 #[cfg(feature = "tasks")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Tasks {
     /// ETag of the resource.
@@ -505,6 +694,32 @@ pub struct Tasks {
     /// Token used to access the next page of this result.
     #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+}
+#[cfg(feature = "tasks")]
+impl<'de> serde::Deserialize<'de> for Tasks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tasks")]
+impl crate::runtime::object::ObjectFields for Tasks {
+    const NAME: &'static str = "Tasks";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "etag" => self.etag = map.next_value()?,
+            "items" => self.items = map.next_value()?,
+            "kind" => self.kind = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "tasks")]
 impl Tasks {

@@ -9,13 +9,36 @@
 ///
 /// Build one with [`DetectLanguageRequest::new`] and the `set_` methods.
 #[cfg(feature = "detections")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DetectLanguageRequest {
     /// The input text upon which to perform language detection. Repeat this
     /// parameter to perform language detection on multiple text inputs.
     #[serde(rename = "q", skip_serializing_if = "Option::is_none")]
     pub q: Option<Vec<String>>,
+}
+#[cfg(feature = "detections")]
+impl<'de> serde::Deserialize<'de> for DetectLanguageRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "detections")]
+impl crate::runtime::object::ObjectFields for DetectLanguageRequest {
+    const NAME: &'static str = "DetectLanguageRequest";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "q" => self.q = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "detections")]
 impl DetectLanguageRequest {
@@ -37,12 +60,35 @@ impl DetectLanguageRequest {
 ///
 /// Build one with [`DetectionsListResponse::new`] and the `set_` methods.
 #[cfg(feature = "detections")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DetectionsListResponse {
     /// A detections contains detection results of several text
     #[serde(rename = "detections", skip_serializing_if = "Option::is_none")]
     pub detections: Option<Vec<crate::models::DetectionsResource>>,
+}
+#[cfg(feature = "detections")]
+impl<'de> serde::Deserialize<'de> for DetectionsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "detections")]
+impl crate::runtime::object::ObjectFields for DetectionsListResponse {
+    const NAME: &'static str = "DetectionsListResponse";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "detections" => self.detections = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "detections")]
 impl DetectionsListResponse {
@@ -69,7 +115,7 @@ pub mod detections_resource {
     /// An array of languages which we detect for the given text The most likely language list first.
     ///
     /// Build one with [`Item::new`] and the `set_` methods.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
     #[non_exhaustive]
     pub struct Item {
         /// The confidence of the detection result of this language.
@@ -81,6 +127,29 @@ pub mod detections_resource {
         /// The language we detected.
         #[serde(rename = "language", skip_serializing_if = "Option::is_none")]
         pub language: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for Item {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::runtime::object::deserialize(deserializer)
+        }
+    }
+    impl crate::runtime::object::ObjectFields for Item {
+        const NAME: &'static str = "Item";
+        fn read_field<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "confidence" => self.confidence = map.next_value()?,
+                "isReliable" => self.is_reliable = map.next_value()?,
+                "language" => self.language = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl Item {
         /// A value with every field unset.
@@ -108,13 +177,36 @@ pub mod detections_resource {
 ///
 /// Build one with [`GetSupportedLanguagesRequest::new`] and the `set_` methods.
 #[cfg(feature = "unreferenced-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetSupportedLanguagesRequest {
     /// The language to use to return localized, human readable names of supported
     /// languages.
     #[serde(rename = "target", skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
+}
+#[cfg(feature = "unreferenced-models")]
+impl<'de> serde::Deserialize<'de> for GetSupportedLanguagesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "unreferenced-models")]
+impl crate::runtime::object::ObjectFields for GetSupportedLanguagesRequest {
+    const NAME: &'static str = "GetSupportedLanguagesRequest";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "target" => self.target = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "unreferenced-models")]
 impl GetSupportedLanguagesRequest {
@@ -132,12 +224,35 @@ impl GetSupportedLanguagesRequest {
 ///
 /// Build one with [`LanguagesListResponse::new`] and the `set_` methods.
 #[cfg(feature = "languages")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LanguagesListResponse {
     /// List of source/target languages supported by the translation API. If target parameter is unspecified, the list is sorted by the ASCII code point order of the language code. If target parameter is specified, the list is sorted by the collation order of the language name in the target language.
     #[serde(rename = "languages", skip_serializing_if = "Option::is_none")]
     pub languages: Option<Vec<crate::models::LanguagesResource>>,
+}
+#[cfg(feature = "languages")]
+impl<'de> serde::Deserialize<'de> for LanguagesListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "languages")]
+impl crate::runtime::object::ObjectFields for LanguagesListResponse {
+    const NAME: &'static str = "LanguagesListResponse";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "languages" => self.languages = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "languages")]
 impl LanguagesListResponse {
@@ -159,7 +274,7 @@ impl LanguagesListResponse {
 ///
 /// Build one with [`LanguagesResource::new`] and the `set_` methods.
 #[cfg(feature = "languages")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LanguagesResource {
     /// Supported language code, generally consisting of its ISO 639-1
@@ -170,6 +285,30 @@ pub struct LanguagesResource {
     /// Human readable name of the language localized to the target language.
     #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+#[cfg(feature = "languages")]
+impl<'de> serde::Deserialize<'de> for LanguagesResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "languages")]
+impl crate::runtime::object::ObjectFields for LanguagesResource {
+    const NAME: &'static str = "LanguagesResource";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "language" => self.language = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "languages")]
 impl LanguagesResource {
@@ -192,7 +331,7 @@ impl LanguagesResource {
 ///
 /// Build one with [`TranslateTextRequest::new`] and the `set_` methods.
 #[cfg(feature = "translations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TranslateTextRequest {
     /// The format of the source text, in either HTML (default) or plain-text. A
@@ -217,6 +356,33 @@ pub struct TranslateTextRequest {
     /// language codes listed in Language Support.
     #[serde(rename = "target", skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
+}
+#[cfg(feature = "translations")]
+impl<'de> serde::Deserialize<'de> for TranslateTextRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "translations")]
+impl crate::runtime::object::ObjectFields for TranslateTextRequest {
+    const NAME: &'static str = "TranslateTextRequest";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "format" => self.format = map.next_value()?,
+            "model" => self.model = map.next_value()?,
+            "q" => self.q = map.next_value()?,
+            "source" => self.source = map.next_value()?,
+            "target" => self.target = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "translations")]
 impl TranslateTextRequest {
@@ -258,12 +424,35 @@ impl TranslateTextRequest {
 ///
 /// Build one with [`TranslationsListResponse::new`] and the `set_` methods.
 #[cfg(feature = "translations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TranslationsListResponse {
     /// Translations contains list of translation results of given text
     #[serde(rename = "translations", skip_serializing_if = "Option::is_none")]
     pub translations: Option<Vec<crate::models::TranslationsResource>>,
+}
+#[cfg(feature = "translations")]
+impl<'de> serde::Deserialize<'de> for TranslationsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "translations")]
+impl crate::runtime::object::ObjectFields for TranslationsListResponse {
+    const NAME: &'static str = "TranslationsListResponse";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "translations" => self.translations = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "translations")]
 impl TranslationsListResponse {
@@ -285,7 +474,7 @@ impl TranslationsListResponse {
 ///
 /// Build one with [`TranslationsResource::new`] and the `set_` methods.
 #[cfg(feature = "translations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TranslationsResource {
     /// The source language of the initial request, detected automatically, if
@@ -302,6 +491,31 @@ pub struct TranslationsResource {
     /// Text translated into the target language.
     #[serde(rename = "translatedText", skip_serializing_if = "Option::is_none")]
     pub translated_text: Option<String>,
+}
+#[cfg(feature = "translations")]
+impl<'de> serde::Deserialize<'de> for TranslationsResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "translations")]
+impl crate::runtime::object::ObjectFields for TranslationsResource {
+    const NAME: &'static str = "TranslationsResource";
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "detectedSourceLanguage" => self.detected_source_language = map.next_value()?,
+            "model" => self.model = map.next_value()?,
+            "translatedText" => self.translated_text = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 #[cfg(feature = "translations")]
 impl TranslationsResource {

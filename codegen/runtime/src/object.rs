@@ -1,0 +1,179 @@
+//! Reading a generated model from a JSON object, property by property:
+//! the one visitor every model's `Deserialize` uses, written once.
+//!
+//! serde's derive gives each struct a visitor of its own, and a field enum
+//! with a visitor of its own again, that read sequences as well as maps,
+//! count duplicates and track missing fields: about half of a generated
+//! crate's compiled code, for behaviour JSON never needs. A model here only
+//! says which field each property name fills ([`ObjectFields`]).
+
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+/// A model read from a JSON object one property at a time.
+pub trait ObjectFields: Default {
+    /// The model's name, for errors.
+    const NAME: &'static str;
+
+    /// Reads the value of property `key` from `map` into its field; `false`
+    /// when no field has that name (the caller then skips the value).
+    fn read_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error>;
+}
+
+/// `T` from a JSON object: each property read into its field, properties
+/// `T` does not know skipped, a repeated one read again (the last wins, as
+/// in `serde_json::Value`); anything but an object is an error naming `T`.
+pub fn deserialize<'de, T: ObjectFields, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_map(ObjectVisitor(PhantomData))
+}
+
+struct ObjectVisitor<T>(PhantomData<T>);
+
+impl<'de, T: ObjectFields> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a JSON object ({})", T::NAME)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut value = T::default();
+        while let Some(Key(key)) = map.next_key()? {
+            if !value.read_field(&key, &mut map)? {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(value)
+    }
+}
+
+/// A property name, borrowed from the input when it holds no escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a property name")
+    }
+
+    fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Borrowed(text)))
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(text.to_owned())))
+    }
+
+    fn visit_string<E>(self, text: String) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(text)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    /// What a generated model's implementation looks like.
+    #[derive(Debug, Default, PartialEq)]
+    struct Job {
+        id: Option<String>,
+        tries: Option<u32>,
+        inner: Option<Box<Job>>,
+        rest: BTreeMap<String, i64>,
+    }
+
+    impl ObjectFields for Job {
+        const NAME: &'static str = "Job";
+
+        fn read_field<'de, A: MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => self.id = map.next_value()?,
+                "tries" => self.tries = map.next_value()?,
+                "inner" => self.inner = map.next_value()?,
+                "rest" => return Ok(false),
+                _ if key.starts_with("x-") => {
+                    let value = map.next_value()?;
+                    self.rest.insert(key.to_owned(), value);
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Job {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserialize(deserializer)
+        }
+    }
+
+    #[test]
+    fn properties_fill_their_fields_and_unknown_ones_are_skipped() {
+        let text = r#"{"id":"a\"b","unknown":{"deep":[1,{"x":null}]},"tries":3,
+                       "inner":{"id":"c","inner":null},"x-1":7,"rest":"skipped"}"#;
+        let job: Job = serde_json::from_str(text).unwrap();
+        assert_eq!(
+            job,
+            Job {
+                id: Some("a\"b".to_owned()),
+                tries: Some(3),
+                inner: Some(Box::new(Job {
+                    id: Some("c".to_owned()),
+                    ..Job::default()
+                })),
+                rest: BTreeMap::from([("x-1".to_owned(), 7)]),
+            }
+        );
+        // The same from a `Value` (keys given as owned strings or borrowed).
+        let value: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(Job::deserialize(&value).unwrap(), job);
+        assert_eq!(serde_json::from_value::<Job>(value).unwrap(), job);
+        // An escaped property name is still recognised.
+        let escaped: Job = serde_json::from_str(r#"{"\u0069d":"e"}"#).unwrap();
+        assert_eq!(escaped.id.as_deref(), Some("e"));
+    }
+
+    #[test]
+    fn null_fields_are_unset_and_the_last_of_a_repeated_property_wins() {
+        let job: Job = serde_json::from_str(r#"{"id":null,"tries":1,"tries":2}"#).unwrap();
+        assert_eq!(job.id, None);
+        assert_eq!(job.tries, Some(2));
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_is_an_error_naming_the_model_or_the_field_type() {
+        let error = serde_json::from_str::<Job>("[1, 2]")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("a JSON object (Job)"), "{error}");
+        let error = serde_json::from_str::<Job>(r#"{"tries":"three"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("expected u32"), "{error}");
+        assert!(error.contains("column"), "the position is kept: {error}");
+        let error = serde_json::from_str::<Job>(r#"{"id":"a" "#).unwrap_err();
+        assert!(error.is_eof() || error.is_syntax(), "{error}");
+    }
+}
