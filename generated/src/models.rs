@@ -13,13 +13,7 @@
 #[non_exhaustive]
 pub struct CancelPortabilityArchiveRequest {}
 #[cfg(feature = "archive_jobs")]
-impl<'de> serde::Deserialize<'de> for CancelPortabilityArchiveRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(CancelPortabilityArchiveRequest);
 #[cfg(feature = "archive_jobs")]
 impl crate::runtime::object::ObjectFields for CancelPortabilityArchiveRequest {
     const NAME: &'static str = "CancelPortabilityArchiveRequest";
@@ -47,13 +41,7 @@ impl CancelPortabilityArchiveRequest {
 #[non_exhaustive]
 pub struct CancelPortabilityArchiveResponse {}
 #[cfg(feature = "archive_jobs")]
-impl<'de> serde::Deserialize<'de> for CancelPortabilityArchiveResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(CancelPortabilityArchiveResponse);
 #[cfg(feature = "archive_jobs")]
 impl crate::runtime::object::ObjectFields for CancelPortabilityArchiveResponse {
     const NAME: &'static str = "CancelPortabilityArchiveResponse";
@@ -81,13 +69,7 @@ impl CancelPortabilityArchiveResponse {
 #[non_exhaustive]
 pub struct CheckAccessTypeRequest {}
 #[cfg(feature = "access_type")]
-impl<'de> serde::Deserialize<'de> for CheckAccessTypeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(CheckAccessTypeRequest);
 #[cfg(feature = "access_type")]
 impl crate::runtime::object::ObjectFields for CheckAccessTypeRequest {
     const NAME: &'static str = "CheckAccessTypeRequest";
@@ -122,13 +104,7 @@ pub struct CheckAccessTypeResponse {
     pub time_based_resources: Option<Vec<String>>,
 }
 #[cfg(feature = "access_type")]
-impl<'de> serde::Deserialize<'de> for CheckAccessTypeResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(CheckAccessTypeResponse);
 #[cfg(feature = "access_type")]
 impl crate::runtime::object::ObjectFields for CheckAccessTypeResponse {
     const NAME: &'static str = "CheckAccessTypeResponse";
@@ -178,13 +154,7 @@ impl CheckAccessTypeResponse {
 #[non_exhaustive]
 pub struct Empty {}
 #[cfg(feature = "authorization")]
-impl<'de> serde::Deserialize<'de> for Empty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Empty);
 #[cfg(feature = "authorization")]
 impl crate::runtime::object::ObjectFields for Empty {
     const NAME: &'static str = "Empty";
@@ -226,13 +196,7 @@ pub struct InitiatePortabilityArchiveRequest {
     pub start_time: Option<crate::Timestamp>,
 }
 #[cfg(feature = "portability_archive")]
-impl<'de> serde::Deserialize<'de> for InitiatePortabilityArchiveRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(InitiatePortabilityArchiveRequest);
 #[cfg(feature = "portability_archive")]
 impl crate::runtime::object::ObjectFields for InitiatePortabilityArchiveRequest {
     const NAME: &'static str = "InitiatePortabilityArchiveRequest";
@@ -293,13 +257,7 @@ pub struct InitiatePortabilityArchiveResponse {
     pub archive_job_id: Option<String>,
 }
 #[cfg(feature = "portability_archive")]
-impl<'de> serde::Deserialize<'de> for InitiatePortabilityArchiveResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(InitiatePortabilityArchiveResponse);
 #[cfg(feature = "portability_archive")]
 impl crate::runtime::object::ObjectFields for InitiatePortabilityArchiveResponse {
     const NAME: &'static str = "InitiatePortabilityArchiveResponse";
@@ -390,13 +348,7 @@ pub struct PortabilityArchiveState {
     pub urls: Option<Vec<String>>,
 }
 #[cfg(feature = "archive_jobs")]
-impl<'de> serde::Deserialize<'de> for PortabilityArchiveState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(PortabilityArchiveState);
 #[cfg(feature = "archive_jobs")]
 impl crate::runtime::object::ObjectFields for PortabilityArchiveState {
     const NAME: &'static str = "PortabilityArchiveState";
@@ -490,13 +442,7 @@ pub mod portability_archive_state {
 #[non_exhaustive]
 pub struct ResetAuthorizationRequest {}
 #[cfg(feature = "authorization")]
-impl<'de> serde::Deserialize<'de> for ResetAuthorizationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(ResetAuthorizationRequest);
 #[cfg(feature = "authorization")]
 impl crate::runtime::object::ObjectFields for ResetAuthorizationRequest {
     const NAME: &'static str = "ResetAuthorizationRequest";
@@ -524,13 +470,7 @@ impl ResetAuthorizationRequest {
 #[non_exhaustive]
 pub struct RetryPortabilityArchiveRequest {}
 #[cfg(feature = "archive_jobs")]
-impl<'de> serde::Deserialize<'de> for RetryPortabilityArchiveRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(RetryPortabilityArchiveRequest);
 #[cfg(feature = "archive_jobs")]
 impl crate::runtime::object::ObjectFields for RetryPortabilityArchiveRequest {
     const NAME: &'static str = "RetryPortabilityArchiveRequest";
@@ -562,13 +502,7 @@ pub struct RetryPortabilityArchiveResponse {
     pub archive_job_id: Option<String>,
 }
 #[cfg(feature = "archive_jobs")]
-impl<'de> serde::Deserialize<'de> for RetryPortabilityArchiveResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(RetryPortabilityArchiveResponse);
 #[cfg(feature = "archive_jobs")]
 impl crate::runtime::object::ObjectFields for RetryPortabilityArchiveResponse {
     const NAME: &'static str = "RetryPortabilityArchiveResponse";

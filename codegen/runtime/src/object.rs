@@ -35,6 +35,23 @@ pub fn deserialize<'de, T: ObjectFields, D: Deserializer<'de>>(
     deserializer.deserialize_map(ObjectVisitor(PhantomData))
 }
 
+/// `serde::Deserialize` for `$model` through [`deserialize`]: what every
+/// generated model invokes rather than writing the same impl out.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! deserialize_object {
+    ($model:ty) => {
+        impl<'de> serde::Deserialize<'de> for $model {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::object::deserialize(deserializer)
+            }
+        }
+    };
+}
+
+#[doc(hidden)]
+pub use crate::deserialize_object;
+
 struct ObjectVisitor<T>(PhantomData<T>);
 
 impl<'de, T: ObjectFields> Visitor<'de> for ObjectVisitor<T> {
@@ -123,11 +140,7 @@ mod tests {
         }
     }
 
-    impl<'de> Deserialize<'de> for Job {
-        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            deserialize(deserializer)
-        }
-    }
+    crate::deserialize_object!(Job);
 
     #[test]
     fn properties_fill_their_fields_and_unknown_ones_are_skipped() {

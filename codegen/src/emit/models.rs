@@ -317,11 +317,7 @@ fn read_fields(type_name: &str, fields: &[Field], int64_as_string: bool) -> Toke
         }
     };
     quote! {
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::runtime::object::deserialize(deserializer)
-            }
-        }
+        crate::runtime::object::deserialize_object!(#name);
 
         impl crate::runtime::object::ObjectFields for #name {
             const NAME: &'static str = #type_name;

@@ -58,13 +58,7 @@ pub struct ComputeOperation {
         feature = "zone_operations"
     )
 )]
-impl<'de> serde::Deserialize<'de> for ComputeOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(ComputeOperation);
 #[cfg(
     any(
         feature = "disks",
@@ -204,13 +198,7 @@ pub mod compute_operation {
         #[serde(rename = "errors", skip_serializing_if = "Option::is_none")]
         pub errors: Option<Vec<crate::models::compute_operation::error::Errors>>,
     }
-    impl<'de> serde::Deserialize<'de> for Error {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::runtime::object::deserialize(deserializer)
-        }
-    }
+    crate::runtime::object::deserialize_object!(Error);
     impl crate::runtime::object::ObjectFields for Error {
         const NAME: &'static str = "Error";
         fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -258,13 +246,7 @@ pub mod compute_operation {
             #[serde(rename = "message", skip_serializing_if = "Option::is_none")]
             pub message: Option<String>,
         }
-        impl<'de> serde::Deserialize<'de> for Errors {
-            fn deserialize<D: serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> Result<Self, D::Error> {
-                crate::runtime::object::deserialize(deserializer)
-            }
-        }
+        crate::runtime::object::deserialize_object!(Errors);
         impl crate::runtime::object::ObjectFields for Errors {
             const NAME: &'static str = "Errors";
             fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -319,13 +301,7 @@ pub struct CreateMetadata {
     pub target: Option<String>,
 }
 #[cfg(feature = "unreferenced-models")]
-impl<'de> serde::Deserialize<'de> for CreateMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(CreateMetadata);
 #[cfg(feature = "unreferenced-models")]
 impl crate::runtime::object::ObjectFields for CreateMetadata {
     const NAME: &'static str = "CreateMetadata";
@@ -380,13 +356,7 @@ pub struct Disk {
     pub size_gb: Option<i64>,
 }
 #[cfg(feature = "disks")]
-impl<'de> serde::Deserialize<'de> for Disk {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Disk);
 #[cfg(feature = "disks")]
 impl crate::runtime::object::ObjectFields for Disk {
     const NAME: &'static str = "Disk";
@@ -443,13 +413,7 @@ pub struct DiskAggregatedList {
     pub unreachables: Option<Vec<String>>,
 }
 #[cfg(feature = "disks")]
-impl<'de> serde::Deserialize<'de> for DiskAggregatedList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(DiskAggregatedList);
 #[cfg(feature = "disks")]
 impl crate::runtime::object::ObjectFields for DiskAggregatedList {
     const NAME: &'static str = "DiskAggregatedList";
@@ -516,13 +480,7 @@ pub struct DiskList {
     pub warning: Option<crate::models::disk_list::Warning>,
 }
 #[cfg(feature = "disks")]
-impl<'de> serde::Deserialize<'de> for DiskList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(DiskList);
 #[cfg(feature = "disks")]
 impl crate::runtime::object::ObjectFields for DiskList {
     const NAME: &'static str = "DiskList";
@@ -582,13 +540,7 @@ pub mod disk_list {
         #[serde(rename = "code", skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
     }
-    impl<'de> serde::Deserialize<'de> for Warning {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::runtime::object::deserialize(deserializer)
-        }
-    }
+    crate::runtime::object::deserialize_object!(Warning);
     impl crate::runtime::object::ObjectFields for Warning {
         const NAME: &'static str = "Warning";
         fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -627,13 +579,7 @@ pub struct DisksScopedList {
     pub disks: Option<Vec<crate::models::Disk>>,
 }
 #[cfg(feature = "disks")]
-impl<'de> serde::Deserialize<'de> for DisksScopedList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(DisksScopedList);
 #[cfg(feature = "disks")]
 impl crate::runtime::object::ObjectFields for DisksScopedList {
     const NAME: &'static str = "DisksScopedList";
@@ -683,13 +629,7 @@ pub struct Instance {
     pub tier: Option<String>,
 }
 #[cfg(feature = "projects")]
-impl<'de> serde::Deserialize<'de> for Instance {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Instance);
 #[cfg(feature = "projects")]
 impl crate::runtime::object::ObjectFields for Instance {
     const NAME: &'static str = "Instance";
@@ -770,13 +710,7 @@ pub struct ListInstancesResponse {
     pub unreachable: Option<Vec<String>>,
 }
 #[cfg(feature = "projects")]
-impl<'de> serde::Deserialize<'de> for ListInstancesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(ListInstancesResponse);
 #[cfg(feature = "projects")]
 impl crate::runtime::object::ObjectFields for ListInstancesResponse {
     const NAME: &'static str = "ListInstancesResponse";
@@ -836,13 +770,7 @@ pub struct Network {
     pub name: Option<String>,
 }
 #[cfg(feature = "networks")]
-impl<'de> serde::Deserialize<'de> for Network {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Network);
 #[cfg(feature = "networks")]
 impl crate::runtime::object::ObjectFields for Network {
     const NAME: &'static str = "Network";
@@ -894,13 +822,7 @@ pub struct Operation {
     pub response: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 #[cfg(any(feature = "exports", feature = "operations", feature = "projects"))]
-impl<'de> serde::Deserialize<'de> for Operation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Operation);
 #[cfg(any(feature = "exports", feature = "operations", feature = "projects"))]
 impl crate::runtime::object::ObjectFields for Operation {
     const NAME: &'static str = "Operation";
@@ -976,13 +898,7 @@ pub struct SearchResponse {
     pub suggestions: Option<Vec<String>>,
 }
 #[cfg(feature = "projects")]
-impl<'de> serde::Deserialize<'de> for SearchResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(SearchResponse);
 #[cfg(feature = "projects")]
 impl crate::runtime::object::ObjectFields for SearchResponse {
     const NAME: &'static str = "SearchResponse";
@@ -1048,13 +964,7 @@ pub struct Status {
     pub message: Option<String>,
 }
 #[cfg(any(feature = "exports", feature = "operations", feature = "projects"))]
-impl<'de> serde::Deserialize<'de> for Status {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Status);
 #[cfg(any(feature = "exports", feature = "operations", feature = "projects"))]
 impl crate::runtime::object::ObjectFields for Status {
     const NAME: &'static str = "Status";

@@ -35,13 +35,7 @@ pub struct Thing {
         feature = "slots"
     )
 )]
-impl<'de> serde::Deserialize<'de> for Thing {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Thing);
 #[cfg(
     any(
         feature = "advertisers",
@@ -99,13 +93,7 @@ pub struct Tile {
     pub data: Option<String>,
 }
 #[cfg(feature = "map_types")]
-impl<'de> serde::Deserialize<'de> for Tile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Tile);
 #[cfg(feature = "map_types")]
 impl crate::runtime::object::ObjectFields for Tile {
     const NAME: &'static str = "Tile";

@@ -26,13 +26,7 @@ pub struct FooBar {
     pub status: Option<crate::models::foo_bar::Status>,
 }
 #[cfg(feature = "users")]
-impl<'de> serde::Deserialize<'de> for FooBar {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(FooBar);
 #[cfg(feature = "users")]
 impl crate::runtime::object::ObjectFields for FooBar {
     const NAME: &'static str = "FooBar";
@@ -120,13 +114,7 @@ pub struct Option2 {
 #[cfg(
     any(feature = "foo_bar", feature = "foo_bar_2", feature = "mod_2", feature = "users")
 )]
-impl<'de> serde::Deserialize<'de> for Option2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Option2);
 #[cfg(
     any(feature = "foo_bar", feature = "foo_bar_2", feature = "mod_2", feature = "users")
 )]
@@ -166,13 +154,7 @@ impl Option2 {
 #[non_exhaustive]
 pub struct V1Beta1Thing {}
 #[cfg(feature = "unreferenced-models")]
-impl<'de> serde::Deserialize<'de> for V1Beta1Thing {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(V1Beta1Thing);
 #[cfg(feature = "unreferenced-models")]
 impl crate::runtime::object::ObjectFields for V1Beta1Thing {
     const NAME: &'static str = "V1Beta1Thing";
@@ -200,13 +182,7 @@ impl V1Beta1Thing {
 #[non_exhaustive]
 pub struct V1beta1Thing {}
 #[cfg(feature = "unreferenced-models")]
-impl<'de> serde::Deserialize<'de> for V1beta1Thing {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(V1beta1Thing);
 #[cfg(feature = "unreferenced-models")]
 impl crate::runtime::object::ObjectFields for V1beta1Thing {
     const NAME: &'static str = "V1beta1Thing";
@@ -234,13 +210,7 @@ impl V1beta1Thing {
 #[non_exhaustive]
 pub struct FooBar2 {}
 #[cfg(feature = "users")]
-impl<'de> serde::Deserialize<'de> for FooBar2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(FooBar2);
 #[cfg(feature = "users")]
 impl crate::runtime::object::ObjectFields for FooBar2 {
     const NAME: &'static str = "FooBar2";

@@ -50,13 +50,7 @@ pub struct Self2 {
     pub r#type: Option<String>,
 }
 #[cfg(feature = "type")]
-impl<'de> serde::Deserialize<'de> for Self2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Self2);
 #[cfg(feature = "type")]
 impl crate::runtime::object::ObjectFields for Self2 {
     const NAME: &'static str = "Self2";

@@ -24,13 +24,7 @@ pub struct About {
     #[serde(rename = "user", skip_serializing_if = "Option::is_none")]
     pub user: Option<crate::models::Person>,
 }
-impl<'de> serde::Deserialize<'de> for About {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(About);
 impl crate::runtime::object::ObjectFields for About {
     const NAME: &'static str = "About";
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -134,13 +128,7 @@ pub struct File {
     pub update_mask: Option<crate::FieldMask>,
 }
 #[cfg(feature = "files")]
-impl<'de> serde::Deserialize<'de> for File {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(File);
 #[cfg(feature = "files")]
 impl crate::runtime::object::ObjectFields for File {
     const NAME: &'static str = "File";
@@ -293,13 +281,7 @@ pub mod file {
         #[serde(rename = "tier", skip_serializing_if = "Option::is_none")]
         pub tier: Option<crate::models::file::location::Tier>,
     }
-    impl<'de> serde::Deserialize<'de> for Location {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::runtime::object::deserialize(deserializer)
-        }
-    }
+    crate::runtime::object::deserialize_object!(Location);
     impl crate::runtime::object::ObjectFields for Location {
         const NAME: &'static str = "Location";
         fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -378,13 +360,7 @@ pub mod file {
             #[serde(rename = "zone", skip_serializing_if = "Option::is_none")]
             pub zone: Option<String>,
         }
-        impl<'de> serde::Deserialize<'de> for Replicas {
-            fn deserialize<D: serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> Result<Self, D::Error> {
-                crate::runtime::object::deserialize(deserializer)
-            }
-        }
+        crate::runtime::object::deserialize_object!(Replicas);
         impl crate::runtime::object::ObjectFields for Replicas {
             const NAME: &'static str = "Replicas";
             fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -430,13 +406,7 @@ pub mod file {
         #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
     }
-    impl<'de> serde::Deserialize<'de> for Metadata {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::runtime::object::deserialize(deserializer)
-        }
-    }
+    crate::runtime::object::deserialize_object!(Metadata);
     impl crate::runtime::object::ObjectFields for Metadata {
         const NAME: &'static str = "Metadata";
         fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -484,13 +454,7 @@ pub struct FileList {
     pub next_page_token: Option<String>,
 }
 #[cfg(feature = "files")]
-impl<'de> serde::Deserialize<'de> for FileList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(FileList);
 #[cfg(feature = "files")]
 impl crate::runtime::object::ObjectFields for FileList {
     const NAME: &'static str = "FileList";
@@ -543,13 +507,7 @@ pub struct Node {
     pub subtree: Option<Box<crate::models::Tree>>,
 }
 #[cfg(feature = "unreferenced-models")]
-impl<'de> serde::Deserialize<'de> for Node {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Node);
 #[cfg(feature = "unreferenced-models")]
 impl crate::runtime::object::ObjectFields for Node {
     const NAME: &'static str = "Node";
@@ -596,13 +554,7 @@ pub struct Person {
     #[serde(rename = "manager", skip_serializing_if = "Option::is_none")]
     pub manager: Option<Box<crate::models::Person>>,
 }
-impl<'de> serde::Deserialize<'de> for Person {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Person);
 impl crate::runtime::object::ObjectFields for Person {
     const NAME: &'static str = "Person";
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -646,13 +598,7 @@ pub struct Tree {
     pub root: Option<Box<crate::models::Node>>,
 }
 #[cfg(feature = "unreferenced-models")]
-impl<'de> serde::Deserialize<'de> for Tree {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Tree);
 #[cfg(feature = "unreferenced-models")]
 impl crate::runtime::object::ObjectFields for Tree {
     const NAME: &'static str = "Tree";

@@ -11,13 +11,7 @@
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Empty {}
-impl<'de> serde::Deserialize<'de> for Empty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Empty);
 impl crate::runtime::object::ObjectFields for Empty {
     const NAME: &'static str = "Empty";
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -76,13 +70,7 @@ pub struct Instance {
     #[serde(rename = "sizeBytes", skip_serializing_if = "Option::is_none")]
     pub size_bytes: Option<u32>,
 }
-impl<'de> serde::Deserialize<'de> for Instance {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Instance);
 impl crate::runtime::object::ObjectFields for Instance {
     const NAME: &'static str = "Instance";
     fn read_field<'de, A: serde::de::MapAccess<'de>>(

@@ -17,13 +17,7 @@ pub struct Account {
     pub user: Option<String>,
 }
 #[cfg(feature = "accounts")]
-impl<'de> serde::Deserialize<'de> for Account {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Account);
 #[cfg(feature = "accounts")]
 impl crate::runtime::object::ObjectFields for Account {
     const NAME: &'static str = "Account";
@@ -69,13 +63,7 @@ pub struct Company {
     pub legal_name: Option<String>,
 }
 #[cfg(feature = "pets")]
-impl<'de> serde::Deserialize<'de> for Company {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Company);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Company {
     const NAME: &'static str = "Company";
@@ -130,13 +118,7 @@ pub struct NewPet {
     pub tag: Option<String>,
 }
 #[cfg(feature = "pets")]
-impl<'de> serde::Deserialize<'de> for NewPet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(NewPet);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for NewPet {
     const NAME: &'static str = "NewPet";
@@ -242,13 +224,7 @@ pub struct NicknameDetail {
     pub nickname: Option<String>,
 }
 #[cfg(feature = "pets")]
-impl<'de> serde::Deserialize<'de> for NicknameDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(NicknameDetail);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for NicknameDetail {
     const NAME: &'static str = "NicknameDetail";
@@ -297,13 +273,7 @@ pub struct NotFound {
     pub resource: Option<String>,
 }
 #[cfg(feature = "pets")]
-impl<'de> serde::Deserialize<'de> for NotFound {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(NotFound);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for NotFound {
     const NAME: &'static str = "NotFound";
@@ -402,13 +372,7 @@ pub struct Person {
     pub name: Option<String>,
 }
 #[cfg(feature = "pets")]
-impl<'de> serde::Deserialize<'de> for Person {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Person);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Person {
     const NAME: &'static str = "Person";
@@ -460,13 +424,7 @@ pub struct Pet {
     pub tag: Option<String>,
 }
 #[cfg(feature = "pets")]
-impl<'de> serde::Deserialize<'de> for Pet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Pet);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Pet {
     const NAME: &'static str = "Pet";
@@ -521,13 +479,7 @@ pub struct Point {
     pub lng: Option<f64>,
 }
 #[cfg(feature = "pets")]
-impl<'de> serde::Deserialize<'de> for Point {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Point);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Point {
     const NAME: &'static str = "Point";
@@ -576,13 +528,7 @@ pub struct Problem {
     pub title: Option<String>,
 }
 #[cfg(feature = "pets")]
-impl<'de> serde::Deserialize<'de> for Problem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Problem);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Problem {
     const NAME: &'static str = "Problem";
@@ -631,13 +577,7 @@ pub struct ListPetsFilter {
     pub species: Option<String>,
 }
 #[cfg(feature = "pets")]
-impl<'de> serde::Deserialize<'de> for ListPetsFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(ListPetsFilter);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for ListPetsFilter {
     const NAME: &'static str = "ListPetsFilter";
@@ -692,13 +632,7 @@ pub struct SubmitFormRequest {
     pub r#where: Option<crate::models::submit_form_request::Where>,
 }
 #[cfg(feature = "uploads")]
-impl<'de> serde::Deserialize<'de> for SubmitFormRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(SubmitFormRequest);
 #[cfg(feature = "uploads")]
 impl crate::runtime::object::ObjectFields for SubmitFormRequest {
     const NAME: &'static str = "SubmitFormRequest";
@@ -770,13 +704,7 @@ pub mod submit_form_request {
         #[serde(rename = "width", skip_serializing_if = "Option::is_none")]
         pub width: Option<i32>,
     }
-    impl<'de> serde::Deserialize<'de> for Size {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::runtime::object::deserialize(deserializer)
-        }
-    }
+    crate::runtime::object::deserialize_object!(Size);
     impl crate::runtime::object::ObjectFields for Size {
         const NAME: &'static str = "Size";
         fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -818,13 +746,7 @@ pub mod submit_form_request {
         #[serde(rename = "city", skip_serializing_if = "Option::is_none")]
         pub city: Option<String>,
     }
-    impl<'de> serde::Deserialize<'de> for Where {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::runtime::object::deserialize(deserializer)
-        }
-    }
+    crate::runtime::object::deserialize_object!(Where);
     impl crate::runtime::object::ObjectFields for Where {
         const NAME: &'static str = "Where";
         fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -874,13 +796,7 @@ pub struct UploadDocumentRequest {
     pub title: Option<String>,
 }
 #[cfg(feature = "uploads")]
-impl<'de> serde::Deserialize<'de> for UploadDocumentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(UploadDocumentRequest);
 #[cfg(feature = "uploads")]
 impl crate::runtime::object::ObjectFields for UploadDocumentRequest {
     const NAME: &'static str = "UploadDocumentRequest";

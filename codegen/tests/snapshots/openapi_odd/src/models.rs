@@ -17,13 +17,7 @@ pub struct Client {
     pub x: Option<f64>,
 }
 #[cfg(feature = "unreferenced-models")]
-impl<'de> serde::Deserialize<'de> for Client {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Client);
 #[cfg(feature = "unreferenced-models")]
 impl crate::runtime::object::ObjectFields for Client {
     const NAME: &'static str = "Client";
@@ -108,13 +102,7 @@ pub struct Node {
     pub x: Option<f64>,
 }
 #[cfg(feature = "pet_store")]
-impl<'de> serde::Deserialize<'de> for Node {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Node);
 #[cfg(feature = "pet_store")]
 impl crate::runtime::object::ObjectFields for Node {
     const NAME: &'static str = "Node";
@@ -220,13 +208,7 @@ pub struct Result2 {
     pub type_2: Option<String>,
 }
 #[cfg(feature = "pet_store")]
-impl<'de> serde::Deserialize<'de> for Result2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Result2);
 #[cfg(feature = "pet_store")]
 impl crate::runtime::object::ObjectFields for Result2 {
     const NAME: &'static str = "Result2";
@@ -301,13 +283,7 @@ pub struct CrerFormeRequest {
     pub file: Option<crate::Bytes>,
 }
 #[cfg(feature = "pet_store")]
-impl<'de> serde::Deserialize<'de> for CrerFormeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(CrerFormeRequest);
 #[cfg(feature = "pet_store")]
 impl crate::runtime::object::ObjectFields for CrerFormeRequest {
     const NAME: &'static str = "CrerFormeRequest";
@@ -492,13 +468,7 @@ pub mod crer_forme_response {
             #[serde(rename = "r", skip_serializing_if = "Option::is_none")]
             pub r: Option<f64>,
         }
-        impl<'de> serde::Deserialize<'de> for Object {
-            fn deserialize<D: serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> Result<Self, D::Error> {
-                crate::runtime::object::deserialize(deserializer)
-            }
-        }
+        crate::runtime::object::deserialize_object!(Object);
         impl crate::runtime::object::ObjectFields for Object {
             const NAME: &'static str = "Object";
             fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -561,13 +531,7 @@ pub mod crer_forme_response {
         #[serde(rename = "queued", skip_serializing_if = "Option::is_none")]
         pub queued: Option<bool>,
     }
-    impl<'de> serde::Deserialize<'de> for Object {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::runtime::object::deserialize(deserializer)
-        }
-    }
+    crate::runtime::object::deserialize_object!(Object);
     impl crate::runtime::object::ObjectFields for Object {
         const NAME: &'static str = "Object";
         fn read_field<'de, A: serde::de::MapAccess<'de>>(

@@ -58,13 +58,7 @@ pub struct Animal {
     pub weight: Option<f32>,
 }
 #[cfg(feature = "unreferenced-models")]
-impl<'de> serde::Deserialize<'de> for Animal {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Animal);
 #[cfg(feature = "unreferenced-models")]
 impl crate::runtime::object::ObjectFields for Animal {
     const NAME: &'static str = "Animal";
@@ -212,13 +206,7 @@ pub struct Cat {
     pub weight: Option<f32>,
 }
 #[cfg(feature = "pets")]
-impl<'de> serde::Deserialize<'de> for Cat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Cat);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Cat {
     const NAME: &'static str = "Cat";
@@ -397,13 +385,7 @@ pub struct Dog {
     pub weight: Option<f32>,
 }
 #[cfg(feature = "pets")]
-impl<'de> serde::Deserialize<'de> for Dog {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Dog);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Dog {
     const NAME: &'static str = "Dog";
@@ -590,13 +572,7 @@ pub mod dog {
 #[non_exhaustive]
 pub struct Empty {}
 #[cfg(feature = "unreferenced-models")]
-impl<'de> serde::Deserialize<'de> for Empty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Empty);
 #[cfg(feature = "unreferenced-models")]
 impl crate::runtime::object::ObjectFields for Empty {
     const NAME: &'static str = "Empty";
@@ -634,13 +610,7 @@ pub struct Owner {
     pub additional_properties: std::collections::BTreeMap<String, i64>,
 }
 #[cfg(feature = "pets")]
-impl<'de> serde::Deserialize<'de> for Owner {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Owner);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Owner {
     const NAME: &'static str = "Owner";
@@ -742,13 +712,7 @@ pub struct PetPage {
     pub pets: Option<Vec<crate::models::Pet>>,
 }
 #[cfg(feature = "pets")]
-impl<'de> serde::Deserialize<'de> for PetPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(PetPage);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for PetPage {
     const NAME: &'static str = "PetPage";
@@ -804,13 +768,7 @@ pub struct Problem {
     pub title: Option<String>,
 }
 #[cfg(feature = "pets")]
-impl<'de> serde::Deserialize<'de> for Problem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Problem);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Problem {
     const NAME: &'static str = "Problem";
@@ -865,13 +823,7 @@ pub struct Toy {
     pub name: Option<String>,
 }
 #[cfg(feature = "pets")]
-impl<'de> serde::Deserialize<'de> for Toy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Toy);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Toy {
     const NAME: &'static str = "Toy";
@@ -920,13 +872,7 @@ pub struct CreatePetResponse {
     pub warnings: Option<Vec<String>>,
 }
 #[cfg(feature = "pets")]
-impl<'de> serde::Deserialize<'de> for CreatePetResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(CreatePetResponse);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for CreatePetResponse {
     const NAME: &'static str = "CreatePetResponse";

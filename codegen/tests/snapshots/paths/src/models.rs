@@ -15,13 +15,7 @@ pub struct Item {
     #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
-impl<'de> serde::Deserialize<'de> for Item {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Item);
 impl crate::runtime::object::ObjectFields for Item {
     const NAME: &'static str = "Item";
     fn read_field<'de, A: serde::de::MapAccess<'de>>(

@@ -33,13 +33,7 @@ pub struct Tokeninfo {
     #[serde(rename = "verified_email", skip_serializing_if = "Option::is_none")]
     pub verified_email: Option<bool>,
 }
-impl<'de> serde::Deserialize<'de> for Tokeninfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Tokeninfo);
 impl crate::runtime::object::ObjectFields for Tokeninfo {
     const NAME: &'static str = "Tokeninfo";
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -141,13 +135,7 @@ pub struct Userinfo {
     #[serde(rename = "verified_email", skip_serializing_if = "Option::is_none")]
     pub verified_email: Option<bool>,
 }
-impl<'de> serde::Deserialize<'de> for Userinfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Userinfo);
 impl crate::runtime::object::ObjectFields for Userinfo {
     const NAME: &'static str = "Userinfo";
     fn read_field<'de, A: serde::de::MapAccess<'de>>(

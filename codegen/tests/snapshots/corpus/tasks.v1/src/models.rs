@@ -34,13 +34,7 @@ pub struct AssignmentInfo {
     pub surface_type: Option<crate::models::assignment_info::SurfaceType>,
 }
 #[cfg(feature = "tasks")]
-impl<'de> serde::Deserialize<'de> for AssignmentInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(AssignmentInfo);
 #[cfg(feature = "tasks")]
 impl crate::runtime::object::ObjectFields for AssignmentInfo {
     const NAME: &'static str = "AssignmentInfo";
@@ -136,13 +130,7 @@ pub struct DriveResourceInfo {
     pub resource_key: Option<String>,
 }
 #[cfg(feature = "tasks")]
-impl<'de> serde::Deserialize<'de> for DriveResourceInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(DriveResourceInfo);
 #[cfg(feature = "tasks")]
 impl crate::runtime::object::ObjectFields for DriveResourceInfo {
     const NAME: &'static str = "DriveResourceInfo";
@@ -190,13 +178,7 @@ pub struct SpaceInfo {
     pub space: Option<String>,
 }
 #[cfg(feature = "tasks")]
-impl<'de> serde::Deserialize<'de> for SpaceInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(SpaceInfo);
 #[cfg(feature = "tasks")]
 impl crate::runtime::object::ObjectFields for SpaceInfo {
     const NAME: &'static str = "SpaceInfo";
@@ -300,13 +282,7 @@ pub struct Task {
     pub web_view_link: Option<String>,
 }
 #[cfg(feature = "tasks")]
-impl<'de> serde::Deserialize<'de> for Task {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Task);
 #[cfg(feature = "tasks")]
 impl crate::runtime::object::ObjectFields for Task {
     const NAME: &'static str = "Task";
@@ -456,13 +432,7 @@ pub mod task {
         #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
     }
-    impl<'de> serde::Deserialize<'de> for Links {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::runtime::object::deserialize(deserializer)
-        }
-    }
+    crate::runtime::object::deserialize_object!(Links);
     impl crate::runtime::object::ObjectFields for Links {
         const NAME: &'static str = "Links";
         fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -534,13 +504,7 @@ pub struct TaskList {
     pub updated: Option<String>,
 }
 #[cfg(feature = "tasklists")]
-impl<'de> serde::Deserialize<'de> for TaskList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(TaskList);
 #[cfg(feature = "tasklists")]
 impl crate::runtime::object::ObjectFields for TaskList {
     const NAME: &'static str = "TaskList";
@@ -619,13 +583,7 @@ pub struct TaskLists {
     pub next_page_token: Option<String>,
 }
 #[cfg(feature = "tasklists")]
-impl<'de> serde::Deserialize<'de> for TaskLists {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(TaskLists);
 #[cfg(feature = "tasklists")]
 impl crate::runtime::object::ObjectFields for TaskLists {
     const NAME: &'static str = "TaskLists";
@@ -696,13 +654,7 @@ pub struct Tasks {
     pub next_page_token: Option<String>,
 }
 #[cfg(feature = "tasks")]
-impl<'de> serde::Deserialize<'de> for Tasks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(Tasks);
 #[cfg(feature = "tasks")]
 impl crate::runtime::object::ObjectFields for Tasks {
     const NAME: &'static str = "Tasks";

@@ -18,13 +18,7 @@ pub struct DetectLanguageRequest {
     pub q: Option<Vec<String>>,
 }
 #[cfg(feature = "detections")]
-impl<'de> serde::Deserialize<'de> for DetectLanguageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(DetectLanguageRequest);
 #[cfg(feature = "detections")]
 impl crate::runtime::object::ObjectFields for DetectLanguageRequest {
     const NAME: &'static str = "DetectLanguageRequest";
@@ -68,13 +62,7 @@ pub struct DetectionsListResponse {
     pub detections: Option<Vec<crate::models::DetectionsResource>>,
 }
 #[cfg(feature = "detections")]
-impl<'de> serde::Deserialize<'de> for DetectionsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(DetectionsListResponse);
 #[cfg(feature = "detections")]
 impl crate::runtime::object::ObjectFields for DetectionsListResponse {
     const NAME: &'static str = "DetectionsListResponse";
@@ -128,13 +116,7 @@ pub mod detections_resource {
         #[serde(rename = "language", skip_serializing_if = "Option::is_none")]
         pub language: Option<String>,
     }
-    impl<'de> serde::Deserialize<'de> for Item {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::runtime::object::deserialize(deserializer)
-        }
-    }
+    crate::runtime::object::deserialize_object!(Item);
     impl crate::runtime::object::ObjectFields for Item {
         const NAME: &'static str = "Item";
         fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -186,13 +168,7 @@ pub struct GetSupportedLanguagesRequest {
     pub target: Option<String>,
 }
 #[cfg(feature = "unreferenced-models")]
-impl<'de> serde::Deserialize<'de> for GetSupportedLanguagesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(GetSupportedLanguagesRequest);
 #[cfg(feature = "unreferenced-models")]
 impl crate::runtime::object::ObjectFields for GetSupportedLanguagesRequest {
     const NAME: &'static str = "GetSupportedLanguagesRequest";
@@ -232,13 +208,7 @@ pub struct LanguagesListResponse {
     pub languages: Option<Vec<crate::models::LanguagesResource>>,
 }
 #[cfg(feature = "languages")]
-impl<'de> serde::Deserialize<'de> for LanguagesListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(LanguagesListResponse);
 #[cfg(feature = "languages")]
 impl crate::runtime::object::ObjectFields for LanguagesListResponse {
     const NAME: &'static str = "LanguagesListResponse";
@@ -287,13 +257,7 @@ pub struct LanguagesResource {
     pub name: Option<String>,
 }
 #[cfg(feature = "languages")]
-impl<'de> serde::Deserialize<'de> for LanguagesResource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(LanguagesResource);
 #[cfg(feature = "languages")]
 impl crate::runtime::object::ObjectFields for LanguagesResource {
     const NAME: &'static str = "LanguagesResource";
@@ -358,13 +322,7 @@ pub struct TranslateTextRequest {
     pub target: Option<String>,
 }
 #[cfg(feature = "translations")]
-impl<'de> serde::Deserialize<'de> for TranslateTextRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(TranslateTextRequest);
 #[cfg(feature = "translations")]
 impl crate::runtime::object::ObjectFields for TranslateTextRequest {
     const NAME: &'static str = "TranslateTextRequest";
@@ -432,13 +390,7 @@ pub struct TranslationsListResponse {
     pub translations: Option<Vec<crate::models::TranslationsResource>>,
 }
 #[cfg(feature = "translations")]
-impl<'de> serde::Deserialize<'de> for TranslationsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(TranslationsListResponse);
 #[cfg(feature = "translations")]
 impl crate::runtime::object::ObjectFields for TranslationsListResponse {
     const NAME: &'static str = "TranslationsListResponse";
@@ -493,13 +445,7 @@ pub struct TranslationsResource {
     pub translated_text: Option<String>,
 }
 #[cfg(feature = "translations")]
-impl<'de> serde::Deserialize<'de> for TranslationsResource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::object::deserialize(deserializer)
-    }
-}
+crate::runtime::object::deserialize_object!(TranslationsResource);
 #[cfg(feature = "translations")]
 impl crate::runtime::object::ObjectFields for TranslationsResource {
     const NAME: &'static str = "TranslationsResource";
