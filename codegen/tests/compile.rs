@@ -25,6 +25,7 @@ const FIXTURE_TESTS: &[(&str, &[&str])] = &[
         "openapi_client",
         &["openapi_client.rs", "openapi_example.rs", "server/mod.rs"],
     ),
+    ("openapi_shapes", &["openapi_shapes.rs"]),
 ];
 
 fn write_crate(dir: &Path, files: &Files) {
@@ -45,6 +46,7 @@ fn test_dependencies() -> BTreeMap<String, Dependency> {
         default_features: true,
     };
     BTreeMap::from([
+        ("serde".to_owned(), dependency("1", &["derive"])),
         ("serde_json".to_owned(), dependency("1", &[])),
         ("tokio".to_owned(), dependency("1", &["macros", "rt"])),
     ])

@@ -17,6 +17,7 @@ crate::runtime::object::deserialize_object!(CancelPortabilityArchiveRequest);
 #[cfg(feature = "archive_jobs")]
 impl crate::runtime::object::ObjectFields for CancelPortabilityArchiveRequest {
     const NAME: &'static str = "CancelPortabilityArchiveRequest";
+    const FIELDS: Option<&'static [&'static str]> = Some(&[]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -45,6 +46,7 @@ crate::runtime::object::deserialize_object!(CancelPortabilityArchiveResponse);
 #[cfg(feature = "archive_jobs")]
 impl crate::runtime::object::ObjectFields for CancelPortabilityArchiveResponse {
     const NAME: &'static str = "CancelPortabilityArchiveResponse";
+    const FIELDS: Option<&'static [&'static str]> = Some(&[]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -73,6 +75,7 @@ crate::runtime::object::deserialize_object!(CheckAccessTypeRequest);
 #[cfg(feature = "access_type")]
 impl crate::runtime::object::ObjectFields for CheckAccessTypeRequest {
     const NAME: &'static str = "CheckAccessTypeRequest";
+    const FIELDS: Option<&'static [&'static str]> = Some(&[]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -108,6 +111,9 @@ crate::runtime::object::deserialize_object!(CheckAccessTypeResponse);
 #[cfg(feature = "access_type")]
 impl crate::runtime::object::ObjectFields for CheckAccessTypeResponse {
     const NAME: &'static str = "CheckAccessTypeResponse";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &["oneTimeResources", "timeBasedResources"],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -158,6 +164,7 @@ crate::runtime::object::deserialize_object!(Empty);
 #[cfg(feature = "authorization")]
 impl crate::runtime::object::ObjectFields for Empty {
     const NAME: &'static str = "Empty";
+    const FIELDS: Option<&'static [&'static str]> = Some(&[]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -200,6 +207,9 @@ crate::runtime::object::deserialize_object!(InitiatePortabilityArchiveRequest);
 #[cfg(feature = "portability_archive")]
 impl crate::runtime::object::ObjectFields for InitiatePortabilityArchiveRequest {
     const NAME: &'static str = "InitiatePortabilityArchiveRequest";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &["endTime", "resources", "startTime"],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -261,6 +271,9 @@ crate::runtime::object::deserialize_object!(InitiatePortabilityArchiveResponse);
 #[cfg(feature = "portability_archive")]
 impl crate::runtime::object::ObjectFields for InitiatePortabilityArchiveResponse {
     const NAME: &'static str = "InitiatePortabilityArchiveResponse";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &["accessType", "archiveJobId"],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -352,6 +365,9 @@ crate::runtime::object::deserialize_object!(PortabilityArchiveState);
 #[cfg(feature = "archive_jobs")]
 impl crate::runtime::object::ObjectFields for PortabilityArchiveState {
     const NAME: &'static str = "PortabilityArchiveState";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &["exportTime", "name", "startTime", "state", "urls"],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -446,6 +462,7 @@ crate::runtime::object::deserialize_object!(ResetAuthorizationRequest);
 #[cfg(feature = "authorization")]
 impl crate::runtime::object::ObjectFields for ResetAuthorizationRequest {
     const NAME: &'static str = "ResetAuthorizationRequest";
+    const FIELDS: Option<&'static [&'static str]> = Some(&[]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -474,6 +491,7 @@ crate::runtime::object::deserialize_object!(RetryPortabilityArchiveRequest);
 #[cfg(feature = "archive_jobs")]
 impl crate::runtime::object::ObjectFields for RetryPortabilityArchiveRequest {
     const NAME: &'static str = "RetryPortabilityArchiveRequest";
+    const FIELDS: Option<&'static [&'static str]> = Some(&[]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -506,6 +524,7 @@ crate::runtime::object::deserialize_object!(RetryPortabilityArchiveResponse);
 #[cfg(feature = "archive_jobs")]
 impl crate::runtime::object::ObjectFields for RetryPortabilityArchiveResponse {
     const NAME: &'static str = "RetryPortabilityArchiveResponse";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["archiveJobId"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,

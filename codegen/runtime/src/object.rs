@@ -17,8 +17,16 @@ pub trait ObjectFields: Default {
     /// The model's name, for errors.
     const NAME: &'static str;
 
-    /// Reads the value of property `key` from `map` into its field; `false`
-    /// when no field has that name (the caller then skips the value).
+    /// The property names the model reads, for the formats and containers
+    /// that ask (serde's `flatten` then leaves them out of a catch-all map
+    /// beside the model); `None` when the model keeps every other property
+    /// in a map of its own, and so reads them all.
+    const FIELDS: Option<&'static [&'static str]>;
+
+    /// Reads the value of property `key` from `map` into its field and says
+    /// `true`, or reads nothing and says `false` when no field has that
+    /// name (the caller then skips the value): reading the value exactly
+    /// when saying `true` keeps the reader in step with the input.
     fn read_field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -32,7 +40,13 @@ pub trait ObjectFields: Default {
 pub fn deserialize<'de, T: ObjectFields, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<T, D::Error> {
-    deserializer.deserialize_map(ObjectVisitor(PhantomData))
+    let visitor = ObjectVisitor(PhantomData);
+    match T::FIELDS {
+        // As a struct, as serde's derive asks: JSON reads an object either
+        // way, and the visitor reads no sequence.
+        Some(fields) => deserializer.deserialize_struct(T::NAME, fields, visitor),
+        None => deserializer.deserialize_map(visitor),
+    }
 }
 
 /// `serde::Deserialize` for `$model` through [`deserialize`]: what every
@@ -108,17 +122,17 @@ mod tests {
     use super::*;
     use std::collections::BTreeMap;
 
-    /// What a generated model's implementation looks like.
+    /// A model as the emitter writes it, without a map of other properties.
     #[derive(Debug, Default, PartialEq)]
     struct Job {
         id: Option<String>,
         tries: Option<u32>,
         inner: Option<Box<Job>>,
-        rest: BTreeMap<String, i64>,
     }
 
     impl ObjectFields for Job {
         const NAME: &'static str = "Job";
+        const FIELDS: Option<&'static [&'static str]> = Some(&["id", "tries", "inner"]);
 
         fn read_field<'de, A: MapAccess<'de>>(
             &mut self,
@@ -129,11 +143,6 @@ mod tests {
                 "id" => self.id = map.next_value()?,
                 "tries" => self.tries = map.next_value()?,
                 "inner" => self.inner = map.next_value()?,
-                "rest" => return Ok(false),
-                _ if key.starts_with("x-") => {
-                    let value = map.next_value()?;
-                    self.rest.insert(key.to_owned(), value);
-                }
                 _ => return Ok(false),
             }
             Ok(true)
@@ -142,10 +151,39 @@ mod tests {
 
     crate::deserialize_object!(Job);
 
+    /// A model as the emitter writes it with a map of other properties.
+    #[derive(Debug, Default, PartialEq)]
+    struct Labels {
+        name: Option<String>,
+        rest: BTreeMap<String, i64>,
+    }
+
+    impl ObjectFields for Labels {
+        const NAME: &'static str = "Labels";
+        const FIELDS: Option<&'static [&'static str]> = None;
+
+        fn read_field<'de, A: MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => self.name = map.next_value()?,
+                _ => {
+                    let value = map.next_value()?;
+                    self.rest.insert(key.to_owned(), value);
+                }
+            }
+            Ok(true)
+        }
+    }
+
+    crate::deserialize_object!(Labels);
+
     #[test]
     fn properties_fill_their_fields_and_unknown_ones_are_skipped() {
         let text = r#"{"id":"a\"b","unknown":{"deep":[1,{"x":null}]},"tries":3,
-                       "inner":{"id":"c","inner":null},"x-1":7,"rest":"skipped"}"#;
+                       "inner":{"id":"c","inner":null}}"#;
         let job: Job = serde_json::from_str(text).unwrap();
         assert_eq!(
             job,
@@ -156,7 +194,6 @@ mod tests {
                     id: Some("c".to_owned()),
                     ..Job::default()
                 })),
-                rest: BTreeMap::from([("x-1".to_owned(), 7)]),
             }
         );
         // The same from a `Value` (keys given as owned strings or borrowed).
@@ -166,6 +203,18 @@ mod tests {
         // An escaped property name is still recognised.
         let escaped: Job = serde_json::from_str(r#"{"\u0069d":"e"}"#).unwrap();
         assert_eq!(escaped.id.as_deref(), Some("e"));
+    }
+
+    #[test]
+    fn a_map_of_other_properties_gets_what_no_field_names() {
+        let labels: Labels = serde_json::from_str(r#"{"a":1,"name":"n","b":2}"#).unwrap();
+        assert_eq!(labels.name.as_deref(), Some("n"));
+        assert_eq!(
+            labels.rest,
+            BTreeMap::from([("a".to_owned(), 1), ("b".to_owned(), 2)])
+        );
+        let error = serde_json::from_str::<Labels>(r#"{"a":"x"}"#).unwrap_err();
+        assert!(error.to_string().contains("expected i64"), "{error}");
     }
 
     #[test]

@@ -94,6 +94,8 @@ struct ReadByField(Message);
 
 impl google_api_runtime::object::ObjectFields for ReadByField {
     const NAME: &'static str = "ReadByField";
+    const FIELDS: Option<&'static [&'static str]> =
+        Some(&["generation", "size", "ids", "counters"]);
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,

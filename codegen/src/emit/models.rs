@@ -277,30 +277,40 @@ fn union(
 /// derive, which compiles a visitor and a field enum per struct.
 fn read_fields(type_name: &str, fields: &[Field], int64_as_string: bool) -> TokenStream {
     let name = ident(type_name);
-    let arms = fields.iter().filter(|f| !f.flatten).map(|field| {
+    let named: Vec<&Field> = fields.iter().filter(|f| !f.flatten).collect();
+    let arms = named.iter().map(|field| {
         let member = ident(&field.rust_name);
         let wire = &field.wire_name;
-        let read = match wire_format(&field.ty, int64_as_string) {
-            Some(module) => {
-                let module: TokenStream = module.parse().expect("a module path");
+        let read = match WireFormat::of(&field.ty, int64_as_string) {
+            Some(format) => {
+                let module = format.module();
                 quote!(map.next_value_seed(#module::Seed::new())?)
             }
             None => quote!(map.next_value()?),
         };
         quote! { #wire => self.#member = #read, }
     });
-    // Properties no field is named for fill the flattened map, if any.
-    let others = match fields.iter().find(|f| f.flatten) {
+    // Properties no field is named for fill the flattened map, if any; a
+    // model without one names the properties it reads.
+    let flattened = fields.iter().find(|f| f.flatten);
+    let (others, names) = match flattened {
         Some(field) => {
             let member = ident(&field.rust_name);
-            quote! {
+            let others = quote! {
                 _ => {
                     let value = map.next_value()?;
                     self.#member.insert(key.to_owned(), value);
                 }
-            }
+            };
+            (others, quote!(None))
         }
-        None => quote!(_ => return Ok(false),),
+        None => {
+            let wires = named.iter().map(|f| &f.wire_name);
+            (
+                quote!(_ => return Ok(false),),
+                quote!(Some(&[ #( #wires ),* ])),
+            )
+        }
     };
     let body = if fields.is_empty() {
         quote! {
@@ -321,6 +331,7 @@ fn read_fields(type_name: &str, fields: &[Field], int64_as_string: bool) -> Toke
 
         impl crate::runtime::object::ObjectFields for #name {
             const NAME: &'static str = #type_name;
+            const FIELDS: Option<&'static [&'static str]> = #names;
 
             fn read_field<'de, A: serde::de::MapAccess<'de>>(
                 &mut self,
@@ -333,19 +344,44 @@ fn read_fields(type_name: &str, fields: &[Field], int64_as_string: bool) -> Toke
     }
 }
 
-/// The runtime module (`wire::int64`, ...) that reads and writes a field of
-/// type `ty`, where 64-bit integers travel as strings.
-fn wire_format(ty: &Type, int64_as_string: bool) -> Option<&'static str> {
-    match ty {
-        _ if !int64_as_string => None,
-        Type::I64 | Type::U64 => Some("crate::runtime::wire::int64"),
-        Type::Array(item) if matches!(**item, Type::I64 | Type::U64) => {
-            Some("crate::runtime::wire::int64_list")
+/// How a field whose 64-bit integers travel as decimal strings is read and
+/// written: the runtime's `wire` module for its shape.
+#[derive(Clone, Copy)]
+enum WireFormat {
+    Int64,
+    Int64List,
+    Int64Map,
+}
+
+impl WireFormat {
+    /// The format of a field of type `ty`, if it needs one.
+    fn of(ty: &Type, int64_as_string: bool) -> Option<Self> {
+        match ty {
+            _ if !int64_as_string => None,
+            Type::I64 | Type::U64 => Some(Self::Int64),
+            Type::Array(item) if matches!(**item, Type::I64 | Type::U64) => Some(Self::Int64List),
+            Type::Map(value) if matches!(**value, Type::I64 | Type::U64) => Some(Self::Int64Map),
+            _ => None,
         }
-        Type::Map(value) if matches!(**value, Type::I64 | Type::U64) => {
-            Some("crate::runtime::wire::int64_map")
+    }
+
+    fn module_name(self) -> &'static str {
+        match self {
+            Self::Int64 => "int64",
+            Self::Int64List => "int64_list",
+            Self::Int64Map => "int64_map",
         }
-        _ => None,
+    }
+
+    /// The module's path in the generated crate.
+    fn module(self) -> TokenStream {
+        let name = format_ident!("{}", self.module_name());
+        quote!(crate::runtime::wire::#name)
+    }
+
+    /// Its `serialize`, as serde's `serialize_with` takes it (text).
+    fn serializer(self) -> String {
+        format!("crate::runtime::wire::{}::serialize", self.module_name())
     }
 }
 
@@ -368,8 +404,8 @@ fn field(field: &Field, int64_as_string: bool) -> TokenStream {
     let docs = doc(&text);
     let deprecated = deprecated_attribute(field.deprecated);
     // 64-bit integers travel as strings (read by `read_fields`).
-    let wire_format = wire_format(&field.ty, int64_as_string)
-        .map(|module| format!("{module}::serialize"))
+    let wire_format = WireFormat::of(&field.ty, int64_as_string)
+        .map(WireFormat::serializer)
         .map(|function| quote!(, serialize_with = #function));
     let ty = if field.boxed { quote!(Box<#ty>) } else { ty };
     if field.flatten {

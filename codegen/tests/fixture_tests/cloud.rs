@@ -510,3 +510,41 @@ async fn a_403_quota_exceeded_is_final() {
     assert!(!error.is_retryable());
     assert!(matches!(&error, Error::Api(api) if api.reason() == Some("quotaExceeded")));
 }
+
+#[test]
+fn a_64_bit_field_is_read_from_a_string_or_a_number_and_written_as_a_string() {
+    for text in [r#"{"name":"d","sizeGb":"5"}"#, r#"{"name":"d","sizeGb":5}"#] {
+        let disk: Disk = serde_json::from_str(text).unwrap();
+        assert_eq!(disk.size_gb, Some(5), "{text}");
+        assert_eq!(
+            serde_json::to_value(&disk).unwrap(),
+            serde_json::json!({"name": "d", "sizeGb": "5"})
+        );
+    }
+    let unset: Disk = serde_json::from_str(r#"{"sizeGb":null}"#).unwrap();
+    assert_eq!(unset.size_gb, None);
+    let error = serde_json::from_str::<Disk>(r#"{"sizeGb":"five"}"#).unwrap_err();
+    assert!(error.to_string().contains("not a 64-bit integer"), "{error}");
+}
+
+#[test]
+fn a_model_flattened_into_an_application_type_leaves_its_properties_out_of_the_rest() {
+    // The model names the properties it reads, as serde's derive did, so a
+    // catch-all map beside it gets only the others.
+    #[derive(serde::Deserialize)]
+    struct Tagged {
+        #[serde(flatten)]
+        disk: Disk,
+        #[serde(flatten)]
+        rest: std::collections::BTreeMap<String, serde_json::Value>,
+    }
+    let tagged: Tagged =
+        serde_json::from_str(r#"{"name":"d","sizeGb":"7","tag":"blue"}"#).unwrap();
+    assert_eq!(tagged.disk.name.as_deref(), Some("d"));
+    assert_eq!(tagged.disk.size_gb, Some(7));
+    assert_eq!(
+        tagged.rest.keys().collect::<Vec<_>>(),
+        ["tag"],
+        "the disk's properties are not the rest"
+    );
+}

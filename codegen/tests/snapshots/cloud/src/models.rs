@@ -69,6 +69,20 @@ crate::runtime::object::deserialize_object!(ComputeOperation);
 )]
 impl crate::runtime::object::ObjectFields for ComputeOperation {
     const NAME: &'static str = "ComputeOperation";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &[
+            "error",
+            "httpErrorMessage",
+            "httpErrorStatusCode",
+            "name",
+            "progress",
+            "region",
+            "selfLink",
+            "status",
+            "targetLink",
+            "zone",
+        ],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -201,6 +215,7 @@ pub mod compute_operation {
     crate::runtime::object::deserialize_object!(Error);
     impl crate::runtime::object::ObjectFields for Error {
         const NAME: &'static str = "Error";
+        const FIELDS: Option<&'static [&'static str]> = Some(&["errors"]);
         fn read_field<'de, A: serde::de::MapAccess<'de>>(
             &mut self,
             key: &str,
@@ -249,6 +264,9 @@ pub mod compute_operation {
         crate::runtime::object::deserialize_object!(Errors);
         impl crate::runtime::object::ObjectFields for Errors {
             const NAME: &'static str = "Errors";
+            const FIELDS: Option<&'static [&'static str]> = Some(
+                &["code", "location", "message"],
+            );
             fn read_field<'de, A: serde::de::MapAccess<'de>>(
                 &mut self,
                 key: &str,
@@ -305,6 +323,7 @@ crate::runtime::object::deserialize_object!(CreateMetadata);
 #[cfg(feature = "unreferenced-models")]
 impl crate::runtime::object::ObjectFields for CreateMetadata {
     const NAME: &'static str = "CreateMetadata";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["progressPercent", "target"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -360,6 +379,7 @@ crate::runtime::object::deserialize_object!(Disk);
 #[cfg(feature = "disks")]
 impl crate::runtime::object::ObjectFields for Disk {
     const NAME: &'static str = "Disk";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["name", "sizeGb"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -417,6 +437,9 @@ crate::runtime::object::deserialize_object!(DiskAggregatedList);
 #[cfg(feature = "disks")]
 impl crate::runtime::object::ObjectFields for DiskAggregatedList {
     const NAME: &'static str = "DiskAggregatedList";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &["items", "nextPageToken", "unreachables"],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -484,6 +507,9 @@ crate::runtime::object::deserialize_object!(DiskList);
 #[cfg(feature = "disks")]
 impl crate::runtime::object::ObjectFields for DiskList {
     const NAME: &'static str = "DiskList";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &["items", "nextPageToken", "warning"],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -543,6 +569,7 @@ pub mod disk_list {
     crate::runtime::object::deserialize_object!(Warning);
     impl crate::runtime::object::ObjectFields for Warning {
         const NAME: &'static str = "Warning";
+        const FIELDS: Option<&'static [&'static str]> = Some(&["code"]);
         fn read_field<'de, A: serde::de::MapAccess<'de>>(
             &mut self,
             key: &str,
@@ -583,6 +610,7 @@ crate::runtime::object::deserialize_object!(DisksScopedList);
 #[cfg(feature = "disks")]
 impl crate::runtime::object::ObjectFields for DisksScopedList {
     const NAME: &'static str = "DisksScopedList";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["disks"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -633,6 +661,7 @@ crate::runtime::object::deserialize_object!(Instance);
 #[cfg(feature = "projects")]
 impl crate::runtime::object::ObjectFields for Instance {
     const NAME: &'static str = "Instance";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["name", "state", "tier"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -714,6 +743,9 @@ crate::runtime::object::deserialize_object!(ListInstancesResponse);
 #[cfg(feature = "projects")]
 impl crate::runtime::object::ObjectFields for ListInstancesResponse {
     const NAME: &'static str = "ListInstancesResponse";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &["instances", "nextPageToken", "unreachable"],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -774,6 +806,7 @@ crate::runtime::object::deserialize_object!(Network);
 #[cfg(feature = "networks")]
 impl crate::runtime::object::ObjectFields for Network {
     const NAME: &'static str = "Network";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["name"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -826,6 +859,9 @@ crate::runtime::object::deserialize_object!(Operation);
 #[cfg(any(feature = "exports", feature = "operations", feature = "projects"))]
 impl crate::runtime::object::ObjectFields for Operation {
     const NAME: &'static str = "Operation";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &["done", "error", "metadata", "name", "response"],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -902,6 +938,9 @@ crate::runtime::object::deserialize_object!(SearchResponse);
 #[cfg(feature = "projects")]
 impl crate::runtime::object::ObjectFields for SearchResponse {
     const NAME: &'static str = "SearchResponse";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &["matches", "nextPageToken", "suggestions"],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -968,6 +1007,9 @@ crate::runtime::object::deserialize_object!(Status);
 #[cfg(any(feature = "exports", feature = "operations", feature = "projects"))]
 impl crate::runtime::object::ObjectFields for Status {
     const NAME: &'static str = "Status";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &["code", "details", "message"],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,

@@ -48,6 +48,7 @@ crate::runtime::object::deserialize_object!(Thing);
 )]
 impl crate::runtime::object::ObjectFields for Thing {
     const NAME: &'static str = "Thing";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["name"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -97,6 +98,7 @@ crate::runtime::object::deserialize_object!(Tile);
 #[cfg(feature = "map_types")]
 impl crate::runtime::object::ObjectFields for Tile {
     const NAME: &'static str = "Tile";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["data"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,

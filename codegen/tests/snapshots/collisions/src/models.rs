@@ -30,6 +30,9 @@ crate::runtime::object::deserialize_object!(FooBar);
 #[cfg(feature = "users")]
 impl crate::runtime::object::ObjectFields for FooBar {
     const NAME: &'static str = "FooBar";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &["choice", "fooBar", "foo_bar", "status"],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -120,6 +123,7 @@ crate::runtime::object::deserialize_object!(Option2);
 )]
 impl crate::runtime::object::ObjectFields for Option2 {
     const NAME: &'static str = "Option2";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["value"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -158,6 +162,7 @@ crate::runtime::object::deserialize_object!(V1Beta1Thing);
 #[cfg(feature = "unreferenced-models")]
 impl crate::runtime::object::ObjectFields for V1Beta1Thing {
     const NAME: &'static str = "V1Beta1Thing";
+    const FIELDS: Option<&'static [&'static str]> = Some(&[]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -186,6 +191,7 @@ crate::runtime::object::deserialize_object!(V1beta1Thing);
 #[cfg(feature = "unreferenced-models")]
 impl crate::runtime::object::ObjectFields for V1beta1Thing {
     const NAME: &'static str = "V1beta1Thing";
+    const FIELDS: Option<&'static [&'static str]> = Some(&[]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -214,6 +220,7 @@ crate::runtime::object::deserialize_object!(FooBar2);
 #[cfg(feature = "users")]
 impl crate::runtime::object::ObjectFields for FooBar2 {
     const NAME: &'static str = "FooBar2";
+    const FIELDS: Option<&'static [&'static str]> = Some(&[]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,

@@ -54,6 +54,21 @@ crate::runtime::object::deserialize_object!(Self2);
 #[cfg(feature = "type")]
 impl crate::runtime::object::ObjectFields for Self2 {
     const NAME: &'static str = "Self2";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &[
+            "$ref",
+            "@context",
+            "async",
+            "children",
+            "formats",
+            "frameRate",
+            "labels",
+            "match",
+            "ref",
+            "self",
+            "type",
+        ],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,

@@ -27,6 +27,7 @@ pub struct About {
 crate::runtime::object::deserialize_object!(About);
 impl crate::runtime::object::ObjectFields for About {
     const NAME: &'static str = "About";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["quotaBytes", "user"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -132,6 +133,23 @@ crate::runtime::object::deserialize_object!(File);
 #[cfg(feature = "files")]
 impl crate::runtime::object::ObjectFields for File {
     const NAME: &'static str = "File";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &[
+            "checksum",
+            "children",
+            "created",
+            "expires",
+            "legacyId",
+            "location",
+            "metadata",
+            "name",
+            "owner",
+            "retention",
+            "size",
+            "state",
+            "updateMask",
+        ],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -284,6 +302,9 @@ pub mod file {
     crate::runtime::object::deserialize_object!(Location);
     impl crate::runtime::object::ObjectFields for Location {
         const NAME: &'static str = "Location";
+        const FIELDS: Option<&'static [&'static str]> = Some(
+            &["region", "replicas", "tier"],
+        );
         fn read_field<'de, A: serde::de::MapAccess<'de>>(
             &mut self,
             key: &str,
@@ -363,6 +384,7 @@ pub mod file {
         crate::runtime::object::deserialize_object!(Replicas);
         impl crate::runtime::object::ObjectFields for Replicas {
             const NAME: &'static str = "Replicas";
+            const FIELDS: Option<&'static [&'static str]> = Some(&["primary", "zone"]);
             fn read_field<'de, A: serde::de::MapAccess<'de>>(
                 &mut self,
                 key: &str,
@@ -409,6 +431,7 @@ pub mod file {
     crate::runtime::object::deserialize_object!(Metadata);
     impl crate::runtime::object::ObjectFields for Metadata {
         const NAME: &'static str = "Metadata";
+        const FIELDS: Option<&'static [&'static str]> = Some(&["public", "value"]);
         fn read_field<'de, A: serde::de::MapAccess<'de>>(
             &mut self,
             key: &str,
@@ -458,6 +481,7 @@ crate::runtime::object::deserialize_object!(FileList);
 #[cfg(feature = "files")]
 impl crate::runtime::object::ObjectFields for FileList {
     const NAME: &'static str = "FileList";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["files", "nextPageToken"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -511,6 +535,7 @@ crate::runtime::object::deserialize_object!(Node);
 #[cfg(feature = "unreferenced-models")]
 impl crate::runtime::object::ObjectFields for Node {
     const NAME: &'static str = "Node";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["label", "subtree"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -557,6 +582,7 @@ pub struct Person {
 crate::runtime::object::deserialize_object!(Person);
 impl crate::runtime::object::ObjectFields for Person {
     const NAME: &'static str = "Person";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["email", "manager"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -602,6 +628,7 @@ crate::runtime::object::deserialize_object!(Tree);
 #[cfg(feature = "unreferenced-models")]
 impl crate::runtime::object::ObjectFields for Tree {
     const NAME: &'static str = "Tree";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["root"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,

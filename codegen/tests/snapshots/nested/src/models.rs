@@ -14,6 +14,7 @@ pub struct Empty {}
 crate::runtime::object::deserialize_object!(Empty);
 impl crate::runtime::object::ObjectFields for Empty {
     const NAME: &'static str = "Empty";
+    const FIELDS: Option<&'static [&'static str]> = Some(&[]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -73,6 +74,9 @@ pub struct Instance {
 crate::runtime::object::deserialize_object!(Instance);
 impl crate::runtime::object::ObjectFields for Instance {
     const NAME: &'static str = "Instance";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &["counters", "createTime", "generation", "name", "shardIds", "sizeBytes"],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,

@@ -21,6 +21,7 @@ crate::runtime::object::deserialize_object!(Account);
 #[cfg(feature = "accounts")]
 impl crate::runtime::object::ObjectFields for Account {
     const NAME: &'static str = "Account";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["user"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -67,6 +68,9 @@ crate::runtime::object::deserialize_object!(Company);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Company {
     const NAME: &'static str = "Company";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &["employees", "kind", "legalName"],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -122,6 +126,7 @@ crate::runtime::object::deserialize_object!(NewPet);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for NewPet {
     const NAME: &'static str = "NewPet";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["name", "tag"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -228,6 +233,7 @@ crate::runtime::object::deserialize_object!(NicknameDetail);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for NicknameDetail {
     const NAME: &'static str = "NicknameDetail";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["givenBy", "nickname"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -277,6 +283,7 @@ crate::runtime::object::deserialize_object!(NotFound);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for NotFound {
     const NAME: &'static str = "NotFound";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["id", "resource"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -376,6 +383,7 @@ crate::runtime::object::deserialize_object!(Person);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Person {
     const NAME: &'static str = "Person";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["kind", "name"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -428,6 +436,7 @@ crate::runtime::object::deserialize_object!(Pet);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Pet {
     const NAME: &'static str = "Pet";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["id", "name", "tag"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -483,6 +492,7 @@ crate::runtime::object::deserialize_object!(Point);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Point {
     const NAME: &'static str = "Point";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["lat", "lng"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -532,6 +542,7 @@ crate::runtime::object::deserialize_object!(Problem);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Problem {
     const NAME: &'static str = "Problem";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["status", "title"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -581,6 +592,7 @@ crate::runtime::object::deserialize_object!(ListPetsFilter);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for ListPetsFilter {
     const NAME: &'static str = "ListPetsFilter";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["minAge", "species"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -636,6 +648,9 @@ crate::runtime::object::deserialize_object!(SubmitFormRequest);
 #[cfg(feature = "uploads")]
 impl crate::runtime::object::ObjectFields for SubmitFormRequest {
     const NAME: &'static str = "SubmitFormRequest";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &["labels", "size", "title", "where"],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -707,6 +722,7 @@ pub mod submit_form_request {
     crate::runtime::object::deserialize_object!(Size);
     impl crate::runtime::object::ObjectFields for Size {
         const NAME: &'static str = "Size";
+        const FIELDS: Option<&'static [&'static str]> = Some(&["height", "width"]);
         fn read_field<'de, A: serde::de::MapAccess<'de>>(
             &mut self,
             key: &str,
@@ -749,6 +765,7 @@ pub mod submit_form_request {
     crate::runtime::object::deserialize_object!(Where);
     impl crate::runtime::object::ObjectFields for Where {
         const NAME: &'static str = "Where";
+        const FIELDS: Option<&'static [&'static str]> = Some(&["city"]);
         fn read_field<'de, A: serde::de::MapAccess<'de>>(
             &mut self,
             key: &str,
@@ -800,6 +817,9 @@ crate::runtime::object::deserialize_object!(UploadDocumentRequest);
 #[cfg(feature = "uploads")]
 impl crate::runtime::object::ObjectFields for UploadDocumentRequest {
     const NAME: &'static str = "UploadDocumentRequest";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &["pages", "scan", "summary", "title"],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,

@@ -21,6 +21,7 @@ crate::runtime::object::deserialize_object!(Client);
 #[cfg(feature = "unreferenced-models")]
 impl crate::runtime::object::ObjectFields for Client {
     const NAME: &'static str = "Client";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["x"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -106,6 +107,9 @@ crate::runtime::object::deserialize_object!(Node);
 #[cfg(feature = "pet_store")]
 impl crate::runtime::object::ObjectFields for Node {
     const NAME: &'static str = "Node";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &["children", "levels", "mixed", "nothing", "parent", "tuple", "x"],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -212,6 +216,9 @@ crate::runtime::object::deserialize_object!(Result2);
 #[cfg(feature = "pet_store")]
 impl crate::runtime::object::ObjectFields for Result2 {
     const NAME: &'static str = "Result2";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &["", "$ref", "@type", "Self", "self", "type"],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -287,6 +294,7 @@ crate::runtime::object::deserialize_object!(CrerFormeRequest);
 #[cfg(feature = "pet_store")]
 impl crate::runtime::object::ObjectFields for CrerFormeRequest {
     const NAME: &'static str = "CrerFormeRequest";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["caption", "file"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -471,6 +479,7 @@ pub mod crer_forme_response {
         crate::runtime::object::deserialize_object!(Object);
         impl crate::runtime::object::ObjectFields for Object {
             const NAME: &'static str = "Object";
+            const FIELDS: Option<&'static [&'static str]> = Some(&["kind", "r"]);
             fn read_field<'de, A: serde::de::MapAccess<'de>>(
                 &mut self,
                 key: &str,
@@ -534,6 +543,7 @@ pub mod crer_forme_response {
     crate::runtime::object::deserialize_object!(Object);
     impl crate::runtime::object::ObjectFields for Object {
         const NAME: &'static str = "Object";
+        const FIELDS: Option<&'static [&'static str]> = Some(&["queued"]);
         fn read_field<'de, A: serde::de::MapAccess<'de>>(
             &mut self,
             key: &str,

@@ -62,6 +62,21 @@ crate::runtime::object::deserialize_object!(Animal);
 #[cfg(feature = "unreferenced-models")]
 impl crate::runtime::object::ObjectFields for Animal {
     const NAME: &'static str = "Animal";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &[
+            "born",
+            "id",
+            "legacy",
+            "name",
+            "nickname",
+            "odd",
+            "petType",
+            "photo",
+            "secret",
+            "seen",
+            "weight",
+        ],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -210,6 +225,23 @@ crate::runtime::object::deserialize_object!(Cat);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Cat {
     const NAME: &'static str = "Cat";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &[
+            "born",
+            "id",
+            "kind",
+            "legacy",
+            "lives",
+            "name",
+            "nickname",
+            "odd",
+            "petType",
+            "photo",
+            "secret",
+            "seen",
+            "weight",
+        ],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -389,6 +421,24 @@ crate::runtime::object::deserialize_object!(Dog);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Dog {
     const NAME: &'static str = "Dog";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &[
+            "born",
+            "id",
+            "legacy",
+            "name",
+            "nickname",
+            "odd",
+            "owner",
+            "petType",
+            "photo",
+            "secret",
+            "seen",
+            "size",
+            "toy",
+            "weight",
+        ],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -576,6 +626,7 @@ crate::runtime::object::deserialize_object!(Empty);
 #[cfg(feature = "unreferenced-models")]
 impl crate::runtime::object::ObjectFields for Empty {
     const NAME: &'static str = "Empty";
+    const FIELDS: Option<&'static [&'static str]> = Some(&[]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -614,6 +665,7 @@ crate::runtime::object::deserialize_object!(Owner);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Owner {
     const NAME: &'static str = "Owner";
+    const FIELDS: Option<&'static [&'static str]> = None;
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -716,6 +768,7 @@ crate::runtime::object::deserialize_object!(PetPage);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for PetPage {
     const NAME: &'static str = "PetPage";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["nextPageToken", "pets"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -772,6 +825,7 @@ crate::runtime::object::deserialize_object!(Problem);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Problem {
     const NAME: &'static str = "Problem";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["cause", "status", "title"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -827,6 +881,7 @@ crate::runtime::object::deserialize_object!(Toy);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Toy {
     const NAME: &'static str = "Toy";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["inner", "name"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -876,6 +931,7 @@ crate::runtime::object::deserialize_object!(CreatePetResponse);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for CreatePetResponse {
     const NAME: &'static str = "CreatePetResponse";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["id", "warnings"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,

@@ -18,6 +18,7 @@ pub struct Item {
 crate::runtime::object::deserialize_object!(Item);
 impl crate::runtime::object::ObjectFields for Item {
     const NAME: &'static str = "Item";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["id"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,

@@ -36,6 +36,17 @@ pub struct Tokeninfo {
 crate::runtime::object::deserialize_object!(Tokeninfo);
 impl crate::runtime::object::ObjectFields for Tokeninfo {
     const NAME: &'static str = "Tokeninfo";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &[
+            "audience",
+            "email",
+            "expires_in",
+            "issued_to",
+            "scope",
+            "user_id",
+            "verified_email",
+        ],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -138,6 +149,21 @@ pub struct Userinfo {
 crate::runtime::object::deserialize_object!(Userinfo);
 impl crate::runtime::object::ObjectFields for Userinfo {
     const NAME: &'static str = "Userinfo";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &[
+            "email",
+            "family_name",
+            "gender",
+            "given_name",
+            "hd",
+            "id",
+            "link",
+            "locale",
+            "name",
+            "picture",
+            "verified_email",
+        ],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,

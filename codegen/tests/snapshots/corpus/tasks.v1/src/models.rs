@@ -38,6 +38,9 @@ crate::runtime::object::deserialize_object!(AssignmentInfo);
 #[cfg(feature = "tasks")]
 impl crate::runtime::object::ObjectFields for AssignmentInfo {
     const NAME: &'static str = "AssignmentInfo";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &["driveResourceInfo", "linkToTask", "spaceInfo", "surfaceType"],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -134,6 +137,9 @@ crate::runtime::object::deserialize_object!(DriveResourceInfo);
 #[cfg(feature = "tasks")]
 impl crate::runtime::object::ObjectFields for DriveResourceInfo {
     const NAME: &'static str = "DriveResourceInfo";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &["driveFileId", "resourceKey"],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -182,6 +188,7 @@ crate::runtime::object::deserialize_object!(SpaceInfo);
 #[cfg(feature = "tasks")]
 impl crate::runtime::object::ObjectFields for SpaceInfo {
     const NAME: &'static str = "SpaceInfo";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["space"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -286,6 +293,27 @@ crate::runtime::object::deserialize_object!(Task);
 #[cfg(feature = "tasks")]
 impl crate::runtime::object::ObjectFields for Task {
     const NAME: &'static str = "Task";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &[
+            "assignmentInfo",
+            "completed",
+            "deleted",
+            "due",
+            "etag",
+            "hidden",
+            "id",
+            "kind",
+            "links",
+            "notes",
+            "parent",
+            "position",
+            "selfLink",
+            "status",
+            "title",
+            "updated",
+            "webViewLink",
+        ],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -435,6 +463,9 @@ pub mod task {
     crate::runtime::object::deserialize_object!(Links);
     impl crate::runtime::object::ObjectFields for Links {
         const NAME: &'static str = "Links";
+        const FIELDS: Option<&'static [&'static str]> = Some(
+            &["description", "link", "type"],
+        );
         fn read_field<'de, A: serde::de::MapAccess<'de>>(
             &mut self,
             key: &str,
@@ -508,6 +539,9 @@ crate::runtime::object::deserialize_object!(TaskList);
 #[cfg(feature = "tasklists")]
 impl crate::runtime::object::ObjectFields for TaskList {
     const NAME: &'static str = "TaskList";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &["etag", "id", "kind", "selfLink", "title", "updated"],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -587,6 +621,9 @@ crate::runtime::object::deserialize_object!(TaskLists);
 #[cfg(feature = "tasklists")]
 impl crate::runtime::object::ObjectFields for TaskLists {
     const NAME: &'static str = "TaskLists";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &["etag", "items", "kind", "nextPageToken"],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -658,6 +695,9 @@ crate::runtime::object::deserialize_object!(Tasks);
 #[cfg(feature = "tasks")]
 impl crate::runtime::object::ObjectFields for Tasks {
     const NAME: &'static str = "Tasks";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &["etag", "items", "kind", "nextPageToken"],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,

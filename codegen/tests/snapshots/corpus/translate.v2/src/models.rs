@@ -22,6 +22,7 @@ crate::runtime::object::deserialize_object!(DetectLanguageRequest);
 #[cfg(feature = "detections")]
 impl crate::runtime::object::ObjectFields for DetectLanguageRequest {
     const NAME: &'static str = "DetectLanguageRequest";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["q"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -66,6 +67,7 @@ crate::runtime::object::deserialize_object!(DetectionsListResponse);
 #[cfg(feature = "detections")]
 impl crate::runtime::object::ObjectFields for DetectionsListResponse {
     const NAME: &'static str = "DetectionsListResponse";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["detections"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -119,6 +121,9 @@ pub mod detections_resource {
     crate::runtime::object::deserialize_object!(Item);
     impl crate::runtime::object::ObjectFields for Item {
         const NAME: &'static str = "Item";
+        const FIELDS: Option<&'static [&'static str]> = Some(
+            &["confidence", "isReliable", "language"],
+        );
         fn read_field<'de, A: serde::de::MapAccess<'de>>(
             &mut self,
             key: &str,
@@ -172,6 +177,7 @@ crate::runtime::object::deserialize_object!(GetSupportedLanguagesRequest);
 #[cfg(feature = "unreferenced-models")]
 impl crate::runtime::object::ObjectFields for GetSupportedLanguagesRequest {
     const NAME: &'static str = "GetSupportedLanguagesRequest";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["target"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -212,6 +218,7 @@ crate::runtime::object::deserialize_object!(LanguagesListResponse);
 #[cfg(feature = "languages")]
 impl crate::runtime::object::ObjectFields for LanguagesListResponse {
     const NAME: &'static str = "LanguagesListResponse";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["languages"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -261,6 +268,7 @@ crate::runtime::object::deserialize_object!(LanguagesResource);
 #[cfg(feature = "languages")]
 impl crate::runtime::object::ObjectFields for LanguagesResource {
     const NAME: &'static str = "LanguagesResource";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["language", "name"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -326,6 +334,9 @@ crate::runtime::object::deserialize_object!(TranslateTextRequest);
 #[cfg(feature = "translations")]
 impl crate::runtime::object::ObjectFields for TranslateTextRequest {
     const NAME: &'static str = "TranslateTextRequest";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &["format", "model", "q", "source", "target"],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -394,6 +405,7 @@ crate::runtime::object::deserialize_object!(TranslationsListResponse);
 #[cfg(feature = "translations")]
 impl crate::runtime::object::ObjectFields for TranslationsListResponse {
     const NAME: &'static str = "TranslationsListResponse";
+    const FIELDS: Option<&'static [&'static str]> = Some(&["translations"]);
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -449,6 +461,9 @@ crate::runtime::object::deserialize_object!(TranslationsResource);
 #[cfg(feature = "translations")]
 impl crate::runtime::object::ObjectFields for TranslationsResource {
     const NAME: &'static str = "TranslationsResource";
+    const FIELDS: Option<&'static [&'static str]> = Some(
+        &["detectedSourceLanguage", "model", "translatedText"],
+    );
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
