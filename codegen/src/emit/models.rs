@@ -317,6 +317,14 @@ fn read_fields(type_name: &str, fields: &[Field], int64_as_string: bool) -> Toke
             let _ = (key, map);
             Ok(false)
         }
+    } else if named.is_empty() {
+        // Only the map: every property is another (no single-arm `match`).
+        let member = flattened.map(|f| ident(&f.rust_name));
+        quote! {
+            let value = map.next_value()?;
+            self.#member.insert(key.to_owned(), value);
+            Ok(true)
+        }
     } else {
         quote! {
             match key {
@@ -533,5 +541,68 @@ fn field_type(ty: &Type) -> TokenStream {
             quote!(std::collections::BTreeMap<String, #value>)
         }
         other => rust_type(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(wire: &str, rust: &str, ty: Type, flatten: bool) -> Field {
+        Field {
+            wire_name: wire.to_owned(),
+            rust_name: rust.to_owned(),
+            description: String::new(),
+            ty,
+            read_only: false,
+            deprecated: false,
+            boxed: false,
+            flatten,
+        }
+    }
+
+    /// The `read_field` body emitted for `fields`, as text without spaces.
+    fn read_field_body(fields: &[Field]) -> String {
+        read_fields("Model", fields, true)
+            .to_string()
+            .replace(' ', "")
+    }
+
+    #[test]
+    fn each_shape_of_model_reads_its_properties_without_a_needless_match() {
+        let map = Type::Map(Box::new(Type::I64));
+        // Only a map of other properties: every property goes in, no `match`.
+        let only_map = read_field_body(&[field("", "rest", map.clone(), true)]);
+        assert!(!only_map.contains("matchkey"), "{only_map}");
+        assert!(
+            only_map.contains("self.rest.insert(key.to_owned(),value)"),
+            "{only_map}"
+        );
+        assert!(
+            only_map.contains("constFIELDS:Option<&'static[&'staticstr]>=None"),
+            "{only_map}"
+        );
+        // Named fields and a map: the others go in the map.
+        let both = read_field_body(&[
+            field("size", "size", Type::I64, false),
+            field("", "rest", map, true),
+        ]);
+        assert!(
+            both.contains(
+                "\"size\"=>self.size=map.next_value_seed(crate::runtime::wire::int64::Seed::new())?"
+            ),
+            "{both}"
+        );
+        assert!(
+            both.contains("_=>{letvalue=map.next_value()?;self.rest.insert"),
+            "{both}"
+        );
+        // Named fields only: the model names them, others are skipped.
+        let named = read_field_body(&[field("a", "a", Type::String, false)]);
+        assert!(named.contains("Some(&[\"a\"])"), "{named}");
+        assert!(named.contains("_=>returnOk(false)"), "{named}");
+        // No field at all.
+        let empty = read_field_body(&[]);
+        assert!(empty.contains("let_=(key,map);Ok(false)"), "{empty}");
     }
 }
