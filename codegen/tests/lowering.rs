@@ -351,7 +351,16 @@ fn fields_are_read_by_their_wire_name_only() {
     let models = &files["src/models.rs"];
     assert!(!models.contains("alias"), "{models}");
     for wire in ["ProgressBytes", "progressBytes", "totalBytes"] {
-        assert!(models.contains(&format!("rename = \"{wire}\"")), "{wire}");
+        // Read and written under that name and no other.
+        assert_eq!(
+            models.matches(&format!("\"{wire}\" =>")).count(),
+            1,
+            "{wire}"
+        );
+        assert!(
+            models.contains(&format!("map.serialize_entry(\"{wire}\", value)")),
+            "{wire}"
+        );
     }
 }
 

@@ -9,15 +9,15 @@
 ///
 /// Build one with [`CancelPortabilityArchiveRequest::new`] and the `set_` methods.
 #[cfg(feature = "archive_jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelPortabilityArchiveRequest {}
 #[cfg(feature = "archive_jobs")]
-crate::runtime::object::deserialize_object!(CancelPortabilityArchiveRequest);
+crate::runtime::object::object_serde!(CancelPortabilityArchiveRequest);
 #[cfg(feature = "archive_jobs")]
 impl crate::runtime::object::ObjectFields for CancelPortabilityArchiveRequest {
     const NAME: &'static str = "CancelPortabilityArchiveRequest";
-    const FIELDS: Option<&'static [&'static str]> = Some(&[]);
+    const FIELDS: &'static [&'static str] = &[];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -25,6 +25,13 @@ impl crate::runtime::object::ObjectFields for CancelPortabilityArchiveRequest {
     ) -> Result<bool, A::Error> {
         let _ = (key, map);
         Ok(false)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        let _ = map;
+        Ok(())
     }
 }
 #[cfg(feature = "archive_jobs")]
@@ -38,15 +45,15 @@ impl CancelPortabilityArchiveRequest {
 ///
 /// Build one with [`CancelPortabilityArchiveResponse::new`] and the `set_` methods.
 #[cfg(feature = "archive_jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelPortabilityArchiveResponse {}
 #[cfg(feature = "archive_jobs")]
-crate::runtime::object::deserialize_object!(CancelPortabilityArchiveResponse);
+crate::runtime::object::object_serde!(CancelPortabilityArchiveResponse);
 #[cfg(feature = "archive_jobs")]
 impl crate::runtime::object::ObjectFields for CancelPortabilityArchiveResponse {
     const NAME: &'static str = "CancelPortabilityArchiveResponse";
-    const FIELDS: Option<&'static [&'static str]> = Some(&[]);
+    const FIELDS: &'static [&'static str] = &[];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -54,6 +61,13 @@ impl crate::runtime::object::ObjectFields for CancelPortabilityArchiveResponse {
     ) -> Result<bool, A::Error> {
         let _ = (key, map);
         Ok(false)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        let _ = map;
+        Ok(())
     }
 }
 #[cfg(feature = "archive_jobs")]
@@ -67,15 +81,15 @@ impl CancelPortabilityArchiveResponse {
 ///
 /// Build one with [`CheckAccessTypeRequest::new`] and the `set_` methods.
 #[cfg(feature = "access_type")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CheckAccessTypeRequest {}
 #[cfg(feature = "access_type")]
-crate::runtime::object::deserialize_object!(CheckAccessTypeRequest);
+crate::runtime::object::object_serde!(CheckAccessTypeRequest);
 #[cfg(feature = "access_type")]
 impl crate::runtime::object::ObjectFields for CheckAccessTypeRequest {
     const NAME: &'static str = "CheckAccessTypeRequest";
-    const FIELDS: Option<&'static [&'static str]> = Some(&[]);
+    const FIELDS: &'static [&'static str] = &[];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -83,6 +97,13 @@ impl crate::runtime::object::ObjectFields for CheckAccessTypeRequest {
     ) -> Result<bool, A::Error> {
         let _ = (key, map);
         Ok(false)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        let _ = map;
+        Ok(())
     }
 }
 #[cfg(feature = "access_type")]
@@ -96,24 +117,20 @@ impl CheckAccessTypeRequest {
 ///
 /// Build one with [`CheckAccessTypeResponse::new`] and the `set_` methods.
 #[cfg(feature = "access_type")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CheckAccessTypeResponse {
     /// Groups that may be exported once. A job that includes any of them is a one-time job.
-    #[serde(rename = "oneTimeResources", skip_serializing_if = "Option::is_none")]
     pub one_time_resources: Option<Vec<String>>,
     /// Groups that may be exported repeatedly. A job is time-based only when all of its groups are in this list.
-    #[serde(rename = "timeBasedResources", skip_serializing_if = "Option::is_none")]
     pub time_based_resources: Option<Vec<String>>,
 }
 #[cfg(feature = "access_type")]
-crate::runtime::object::deserialize_object!(CheckAccessTypeResponse);
+crate::runtime::object::object_serde!(CheckAccessTypeResponse);
 #[cfg(feature = "access_type")]
 impl crate::runtime::object::ObjectFields for CheckAccessTypeResponse {
     const NAME: &'static str = "CheckAccessTypeResponse";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &["oneTimeResources", "timeBasedResources"],
-    );
+    const FIELDS: &'static [&'static str] = &["oneTimeResources", "timeBasedResources"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -125,6 +142,18 @@ impl crate::runtime::object::ObjectFields for CheckAccessTypeResponse {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.one_time_resources {
+            map.serialize_entry("oneTimeResources", value)?;
+        }
+        if let Some(value) = &self.time_based_resources {
+            map.serialize_entry("timeBasedResources", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "access_type")]
@@ -156,15 +185,15 @@ impl CheckAccessTypeResponse {
 ///
 /// Build one with [`Empty::new`] and the `set_` methods.
 #[cfg(feature = "authorization")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Empty {}
 #[cfg(feature = "authorization")]
-crate::runtime::object::deserialize_object!(Empty);
+crate::runtime::object::object_serde!(Empty);
 #[cfg(feature = "authorization")]
 impl crate::runtime::object::ObjectFields for Empty {
     const NAME: &'static str = "Empty";
-    const FIELDS: Option<&'static [&'static str]> = Some(&[]);
+    const FIELDS: &'static [&'static str] = &[];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -172,6 +201,13 @@ impl crate::runtime::object::ObjectFields for Empty {
     ) -> Result<bool, A::Error> {
         let _ = (key, map);
         Ok(false)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        let _ = map;
+        Ok(())
     }
 }
 #[cfg(feature = "authorization")]
@@ -185,31 +221,26 @@ impl Empty {
 ///
 /// Build one with [`InitiatePortabilityArchiveRequest::new`] and the `set_` methods.
 #[cfg(feature = "portability_archive")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InitiatePortabilityArchiveRequest {
     /// The end of the time window to export. Without it the export runs to the newest data.
     ///
     /// An RFC 3339 timestamp.
-    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<crate::Timestamp>,
     /// The resource groups to export, such as `myactivity.search`. Each group matches one OAuth scope.
-    #[serde(rename = "resources", skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<String>>,
     /// The start of the time window to export. Without it the export starts at the oldest data.
     ///
     /// An RFC 3339 timestamp.
-    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<crate::Timestamp>,
 }
 #[cfg(feature = "portability_archive")]
-crate::runtime::object::deserialize_object!(InitiatePortabilityArchiveRequest);
+crate::runtime::object::object_serde!(InitiatePortabilityArchiveRequest);
 #[cfg(feature = "portability_archive")]
 impl crate::runtime::object::ObjectFields for InitiatePortabilityArchiveRequest {
     const NAME: &'static str = "InitiatePortabilityArchiveRequest";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &["endTime", "resources", "startTime"],
-    );
+    const FIELDS: &'static [&'static str] = &["endTime", "resources", "startTime"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -222,6 +253,21 @@ impl crate::runtime::object::ObjectFields for InitiatePortabilityArchiveRequest 
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.end_time {
+            map.serialize_entry("endTime", value)?;
+        }
+        if let Some(value) = &self.resources {
+            map.serialize_entry("resources", value)?;
+        }
+        if let Some(value) = &self.start_time {
+            map.serialize_entry("startTime", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "portability_archive")]
@@ -254,26 +300,22 @@ impl InitiatePortabilityArchiveRequest {
 ///
 /// Build one with [`InitiatePortabilityArchiveResponse::new`] and the `set_` methods.
 #[cfg(feature = "portability_archive")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InitiatePortabilityArchiveResponse {
     /// Whether the user granted one export or repeated exports.
-    #[serde(rename = "accessType", skip_serializing_if = "Option::is_none")]
     pub access_type: Option<
         crate::models::initiate_portability_archive_response::AccessType,
     >,
     /// The id of the new job, without the `archiveJobs/` prefix. It is used to read the job's state.
-    #[serde(rename = "archiveJobId", skip_serializing_if = "Option::is_none")]
     pub archive_job_id: Option<String>,
 }
 #[cfg(feature = "portability_archive")]
-crate::runtime::object::deserialize_object!(InitiatePortabilityArchiveResponse);
+crate::runtime::object::object_serde!(InitiatePortabilityArchiveResponse);
 #[cfg(feature = "portability_archive")]
 impl crate::runtime::object::ObjectFields for InitiatePortabilityArchiveResponse {
     const NAME: &'static str = "InitiatePortabilityArchiveResponse";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &["accessType", "archiveJobId"],
-    );
+    const FIELDS: &'static [&'static str] = &["accessType", "archiveJobId"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -285,6 +327,18 @@ impl crate::runtime::object::ObjectFields for InitiatePortabilityArchiveResponse
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.access_type {
+            map.serialize_entry("accessType", value)?;
+        }
+        if let Some(value) = &self.archive_job_id {
+            map.serialize_entry("archiveJobId", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "portability_archive")]
@@ -337,37 +391,36 @@ pub mod initiate_portability_archive_response {
 ///
 /// Build one with [`PortabilityArchiveState::new`] and the `set_` methods.
 #[cfg(feature = "archive_jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PortabilityArchiveState {
     /// The end of the exported window: the request's `endTime` when one was given, else the time the export was requested.
     ///
     /// An RFC 3339 timestamp.
-    #[serde(rename = "exportTime", skip_serializing_if = "Option::is_none")]
     pub export_time: Option<crate::Timestamp>,
     /// The resource name of this state, `archiveJobs/{archive_job}/portabilityArchiveState`.
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The start of the exported window, present only when the request gave one.
     ///
     /// An RFC 3339 timestamp.
-    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<crate::Timestamp>,
     /// Where the job is in its lifecycle.
-    #[serde(rename = "state", skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::models::portability_archive_state::State>,
     /// Signed Cloud Storage URLs of the archive files, present only when the job is COMPLETE.
-    #[serde(rename = "urls", skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<String>>,
 }
 #[cfg(feature = "archive_jobs")]
-crate::runtime::object::deserialize_object!(PortabilityArchiveState);
+crate::runtime::object::object_serde!(PortabilityArchiveState);
 #[cfg(feature = "archive_jobs")]
 impl crate::runtime::object::ObjectFields for PortabilityArchiveState {
     const NAME: &'static str = "PortabilityArchiveState";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &["exportTime", "name", "startTime", "state", "urls"],
-    );
+    const FIELDS: &'static [&'static str] = &[
+        "exportTime",
+        "name",
+        "startTime",
+        "state",
+        "urls",
+    ];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -382,6 +435,27 @@ impl crate::runtime::object::ObjectFields for PortabilityArchiveState {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.export_time {
+            map.serialize_entry("exportTime", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.start_time {
+            map.serialize_entry("startTime", value)?;
+        }
+        if let Some(value) = &self.state {
+            map.serialize_entry("state", value)?;
+        }
+        if let Some(value) = &self.urls {
+            map.serialize_entry("urls", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "archive_jobs")]
@@ -454,15 +528,15 @@ pub mod portability_archive_state {
 ///
 /// Build one with [`ResetAuthorizationRequest::new`] and the `set_` methods.
 #[cfg(feature = "authorization")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResetAuthorizationRequest {}
 #[cfg(feature = "authorization")]
-crate::runtime::object::deserialize_object!(ResetAuthorizationRequest);
+crate::runtime::object::object_serde!(ResetAuthorizationRequest);
 #[cfg(feature = "authorization")]
 impl crate::runtime::object::ObjectFields for ResetAuthorizationRequest {
     const NAME: &'static str = "ResetAuthorizationRequest";
-    const FIELDS: Option<&'static [&'static str]> = Some(&[]);
+    const FIELDS: &'static [&'static str] = &[];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -470,6 +544,13 @@ impl crate::runtime::object::ObjectFields for ResetAuthorizationRequest {
     ) -> Result<bool, A::Error> {
         let _ = (key, map);
         Ok(false)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        let _ = map;
+        Ok(())
     }
 }
 #[cfg(feature = "authorization")]
@@ -483,15 +564,15 @@ impl ResetAuthorizationRequest {
 ///
 /// Build one with [`RetryPortabilityArchiveRequest::new`] and the `set_` methods.
 #[cfg(feature = "archive_jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RetryPortabilityArchiveRequest {}
 #[cfg(feature = "archive_jobs")]
-crate::runtime::object::deserialize_object!(RetryPortabilityArchiveRequest);
+crate::runtime::object::object_serde!(RetryPortabilityArchiveRequest);
 #[cfg(feature = "archive_jobs")]
 impl crate::runtime::object::ObjectFields for RetryPortabilityArchiveRequest {
     const NAME: &'static str = "RetryPortabilityArchiveRequest";
-    const FIELDS: Option<&'static [&'static str]> = Some(&[]);
+    const FIELDS: &'static [&'static str] = &[];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -499,6 +580,13 @@ impl crate::runtime::object::ObjectFields for RetryPortabilityArchiveRequest {
     ) -> Result<bool, A::Error> {
         let _ = (key, map);
         Ok(false)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        let _ = map;
+        Ok(())
     }
 }
 #[cfg(feature = "archive_jobs")]
@@ -512,19 +600,18 @@ impl RetryPortabilityArchiveRequest {
 ///
 /// Build one with [`RetryPortabilityArchiveResponse::new`] and the `set_` methods.
 #[cfg(feature = "archive_jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RetryPortabilityArchiveResponse {
     /// The id of the new job the retry started, without the `archiveJobs/` prefix.
-    #[serde(rename = "archiveJobId", skip_serializing_if = "Option::is_none")]
     pub archive_job_id: Option<String>,
 }
 #[cfg(feature = "archive_jobs")]
-crate::runtime::object::deserialize_object!(RetryPortabilityArchiveResponse);
+crate::runtime::object::object_serde!(RetryPortabilityArchiveResponse);
 #[cfg(feature = "archive_jobs")]
 impl crate::runtime::object::ObjectFields for RetryPortabilityArchiveResponse {
     const NAME: &'static str = "RetryPortabilityArchiveResponse";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["archiveJobId"]);
+    const FIELDS: &'static [&'static str] = &["archiveJobId"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -535,6 +622,15 @@ impl crate::runtime::object::ObjectFields for RetryPortabilityArchiveResponse {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.archive_job_id {
+            map.serialize_entry("archiveJobId", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "archive_jobs")]

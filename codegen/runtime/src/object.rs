@@ -1,13 +1,17 @@
-//! Reading a generated model from a JSON object, property by property:
-//! the one visitor every model's `Deserialize` uses, written once.
+//! Reading and writing a generated model as a JSON object, property by
+//! property: the one visitor and the one writer every model's `Deserialize`
+//! and `Serialize` use, written once.
 //!
 //! serde's derive gives each struct a visitor of its own, and a field enum
 //! with a visitor of its own again, that read sequences as well as maps,
 //! count duplicates and track missing fields: about half of a generated
-//! crate's compiled code, for behaviour JSON never needs. A model here only
-//! says which field each property name fills ([`ObjectFields`]).
+//! crate's compiled code, for behaviour JSON never needs; its `Serialize`
+//! counts the fields to write before writing them. A model here only says
+//! which field each property name fills and which are set
+//! ([`ObjectFields`]).
 
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
@@ -17,11 +21,10 @@ pub trait ObjectFields: Default {
     /// The model's name, for errors.
     const NAME: &'static str;
 
-    /// The property names the model reads, for the formats and containers
-    /// that ask (serde's `flatten` then leaves them out of a catch-all map
-    /// beside the model); `None` when the model keeps every other property
-    /// in a map of its own, and so reads them all.
-    const FIELDS: Option<&'static [&'static str]>;
+    /// The property names the model's fields have, for the formats and
+    /// containers that ask (serde's `flatten` then leaves them out of a
+    /// catch-all map beside the model).
+    const FIELDS: &'static [&'static str];
 
     /// Reads the value of property `key` from `map` into its field and says
     /// `true`, or reads nothing and says `false` when no field has that
@@ -32,6 +35,10 @@ pub trait ObjectFields: Default {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error>;
+
+    /// Writes each field that is set, in order, as an entry of `map` (and
+    /// each property of a map of other properties).
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
 }
 
 /// `T` from a JSON object: each property read into its field, properties
@@ -40,31 +47,61 @@ pub trait ObjectFields: Default {
 pub fn deserialize<'de, T: ObjectFields, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<T, D::Error> {
-    let visitor = ObjectVisitor(PhantomData);
-    match T::FIELDS {
-        // As a struct, as serde's derive asks: JSON reads an object either
-        // way, and the visitor reads no sequence.
-        Some(fields) => deserializer.deserialize_struct(T::NAME, fields, visitor),
-        None => deserializer.deserialize_map(visitor),
-    }
+    // As a struct, as serde's derive asks: JSON reads an object either way
+    // (the visitor reads no sequence).
+    deserializer.deserialize_struct(T::NAME, T::FIELDS, ObjectVisitor(PhantomData))
 }
 
-/// `serde::Deserialize` for `$model` through [`deserialize`]: what every
-/// generated model invokes rather than writing the same impl out.
+/// [`deserialize`] of a model that keeps every other property in a map of
+/// its own, and so asks for them all (as a map). Which of the two a model
+/// uses is chosen where it is generated: a choice made at run time would
+/// compile both into every model.
+pub fn deserialize_with_others<'de, T: ObjectFields, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_map(ObjectVisitor(PhantomData))
+}
+
+/// `T` as a JSON object: its set fields, in order (`None` ones left out).
+pub fn serialize<T: ObjectFields, S: Serializer>(
+    value: &T,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    value.write_fields(&mut map)?;
+    map.end()
+}
+
+/// `serde::Serialize` and `serde::Deserialize` for `$model` through
+/// [`serialize`] and [`deserialize`]: what every generated model invokes
+/// rather than writing the same impls out.
 #[macro_export]
 #[doc(hidden)]
-macro_rules! deserialize_object {
+macro_rules! object_serde {
     ($model:ty) => {
+        $crate::object_serde!(@impls $model, deserialize);
+    };
+    // A model with a map of other properties.
+    ($model:ty, others) => {
+        $crate::object_serde!(@impls $model, deserialize_with_others);
+    };
+    (@impls $model:ty, $read:ident) => {
+        impl serde::Serialize for $model {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                $crate::object::serialize(self, serializer)
+            }
+        }
+
         impl<'de> serde::Deserialize<'de> for $model {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                $crate::object::deserialize(deserializer)
+                $crate::object::$read(deserializer)
             }
         }
     };
 }
 
 #[doc(hidden)]
-pub use crate::deserialize_object;
+pub use crate::object_serde;
 
 struct ObjectVisitor<T>(PhantomData<T>);
 
@@ -132,7 +169,7 @@ mod tests {
 
     impl ObjectFields for Job {
         const NAME: &'static str = "Job";
-        const FIELDS: Option<&'static [&'static str]> = Some(&["id", "tries", "inner"]);
+        const FIELDS: &'static [&'static str] = &["id", "tries", "inner"];
 
         fn read_field<'de, A: MapAccess<'de>>(
             &mut self,
@@ -147,9 +184,22 @@ mod tests {
             }
             Ok(true)
         }
+
+        fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.tries {
+                map.serialize_entry("tries", value)?;
+            }
+            if let Some(value) = &self.inner {
+                map.serialize_entry("inner", value)?;
+            }
+            Ok(())
+        }
     }
 
-    crate::deserialize_object!(Job);
+    crate::object_serde!(Job);
 
     /// A model as the emitter writes it with a map of other properties.
     #[derive(Debug, Default, PartialEq)]
@@ -160,7 +210,7 @@ mod tests {
 
     impl ObjectFields for Labels {
         const NAME: &'static str = "Labels";
-        const FIELDS: Option<&'static [&'static str]> = None;
+        const FIELDS: &'static [&'static str] = &["name"];
 
         fn read_field<'de, A: MapAccess<'de>>(
             &mut self,
@@ -176,9 +226,19 @@ mod tests {
             }
             Ok(true)
         }
+
+        fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+            if let Some(value) = &self.name {
+                map.serialize_entry("name", value)?;
+            }
+            for (key, value) in &self.rest {
+                map.serialize_entry(key, value)?;
+            }
+            Ok(())
+        }
     }
 
-    crate::deserialize_object!(Labels);
+    crate::object_serde!(Labels, others);
 
     #[test]
     fn properties_fill_their_fields_and_unknown_ones_are_skipped() {
@@ -215,6 +275,30 @@ mod tests {
         );
         let error = serde_json::from_str::<Labels>(r#"{"a":"x"}"#).unwrap_err();
         assert!(error.to_string().contains("expected i64"), "{error}");
+    }
+
+    #[test]
+    fn set_fields_are_written_in_order_and_unset_ones_left_out() {
+        let job = Job {
+            id: Some("a".to_owned()),
+            tries: None,
+            inner: Some(Box::new(Job {
+                tries: Some(2),
+                ..Job::default()
+            })),
+        };
+        assert_eq!(
+            serde_json::to_string(&job).unwrap(),
+            r#"{"id":"a","inner":{"tries":2}}"#
+        );
+        assert_eq!(serde_json::to_string(&Job::default()).unwrap(), "{}");
+        let labels = Labels {
+            name: Some("n".to_owned()),
+            rest: BTreeMap::from([("b".to_owned(), 2), ("a".to_owned(), 1)]),
+        };
+        let text = serde_json::to_string(&labels).unwrap();
+        assert_eq!(text, r#"{"name":"n","a":1,"b":2}"#);
+        assert_eq!(serde_json::from_str::<Labels>(&text).unwrap(), labels);
     }
 
     #[test]

@@ -71,13 +71,22 @@ pub mod int64 {
 
     seed!(Option<T>);
 
+    /// A set value as [`serialize`] writes it, for a model's `write_fields`.
+    pub struct Text<'a, T>(pub &'a T);
+
+    impl<T: Display> serde::Serialize for Text<'_, T> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.collect_str(self.0)
+        }
+    }
+
     /// Writes the value as a string.
     pub fn serialize<T: Display, S: Serializer>(
         value: &Option<T>,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match value {
-            Some(value) => serializer.collect_str(value),
+            Some(value) => serde::Serialize::serialize(&Text(value), serializer),
             None => serializer.serialize_none(),
         }
     }
@@ -102,13 +111,22 @@ pub mod int64_list {
 
     seed!(Option<Vec<T>>);
 
+    /// A set list as [`serialize`] writes it, for a model's `write_fields`.
+    pub struct Text<'a, T>(pub &'a Vec<T>);
+
+    impl<T: Display> serde::Serialize for Text<'_, T> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.collect_seq(self.0.iter().map(ToString::to_string))
+        }
+    }
+
     /// Writes each value as a string.
     pub fn serialize<T: Display, S: Serializer>(
         value: &Option<Vec<T>>,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match value {
-            Some(values) => serializer.collect_seq(values.iter().map(ToString::to_string)),
+            Some(values) => serde::Serialize::serialize(&Text(values), serializer),
             None => serializer.serialize_none(),
         }
     }
@@ -137,13 +155,22 @@ pub mod int64_map {
 
     seed!(Option<BTreeMap<String, T>>);
 
+    /// A set map as [`serialize`] writes it, for a model's `write_fields`.
+    pub struct Text<'a, T>(pub &'a BTreeMap<String, T>);
+
+    impl<T: Display> serde::Serialize for Text<'_, T> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.collect_map(self.0.iter().map(|(k, v)| (k, v.to_string())))
+        }
+    }
+
     /// Writes each value as a string.
     pub fn serialize<T: Display, S: Serializer>(
         value: &Option<BTreeMap<String, T>>,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match value {
-            Some(map) => serializer.collect_map(map.iter().map(|(k, v)| (k, v.to_string()))),
+            Some(map) => serde::Serialize::serialize(&Text(map), serializer),
             None => serializer.serialize_none(),
         }
     }

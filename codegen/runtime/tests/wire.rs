@@ -94,8 +94,7 @@ struct ReadByField(Message);
 
 impl google_api_runtime::object::ObjectFields for ReadByField {
     const NAME: &'static str = "ReadByField";
-    const FIELDS: Option<&'static [&'static str]> =
-        Some(&["generation", "size", "ids", "counters"]);
+    const FIELDS: &'static [&'static str] = &["generation", "size", "ids", "counters"];
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -112,6 +111,23 @@ impl google_api_runtime::object::ObjectFields for ReadByField {
         }
         Ok(true)
     }
+
+    fn write_fields<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        let message = &self.0;
+        if let Some(value) = &message.generation {
+            map.serialize_entry("generation", &wire::int64::Text(value))?;
+        }
+        if let Some(value) = &message.size {
+            map.serialize_entry("size", &wire::int64::Text(value))?;
+        }
+        if let Some(value) = &message.ids {
+            map.serialize_entry("ids", &wire::int64_list::Text(value))?;
+        }
+        if let Some(value) = &message.counters {
+            map.serialize_entry("counters", &wire::int64_map::Text(value))?;
+        }
+        Ok(())
+    }
 }
 
 #[test]
@@ -123,6 +139,14 @@ fn the_seeds_read_what_the_modules_read() {
     let read: ReadByField = google_api_runtime::object::deserialize(&mut deserializer).unwrap();
     assert_eq!(read.0, expected);
     assert_eq!(read.0.size, Some(u64::MAX));
+    // Written back as the modules write it.
+    let mut written = Vec::new();
+    google_api_runtime::object::serialize(&read, &mut serde_json::Serializer::new(&mut written))
+        .unwrap();
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&written).unwrap(),
+        serde_json::to_value(&expected).unwrap()
+    );
     let mut nulls = serde_json::Deserializer::from_str(r#"{"generation":null,"ids":null}"#);
     let read: ReadByField = google_api_runtime::object::deserialize(&mut nulls).unwrap();
     assert_eq!(read, ReadByField::default());

@@ -82,17 +82,17 @@ fn schema(api: &Api, schema: &Schema, int64_as_string: bool) -> TokenStream {
             ));
             let declarations = fields.iter().map(|f| field(f, int64_as_string));
             let setters = fields.iter().map(|f| setter(&schema.rust_name, f));
-            let reading = read_fields(&schema.rust_name, fields, int64_as_string);
+            let wire = object_fields(&schema.rust_name, fields, int64_as_string);
             quote! {
                 #docs
                 #deprecated
-                #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+                #[derive(Clone, Debug, Default, PartialEq)]
                 #[non_exhaustive]
                 pub struct #name {
                     #( #declarations )*
                 }
 
-                #reading
+                #wire
 
                 impl #name {
                     /// A value with every field unset.
@@ -272,10 +272,11 @@ fn union(
     }
 }
 
-/// A struct's `Deserialize`: the runtime's object visitor, told which
-/// field each property fills (`object::ObjectFields`), rather than serde's
-/// derive, which compiles a visitor and a field enum per struct.
-fn read_fields(type_name: &str, fields: &[Field], int64_as_string: bool) -> TokenStream {
+/// A struct's `Serialize` and `Deserialize`: the runtime's object writer
+/// and visitor, told which field each property is (`object::ObjectFields`),
+/// rather than serde's derives, which compile a visitor, a field enum and a
+/// counting writer per struct.
+fn object_fields(type_name: &str, fields: &[Field], int64_as_string: bool) -> TokenStream {
     let name = ident(type_name);
     let named: Vec<&Field> = fields.iter().filter(|f| !f.flatten).collect();
     let arms = named.iter().map(|field| {
@@ -290,10 +291,35 @@ fn read_fields(type_name: &str, fields: &[Field], int64_as_string: bool) -> Toke
         };
         quote! { #wire => self.#member = #read, }
     });
-    // Properties no field is named for fill the flattened map, if any; a
-    // model without one names the properties it reads.
+    // Written in declaration order, the map of other properties where it
+    // stands, as serde's derive wrote them.
+    let writes = fields.iter().map(|field| {
+        let member = ident(&field.rust_name);
+        if field.flatten {
+            return quote! {
+                for (key, value) in &self.#member {
+                    map.serialize_entry(key, value)?;
+                }
+            };
+        }
+        let wire = &field.wire_name;
+        let value = match WireFormat::of(&field.ty, int64_as_string) {
+            Some(format) => {
+                let module = format.module();
+                quote!(&#module::Text(value))
+            }
+            None => quote!(value),
+        };
+        quote! {
+            if let Some(value) = &self.#member {
+                map.serialize_entry(#wire, #value)?;
+            }
+        }
+    });
+    // Properties no field is named for fill the flattened map, if any (and
+    // such a model asks for every property).
     let flattened = fields.iter().find(|f| f.flatten);
-    let (others, names) = match flattened {
+    let (others, impls) = match flattened {
         Some(field) => {
             let member = ident(&field.rust_name);
             let others = quote! {
@@ -302,51 +328,74 @@ fn read_fields(type_name: &str, fields: &[Field], int64_as_string: bool) -> Toke
                     self.#member.insert(key.to_owned(), value);
                 }
             };
-            (others, quote!(None))
-        }
-        None => {
-            let wires = named.iter().map(|f| &f.wire_name);
             (
-                quote!(_ => return Ok(false),),
-                quote!(Some(&[ #( #wires ),* ])),
+                others,
+                quote!(crate::runtime::object::object_serde!(#name, others);),
             )
         }
+        None => (
+            quote!(_ => return Ok(false),),
+            quote!(crate::runtime::object::object_serde!(#name);),
+        ),
     };
-    let body = if fields.is_empty() {
-        quote! {
-            let _ = (key, map);
-            Ok(false)
-        }
+    let wires = named.iter().map(|f| &f.wire_name);
+    let (read_body, write_body) = if fields.is_empty() {
+        (
+            quote! {
+                let _ = (key, map);
+                Ok(false)
+            },
+            quote! {
+                let _ = map;
+                Ok(())
+            },
+        )
     } else if named.is_empty() {
         // Only the map: every property is another (no single-arm `match`).
         let member = flattened.map(|f| ident(&f.rust_name));
-        quote! {
-            let value = map.next_value()?;
-            self.#member.insert(key.to_owned(), value);
-            Ok(true)
-        }
+        (
+            quote! {
+                let value = map.next_value()?;
+                self.#member.insert(key.to_owned(), value);
+                Ok(true)
+            },
+            quote! {
+                #( #writes )*
+                Ok(())
+            },
+        )
     } else {
-        quote! {
-            match key {
-                #( #arms )*
-                #others
-            }
-            Ok(true)
-        }
+        (
+            quote! {
+                match key {
+                    #( #arms )*
+                    #others
+                }
+                Ok(true)
+            },
+            quote! {
+                #( #writes )*
+                Ok(())
+            },
+        )
     };
     quote! {
-        crate::runtime::object::deserialize_object!(#name);
+        #impls
 
         impl crate::runtime::object::ObjectFields for #name {
             const NAME: &'static str = #type_name;
-            const FIELDS: Option<&'static [&'static str]> = #names;
+            const FIELDS: &'static [&'static str] = &[ #( #wires ),* ];
 
             fn read_field<'de, A: serde::de::MapAccess<'de>>(
                 &mut self,
                 key: &str,
                 map: &mut A,
             ) -> Result<bool, A::Error> {
-                #body
+                #read_body
+            }
+
+            fn write_fields<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+                #write_body
             }
         }
     }
@@ -386,11 +435,6 @@ impl WireFormat {
         let name = format_ident!("{}", self.module_name());
         quote!(crate::runtime::wire::#name)
     }
-
-    /// Its `serialize`, as serde's `serialize_with` takes it (text).
-    fn serializer(self) -> String {
-        format!("crate::runtime::wire::{}::serialize", self.module_name())
-    }
 }
 
 fn field(field: &Field, int64_as_string: bool) -> TokenStream {
@@ -411,23 +455,18 @@ fn field(field: &Field, int64_as_string: bool) -> TokenStream {
     }
     let docs = doc(&text);
     let deprecated = deprecated_attribute(field.deprecated);
-    // 64-bit integers travel as strings (read by `read_fields`).
-    let wire_format = WireFormat::of(&field.ty, int64_as_string)
-        .map(WireFormat::serializer)
-        .map(|function| quote!(, serialize_with = #function));
+    // Its name on the wire and its format are `object_fields`'s.
     let ty = if field.boxed { quote!(Box<#ty>) } else { ty };
     if field.flatten {
         return quote! {
             #docs
             #deprecated
-            #[serde(flatten)]
             pub #name: #ty,
         };
     }
     quote! {
         #docs
         #deprecated
-        #[serde(rename = #wire, skip_serializing_if = "Option::is_none" #wire_format)]
         pub #name: Option<#ty>,
     }
 }
@@ -563,7 +602,7 @@ mod tests {
 
     /// The `read_field` body emitted for `fields`, as text without spaces.
     fn read_field_body(fields: &[Field]) -> String {
-        read_fields("Model", fields, true)
+        object_fields("Model", fields, true)
             .to_string()
             .replace(' ', "")
     }
@@ -579,7 +618,11 @@ mod tests {
             "{only_map}"
         );
         assert!(
-            only_map.contains("constFIELDS:Option<&'static[&'staticstr]>=None"),
+            only_map.contains("object_serde!(Model,others)"),
+            "{only_map}"
+        );
+        assert!(
+            only_map.contains("constFIELDS:&'static[&'staticstr]=&[]"),
             "{only_map}"
         );
         // Named fields and a map: the others go in the map.
@@ -599,10 +642,29 @@ mod tests {
         );
         // Named fields only: the model names them, others are skipped.
         let named = read_field_body(&[field("a", "a", Type::String, false)]);
-        assert!(named.contains("Some(&[\"a\"])"), "{named}");
+        assert!(named.contains("=&[\"a\"]"), "{named}");
+        assert!(named.contains("object_serde!(Model);"), "{named}");
         assert!(named.contains("_=>returnOk(false)"), "{named}");
         // No field at all.
         let empty = read_field_body(&[]);
         assert!(empty.contains("let_=(key,map);Ok(false)"), "{empty}");
+        assert!(empty.contains("let_=map;Ok(())"), "{empty}");
+    }
+
+    #[test]
+    fn set_fields_are_written_in_declaration_order_the_map_where_it_stands() {
+        let map = Type::Map(Box::new(Type::I64));
+        let body = read_field_body(&[
+            field("a", "a", Type::String, false),
+            field("", "rest", map, true),
+            field("size", "size", Type::I64, false),
+        ]);
+        let write = &body[body.find("fnwrite_fields").unwrap()..];
+        let a = write.find("ifletSome(value)=&self.a{map.serialize_entry(\"a\",value)?;}");
+        let rest = write.find("for(key,value)in&self.rest{map.serialize_entry(key,value)?;}");
+        let size = write.find(
+            "ifletSome(value)=&self.size{map.serialize_entry(\"size\",&crate::runtime::wire::int64::Text(value))?;}",
+        );
+        assert!(a < rest && rest < size && a.is_some(), "{write}");
     }
 }

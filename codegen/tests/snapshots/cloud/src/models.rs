@@ -16,38 +16,28 @@
         feature = "zone_operations"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ComputeOperation {
     /// The `error` field.
-    #[serde(rename = "error", skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::models::compute_operation::Error>,
     /// The `httpErrorMessage` field.
-    #[serde(rename = "httpErrorMessage", skip_serializing_if = "Option::is_none")]
     pub http_error_message: Option<String>,
     /// The `httpErrorStatusCode` field.
-    #[serde(rename = "httpErrorStatusCode", skip_serializing_if = "Option::is_none")]
     pub http_error_status_code: Option<i32>,
     /// The `name` field.
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `progress` field.
-    #[serde(rename = "progress", skip_serializing_if = "Option::is_none")]
     pub progress: Option<i32>,
     /// The `region` field.
-    #[serde(rename = "region", skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// The `selfLink` field.
-    #[serde(rename = "selfLink", skip_serializing_if = "Option::is_none")]
     pub self_link: Option<String>,
     /// The `status` field.
-    #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::compute_operation::Status>,
     /// The `targetLink` field.
-    #[serde(rename = "targetLink", skip_serializing_if = "Option::is_none")]
     pub target_link: Option<String>,
     /// The `zone` field.
-    #[serde(rename = "zone", skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
 }
 #[cfg(
@@ -58,7 +48,7 @@ pub struct ComputeOperation {
         feature = "zone_operations"
     )
 )]
-crate::runtime::object::deserialize_object!(ComputeOperation);
+crate::runtime::object::object_serde!(ComputeOperation);
 #[cfg(
     any(
         feature = "disks",
@@ -69,20 +59,18 @@ crate::runtime::object::deserialize_object!(ComputeOperation);
 )]
 impl crate::runtime::object::ObjectFields for ComputeOperation {
     const NAME: &'static str = "ComputeOperation";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &[
-            "error",
-            "httpErrorMessage",
-            "httpErrorStatusCode",
-            "name",
-            "progress",
-            "region",
-            "selfLink",
-            "status",
-            "targetLink",
-            "zone",
-        ],
-    );
+    const FIELDS: &'static [&'static str] = &[
+        "error",
+        "httpErrorMessage",
+        "httpErrorStatusCode",
+        "name",
+        "progress",
+        "region",
+        "selfLink",
+        "status",
+        "targetLink",
+        "zone",
+    ];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -102,6 +90,42 @@ impl crate::runtime::object::ObjectFields for ComputeOperation {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.http_error_message {
+            map.serialize_entry("httpErrorMessage", value)?;
+        }
+        if let Some(value) = &self.http_error_status_code {
+            map.serialize_entry("httpErrorStatusCode", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.progress {
+            map.serialize_entry("progress", value)?;
+        }
+        if let Some(value) = &self.region {
+            map.serialize_entry("region", value)?;
+        }
+        if let Some(value) = &self.self_link {
+            map.serialize_entry("selfLink", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.target_link {
+            map.serialize_entry("targetLink", value)?;
+        }
+        if let Some(value) = &self.zone {
+            map.serialize_entry("zone", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(
@@ -205,17 +229,16 @@ pub mod compute_operation {
     /// The `ComputeOperation.error` schema.
     ///
     /// Build one with [`Error::new`] and the `set_` methods.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct Error {
         /// The `errors` field.
-        #[serde(rename = "errors", skip_serializing_if = "Option::is_none")]
         pub errors: Option<Vec<crate::models::compute_operation::error::Errors>>,
     }
-    crate::runtime::object::deserialize_object!(Error);
+    crate::runtime::object::object_serde!(Error);
     impl crate::runtime::object::ObjectFields for Error {
         const NAME: &'static str = "Error";
-        const FIELDS: Option<&'static [&'static str]> = Some(&["errors"]);
+        const FIELDS: &'static [&'static str] = &["errors"];
         fn read_field<'de, A: serde::de::MapAccess<'de>>(
             &mut self,
             key: &str,
@@ -226,6 +249,15 @@ pub mod compute_operation {
                 _ => return Ok(false),
             }
             Ok(true)
+        }
+        fn write_fields<M: serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error> {
+            if let Some(value) = &self.errors {
+                map.serialize_entry("errors", value)?;
+            }
+            Ok(())
         }
     }
     impl Error {
@@ -248,25 +280,20 @@ pub mod compute_operation {
         /// The `ComputeOperation.error.errors` schema.
         ///
         /// Build one with [`Errors::new`] and the `set_` methods.
-        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq)]
         #[non_exhaustive]
         pub struct Errors {
             /// The `code` field.
-            #[serde(rename = "code", skip_serializing_if = "Option::is_none")]
             pub code: Option<String>,
             /// The `location` field.
-            #[serde(rename = "location", skip_serializing_if = "Option::is_none")]
             pub location: Option<String>,
             /// The `message` field.
-            #[serde(rename = "message", skip_serializing_if = "Option::is_none")]
             pub message: Option<String>,
         }
-        crate::runtime::object::deserialize_object!(Errors);
+        crate::runtime::object::object_serde!(Errors);
         impl crate::runtime::object::ObjectFields for Errors {
             const NAME: &'static str = "Errors";
-            const FIELDS: Option<&'static [&'static str]> = Some(
-                &["code", "location", "message"],
-            );
+            const FIELDS: &'static [&'static str] = &["code", "location", "message"];
             fn read_field<'de, A: serde::de::MapAccess<'de>>(
                 &mut self,
                 key: &str,
@@ -279,6 +306,21 @@ pub mod compute_operation {
                     _ => return Ok(false),
                 }
                 Ok(true)
+            }
+            fn write_fields<M: serde::ser::SerializeMap>(
+                &self,
+                map: &mut M,
+            ) -> Result<(), M::Error> {
+                if let Some(value) = &self.code {
+                    map.serialize_entry("code", value)?;
+                }
+                if let Some(value) = &self.location {
+                    map.serialize_entry("location", value)?;
+                }
+                if let Some(value) = &self.message {
+                    map.serialize_entry("message", value)?;
+                }
+                Ok(())
             }
         }
         impl Errors {
@@ -308,22 +350,20 @@ pub mod compute_operation {
 ///
 /// Build one with [`CreateMetadata::new`] and the `set_` methods.
 #[cfg(feature = "unreferenced-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateMetadata {
     /// The `progressPercent` field.
-    #[serde(rename = "progressPercent", skip_serializing_if = "Option::is_none")]
     pub progress_percent: Option<i32>,
     /// The `target` field.
-    #[serde(rename = "target", skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
 }
 #[cfg(feature = "unreferenced-models")]
-crate::runtime::object::deserialize_object!(CreateMetadata);
+crate::runtime::object::object_serde!(CreateMetadata);
 #[cfg(feature = "unreferenced-models")]
 impl crate::runtime::object::ObjectFields for CreateMetadata {
     const NAME: &'static str = "CreateMetadata";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["progressPercent", "target"]);
+    const FIELDS: &'static [&'static str] = &["progressPercent", "target"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -335,6 +375,18 @@ impl crate::runtime::object::ObjectFields for CreateMetadata {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.progress_percent {
+            map.serialize_entry("progressPercent", value)?;
+        }
+        if let Some(value) = &self.target {
+            map.serialize_entry("target", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "unreferenced-models")]
@@ -358,28 +410,22 @@ impl CreateMetadata {
 ///
 /// Build one with [`Disk::new`] and the `set_` methods.
 #[cfg(feature = "disks")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Disk {
     /// The `name` field.
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `sizeGb` field.
     ///
     /// A 64-bit integer, sent as a decimal string.
-    #[serde(
-        rename = "sizeGb",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::wire::int64::serialize"
-    )]
     pub size_gb: Option<i64>,
 }
 #[cfg(feature = "disks")]
-crate::runtime::object::deserialize_object!(Disk);
+crate::runtime::object::object_serde!(Disk);
 #[cfg(feature = "disks")]
 impl crate::runtime::object::ObjectFields for Disk {
     const NAME: &'static str = "Disk";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["name", "sizeGb"]);
+    const FIELDS: &'static [&'static str] = &["name", "sizeGb"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -394,6 +440,18 @@ impl crate::runtime::object::ObjectFields for Disk {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.size_gb {
+            map.serialize_entry("sizeGb", &crate::runtime::wire::int64::Text(value))?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "disks")]
@@ -417,29 +475,24 @@ impl Disk {
 ///
 /// Build one with [`DiskAggregatedList::new`] and the `set_` methods.
 #[cfg(feature = "disks")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DiskAggregatedList {
     /// The `items` field.
-    #[serde(rename = "items", skip_serializing_if = "Option::is_none")]
     pub items: Option<
         std::collections::BTreeMap<String, crate::models::DisksScopedList>,
     >,
     /// The `nextPageToken` field.
-    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// The `unreachables` field.
-    #[serde(rename = "unreachables", skip_serializing_if = "Option::is_none")]
     pub unreachables: Option<Vec<String>>,
 }
 #[cfg(feature = "disks")]
-crate::runtime::object::deserialize_object!(DiskAggregatedList);
+crate::runtime::object::object_serde!(DiskAggregatedList);
 #[cfg(feature = "disks")]
 impl crate::runtime::object::ObjectFields for DiskAggregatedList {
     const NAME: &'static str = "DiskAggregatedList";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &["items", "nextPageToken", "unreachables"],
-    );
+    const FIELDS: &'static [&'static str] = &["items", "nextPageToken", "unreachables"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -452,6 +505,21 @@ impl crate::runtime::object::ObjectFields for DiskAggregatedList {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.items {
+            map.serialize_entry("items", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        if let Some(value) = &self.unreachables {
+            map.serialize_entry("unreachables", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "disks")]
@@ -489,27 +557,22 @@ impl DiskAggregatedList {
 ///
 /// Build one with [`DiskList::new`] and the `set_` methods.
 #[cfg(feature = "disks")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DiskList {
     /// The `items` field.
-    #[serde(rename = "items", skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<crate::models::Disk>>,
     /// The `nextPageToken` field.
-    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// The `warning` field.
-    #[serde(rename = "warning", skip_serializing_if = "Option::is_none")]
     pub warning: Option<crate::models::disk_list::Warning>,
 }
 #[cfg(feature = "disks")]
-crate::runtime::object::deserialize_object!(DiskList);
+crate::runtime::object::object_serde!(DiskList);
 #[cfg(feature = "disks")]
 impl crate::runtime::object::ObjectFields for DiskList {
     const NAME: &'static str = "DiskList";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &["items", "nextPageToken", "warning"],
-    );
+    const FIELDS: &'static [&'static str] = &["items", "nextPageToken", "warning"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -522,6 +585,21 @@ impl crate::runtime::object::ObjectFields for DiskList {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.items {
+            map.serialize_entry("items", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        if let Some(value) = &self.warning {
+            map.serialize_entry("warning", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "disks")]
@@ -559,17 +637,16 @@ pub mod disk_list {
     /// The `DiskList.warning` schema.
     ///
     /// Build one with [`Warning::new`] and the `set_` methods.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct Warning {
         /// The `code` field.
-        #[serde(rename = "code", skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
     }
-    crate::runtime::object::deserialize_object!(Warning);
+    crate::runtime::object::object_serde!(Warning);
     impl crate::runtime::object::ObjectFields for Warning {
         const NAME: &'static str = "Warning";
-        const FIELDS: Option<&'static [&'static str]> = Some(&["code"]);
+        const FIELDS: &'static [&'static str] = &["code"];
         fn read_field<'de, A: serde::de::MapAccess<'de>>(
             &mut self,
             key: &str,
@@ -580,6 +657,15 @@ pub mod disk_list {
                 _ => return Ok(false),
             }
             Ok(true)
+        }
+        fn write_fields<M: serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error> {
+            if let Some(value) = &self.code {
+                map.serialize_entry("code", value)?;
+            }
+            Ok(())
         }
     }
     impl Warning {
@@ -598,19 +684,18 @@ pub mod disk_list {
 ///
 /// Build one with [`DisksScopedList::new`] and the `set_` methods.
 #[cfg(feature = "disks")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisksScopedList {
     /// The `disks` field.
-    #[serde(rename = "disks", skip_serializing_if = "Option::is_none")]
     pub disks: Option<Vec<crate::models::Disk>>,
 }
 #[cfg(feature = "disks")]
-crate::runtime::object::deserialize_object!(DisksScopedList);
+crate::runtime::object::object_serde!(DisksScopedList);
 #[cfg(feature = "disks")]
 impl crate::runtime::object::ObjectFields for DisksScopedList {
     const NAME: &'static str = "DisksScopedList";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["disks"]);
+    const FIELDS: &'static [&'static str] = &["disks"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -621,6 +706,15 @@ impl crate::runtime::object::ObjectFields for DisksScopedList {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.disks {
+            map.serialize_entry("disks", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "disks")]
@@ -643,25 +737,22 @@ impl DisksScopedList {
 ///
 /// Build one with [`Instance::new`] and the `set_` methods.
 #[cfg(feature = "projects")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Instance {
     /// The `name` field.
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `state` field.
-    #[serde(rename = "state", skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::models::instance::State>,
     /// The `tier` field.
-    #[serde(rename = "tier", skip_serializing_if = "Option::is_none")]
     pub tier: Option<String>,
 }
 #[cfg(feature = "projects")]
-crate::runtime::object::deserialize_object!(Instance);
+crate::runtime::object::object_serde!(Instance);
 #[cfg(feature = "projects")]
 impl crate::runtime::object::ObjectFields for Instance {
     const NAME: &'static str = "Instance";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["name", "state", "tier"]);
+    const FIELDS: &'static [&'static str] = &["name", "state", "tier"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -674,6 +765,21 @@ impl crate::runtime::object::ObjectFields for Instance {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.state {
+            map.serialize_entry("state", value)?;
+        }
+        if let Some(value) = &self.tier {
+            map.serialize_entry("tier", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "projects")]
@@ -725,27 +831,26 @@ pub mod instance {
 ///
 /// Build one with [`ListInstancesResponse::new`] and the `set_` methods.
 #[cfg(feature = "projects")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListInstancesResponse {
     /// The `instances` field.
-    #[serde(rename = "instances", skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<crate::models::Instance>>,
     /// The `nextPageToken` field.
-    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// The `unreachable` field.
-    #[serde(rename = "unreachable", skip_serializing_if = "Option::is_none")]
     pub unreachable: Option<Vec<String>>,
 }
 #[cfg(feature = "projects")]
-crate::runtime::object::deserialize_object!(ListInstancesResponse);
+crate::runtime::object::object_serde!(ListInstancesResponse);
 #[cfg(feature = "projects")]
 impl crate::runtime::object::ObjectFields for ListInstancesResponse {
     const NAME: &'static str = "ListInstancesResponse";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &["instances", "nextPageToken", "unreachable"],
-    );
+    const FIELDS: &'static [&'static str] = &[
+        "instances",
+        "nextPageToken",
+        "unreachable",
+    ];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -758,6 +863,21 @@ impl crate::runtime::object::ObjectFields for ListInstancesResponse {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.instances {
+            map.serialize_entry("instances", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        if let Some(value) = &self.unreachable {
+            map.serialize_entry("unreachable", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "projects")]
@@ -794,19 +914,18 @@ impl ListInstancesResponse {
 ///
 /// Build one with [`Network::new`] and the `set_` methods.
 #[cfg(feature = "networks")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Network {
     /// The `name` field.
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 #[cfg(feature = "networks")]
-crate::runtime::object::deserialize_object!(Network);
+crate::runtime::object::object_serde!(Network);
 #[cfg(feature = "networks")]
 impl crate::runtime::object::ObjectFields for Network {
     const NAME: &'static str = "Network";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["name"]);
+    const FIELDS: &'static [&'static str] = &["name"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -817,6 +936,15 @@ impl crate::runtime::object::ObjectFields for Network {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "networks")]
@@ -835,33 +963,32 @@ impl Network {
 ///
 /// Build one with [`Operation::new`] and the `set_` methods.
 #[cfg(any(feature = "exports", feature = "operations", feature = "projects"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Operation {
     /// Whether the operation is finished.
-    #[serde(rename = "done", skip_serializing_if = "Option::is_none")]
     pub done: Option<bool>,
     /// The error, if it failed.
-    #[serde(rename = "error", skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::models::Status>,
     /// Progress.
-    #[serde(rename = "metadata", skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The server-assigned name.
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The result, if it succeeded.
-    #[serde(rename = "response", skip_serializing_if = "Option::is_none")]
     pub response: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 #[cfg(any(feature = "exports", feature = "operations", feature = "projects"))]
-crate::runtime::object::deserialize_object!(Operation);
+crate::runtime::object::object_serde!(Operation);
 #[cfg(any(feature = "exports", feature = "operations", feature = "projects"))]
 impl crate::runtime::object::ObjectFields for Operation {
     const NAME: &'static str = "Operation";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &["done", "error", "metadata", "name", "response"],
-    );
+    const FIELDS: &'static [&'static str] = &[
+        "done",
+        "error",
+        "metadata",
+        "name",
+        "response",
+    ];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -876,6 +1003,27 @@ impl crate::runtime::object::ObjectFields for Operation {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.done {
+            map.serialize_entry("done", value)?;
+        }
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.metadata {
+            map.serialize_entry("metadata", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.response {
+            map.serialize_entry("response", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(any(feature = "exports", feature = "operations", feature = "projects"))]
@@ -920,27 +1068,22 @@ impl Operation {
 ///
 /// Build one with [`SearchResponse::new`] and the `set_` methods.
 #[cfg(feature = "projects")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SearchResponse {
     /// The `matches` field.
-    #[serde(rename = "matches", skip_serializing_if = "Option::is_none")]
     pub matches: Option<Vec<crate::models::Instance>>,
     /// The `nextPageToken` field.
-    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// The `suggestions` field.
-    #[serde(rename = "suggestions", skip_serializing_if = "Option::is_none")]
     pub suggestions: Option<Vec<String>>,
 }
 #[cfg(feature = "projects")]
-crate::runtime::object::deserialize_object!(SearchResponse);
+crate::runtime::object::object_serde!(SearchResponse);
 #[cfg(feature = "projects")]
 impl crate::runtime::object::ObjectFields for SearchResponse {
     const NAME: &'static str = "SearchResponse";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &["matches", "nextPageToken", "suggestions"],
-    );
+    const FIELDS: &'static [&'static str] = &["matches", "nextPageToken", "suggestions"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -953,6 +1096,21 @@ impl crate::runtime::object::ObjectFields for SearchResponse {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.matches {
+            map.serialize_entry("matches", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        if let Some(value) = &self.suggestions {
+            map.serialize_entry("suggestions", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "projects")]
@@ -989,27 +1147,22 @@ impl SearchResponse {
 ///
 /// Build one with [`Status::new`] and the `set_` methods.
 #[cfg(any(feature = "exports", feature = "operations", feature = "projects"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Status {
     /// The `code` field.
-    #[serde(rename = "code", skip_serializing_if = "Option::is_none")]
     pub code: Option<i32>,
     /// The `details` field.
-    #[serde(rename = "details", skip_serializing_if = "Option::is_none")]
     pub details: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
     /// The `message` field.
-    #[serde(rename = "message", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 #[cfg(any(feature = "exports", feature = "operations", feature = "projects"))]
-crate::runtime::object::deserialize_object!(Status);
+crate::runtime::object::object_serde!(Status);
 #[cfg(any(feature = "exports", feature = "operations", feature = "projects"))]
 impl crate::runtime::object::ObjectFields for Status {
     const NAME: &'static str = "Status";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &["code", "details", "message"],
-    );
+    const FIELDS: &'static [&'static str] = &["code", "details", "message"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1022,6 +1175,21 @@ impl crate::runtime::object::ObjectFields for Status {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.code {
+            map.serialize_entry("code", value)?;
+        }
+        if let Some(value) = &self.details {
+            map.serialize_entry("details", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(any(feature = "exports", feature = "operations", feature = "projects"))]

@@ -18,11 +18,10 @@
         feature = "slots"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Thing {
     /// The `name` field.
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 #[cfg(
@@ -35,7 +34,7 @@ pub struct Thing {
         feature = "slots"
     )
 )]
-crate::runtime::object::deserialize_object!(Thing);
+crate::runtime::object::object_serde!(Thing);
 #[cfg(
     any(
         feature = "advertisers",
@@ -48,7 +47,7 @@ crate::runtime::object::deserialize_object!(Thing);
 )]
 impl crate::runtime::object::ObjectFields for Thing {
     const NAME: &'static str = "Thing";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["name"]);
+    const FIELDS: &'static [&'static str] = &["name"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -59,6 +58,15 @@ impl crate::runtime::object::ObjectFields for Thing {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(
@@ -86,19 +94,18 @@ impl Thing {
 ///
 /// Build one with [`Tile::new`] and the `set_` methods.
 #[cfg(feature = "map_types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tile {
     /// The `data` field.
-    #[serde(rename = "data", skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
 }
 #[cfg(feature = "map_types")]
-crate::runtime::object::deserialize_object!(Tile);
+crate::runtime::object::object_serde!(Tile);
 #[cfg(feature = "map_types")]
 impl crate::runtime::object::ObjectFields for Tile {
     const NAME: &'static str = "Tile";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["data"]);
+    const FIELDS: &'static [&'static str] = &["data"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -109,6 +116,15 @@ impl crate::runtime::object::ObjectFields for Tile {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "map_types")]

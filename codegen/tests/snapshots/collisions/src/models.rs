@@ -9,30 +9,24 @@
 ///
 /// Build one with [`FooBar::new`] and the `set_` methods.
 #[cfg(feature = "users")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FooBar {
     /// The `choice` field.
-    #[serde(rename = "choice", skip_serializing_if = "Option::is_none")]
     pub choice: Option<crate::models::Option2>,
     /// camelCase spelling.
-    #[serde(rename = "fooBar", skip_serializing_if = "Option::is_none")]
     pub foo_bar: Option<String>,
     /// snake_case spelling of the same name.
-    #[serde(rename = "foo_bar", skip_serializing_if = "Option::is_none")]
     pub foo_bar_2: Option<String>,
     /// The `status` field.
-    #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::foo_bar::Status>,
 }
 #[cfg(feature = "users")]
-crate::runtime::object::deserialize_object!(FooBar);
+crate::runtime::object::object_serde!(FooBar);
 #[cfg(feature = "users")]
 impl crate::runtime::object::ObjectFields for FooBar {
     const NAME: &'static str = "FooBar";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &["choice", "fooBar", "foo_bar", "status"],
-    );
+    const FIELDS: &'static [&'static str] = &["choice", "fooBar", "foo_bar", "status"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -46,6 +40,24 @@ impl crate::runtime::object::ObjectFields for FooBar {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.choice {
+            map.serialize_entry("choice", value)?;
+        }
+        if let Some(value) = &self.foo_bar {
+            map.serialize_entry("fooBar", value)?;
+        }
+        if let Some(value) = &self.foo_bar_2 {
+            map.serialize_entry("foo_bar", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "users")]
@@ -107,23 +119,22 @@ pub mod foo_bar {
 #[cfg(
     any(feature = "foo_bar", feature = "foo_bar_2", feature = "mod_2", feature = "users")
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Option2 {
     /// The `value` field.
-    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 #[cfg(
     any(feature = "foo_bar", feature = "foo_bar_2", feature = "mod_2", feature = "users")
 )]
-crate::runtime::object::deserialize_object!(Option2);
+crate::runtime::object::object_serde!(Option2);
 #[cfg(
     any(feature = "foo_bar", feature = "foo_bar_2", feature = "mod_2", feature = "users")
 )]
 impl crate::runtime::object::ObjectFields for Option2 {
     const NAME: &'static str = "Option2";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["value"]);
+    const FIELDS: &'static [&'static str] = &["value"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -134,6 +145,15 @@ impl crate::runtime::object::ObjectFields for Option2 {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.value {
+            map.serialize_entry("value", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(
@@ -154,15 +174,15 @@ impl Option2 {
 ///
 /// Build one with [`V1Beta1Thing::new`] and the `set_` methods.
 #[cfg(feature = "unreferenced-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V1Beta1Thing {}
 #[cfg(feature = "unreferenced-models")]
-crate::runtime::object::deserialize_object!(V1Beta1Thing);
+crate::runtime::object::object_serde!(V1Beta1Thing);
 #[cfg(feature = "unreferenced-models")]
 impl crate::runtime::object::ObjectFields for V1Beta1Thing {
     const NAME: &'static str = "V1Beta1Thing";
-    const FIELDS: Option<&'static [&'static str]> = Some(&[]);
+    const FIELDS: &'static [&'static str] = &[];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -170,6 +190,13 @@ impl crate::runtime::object::ObjectFields for V1Beta1Thing {
     ) -> Result<bool, A::Error> {
         let _ = (key, map);
         Ok(false)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        let _ = map;
+        Ok(())
     }
 }
 #[cfg(feature = "unreferenced-models")]
@@ -183,15 +210,15 @@ impl V1Beta1Thing {
 ///
 /// Build one with [`V1beta1Thing::new`] and the `set_` methods.
 #[cfg(feature = "unreferenced-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V1beta1Thing {}
 #[cfg(feature = "unreferenced-models")]
-crate::runtime::object::deserialize_object!(V1beta1Thing);
+crate::runtime::object::object_serde!(V1beta1Thing);
 #[cfg(feature = "unreferenced-models")]
 impl crate::runtime::object::ObjectFields for V1beta1Thing {
     const NAME: &'static str = "V1beta1Thing";
-    const FIELDS: Option<&'static [&'static str]> = Some(&[]);
+    const FIELDS: &'static [&'static str] = &[];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -199,6 +226,13 @@ impl crate::runtime::object::ObjectFields for V1beta1Thing {
     ) -> Result<bool, A::Error> {
         let _ = (key, map);
         Ok(false)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        let _ = map;
+        Ok(())
     }
 }
 #[cfg(feature = "unreferenced-models")]
@@ -212,15 +246,15 @@ impl V1beta1Thing {
 ///
 /// Build one with [`FooBar2::new`] and the `set_` methods.
 #[cfg(feature = "users")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FooBar2 {}
 #[cfg(feature = "users")]
-crate::runtime::object::deserialize_object!(FooBar2);
+crate::runtime::object::object_serde!(FooBar2);
 #[cfg(feature = "users")]
 impl crate::runtime::object::ObjectFields for FooBar2 {
     const NAME: &'static str = "FooBar2";
-    const FIELDS: Option<&'static [&'static str]> = Some(&[]);
+    const FIELDS: &'static [&'static str] = &[];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -228,6 +262,13 @@ impl crate::runtime::object::ObjectFields for FooBar2 {
     ) -> Result<bool, A::Error> {
         let _ = (key, map);
         Ok(false)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        let _ = map;
+        Ok(())
     }
 }
 #[cfg(feature = "users")]

@@ -12,63 +12,50 @@ pub type JsonValue = serde_json::Value;
 ///
 /// Build one with [`Self2::new`] and the `set_` methods.
 #[cfg(feature = "type")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Self2 {
     /// A field named `$ref`.
-    #[serde(rename = "$ref", skip_serializing_if = "Option::is_none")]
     pub r#ref: Option<String>,
     /// The `@context` field.
-    #[serde(rename = "@context", skip_serializing_if = "Option::is_none")]
     pub context: Option<serde_json::Value>,
     /// The `async` field.
-    #[serde(rename = "async", skip_serializing_if = "Option::is_none")]
     pub r#async: Option<f64>,
     /// The `children` field.
-    #[serde(rename = "children", skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<crate::models::Self2>>,
     /// A list of enum values.
-    #[serde(rename = "formats", skip_serializing_if = "Option::is_none")]
     pub formats: Option<Vec<crate::models::self_::Formats>>,
     /// The `frameRate` field.
-    #[serde(rename = "frameRate", skip_serializing_if = "Option::is_none")]
     pub frame_rate: Option<crate::models::self_::FrameRate>,
     /// The `labels` field.
-    #[serde(rename = "labels", skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::BTreeMap<String, String>>,
     /// The `match` field.
-    #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
     pub r#match: Option<i32>,
     /// The `ref` field.
-    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
     pub ref_2: Option<bool>,
     /// The `self` field.
-    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
     /// A field named `type`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
 #[cfg(feature = "type")]
-crate::runtime::object::deserialize_object!(Self2);
+crate::runtime::object::object_serde!(Self2);
 #[cfg(feature = "type")]
 impl crate::runtime::object::ObjectFields for Self2 {
     const NAME: &'static str = "Self2";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &[
-            "$ref",
-            "@context",
-            "async",
-            "children",
-            "formats",
-            "frameRate",
-            "labels",
-            "match",
-            "ref",
-            "self",
-            "type",
-        ],
-    );
+    const FIELDS: &'static [&'static str] = &[
+        "$ref",
+        "@context",
+        "async",
+        "children",
+        "formats",
+        "frameRate",
+        "labels",
+        "match",
+        "ref",
+        "self",
+        "type",
+    ];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -89,6 +76,45 @@ impl crate::runtime::object::ObjectFields for Self2 {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.r#ref {
+            map.serialize_entry("$ref", value)?;
+        }
+        if let Some(value) = &self.context {
+            map.serialize_entry("@context", value)?;
+        }
+        if let Some(value) = &self.r#async {
+            map.serialize_entry("async", value)?;
+        }
+        if let Some(value) = &self.children {
+            map.serialize_entry("children", value)?;
+        }
+        if let Some(value) = &self.formats {
+            map.serialize_entry("formats", value)?;
+        }
+        if let Some(value) = &self.frame_rate {
+            map.serialize_entry("frameRate", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("labels", value)?;
+        }
+        if let Some(value) = &self.r#match {
+            map.serialize_entry("match", value)?;
+        }
+        if let Some(value) = &self.ref_2 {
+            map.serialize_entry("ref", value)?;
+        }
+        if let Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "type")]

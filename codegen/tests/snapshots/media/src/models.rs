@@ -8,26 +8,20 @@
 /// The `About` schema.
 ///
 /// Build one with [`About::new`] and the `set_` methods.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct About {
     /// The `quotaBytes` field.
     ///
     /// A 64-bit integer, sent as a decimal string.
-    #[serde(
-        rename = "quotaBytes",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::wire::int64::serialize"
-    )]
     pub quota_bytes: Option<u64>,
     /// The `user` field.
-    #[serde(rename = "user", skip_serializing_if = "Option::is_none")]
     pub user: Option<crate::models::Person>,
 }
-crate::runtime::object::deserialize_object!(About);
+crate::runtime::object::object_serde!(About);
 impl crate::runtime::object::ObjectFields for About {
     const NAME: &'static str = "About";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["quotaBytes", "user"]);
+    const FIELDS: &'static [&'static str] = &["quotaBytes", "user"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -42,6 +36,21 @@ impl crate::runtime::object::ObjectFields for About {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.quota_bytes {
+            map.serialize_entry(
+                "quotaBytes",
+                &crate::runtime::wire::int64::Text(value),
+            )?;
+        }
+        if let Some(value) = &self.user {
+            map.serialize_entry("user", value)?;
+        }
+        Ok(())
     }
 }
 impl About {
@@ -64,92 +73,73 @@ impl About {
 ///
 /// Build one with [`File::new`] and the `set_` methods.
 #[cfg(feature = "files")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct File {
     /// The `checksum` field.
     ///
     /// Bytes, sent as base64.
-    #[serde(rename = "checksum", skip_serializing_if = "Option::is_none")]
     pub checksum: Option<crate::Bytes>,
     /// The `children` field.
-    #[serde(rename = "children", skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<crate::models::File>>,
     /// The `created` field.
     ///
     /// An RFC 3339 timestamp.
-    #[serde(rename = "created", skip_serializing_if = "Option::is_none")]
     pub created: Option<crate::Timestamp>,
     /// The `expires` field.
     ///
     /// A calendar date, `YYYY-MM-DD`.
-    #[serde(rename = "expires", skip_serializing_if = "Option::is_none")]
     pub expires: Option<crate::Date>,
     /// Use name.
     #[deprecated = "deprecated by the API"]
-    #[serde(rename = "legacyId", skip_serializing_if = "Option::is_none")]
     pub legacy_id: Option<String>,
     /// Where the file is kept.
-    #[serde(rename = "location", skip_serializing_if = "Option::is_none")]
     pub location: Option<crate::models::file::Location>,
     /// The `metadata` field.
-    #[serde(rename = "metadata", skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, crate::models::file::Metadata>,
     >,
     /// The `name` field.
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `owner` field.
-    #[serde(rename = "owner", skip_serializing_if = "Option::is_none")]
     pub owner: Option<crate::models::Person>,
     /// The `retention` field.
     ///
     /// A duration in seconds, such as `3.5s`.
-    #[serde(rename = "retention", skip_serializing_if = "Option::is_none")]
     pub retention: Option<crate::Duration>,
     /// The `size` field.
     ///
     /// Set by the server; ignored in requests.
     ///
     /// A 64-bit integer, sent as a decimal string.
-    #[serde(
-        rename = "size",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::wire::int64::serialize"
-    )]
     pub size: Option<i64>,
     /// Odd values too.
-    #[serde(rename = "state", skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::models::file::State>,
     /// The `updateMask` field.
     ///
     /// Field paths separated by commas, such as `name,labels`.
-    #[serde(rename = "updateMask", skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<crate::FieldMask>,
 }
 #[cfg(feature = "files")]
-crate::runtime::object::deserialize_object!(File);
+crate::runtime::object::object_serde!(File);
 #[cfg(feature = "files")]
 impl crate::runtime::object::ObjectFields for File {
     const NAME: &'static str = "File";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &[
-            "checksum",
-            "children",
-            "created",
-            "expires",
-            "legacyId",
-            "location",
-            "metadata",
-            "name",
-            "owner",
-            "retention",
-            "size",
-            "state",
-            "updateMask",
-        ],
-    );
+    const FIELDS: &'static [&'static str] = &[
+        "checksum",
+        "children",
+        "created",
+        "expires",
+        "legacyId",
+        "location",
+        "metadata",
+        "name",
+        "owner",
+        "retention",
+        "size",
+        "state",
+        "updateMask",
+    ];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -175,6 +165,51 @@ impl crate::runtime::object::ObjectFields for File {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.checksum {
+            map.serialize_entry("checksum", value)?;
+        }
+        if let Some(value) = &self.children {
+            map.serialize_entry("children", value)?;
+        }
+        if let Some(value) = &self.created {
+            map.serialize_entry("created", value)?;
+        }
+        if let Some(value) = &self.expires {
+            map.serialize_entry("expires", value)?;
+        }
+        if let Some(value) = &self.legacy_id {
+            map.serialize_entry("legacyId", value)?;
+        }
+        if let Some(value) = &self.location {
+            map.serialize_entry("location", value)?;
+        }
+        if let Some(value) = &self.metadata {
+            map.serialize_entry("metadata", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.owner {
+            map.serialize_entry("owner", value)?;
+        }
+        if let Some(value) = &self.retention {
+            map.serialize_entry("retention", value)?;
+        }
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", &crate::runtime::wire::int64::Text(value))?;
+        }
+        if let Some(value) = &self.state {
+            map.serialize_entry("state", value)?;
+        }
+        if let Some(value) = &self.update_mask {
+            map.serialize_entry("updateMask", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "files")]
@@ -286,25 +321,20 @@ pub mod file {
     /// Where the file is kept.
     ///
     /// Build one with [`Location::new`] and the `set_` methods.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct Location {
         /// The `region` field.
-        #[serde(rename = "region", skip_serializing_if = "Option::is_none")]
         pub region: Option<String>,
         /// The `replicas` field.
-        #[serde(rename = "replicas", skip_serializing_if = "Option::is_none")]
         pub replicas: Option<Vec<crate::models::file::location::Replicas>>,
         /// The `tier` field.
-        #[serde(rename = "tier", skip_serializing_if = "Option::is_none")]
         pub tier: Option<crate::models::file::location::Tier>,
     }
-    crate::runtime::object::deserialize_object!(Location);
+    crate::runtime::object::object_serde!(Location);
     impl crate::runtime::object::ObjectFields for Location {
         const NAME: &'static str = "Location";
-        const FIELDS: Option<&'static [&'static str]> = Some(
-            &["region", "replicas", "tier"],
-        );
+        const FIELDS: &'static [&'static str] = &["region", "replicas", "tier"];
         fn read_field<'de, A: serde::de::MapAccess<'de>>(
             &mut self,
             key: &str,
@@ -317,6 +347,21 @@ pub mod file {
                 _ => return Ok(false),
             }
             Ok(true)
+        }
+        fn write_fields<M: serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error> {
+            if let Some(value) = &self.region {
+                map.serialize_entry("region", value)?;
+            }
+            if let Some(value) = &self.replicas {
+                map.serialize_entry("replicas", value)?;
+            }
+            if let Some(value) = &self.tier {
+                map.serialize_entry("tier", value)?;
+            }
+            Ok(())
         }
     }
     impl Location {
@@ -371,20 +416,18 @@ pub mod file {
         /// The `File.location.replicas` schema.
         ///
         /// Build one with [`Replicas::new`] and the `set_` methods.
-        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq)]
         #[non_exhaustive]
         pub struct Replicas {
             /// The `primary` field.
-            #[serde(rename = "primary", skip_serializing_if = "Option::is_none")]
             pub primary: Option<bool>,
             /// The `zone` field.
-            #[serde(rename = "zone", skip_serializing_if = "Option::is_none")]
             pub zone: Option<String>,
         }
-        crate::runtime::object::deserialize_object!(Replicas);
+        crate::runtime::object::object_serde!(Replicas);
         impl crate::runtime::object::ObjectFields for Replicas {
             const NAME: &'static str = "Replicas";
-            const FIELDS: Option<&'static [&'static str]> = Some(&["primary", "zone"]);
+            const FIELDS: &'static [&'static str] = &["primary", "zone"];
             fn read_field<'de, A: serde::de::MapAccess<'de>>(
                 &mut self,
                 key: &str,
@@ -396,6 +439,18 @@ pub mod file {
                     _ => return Ok(false),
                 }
                 Ok(true)
+            }
+            fn write_fields<M: serde::ser::SerializeMap>(
+                &self,
+                map: &mut M,
+            ) -> Result<(), M::Error> {
+                if let Some(value) = &self.primary {
+                    map.serialize_entry("primary", value)?;
+                }
+                if let Some(value) = &self.zone {
+                    map.serialize_entry("zone", value)?;
+                }
+                Ok(())
             }
         }
         impl Replicas {
@@ -418,20 +473,18 @@ pub mod file {
     /// The `File.metadata` schema.
     ///
     /// Build one with [`Metadata::new`] and the `set_` methods.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct Metadata {
         /// The `public` field.
-        #[serde(rename = "public", skip_serializing_if = "Option::is_none")]
         pub public: Option<bool>,
         /// The `value` field.
-        #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
     }
-    crate::runtime::object::deserialize_object!(Metadata);
+    crate::runtime::object::object_serde!(Metadata);
     impl crate::runtime::object::ObjectFields for Metadata {
         const NAME: &'static str = "Metadata";
-        const FIELDS: Option<&'static [&'static str]> = Some(&["public", "value"]);
+        const FIELDS: &'static [&'static str] = &["public", "value"];
         fn read_field<'de, A: serde::de::MapAccess<'de>>(
             &mut self,
             key: &str,
@@ -443,6 +496,18 @@ pub mod file {
                 _ => return Ok(false),
             }
             Ok(true)
+        }
+        fn write_fields<M: serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error> {
+            if let Some(value) = &self.public {
+                map.serialize_entry("public", value)?;
+            }
+            if let Some(value) = &self.value {
+                map.serialize_entry("value", value)?;
+            }
+            Ok(())
         }
     }
     impl Metadata {
@@ -466,22 +531,20 @@ pub mod file {
 ///
 /// Build one with [`FileList::new`] and the `set_` methods.
 #[cfg(feature = "files")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FileList {
     /// The `files` field.
-    #[serde(rename = "files", skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<crate::models::File>>,
     /// The `nextPageToken` field.
-    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 #[cfg(feature = "files")]
-crate::runtime::object::deserialize_object!(FileList);
+crate::runtime::object::object_serde!(FileList);
 #[cfg(feature = "files")]
 impl crate::runtime::object::ObjectFields for FileList {
     const NAME: &'static str = "FileList";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["files", "nextPageToken"]);
+    const FIELDS: &'static [&'static str] = &["files", "nextPageToken"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -493,6 +556,18 @@ impl crate::runtime::object::ObjectFields for FileList {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.files {
+            map.serialize_entry("files", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "files")]
@@ -520,22 +595,20 @@ impl FileList {
 ///
 /// Build one with [`Node::new`] and the `set_` methods.
 #[cfg(feature = "unreferenced-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Node {
     /// The `label` field.
-    #[serde(rename = "label", skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// The `subtree` field.
-    #[serde(rename = "subtree", skip_serializing_if = "Option::is_none")]
     pub subtree: Option<Box<crate::models::Tree>>,
 }
 #[cfg(feature = "unreferenced-models")]
-crate::runtime::object::deserialize_object!(Node);
+crate::runtime::object::object_serde!(Node);
 #[cfg(feature = "unreferenced-models")]
 impl crate::runtime::object::ObjectFields for Node {
     const NAME: &'static str = "Node";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["label", "subtree"]);
+    const FIELDS: &'static [&'static str] = &["label", "subtree"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -547,6 +620,18 @@ impl crate::runtime::object::ObjectFields for Node {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.label {
+            map.serialize_entry("label", value)?;
+        }
+        if let Some(value) = &self.subtree {
+            map.serialize_entry("subtree", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "unreferenced-models")]
@@ -569,20 +654,18 @@ impl Node {
 /// The `Person` schema.
 ///
 /// Build one with [`Person::new`] and the `set_` methods.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Person {
     /// The `email` field.
-    #[serde(rename = "email", skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Recursive: held in a Box.
-    #[serde(rename = "manager", skip_serializing_if = "Option::is_none")]
     pub manager: Option<Box<crate::models::Person>>,
 }
-crate::runtime::object::deserialize_object!(Person);
+crate::runtime::object::object_serde!(Person);
 impl crate::runtime::object::ObjectFields for Person {
     const NAME: &'static str = "Person";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["email", "manager"]);
+    const FIELDS: &'static [&'static str] = &["email", "manager"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -594,6 +677,18 @@ impl crate::runtime::object::ObjectFields for Person {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        if let Some(value) = &self.manager {
+            map.serialize_entry("manager", value)?;
+        }
+        Ok(())
     }
 }
 impl Person {
@@ -616,19 +711,18 @@ impl Person {
 ///
 /// Build one with [`Tree::new`] and the `set_` methods.
 #[cfg(feature = "unreferenced-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tree {
     /// The `root` field.
-    #[serde(rename = "root", skip_serializing_if = "Option::is_none")]
     pub root: Option<Box<crate::models::Node>>,
 }
 #[cfg(feature = "unreferenced-models")]
-crate::runtime::object::deserialize_object!(Tree);
+crate::runtime::object::object_serde!(Tree);
 #[cfg(feature = "unreferenced-models")]
 impl crate::runtime::object::ObjectFields for Tree {
     const NAME: &'static str = "Tree";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["root"]);
+    const FIELDS: &'static [&'static str] = &["root"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -639,6 +733,15 @@ impl crate::runtime::object::ObjectFields for Tree {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.root {
+            map.serialize_entry("root", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "unreferenced-models")]

@@ -8,13 +8,13 @@
 /// The `Empty` schema.
 ///
 /// Build one with [`Empty::new`] and the `set_` methods.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Empty {}
-crate::runtime::object::deserialize_object!(Empty);
+crate::runtime::object::object_serde!(Empty);
 impl crate::runtime::object::ObjectFields for Empty {
     const NAME: &'static str = "Empty";
-    const FIELDS: Option<&'static [&'static str]> = Some(&[]);
+    const FIELDS: &'static [&'static str] = &[];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -22,6 +22,13 @@ impl crate::runtime::object::ObjectFields for Empty {
     ) -> Result<bool, A::Error> {
         let _ = (key, map);
         Ok(false)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        let _ = map;
+        Ok(())
     }
 }
 impl Empty {
@@ -33,50 +40,37 @@ impl Empty {
 /// The `Instance` schema.
 ///
 /// Build one with [`Instance::new`] and the `set_` methods.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Instance {
     /// The `counters` field.
-    #[serde(
-        rename = "counters",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::wire::int64_map::serialize"
-    )]
     pub counters: Option<std::collections::BTreeMap<String, i64>>,
     /// When it was made.
     ///
     /// An RFC 3339 timestamp.
-    #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
     pub create_time: Option<crate::Timestamp>,
     /// Sent as a decimal string.
     ///
     /// A 64-bit integer, sent as a decimal string.
-    #[serde(
-        rename = "generation",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::wire::int64::serialize"
-    )]
     pub generation: Option<i64>,
     /// The `name` field.
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `shardIds` field.
-    #[serde(
-        rename = "shardIds",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::wire::int64_list::serialize"
-    )]
     pub shard_ids: Option<Vec<u64>>,
     /// The `sizeBytes` field.
-    #[serde(rename = "sizeBytes", skip_serializing_if = "Option::is_none")]
     pub size_bytes: Option<u32>,
 }
-crate::runtime::object::deserialize_object!(Instance);
+crate::runtime::object::object_serde!(Instance);
 impl crate::runtime::object::ObjectFields for Instance {
     const NAME: &'static str = "Instance";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &["counters", "createTime", "generation", "name", "shardIds", "sizeBytes"],
-    );
+    const FIELDS: &'static [&'static str] = &[
+        "counters",
+        "createTime",
+        "generation",
+        "name",
+        "shardIds",
+        "sizeBytes",
+    ];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -101,6 +95,39 @@ impl crate::runtime::object::ObjectFields for Instance {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.counters {
+            map.serialize_entry(
+                "counters",
+                &crate::runtime::wire::int64_map::Text(value),
+            )?;
+        }
+        if let Some(value) = &self.create_time {
+            map.serialize_entry("createTime", value)?;
+        }
+        if let Some(value) = &self.generation {
+            map.serialize_entry(
+                "generation",
+                &crate::runtime::wire::int64::Text(value),
+            )?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.shard_ids {
+            map.serialize_entry(
+                "shardIds",
+                &crate::runtime::wire::int64_list::Text(value),
+            )?;
+        }
+        if let Some(value) = &self.size_bytes {
+            map.serialize_entry("sizeBytes", value)?;
+        }
+        Ok(())
     }
 }
 impl Instance {

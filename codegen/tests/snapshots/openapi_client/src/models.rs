@@ -9,19 +9,18 @@
 ///
 /// Build one with [`Account::new`] and the `set_` methods.
 #[cfg(feature = "accounts")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Account {
     /// The `user` field.
-    #[serde(rename = "user", skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
 }
 #[cfg(feature = "accounts")]
-crate::runtime::object::deserialize_object!(Account);
+crate::runtime::object::object_serde!(Account);
 #[cfg(feature = "accounts")]
 impl crate::runtime::object::ObjectFields for Account {
     const NAME: &'static str = "Account";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["user"]);
+    const FIELDS: &'static [&'static str] = &["user"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -32,6 +31,15 @@ impl crate::runtime::object::ObjectFields for Account {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.user {
+            map.serialize_entry("user", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "accounts")]
@@ -50,27 +58,22 @@ impl Account {
 ///
 /// Build one with [`Company::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Company {
     /// The `employees` field.
-    #[serde(rename = "employees", skip_serializing_if = "Option::is_none")]
     pub employees: Option<i32>,
     /// Required by the API.
-    #[serde(rename = "kind", skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// The `legalName` field.
-    #[serde(rename = "legalName", skip_serializing_if = "Option::is_none")]
     pub legal_name: Option<String>,
 }
 #[cfg(feature = "pets")]
-crate::runtime::object::deserialize_object!(Company);
+crate::runtime::object::object_serde!(Company);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Company {
     const NAME: &'static str = "Company";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &["employees", "kind", "legalName"],
-    );
+    const FIELDS: &'static [&'static str] = &["employees", "kind", "legalName"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -83,6 +86,21 @@ impl crate::runtime::object::ObjectFields for Company {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.employees {
+            map.serialize_entry("employees", value)?;
+        }
+        if let Some(value) = &self.kind {
+            map.serialize_entry("kind", value)?;
+        }
+        if let Some(value) = &self.legal_name {
+            map.serialize_entry("legalName", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "pets")]
@@ -111,22 +129,20 @@ impl Company {
 ///
 /// Build one with [`NewPet::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NewPet {
     /// Required by the API.
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `tag` field.
-    #[serde(rename = "tag", skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
 }
 #[cfg(feature = "pets")]
-crate::runtime::object::deserialize_object!(NewPet);
+crate::runtime::object::object_serde!(NewPet);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for NewPet {
     const NAME: &'static str = "NewPet";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["name", "tag"]);
+    const FIELDS: &'static [&'static str] = &["name", "tag"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -138,6 +154,18 @@ impl crate::runtime::object::ObjectFields for NewPet {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.tag {
+            map.serialize_entry("tag", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "pets")]
@@ -218,22 +246,20 @@ impl<'de> serde::Deserialize<'de> for Nickname {
 ///
 /// Build one with [`NicknameDetail::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NicknameDetail {
     /// The `givenBy` field.
-    #[serde(rename = "givenBy", skip_serializing_if = "Option::is_none")]
     pub given_by: Option<String>,
     /// The `nickname` field.
-    #[serde(rename = "nickname", skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
 }
 #[cfg(feature = "pets")]
-crate::runtime::object::deserialize_object!(NicknameDetail);
+crate::runtime::object::object_serde!(NicknameDetail);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for NicknameDetail {
     const NAME: &'static str = "NicknameDetail";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["givenBy", "nickname"]);
+    const FIELDS: &'static [&'static str] = &["givenBy", "nickname"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -245,6 +271,18 @@ impl crate::runtime::object::ObjectFields for NicknameDetail {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.given_by {
+            map.serialize_entry("givenBy", value)?;
+        }
+        if let Some(value) = &self.nickname {
+            map.serialize_entry("nickname", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "pets")]
@@ -268,22 +306,20 @@ impl NicknameDetail {
 ///
 /// Build one with [`NotFound::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NotFound {
     /// The `id` field.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `resource` field.
-    #[serde(rename = "resource", skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
 }
 #[cfg(feature = "pets")]
-crate::runtime::object::deserialize_object!(NotFound);
+crate::runtime::object::object_serde!(NotFound);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for NotFound {
     const NAME: &'static str = "NotFound";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["id", "resource"]);
+    const FIELDS: &'static [&'static str] = &["id", "resource"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -295,6 +331,18 @@ impl crate::runtime::object::ObjectFields for NotFound {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.resource {
+            map.serialize_entry("resource", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "pets")]
@@ -368,22 +416,20 @@ impl<'de> serde::Deserialize<'de> for Owner {
 ///
 /// Build one with [`Person::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Person {
     /// Required by the API.
-    #[serde(rename = "kind", skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// The `name` field.
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 #[cfg(feature = "pets")]
-crate::runtime::object::deserialize_object!(Person);
+crate::runtime::object::object_serde!(Person);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Person {
     const NAME: &'static str = "Person";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["kind", "name"]);
+    const FIELDS: &'static [&'static str] = &["kind", "name"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -395,6 +441,18 @@ impl crate::runtime::object::ObjectFields for Person {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.kind {
+            map.serialize_entry("kind", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "pets")]
@@ -418,25 +476,22 @@ impl Person {
 ///
 /// Build one with [`Pet::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Pet {
     /// Required by the API.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Required by the API.
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `tag` field.
-    #[serde(rename = "tag", skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
 }
 #[cfg(feature = "pets")]
-crate::runtime::object::deserialize_object!(Pet);
+crate::runtime::object::object_serde!(Pet);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Pet {
     const NAME: &'static str = "Pet";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["id", "name", "tag"]);
+    const FIELDS: &'static [&'static str] = &["id", "name", "tag"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -449,6 +504,21 @@ impl crate::runtime::object::ObjectFields for Pet {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.tag {
+            map.serialize_entry("tag", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "pets")]
@@ -477,22 +547,20 @@ impl Pet {
 ///
 /// Build one with [`Point::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Point {
     /// The `lat` field.
-    #[serde(rename = "lat", skip_serializing_if = "Option::is_none")]
     pub lat: Option<f64>,
     /// The `lng` field.
-    #[serde(rename = "lng", skip_serializing_if = "Option::is_none")]
     pub lng: Option<f64>,
 }
 #[cfg(feature = "pets")]
-crate::runtime::object::deserialize_object!(Point);
+crate::runtime::object::object_serde!(Point);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Point {
     const NAME: &'static str = "Point";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["lat", "lng"]);
+    const FIELDS: &'static [&'static str] = &["lat", "lng"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -504,6 +572,18 @@ impl crate::runtime::object::ObjectFields for Point {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.lat {
+            map.serialize_entry("lat", value)?;
+        }
+        if let Some(value) = &self.lng {
+            map.serialize_entry("lng", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "pets")]
@@ -527,22 +607,20 @@ impl Point {
 ///
 /// Build one with [`Problem::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Problem {
     /// The `status` field.
-    #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
     pub status: Option<i32>,
     /// The `title` field.
-    #[serde(rename = "title", skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 #[cfg(feature = "pets")]
-crate::runtime::object::deserialize_object!(Problem);
+crate::runtime::object::object_serde!(Problem);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Problem {
     const NAME: &'static str = "Problem";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["status", "title"]);
+    const FIELDS: &'static [&'static str] = &["status", "title"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -554,6 +632,18 @@ impl crate::runtime::object::ObjectFields for Problem {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.title {
+            map.serialize_entry("title", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "pets")]
@@ -577,22 +667,20 @@ impl Problem {
 ///
 /// Build one with [`ListPetsFilter::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPetsFilter {
     /// The `minAge` field.
-    #[serde(rename = "minAge", skip_serializing_if = "Option::is_none")]
     pub min_age: Option<i32>,
     /// The `species` field.
-    #[serde(rename = "species", skip_serializing_if = "Option::is_none")]
     pub species: Option<String>,
 }
 #[cfg(feature = "pets")]
-crate::runtime::object::deserialize_object!(ListPetsFilter);
+crate::runtime::object::object_serde!(ListPetsFilter);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for ListPetsFilter {
     const NAME: &'static str = "ListPetsFilter";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["minAge", "species"]);
+    const FIELDS: &'static [&'static str] = &["minAge", "species"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -604,6 +692,18 @@ impl crate::runtime::object::ObjectFields for ListPetsFilter {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.min_age {
+            map.serialize_entry("minAge", value)?;
+        }
+        if let Some(value) = &self.species {
+            map.serialize_entry("species", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "pets")]
@@ -627,30 +727,24 @@ impl ListPetsFilter {
 ///
 /// Build one with [`SubmitFormRequest::new`] and the `set_` methods.
 #[cfg(feature = "uploads")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitFormRequest {
     /// The `labels` field.
-    #[serde(rename = "labels", skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
     /// The `size` field.
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
     pub size: Option<crate::models::submit_form_request::Size>,
     /// The `title` field.
-    #[serde(rename = "title", skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The `where` field.
-    #[serde(rename = "where", skip_serializing_if = "Option::is_none")]
     pub r#where: Option<crate::models::submit_form_request::Where>,
 }
 #[cfg(feature = "uploads")]
-crate::runtime::object::deserialize_object!(SubmitFormRequest);
+crate::runtime::object::object_serde!(SubmitFormRequest);
 #[cfg(feature = "uploads")]
 impl crate::runtime::object::ObjectFields for SubmitFormRequest {
     const NAME: &'static str = "SubmitFormRequest";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &["labels", "size", "title", "where"],
-    );
+    const FIELDS: &'static [&'static str] = &["labels", "size", "title", "where"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -664,6 +758,24 @@ impl crate::runtime::object::ObjectFields for SubmitFormRequest {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.labels {
+            map.serialize_entry("labels", value)?;
+        }
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        if let Some(value) = &self.title {
+            map.serialize_entry("title", value)?;
+        }
+        if let Some(value) = &self.r#where {
+            map.serialize_entry("where", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "uploads")]
@@ -709,20 +821,18 @@ pub mod submit_form_request {
     /// The `submitForm request.size` schema.
     ///
     /// Build one with [`Size::new`] and the `set_` methods.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct Size {
         /// The `height` field.
-        #[serde(rename = "height", skip_serializing_if = "Option::is_none")]
         pub height: Option<i32>,
         /// The `width` field.
-        #[serde(rename = "width", skip_serializing_if = "Option::is_none")]
         pub width: Option<i32>,
     }
-    crate::runtime::object::deserialize_object!(Size);
+    crate::runtime::object::object_serde!(Size);
     impl crate::runtime::object::ObjectFields for Size {
         const NAME: &'static str = "Size";
-        const FIELDS: Option<&'static [&'static str]> = Some(&["height", "width"]);
+        const FIELDS: &'static [&'static str] = &["height", "width"];
         fn read_field<'de, A: serde::de::MapAccess<'de>>(
             &mut self,
             key: &str,
@@ -734,6 +844,18 @@ pub mod submit_form_request {
                 _ => return Ok(false),
             }
             Ok(true)
+        }
+        fn write_fields<M: serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error> {
+            if let Some(value) = &self.height {
+                map.serialize_entry("height", value)?;
+            }
+            if let Some(value) = &self.width {
+                map.serialize_entry("width", value)?;
+            }
+            Ok(())
         }
     }
     impl Size {
@@ -755,17 +877,16 @@ pub mod submit_form_request {
     /// The `submitForm request.where` schema.
     ///
     /// Build one with [`Where::new`] and the `set_` methods.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct Where {
         /// The `city` field.
-        #[serde(rename = "city", skip_serializing_if = "Option::is_none")]
         pub city: Option<String>,
     }
-    crate::runtime::object::deserialize_object!(Where);
+    crate::runtime::object::object_serde!(Where);
     impl crate::runtime::object::ObjectFields for Where {
         const NAME: &'static str = "Where";
-        const FIELDS: Option<&'static [&'static str]> = Some(&["city"]);
+        const FIELDS: &'static [&'static str] = &["city"];
         fn read_field<'de, A: serde::de::MapAccess<'de>>(
             &mut self,
             key: &str,
@@ -776,6 +897,15 @@ pub mod submit_form_request {
                 _ => return Ok(false),
             }
             Ok(true)
+        }
+        fn write_fields<M: serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error> {
+            if let Some(value) = &self.city {
+                map.serialize_entry("city", value)?;
+            }
+            Ok(())
         }
     }
     impl Where {
@@ -794,32 +924,26 @@ pub mod submit_form_request {
 ///
 /// Build one with [`UploadDocumentRequest::new`] and the `set_` methods.
 #[cfg(feature = "uploads")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UploadDocumentRequest {
     /// The `pages` field.
-    #[serde(rename = "pages", skip_serializing_if = "Option::is_none")]
     pub pages: Option<Vec<crate::Bytes>>,
     /// The `scan` field.
     ///
     /// Raw bytes, sent as base64 in JSON bodies and as a file part in multipart ones.
-    #[serde(rename = "scan", skip_serializing_if = "Option::is_none")]
     pub scan: Option<crate::Bytes>,
     /// The `summary` field.
-    #[serde(rename = "summary", skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// The `title` field.
-    #[serde(rename = "title", skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 #[cfg(feature = "uploads")]
-crate::runtime::object::deserialize_object!(UploadDocumentRequest);
+crate::runtime::object::object_serde!(UploadDocumentRequest);
 #[cfg(feature = "uploads")]
 impl crate::runtime::object::ObjectFields for UploadDocumentRequest {
     const NAME: &'static str = "UploadDocumentRequest";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &["pages", "scan", "summary", "title"],
-    );
+    const FIELDS: &'static [&'static str] = &["pages", "scan", "summary", "title"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -833,6 +957,24 @@ impl crate::runtime::object::ObjectFields for UploadDocumentRequest {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.pages {
+            map.serialize_entry("pages", value)?;
+        }
+        if let Some(value) = &self.scan {
+            map.serialize_entry("scan", value)?;
+        }
+        if let Some(value) = &self.summary {
+            map.serialize_entry("summary", value)?;
+        }
+        if let Some(value) = &self.title {
+            map.serialize_entry("title", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "uploads")]

@@ -9,19 +9,18 @@
 ///
 /// Build one with [`Client::new`] and the `set_` methods.
 #[cfg(feature = "unreferenced-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Client {
     /// The `x` field.
-    #[serde(rename = "x", skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
 }
 #[cfg(feature = "unreferenced-models")]
-crate::runtime::object::deserialize_object!(Client);
+crate::runtime::object::object_serde!(Client);
 #[cfg(feature = "unreferenced-models")]
 impl crate::runtime::object::ObjectFields for Client {
     const NAME: &'static str = "Client";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["x"]);
+    const FIELDS: &'static [&'static str] = &["x"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -32,6 +31,15 @@ impl crate::runtime::object::ObjectFields for Client {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.x {
+            map.serialize_entry("x", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "unreferenced-models")]
@@ -77,39 +85,38 @@ pub mod ext {
 ///
 /// Build one with [`Node::new`] and the `set_` methods.
 #[cfg(feature = "pet_store")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Node {
     /// The `children` field.
-    #[serde(rename = "children", skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<crate::models::Node>>,
     /// The `levels` field.
-    #[serde(rename = "levels", skip_serializing_if = "Option::is_none")]
     pub levels: Option<Vec<Vec<i64>>>,
     /// The `mixed` field.
-    #[serde(rename = "mixed", skip_serializing_if = "Option::is_none")]
     pub mixed: Option<serde_json::Value>,
     /// The `nothing` field.
-    #[serde(rename = "nothing", skip_serializing_if = "Option::is_none")]
     pub nothing: Option<serde_json::Value>,
     /// The `parent` field.
-    #[serde(rename = "parent", skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<crate::models::Node>>,
     /// The `tuple` field.
-    #[serde(rename = "tuple", skip_serializing_if = "Option::is_none")]
     pub tuple: Option<Vec<serde_json::Value>>,
     /// The `x` field.
-    #[serde(rename = "x", skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
 }
 #[cfg(feature = "pet_store")]
-crate::runtime::object::deserialize_object!(Node);
+crate::runtime::object::object_serde!(Node);
 #[cfg(feature = "pet_store")]
 impl crate::runtime::object::ObjectFields for Node {
     const NAME: &'static str = "Node";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &["children", "levels", "mixed", "nothing", "parent", "tuple", "x"],
-    );
+    const FIELDS: &'static [&'static str] = &[
+        "children",
+        "levels",
+        "mixed",
+        "nothing",
+        "parent",
+        "tuple",
+        "x",
+    ];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -126,6 +133,33 @@ impl crate::runtime::object::ObjectFields for Node {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.children {
+            map.serialize_entry("children", value)?;
+        }
+        if let Some(value) = &self.levels {
+            map.serialize_entry("levels", value)?;
+        }
+        if let Some(value) = &self.mixed {
+            map.serialize_entry("mixed", value)?;
+        }
+        if let Some(value) = &self.nothing {
+            map.serialize_entry("nothing", value)?;
+        }
+        if let Some(value) = &self.parent {
+            map.serialize_entry("parent", value)?;
+        }
+        if let Some(value) = &self.tuple {
+            map.serialize_entry("tuple", value)?;
+        }
+        if let Some(value) = &self.x {
+            map.serialize_entry("x", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "pet_store")]
@@ -189,36 +223,35 @@ pub type Option2 = String;
 ///
 /// Build one with [`Result2::new`] and the `set_` methods.
 #[cfg(feature = "pet_store")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result2 {
     /// The `` field.
-    #[serde(rename = "", skip_serializing_if = "Option::is_none")]
     pub field_0: Option<String>,
     /// The `$ref` field.
-    #[serde(rename = "$ref", skip_serializing_if = "Option::is_none")]
     pub r#ref: Option<String>,
     /// The `@type` field.
-    #[serde(rename = "@type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The `Self` field.
-    #[serde(rename = "Self", skip_serializing_if = "Option::is_none")]
     pub self_: Option<i64>,
     /// The `self` field.
-    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
     pub self_2: Option<String>,
     /// The `type` field.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_2: Option<String>,
 }
 #[cfg(feature = "pet_store")]
-crate::runtime::object::deserialize_object!(Result2);
+crate::runtime::object::object_serde!(Result2);
 #[cfg(feature = "pet_store")]
 impl crate::runtime::object::ObjectFields for Result2 {
     const NAME: &'static str = "Result2";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &["", "$ref", "@type", "Self", "self", "type"],
-    );
+    const FIELDS: &'static [&'static str] = &[
+        "",
+        "$ref",
+        "@type",
+        "Self",
+        "self",
+        "type",
+    ];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -234,6 +267,30 @@ impl crate::runtime::object::ObjectFields for Result2 {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.field_0 {
+            map.serialize_entry("", value)?;
+        }
+        if let Some(value) = &self.r#ref {
+            map.serialize_entry("$ref", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("@type", value)?;
+        }
+        if let Some(value) = &self.self_ {
+            map.serialize_entry("Self", value)?;
+        }
+        if let Some(value) = &self.self_2 {
+            map.serialize_entry("self", value)?;
+        }
+        if let Some(value) = &self.type_2 {
+            map.serialize_entry("type", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "pet_store")]
@@ -277,24 +334,22 @@ impl Result2 {
 ///
 /// Build one with [`CrerFormeRequest::new`] and the `set_` methods.
 #[cfg(feature = "pet_store")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CrerFormeRequest {
     /// The `caption` field.
-    #[serde(rename = "caption", skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// The `file` field.
     ///
     /// Raw bytes, sent as base64 in JSON bodies and as a file part in multipart ones.
-    #[serde(rename = "file", skip_serializing_if = "Option::is_none")]
     pub file: Option<crate::Bytes>,
 }
 #[cfg(feature = "pet_store")]
-crate::runtime::object::deserialize_object!(CrerFormeRequest);
+crate::runtime::object::object_serde!(CrerFormeRequest);
 #[cfg(feature = "pet_store")]
 impl crate::runtime::object::ObjectFields for CrerFormeRequest {
     const NAME: &'static str = "CrerFormeRequest";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["caption", "file"]);
+    const FIELDS: &'static [&'static str] = &["caption", "file"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -306,6 +361,18 @@ impl crate::runtime::object::ObjectFields for CrerFormeRequest {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.caption {
+            map.serialize_entry("caption", value)?;
+        }
+        if let Some(value) = &self.file {
+            map.serialize_entry("file", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "pet_store")]
@@ -464,22 +531,20 @@ pub mod crer_forme_response {
         /// The `créerForme response.Variant0.Object` schema.
         ///
         /// Build one with [`Object::new`] and the `set_` methods.
-        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq)]
         #[non_exhaustive]
         pub struct Object {
             /// The `kind` field.
-            #[serde(rename = "kind", skip_serializing_if = "Option::is_none")]
             pub kind: Option<
                 crate::models::crer_forme_response::variant_0::object::Kind,
             >,
             /// The `r` field.
-            #[serde(rename = "r", skip_serializing_if = "Option::is_none")]
             pub r: Option<f64>,
         }
-        crate::runtime::object::deserialize_object!(Object);
+        crate::runtime::object::object_serde!(Object);
         impl crate::runtime::object::ObjectFields for Object {
             const NAME: &'static str = "Object";
-            const FIELDS: Option<&'static [&'static str]> = Some(&["kind", "r"]);
+            const FIELDS: &'static [&'static str] = &["kind", "r"];
             fn read_field<'de, A: serde::de::MapAccess<'de>>(
                 &mut self,
                 key: &str,
@@ -491,6 +556,18 @@ pub mod crer_forme_response {
                     _ => return Ok(false),
                 }
                 Ok(true)
+            }
+            fn write_fields<M: serde::ser::SerializeMap>(
+                &self,
+                map: &mut M,
+            ) -> Result<(), M::Error> {
+                if let Some(value) = &self.kind {
+                    map.serialize_entry("kind", value)?;
+                }
+                if let Some(value) = &self.r {
+                    map.serialize_entry("r", value)?;
+                }
+                Ok(())
             }
         }
         impl Object {
@@ -533,17 +610,16 @@ pub mod crer_forme_response {
     /// The `créerForme response.Object` schema.
     ///
     /// Build one with [`Object::new`] and the `set_` methods.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct Object {
         /// The `queued` field.
-        #[serde(rename = "queued", skip_serializing_if = "Option::is_none")]
         pub queued: Option<bool>,
     }
-    crate::runtime::object::deserialize_object!(Object);
+    crate::runtime::object::object_serde!(Object);
     impl crate::runtime::object::ObjectFields for Object {
         const NAME: &'static str = "Object";
-        const FIELDS: Option<&'static [&'static str]> = Some(&["queued"]);
+        const FIELDS: &'static [&'static str] = &["queued"];
         fn read_field<'de, A: serde::de::MapAccess<'de>>(
             &mut self,
             key: &str,
@@ -554,6 +630,15 @@ pub mod crer_forme_response {
                 _ => return Ok(false),
             }
             Ok(true)
+        }
+        fn write_fields<M: serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error> {
+            if let Some(value) = &self.queued {
+                map.serialize_entry("queued", value)?;
+            }
+            Ok(())
         }
     }
     impl Object {

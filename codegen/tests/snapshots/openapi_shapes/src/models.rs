@@ -9,74 +9,61 @@
 ///
 /// Build one with [`Animal::new`] and the `set_` methods.
 #[cfg(feature = "unreferenced-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Animal {
     /// The `born` field.
     ///
     /// A calendar date, `YYYY-MM-DD`.
-    #[serde(rename = "born", skip_serializing_if = "Option::is_none")]
     pub born: Option<crate::Date>,
     /// The `id` field.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `legacy` field.
     #[deprecated = "deprecated by the API"]
-    #[serde(rename = "legacy", skip_serializing_if = "Option::is_none")]
     pub legacy: Option<String>,
     /// The name.
     ///
     /// Required by the API.
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `nickname` field.
-    #[serde(rename = "nickname", skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// The `odd` field.
-    #[serde(rename = "odd", skip_serializing_if = "Option::is_none")]
     pub odd: Option<String>,
     /// The `petType` field.
-    #[serde(rename = "petType", skip_serializing_if = "Option::is_none")]
     pub pet_type: Option<String>,
     /// The `photo` field.
     ///
     /// Bytes, sent as base64.
-    #[serde(rename = "photo", skip_serializing_if = "Option::is_none")]
     pub photo: Option<crate::Bytes>,
     /// Sent in requests only; the server never returns it.
-    #[serde(rename = "secret", skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The `seen` field.
     ///
     /// An RFC 3339 timestamp.
-    #[serde(rename = "seen", skip_serializing_if = "Option::is_none")]
     pub seen: Option<crate::Timestamp>,
     /// The server's default is `1.5`.
-    #[serde(rename = "weight", skip_serializing_if = "Option::is_none")]
     pub weight: Option<f32>,
 }
 #[cfg(feature = "unreferenced-models")]
-crate::runtime::object::deserialize_object!(Animal);
+crate::runtime::object::object_serde!(Animal);
 #[cfg(feature = "unreferenced-models")]
 impl crate::runtime::object::ObjectFields for Animal {
     const NAME: &'static str = "Animal";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &[
-            "born",
-            "id",
-            "legacy",
-            "name",
-            "nickname",
-            "odd",
-            "petType",
-            "photo",
-            "secret",
-            "seen",
-            "weight",
-        ],
-    );
+    const FIELDS: &'static [&'static str] = &[
+        "born",
+        "id",
+        "legacy",
+        "name",
+        "nickname",
+        "odd",
+        "petType",
+        "photo",
+        "secret",
+        "seen",
+        "weight",
+    ];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -97,6 +84,45 @@ impl crate::runtime::object::ObjectFields for Animal {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.born {
+            map.serialize_entry("born", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.legacy {
+            map.serialize_entry("legacy", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.nickname {
+            map.serialize_entry("nickname", value)?;
+        }
+        if let Some(value) = &self.odd {
+            map.serialize_entry("odd", value)?;
+        }
+        if let Some(value) = &self.pet_type {
+            map.serialize_entry("petType", value)?;
+        }
+        if let Some(value) = &self.photo {
+            map.serialize_entry("photo", value)?;
+        }
+        if let Some(value) = &self.secret {
+            map.serialize_entry("secret", value)?;
+        }
+        if let Some(value) = &self.seen {
+            map.serialize_entry("seen", value)?;
+        }
+        if let Some(value) = &self.weight {
+            map.serialize_entry("weight", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "unreferenced-models")]
@@ -166,82 +192,67 @@ impl Animal {
 ///
 /// Build one with [`Cat::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Cat {
     /// The `born` field.
     ///
     /// A calendar date, `YYYY-MM-DD`.
-    #[serde(rename = "born", skip_serializing_if = "Option::is_none")]
     pub born: Option<crate::Date>,
     /// The `id` field.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `kind` field.
-    #[serde(rename = "kind", skip_serializing_if = "Option::is_none")]
     pub kind: Option<crate::models::cat::Kind>,
     /// The `legacy` field.
     #[deprecated = "deprecated by the API"]
-    #[serde(rename = "legacy", skip_serializing_if = "Option::is_none")]
     pub legacy: Option<String>,
     /// The `lives` field.
-    #[serde(rename = "lives", skip_serializing_if = "Option::is_none")]
     pub lives: Option<i32>,
     /// The name.
     ///
     /// Required by the API.
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `nickname` field.
-    #[serde(rename = "nickname", skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// The `odd` field.
-    #[serde(rename = "odd", skip_serializing_if = "Option::is_none")]
     pub odd: Option<String>,
     /// The `petType` field.
-    #[serde(rename = "petType", skip_serializing_if = "Option::is_none")]
     pub pet_type: Option<String>,
     /// The `photo` field.
     ///
     /// Bytes, sent as base64.
-    #[serde(rename = "photo", skip_serializing_if = "Option::is_none")]
     pub photo: Option<crate::Bytes>,
     /// Sent in requests only; the server never returns it.
-    #[serde(rename = "secret", skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The `seen` field.
     ///
     /// An RFC 3339 timestamp.
-    #[serde(rename = "seen", skip_serializing_if = "Option::is_none")]
     pub seen: Option<crate::Timestamp>,
     /// The server's default is `1.5`.
-    #[serde(rename = "weight", skip_serializing_if = "Option::is_none")]
     pub weight: Option<f32>,
 }
 #[cfg(feature = "pets")]
-crate::runtime::object::deserialize_object!(Cat);
+crate::runtime::object::object_serde!(Cat);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Cat {
     const NAME: &'static str = "Cat";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &[
-            "born",
-            "id",
-            "kind",
-            "legacy",
-            "lives",
-            "name",
-            "nickname",
-            "odd",
-            "petType",
-            "photo",
-            "secret",
-            "seen",
-            "weight",
-        ],
-    );
+    const FIELDS: &'static [&'static str] = &[
+        "born",
+        "id",
+        "kind",
+        "legacy",
+        "lives",
+        "name",
+        "nickname",
+        "odd",
+        "petType",
+        "photo",
+        "secret",
+        "seen",
+        "weight",
+    ];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -264,6 +275,51 @@ impl crate::runtime::object::ObjectFields for Cat {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.born {
+            map.serialize_entry("born", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.kind {
+            map.serialize_entry("kind", value)?;
+        }
+        if let Some(value) = &self.legacy {
+            map.serialize_entry("legacy", value)?;
+        }
+        if let Some(value) = &self.lives {
+            map.serialize_entry("lives", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.nickname {
+            map.serialize_entry("nickname", value)?;
+        }
+        if let Some(value) = &self.odd {
+            map.serialize_entry("odd", value)?;
+        }
+        if let Some(value) = &self.pet_type {
+            map.serialize_entry("petType", value)?;
+        }
+        if let Some(value) = &self.photo {
+            map.serialize_entry("photo", value)?;
+        }
+        if let Some(value) = &self.secret {
+            map.serialize_entry("secret", value)?;
+        }
+        if let Some(value) = &self.seen {
+            map.serialize_entry("seen", value)?;
+        }
+        if let Some(value) = &self.weight {
+            map.serialize_entry("weight", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "pets")]
@@ -359,86 +415,70 @@ pub mod cat {
 ///
 /// Build one with [`Dog::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Dog {
     /// The `born` field.
     ///
     /// A calendar date, `YYYY-MM-DD`.
-    #[serde(rename = "born", skip_serializing_if = "Option::is_none")]
     pub born: Option<crate::Date>,
     /// The `id` field.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `legacy` field.
     #[deprecated = "deprecated by the API"]
-    #[serde(rename = "legacy", skip_serializing_if = "Option::is_none")]
     pub legacy: Option<String>,
     /// The name.
     ///
     /// Required by the API.
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `nickname` field.
-    #[serde(rename = "nickname", skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// The `odd` field.
-    #[serde(rename = "odd", skip_serializing_if = "Option::is_none")]
     pub odd: Option<String>,
     /// Who owns the dog.
-    #[serde(rename = "owner", skip_serializing_if = "Option::is_none")]
     pub owner: Option<crate::models::Owner>,
     /// The `petType` field.
-    #[serde(rename = "petType", skip_serializing_if = "Option::is_none")]
     pub pet_type: Option<String>,
     /// The `photo` field.
     ///
     /// Bytes, sent as base64.
-    #[serde(rename = "photo", skip_serializing_if = "Option::is_none")]
     pub photo: Option<crate::Bytes>,
     /// Sent in requests only; the server never returns it.
-    #[serde(rename = "secret", skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The `seen` field.
     ///
     /// An RFC 3339 timestamp.
-    #[serde(rename = "seen", skip_serializing_if = "Option::is_none")]
     pub seen: Option<crate::Timestamp>,
     /// The `size` field.
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
     pub size: Option<crate::models::dog::Size>,
     /// The `toy` field.
-    #[serde(rename = "toy", skip_serializing_if = "Option::is_none")]
     pub toy: Option<crate::models::dog::Toy>,
     /// The server's default is `1.5`.
-    #[serde(rename = "weight", skip_serializing_if = "Option::is_none")]
     pub weight: Option<f32>,
 }
 #[cfg(feature = "pets")]
-crate::runtime::object::deserialize_object!(Dog);
+crate::runtime::object::object_serde!(Dog);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Dog {
     const NAME: &'static str = "Dog";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &[
-            "born",
-            "id",
-            "legacy",
-            "name",
-            "nickname",
-            "odd",
-            "owner",
-            "petType",
-            "photo",
-            "secret",
-            "seen",
-            "size",
-            "toy",
-            "weight",
-        ],
-    );
+    const FIELDS: &'static [&'static str] = &[
+        "born",
+        "id",
+        "legacy",
+        "name",
+        "nickname",
+        "odd",
+        "owner",
+        "petType",
+        "photo",
+        "secret",
+        "seen",
+        "size",
+        "toy",
+        "weight",
+    ];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -462,6 +502,54 @@ impl crate::runtime::object::ObjectFields for Dog {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.born {
+            map.serialize_entry("born", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.legacy {
+            map.serialize_entry("legacy", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.nickname {
+            map.serialize_entry("nickname", value)?;
+        }
+        if let Some(value) = &self.odd {
+            map.serialize_entry("odd", value)?;
+        }
+        if let Some(value) = &self.owner {
+            map.serialize_entry("owner", value)?;
+        }
+        if let Some(value) = &self.pet_type {
+            map.serialize_entry("petType", value)?;
+        }
+        if let Some(value) = &self.photo {
+            map.serialize_entry("photo", value)?;
+        }
+        if let Some(value) = &self.secret {
+            map.serialize_entry("secret", value)?;
+        }
+        if let Some(value) = &self.seen {
+            map.serialize_entry("seen", value)?;
+        }
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        if let Some(value) = &self.toy {
+            map.serialize_entry("toy", value)?;
+        }
+        if let Some(value) = &self.weight {
+            map.serialize_entry("weight", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "pets")]
@@ -618,15 +706,15 @@ pub mod dog {
 ///
 /// Build one with [`Empty::new`] and the `set_` methods.
 #[cfg(feature = "unreferenced-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Empty {}
 #[cfg(feature = "unreferenced-models")]
-crate::runtime::object::deserialize_object!(Empty);
+crate::runtime::object::object_serde!(Empty);
 #[cfg(feature = "unreferenced-models")]
 impl crate::runtime::object::ObjectFields for Empty {
     const NAME: &'static str = "Empty";
-    const FIELDS: Option<&'static [&'static str]> = Some(&[]);
+    const FIELDS: &'static [&'static str] = &[];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -634,6 +722,13 @@ impl crate::runtime::object::ObjectFields for Empty {
     ) -> Result<bool, A::Error> {
         let _ = (key, map);
         Ok(false)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        let _ = map;
+        Ok(())
     }
 }
 #[cfg(feature = "unreferenced-models")]
@@ -650,22 +745,20 @@ pub type Labels = std::collections::BTreeMap<String, String>;
 ///
 /// Build one with [`Owner::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Owner {
     /// The `name` field.
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties beyond the named ones, by name.
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, i64>,
 }
 #[cfg(feature = "pets")]
-crate::runtime::object::deserialize_object!(Owner);
+crate::runtime::object::object_serde!(Owner, others);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Owner {
     const NAME: &'static str = "Owner";
-    const FIELDS: Option<&'static [&'static str]> = None;
+    const FIELDS: &'static [&'static str] = &["name"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -679,6 +772,18 @@ impl crate::runtime::object::ObjectFields for Owner {
             }
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "pets")]
@@ -753,22 +858,20 @@ impl<'de> serde::Deserialize<'de> for Pet {
 ///
 /// Build one with [`PetPage::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PetPage {
     /// The `nextPageToken` field.
-    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// The `pets` field.
-    #[serde(rename = "pets", skip_serializing_if = "Option::is_none")]
     pub pets: Option<Vec<crate::models::Pet>>,
 }
 #[cfg(feature = "pets")]
-crate::runtime::object::deserialize_object!(PetPage);
+crate::runtime::object::object_serde!(PetPage);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for PetPage {
     const NAME: &'static str = "PetPage";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["nextPageToken", "pets"]);
+    const FIELDS: &'static [&'static str] = &["nextPageToken", "pets"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -780,6 +883,18 @@ impl crate::runtime::object::ObjectFields for PetPage {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        if let Some(value) = &self.pets {
+            map.serialize_entry("pets", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "pets")]
@@ -807,25 +922,22 @@ impl PetPage {
 ///
 /// Build one with [`Problem::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Problem {
     /// The `cause` field.
-    #[serde(rename = "cause", skip_serializing_if = "Option::is_none")]
     pub cause: Option<Box<crate::models::Problem>>,
     /// The `status` field.
-    #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// The `title` field.
-    #[serde(rename = "title", skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 #[cfg(feature = "pets")]
-crate::runtime::object::deserialize_object!(Problem);
+crate::runtime::object::object_serde!(Problem);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Problem {
     const NAME: &'static str = "Problem";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["cause", "status", "title"]);
+    const FIELDS: &'static [&'static str] = &["cause", "status", "title"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -838,6 +950,21 @@ impl crate::runtime::object::ObjectFields for Problem {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.cause {
+            map.serialize_entry("cause", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.title {
+            map.serialize_entry("title", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "pets")]
@@ -866,22 +993,20 @@ impl Problem {
 ///
 /// Build one with [`Toy::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Toy {
     /// The `inner` field.
-    #[serde(rename = "inner", skip_serializing_if = "Option::is_none")]
     pub inner: Option<Box<crate::models::Toy>>,
     /// The `name` field.
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 #[cfg(feature = "pets")]
-crate::runtime::object::deserialize_object!(Toy);
+crate::runtime::object::object_serde!(Toy);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for Toy {
     const NAME: &'static str = "Toy";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["inner", "name"]);
+    const FIELDS: &'static [&'static str] = &["inner", "name"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -893,6 +1018,18 @@ impl crate::runtime::object::ObjectFields for Toy {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.inner {
+            map.serialize_entry("inner", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "pets")]
@@ -916,22 +1053,20 @@ impl Toy {
 ///
 /// Build one with [`CreatePetResponse::new`] and the `set_` methods.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePetResponse {
     /// The `id` field.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The `warnings` field.
-    #[serde(rename = "warnings", skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<String>>,
 }
 #[cfg(feature = "pets")]
-crate::runtime::object::deserialize_object!(CreatePetResponse);
+crate::runtime::object::object_serde!(CreatePetResponse);
 #[cfg(feature = "pets")]
 impl crate::runtime::object::ObjectFields for CreatePetResponse {
     const NAME: &'static str = "CreatePetResponse";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["id", "warnings"]);
+    const FIELDS: &'static [&'static str] = &["id", "warnings"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -943,6 +1078,18 @@ impl crate::runtime::object::ObjectFields for CreatePetResponse {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.warnings {
+            map.serialize_entry("warnings", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "pets")]

@@ -8,17 +8,16 @@
 /// The `Item` schema.
 ///
 /// Build one with [`Item::new`] and the `set_` methods.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Item {
     /// The `id` field.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
-crate::runtime::object::deserialize_object!(Item);
+crate::runtime::object::object_serde!(Item);
 impl crate::runtime::object::ObjectFields for Item {
     const NAME: &'static str = "Item";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["id"]);
+    const FIELDS: &'static [&'static str] = &["id"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -29,6 +28,15 @@ impl crate::runtime::object::ObjectFields for Item {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        Ok(())
     }
 }
 impl Item {

@@ -8,45 +8,36 @@
 /// The `Tokeninfo` schema.
 ///
 /// Build one with [`Tokeninfo::new`] and the `set_` methods.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tokeninfo {
     /// Who is the intended audience for this token. In general the same as issued_to.
-    #[serde(rename = "audience", skip_serializing_if = "Option::is_none")]
     pub audience: Option<String>,
     /// The email address of the user. Present only if the email scope is present in the request.
-    #[serde(rename = "email", skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The expiry time of the token, as number of seconds left until expiry.
-    #[serde(rename = "expires_in", skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i32>,
     /// To whom was the token issued to. In general the same as audience.
-    #[serde(rename = "issued_to", skip_serializing_if = "Option::is_none")]
     pub issued_to: Option<String>,
     /// The space separated list of scopes granted to this token.
-    #[serde(rename = "scope", skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// The obfuscated user id.
-    #[serde(rename = "user_id", skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Boolean flag which is true if the email address is verified. Present only if the email scope is present in the request.
-    #[serde(rename = "verified_email", skip_serializing_if = "Option::is_none")]
     pub verified_email: Option<bool>,
 }
-crate::runtime::object::deserialize_object!(Tokeninfo);
+crate::runtime::object::object_serde!(Tokeninfo);
 impl crate::runtime::object::ObjectFields for Tokeninfo {
     const NAME: &'static str = "Tokeninfo";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &[
-            "audience",
-            "email",
-            "expires_in",
-            "issued_to",
-            "scope",
-            "user_id",
-            "verified_email",
-        ],
-    );
+    const FIELDS: &'static [&'static str] = &[
+        "audience",
+        "email",
+        "expires_in",
+        "issued_to",
+        "scope",
+        "user_id",
+        "verified_email",
+    ];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -63,6 +54,33 @@ impl crate::runtime::object::ObjectFields for Tokeninfo {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.audience {
+            map.serialize_entry("audience", value)?;
+        }
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        if let Some(value) = &self.expires_in {
+            map.serialize_entry("expires_in", value)?;
+        }
+        if let Some(value) = &self.issued_to {
+            map.serialize_entry("issued_to", value)?;
+        }
+        if let Some(value) = &self.scope {
+            map.serialize_entry("scope", value)?;
+        }
+        if let Some(value) = &self.user_id {
+            map.serialize_entry("user_id", value)?;
+        }
+        if let Some(value) = &self.verified_email {
+            map.serialize_entry("verified_email", value)?;
+        }
+        Ok(())
     }
 }
 impl Tokeninfo {
@@ -109,61 +127,48 @@ impl Tokeninfo {
 /// The `Userinfo` schema.
 ///
 /// Build one with [`Userinfo::new`] and the `set_` methods.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Userinfo {
     /// The user's email address.
-    #[serde(rename = "email", skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The user's last name.
-    #[serde(rename = "family_name", skip_serializing_if = "Option::is_none")]
     pub family_name: Option<String>,
     /// The user's gender.
-    #[serde(rename = "gender", skip_serializing_if = "Option::is_none")]
     pub gender: Option<String>,
     /// The user's first name.
-    #[serde(rename = "given_name", skip_serializing_if = "Option::is_none")]
     pub given_name: Option<String>,
     /// The hosted domain e.g. example.com if the user is Google apps user.
-    #[serde(rename = "hd", skip_serializing_if = "Option::is_none")]
     pub hd: Option<String>,
     /// The obfuscated ID of the user.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// URL of the profile page.
-    #[serde(rename = "link", skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// The user's preferred locale.
-    #[serde(rename = "locale", skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// The user's full name.
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// URL of the user's picture image.
-    #[serde(rename = "picture", skip_serializing_if = "Option::is_none")]
     pub picture: Option<String>,
     /// Boolean flag which is true if the email address is verified. Always verified because we only return the user's primary email address.
-    #[serde(rename = "verified_email", skip_serializing_if = "Option::is_none")]
     pub verified_email: Option<bool>,
 }
-crate::runtime::object::deserialize_object!(Userinfo);
+crate::runtime::object::object_serde!(Userinfo);
 impl crate::runtime::object::ObjectFields for Userinfo {
     const NAME: &'static str = "Userinfo";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &[
-            "email",
-            "family_name",
-            "gender",
-            "given_name",
-            "hd",
-            "id",
-            "link",
-            "locale",
-            "name",
-            "picture",
-            "verified_email",
-        ],
-    );
+    const FIELDS: &'static [&'static str] = &[
+        "email",
+        "family_name",
+        "gender",
+        "given_name",
+        "hd",
+        "id",
+        "link",
+        "locale",
+        "name",
+        "picture",
+        "verified_email",
+    ];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -184,6 +189,45 @@ impl crate::runtime::object::ObjectFields for Userinfo {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        if let Some(value) = &self.family_name {
+            map.serialize_entry("family_name", value)?;
+        }
+        if let Some(value) = &self.gender {
+            map.serialize_entry("gender", value)?;
+        }
+        if let Some(value) = &self.given_name {
+            map.serialize_entry("given_name", value)?;
+        }
+        if let Some(value) = &self.hd {
+            map.serialize_entry("hd", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.link {
+            map.serialize_entry("link", value)?;
+        }
+        if let Some(value) = &self.locale {
+            map.serialize_entry("locale", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.picture {
+            map.serialize_entry("picture", value)?;
+        }
+        if let Some(value) = &self.verified_email {
+            map.serialize_entry("verified_email", value)?;
+        }
+        Ok(())
     }
 }
 impl Userinfo {

@@ -9,38 +9,37 @@
 ///
 /// Build one with [`AssignmentInfo::new`] and the `set_` methods.
 #[cfg(feature = "tasks")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssignmentInfo {
     /// Output only. Information about the Drive file where this task originates from. Currently, the Drive file can only be a document. This field is read-only.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(rename = "driveResourceInfo", skip_serializing_if = "Option::is_none")]
     pub drive_resource_info: Option<crate::models::DriveResourceInfo>,
     /// Output only. An absolute link to the original task in the surface of assignment (Docs, Chat spaces, etc.).
     ///
     /// Set by the server; ignored in requests.
-    #[serde(rename = "linkToTask", skip_serializing_if = "Option::is_none")]
     pub link_to_task: Option<String>,
     /// Output only. Information about the Chat Space where this task originates from. This field is read-only.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(rename = "spaceInfo", skip_serializing_if = "Option::is_none")]
     pub space_info: Option<crate::models::SpaceInfo>,
     /// Output only. The type of surface this assigned task originates from. Currently limited to DOCUMENT or SPACE.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(rename = "surfaceType", skip_serializing_if = "Option::is_none")]
     pub surface_type: Option<crate::models::assignment_info::SurfaceType>,
 }
 #[cfg(feature = "tasks")]
-crate::runtime::object::deserialize_object!(AssignmentInfo);
+crate::runtime::object::object_serde!(AssignmentInfo);
 #[cfg(feature = "tasks")]
 impl crate::runtime::object::ObjectFields for AssignmentInfo {
     const NAME: &'static str = "AssignmentInfo";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &["driveResourceInfo", "linkToTask", "spaceInfo", "surfaceType"],
-    );
+    const FIELDS: &'static [&'static str] = &[
+        "driveResourceInfo",
+        "linkToTask",
+        "spaceInfo",
+        "surfaceType",
+    ];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -54,6 +53,24 @@ impl crate::runtime::object::ObjectFields for AssignmentInfo {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.drive_resource_info {
+            map.serialize_entry("driveResourceInfo", value)?;
+        }
+        if let Some(value) = &self.link_to_task {
+            map.serialize_entry("linkToTask", value)?;
+        }
+        if let Some(value) = &self.space_info {
+            map.serialize_entry("spaceInfo", value)?;
+        }
+        if let Some(value) = &self.surface_type {
+            map.serialize_entry("surfaceType", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "tasks")]
@@ -118,28 +135,24 @@ pub mod assignment_info {
 ///
 /// Build one with [`DriveResourceInfo::new`] and the `set_` methods.
 #[cfg(feature = "tasks")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DriveResourceInfo {
     /// Output only. Identifier of the file in the Drive API.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(rename = "driveFileId", skip_serializing_if = "Option::is_none")]
     pub drive_file_id: Option<String>,
     /// Output only. Resource key required to access files shared via a shared link. Not required for all files. See also developers.google.com/drive/api/guides/resource-keys.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(rename = "resourceKey", skip_serializing_if = "Option::is_none")]
     pub resource_key: Option<String>,
 }
 #[cfg(feature = "tasks")]
-crate::runtime::object::deserialize_object!(DriveResourceInfo);
+crate::runtime::object::object_serde!(DriveResourceInfo);
 #[cfg(feature = "tasks")]
 impl crate::runtime::object::ObjectFields for DriveResourceInfo {
     const NAME: &'static str = "DriveResourceInfo";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &["driveFileId", "resourceKey"],
-    );
+    const FIELDS: &'static [&'static str] = &["driveFileId", "resourceKey"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -151,6 +164,18 @@ impl crate::runtime::object::ObjectFields for DriveResourceInfo {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.drive_file_id {
+            map.serialize_entry("driveFileId", value)?;
+        }
+        if let Some(value) = &self.resource_key {
+            map.serialize_entry("resourceKey", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "tasks")]
@@ -174,21 +199,20 @@ impl DriveResourceInfo {
 ///
 /// Build one with [`SpaceInfo::new`] and the `set_` methods.
 #[cfg(feature = "tasks")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SpaceInfo {
     /// Output only. The Chat space where this task originates from. The format is "spaces/{space}".
     ///
     /// Set by the server; ignored in requests.
-    #[serde(rename = "space", skip_serializing_if = "Option::is_none")]
     pub space: Option<String>,
 }
 #[cfg(feature = "tasks")]
-crate::runtime::object::deserialize_object!(SpaceInfo);
+crate::runtime::object::object_serde!(SpaceInfo);
 #[cfg(feature = "tasks")]
 impl crate::runtime::object::ObjectFields for SpaceInfo {
     const NAME: &'static str = "SpaceInfo";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["space"]);
+    const FIELDS: &'static [&'static str] = &["space"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -199,6 +223,15 @@ impl crate::runtime::object::ObjectFields for SpaceInfo {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.space {
+            map.serialize_entry("space", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "tasks")]
@@ -217,103 +250,84 @@ impl SpaceInfo {
 ///
 /// Build one with [`Task::new`] and the `set_` methods.
 #[cfg(feature = "tasks")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Task {
     /// Output only. Context information for assigned tasks. A task can be assigned to a user, currently possible from surfaces like Docs and Chat Spaces. This field is populated for tasks assigned to the current user and identifies where the task was assigned from. This field is read-only.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(rename = "assignmentInfo", skip_serializing_if = "Option::is_none")]
     pub assignment_info: Option<crate::models::AssignmentInfo>,
     /// Completion date of the task (as a RFC 3339 timestamp). This field is omitted if the task has not been completed.
-    #[serde(rename = "completed", skip_serializing_if = "Option::is_none")]
     pub completed: Option<String>,
     /// Flag indicating whether the task has been deleted. For assigned tasks this field is read-only. They can only be deleted by calling tasks.delete, in which case both the assigned task and the original task (in Docs or Chat Spaces) are deleted. To delete the assigned task only, navigate to the assignment surface and unassign the task from there. The default is False.
-    #[serde(rename = "deleted", skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Due date of the task (as a RFC 3339 timestamp). Optional. The due date only records date information; the time portion of the timestamp is discarded when setting the due date. It isn't possible to read or write the time that a task is due via the API.
-    #[serde(rename = "due", skip_serializing_if = "Option::is_none")]
     pub due: Option<String>,
     /// ETag of the resource.
-    #[serde(rename = "etag", skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
     /// Flag indicating whether the task is hidden. This is the case if the task had been marked completed when the task list was last cleared. The default is False. This field is read-only.
-    #[serde(rename = "hidden", skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
     /// Task identifier.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Output only. Type of the resource. This is always "tasks#task".
     ///
     /// Set by the server; ignored in requests.
-    #[serde(rename = "kind", skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Output only. Collection of links. This collection is read-only.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(rename = "links", skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<crate::models::task::Links>>,
     /// Notes describing the task. Tasks assigned from Google Docs cannot have notes. Optional. Maximum length allowed: 8192 characters.
-    #[serde(rename = "notes", skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Output only. Parent task identifier. This field is omitted if it is a top-level task. Use the "move" method to move the task under a different parent or to the top level. A parent task can never be an assigned task (from Chat Spaces, Docs). This field is read-only.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(rename = "parent", skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     /// Output only. String indicating the position of the task among its sibling tasks under the same parent task or at the top level. If this string is greater than another task's corresponding position string according to lexicographical ordering, the task is positioned after the other task under the same parent task (or at the top level). Use the "move" method to move the task to another position.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(rename = "position", skip_serializing_if = "Option::is_none")]
     pub position: Option<String>,
     /// Output only. URL pointing to this task. Used to retrieve, update, or delete this task.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(rename = "selfLink", skip_serializing_if = "Option::is_none")]
     pub self_link: Option<String>,
     /// Status of the task. This is either "needsAction" or "completed".
-    #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Title of the task. Maximum length allowed: 1024 characters.
-    #[serde(rename = "title", skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Output only. Last modification time of the task (as a RFC 3339 timestamp).
     ///
     /// Set by the server; ignored in requests.
-    #[serde(rename = "updated", skip_serializing_if = "Option::is_none")]
     pub updated: Option<String>,
     /// Output only. An absolute link to the task in the Google Tasks Web UI.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(rename = "webViewLink", skip_serializing_if = "Option::is_none")]
     pub web_view_link: Option<String>,
 }
 #[cfg(feature = "tasks")]
-crate::runtime::object::deserialize_object!(Task);
+crate::runtime::object::object_serde!(Task);
 #[cfg(feature = "tasks")]
 impl crate::runtime::object::ObjectFields for Task {
     const NAME: &'static str = "Task";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &[
-            "assignmentInfo",
-            "completed",
-            "deleted",
-            "due",
-            "etag",
-            "hidden",
-            "id",
-            "kind",
-            "links",
-            "notes",
-            "parent",
-            "position",
-            "selfLink",
-            "status",
-            "title",
-            "updated",
-            "webViewLink",
-        ],
-    );
+    const FIELDS: &'static [&'static str] = &[
+        "assignmentInfo",
+        "completed",
+        "deleted",
+        "due",
+        "etag",
+        "hidden",
+        "id",
+        "kind",
+        "links",
+        "notes",
+        "parent",
+        "position",
+        "selfLink",
+        "status",
+        "title",
+        "updated",
+        "webViewLink",
+    ];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -340,6 +354,63 @@ impl crate::runtime::object::ObjectFields for Task {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.assignment_info {
+            map.serialize_entry("assignmentInfo", value)?;
+        }
+        if let Some(value) = &self.completed {
+            map.serialize_entry("completed", value)?;
+        }
+        if let Some(value) = &self.deleted {
+            map.serialize_entry("deleted", value)?;
+        }
+        if let Some(value) = &self.due {
+            map.serialize_entry("due", value)?;
+        }
+        if let Some(value) = &self.etag {
+            map.serialize_entry("etag", value)?;
+        }
+        if let Some(value) = &self.hidden {
+            map.serialize_entry("hidden", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.kind {
+            map.serialize_entry("kind", value)?;
+        }
+        if let Some(value) = &self.links {
+            map.serialize_entry("links", value)?;
+        }
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        if let Some(value) = &self.parent {
+            map.serialize_entry("parent", value)?;
+        }
+        if let Some(value) = &self.position {
+            map.serialize_entry("position", value)?;
+        }
+        if let Some(value) = &self.self_link {
+            map.serialize_entry("selfLink", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.title {
+            map.serialize_entry("title", value)?;
+        }
+        if let Some(value) = &self.updated {
+            map.serialize_entry("updated", value)?;
+        }
+        if let Some(value) = &self.web_view_link {
+            map.serialize_entry("webViewLink", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "tasks")]
@@ -447,25 +518,20 @@ pub mod task {
     /// Output only. Collection of links. This collection is read-only.
     ///
     /// Build one with [`Links::new`] and the `set_` methods.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct Links {
         /// The description. In HTML speak: Everything between <a> and </a>.
-        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// The URL.
-        #[serde(rename = "link", skip_serializing_if = "Option::is_none")]
         pub link: Option<String>,
         /// Type of the link, e.g. "email".
-        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
     }
-    crate::runtime::object::deserialize_object!(Links);
+    crate::runtime::object::object_serde!(Links);
     impl crate::runtime::object::ObjectFields for Links {
         const NAME: &'static str = "Links";
-        const FIELDS: Option<&'static [&'static str]> = Some(
-            &["description", "link", "type"],
-        );
+        const FIELDS: &'static [&'static str] = &["description", "link", "type"];
         fn read_field<'de, A: serde::de::MapAccess<'de>>(
             &mut self,
             key: &str,
@@ -478,6 +544,21 @@ pub mod task {
                 _ => return Ok(false),
             }
             Ok(true)
+        }
+        fn write_fields<M: serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error> {
+            if let Some(value) = &self.description {
+                map.serialize_entry("description", value)?;
+            }
+            if let Some(value) = &self.link {
+                map.serialize_entry("link", value)?;
+            }
+            if let Some(value) = &self.r#type {
+                map.serialize_entry("type", value)?;
+            }
+            Ok(())
         }
     }
     impl Links {
@@ -506,42 +587,41 @@ pub mod task {
 ///
 /// Build one with [`TaskList::new`] and the `set_` methods.
 #[cfg(feature = "tasklists")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TaskList {
     /// ETag of the resource.
-    #[serde(rename = "etag", skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
     /// Task list identifier.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Output only. Type of the resource. This is always "tasks#taskList".
     ///
     /// Set by the server; ignored in requests.
-    #[serde(rename = "kind", skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Output only. URL pointing to this task list. Used to retrieve, update, or delete this task list.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(rename = "selfLink", skip_serializing_if = "Option::is_none")]
     pub self_link: Option<String>,
     /// Title of the task list. Maximum length allowed: 1024 characters.
-    #[serde(rename = "title", skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Output only. Last modification time of the task list (as a RFC 3339 timestamp).
     ///
     /// Set by the server; ignored in requests.
-    #[serde(rename = "updated", skip_serializing_if = "Option::is_none")]
     pub updated: Option<String>,
 }
 #[cfg(feature = "tasklists")]
-crate::runtime::object::deserialize_object!(TaskList);
+crate::runtime::object::object_serde!(TaskList);
 #[cfg(feature = "tasklists")]
 impl crate::runtime::object::ObjectFields for TaskList {
     const NAME: &'static str = "TaskList";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &["etag", "id", "kind", "selfLink", "title", "updated"],
-    );
+    const FIELDS: &'static [&'static str] = &[
+        "etag",
+        "id",
+        "kind",
+        "selfLink",
+        "title",
+        "updated",
+    ];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -557,6 +637,30 @@ impl crate::runtime::object::ObjectFields for TaskList {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.etag {
+            map.serialize_entry("etag", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.kind {
+            map.serialize_entry("kind", value)?;
+        }
+        if let Some(value) = &self.self_link {
+            map.serialize_entry("selfLink", value)?;
+        }
+        if let Some(value) = &self.title {
+            map.serialize_entry("title", value)?;
+        }
+        if let Some(value) = &self.updated {
+            map.serialize_entry("updated", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "tasklists")]
@@ -600,30 +704,24 @@ impl TaskList {
 ///
 /// Build one with [`TaskLists::new`] and the `set_` methods.
 #[cfg(feature = "tasklists")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TaskLists {
     /// ETag of the resource.
-    #[serde(rename = "etag", skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
     /// Collection of task lists.
-    #[serde(rename = "items", skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<crate::models::TaskList>>,
     /// Type of the resource. This is always "tasks#taskLists".
-    #[serde(rename = "kind", skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Token that can be used to request the next page of this result.
-    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 #[cfg(feature = "tasklists")]
-crate::runtime::object::deserialize_object!(TaskLists);
+crate::runtime::object::object_serde!(TaskLists);
 #[cfg(feature = "tasklists")]
 impl crate::runtime::object::ObjectFields for TaskLists {
     const NAME: &'static str = "TaskLists";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &["etag", "items", "kind", "nextPageToken"],
-    );
+    const FIELDS: &'static [&'static str] = &["etag", "items", "kind", "nextPageToken"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -637,6 +735,24 @@ impl crate::runtime::object::ObjectFields for TaskLists {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.etag {
+            map.serialize_entry("etag", value)?;
+        }
+        if let Some(value) = &self.items {
+            map.serialize_entry("items", value)?;
+        }
+        if let Some(value) = &self.kind {
+            map.serialize_entry("kind", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "tasklists")]
@@ -674,30 +790,24 @@ impl TaskLists {
 ///
 /// Build one with [`Tasks::new`] and the `set_` methods.
 #[cfg(feature = "tasks")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tasks {
     /// ETag of the resource.
-    #[serde(rename = "etag", skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
     /// Collection of tasks.
-    #[serde(rename = "items", skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<crate::models::Task>>,
     /// Type of the resource. This is always "tasks#tasks".
-    #[serde(rename = "kind", skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Token used to access the next page of this result.
-    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 #[cfg(feature = "tasks")]
-crate::runtime::object::deserialize_object!(Tasks);
+crate::runtime::object::object_serde!(Tasks);
 #[cfg(feature = "tasks")]
 impl crate::runtime::object::ObjectFields for Tasks {
     const NAME: &'static str = "Tasks";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &["etag", "items", "kind", "nextPageToken"],
-    );
+    const FIELDS: &'static [&'static str] = &["etag", "items", "kind", "nextPageToken"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -711,6 +821,24 @@ impl crate::runtime::object::ObjectFields for Tasks {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.etag {
+            map.serialize_entry("etag", value)?;
+        }
+        if let Some(value) = &self.items {
+            map.serialize_entry("items", value)?;
+        }
+        if let Some(value) = &self.kind {
+            map.serialize_entry("kind", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "tasks")]

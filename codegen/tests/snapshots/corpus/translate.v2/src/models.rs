@@ -9,20 +9,19 @@
 ///
 /// Build one with [`DetectLanguageRequest::new`] and the `set_` methods.
 #[cfg(feature = "detections")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DetectLanguageRequest {
     /// The input text upon which to perform language detection. Repeat this
     /// parameter to perform language detection on multiple text inputs.
-    #[serde(rename = "q", skip_serializing_if = "Option::is_none")]
     pub q: Option<Vec<String>>,
 }
 #[cfg(feature = "detections")]
-crate::runtime::object::deserialize_object!(DetectLanguageRequest);
+crate::runtime::object::object_serde!(DetectLanguageRequest);
 #[cfg(feature = "detections")]
 impl crate::runtime::object::ObjectFields for DetectLanguageRequest {
     const NAME: &'static str = "DetectLanguageRequest";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["q"]);
+    const FIELDS: &'static [&'static str] = &["q"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -33,6 +32,15 @@ impl crate::runtime::object::ObjectFields for DetectLanguageRequest {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.q {
+            map.serialize_entry("q", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "detections")]
@@ -55,19 +63,18 @@ impl DetectLanguageRequest {
 ///
 /// Build one with [`DetectionsListResponse::new`] and the `set_` methods.
 #[cfg(feature = "detections")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DetectionsListResponse {
     /// A detections contains detection results of several text
-    #[serde(rename = "detections", skip_serializing_if = "Option::is_none")]
     pub detections: Option<Vec<crate::models::DetectionsResource>>,
 }
 #[cfg(feature = "detections")]
-crate::runtime::object::deserialize_object!(DetectionsListResponse);
+crate::runtime::object::object_serde!(DetectionsListResponse);
 #[cfg(feature = "detections")]
 impl crate::runtime::object::ObjectFields for DetectionsListResponse {
     const NAME: &'static str = "DetectionsListResponse";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["detections"]);
+    const FIELDS: &'static [&'static str] = &["detections"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -78,6 +85,15 @@ impl crate::runtime::object::ObjectFields for DetectionsListResponse {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.detections {
+            map.serialize_entry("detections", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "detections")]
@@ -105,25 +121,24 @@ pub mod detections_resource {
     /// An array of languages which we detect for the given text The most likely language list first.
     ///
     /// Build one with [`Item::new`] and the `set_` methods.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct Item {
         /// The confidence of the detection result of this language.
-        #[serde(rename = "confidence", skip_serializing_if = "Option::is_none")]
         pub confidence: Option<f32>,
         /// A boolean to indicate is the language detection result reliable.
-        #[serde(rename = "isReliable", skip_serializing_if = "Option::is_none")]
         pub is_reliable: Option<bool>,
         /// The language we detected.
-        #[serde(rename = "language", skip_serializing_if = "Option::is_none")]
         pub language: Option<String>,
     }
-    crate::runtime::object::deserialize_object!(Item);
+    crate::runtime::object::object_serde!(Item);
     impl crate::runtime::object::ObjectFields for Item {
         const NAME: &'static str = "Item";
-        const FIELDS: Option<&'static [&'static str]> = Some(
-            &["confidence", "isReliable", "language"],
-        );
+        const FIELDS: &'static [&'static str] = &[
+            "confidence",
+            "isReliable",
+            "language",
+        ];
         fn read_field<'de, A: serde::de::MapAccess<'de>>(
             &mut self,
             key: &str,
@@ -136,6 +151,21 @@ pub mod detections_resource {
                 _ => return Ok(false),
             }
             Ok(true)
+        }
+        fn write_fields<M: serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error> {
+            if let Some(value) = &self.confidence {
+                map.serialize_entry("confidence", value)?;
+            }
+            if let Some(value) = &self.is_reliable {
+                map.serialize_entry("isReliable", value)?;
+            }
+            if let Some(value) = &self.language {
+                map.serialize_entry("language", value)?;
+            }
+            Ok(())
         }
     }
     impl Item {
@@ -164,20 +194,19 @@ pub mod detections_resource {
 ///
 /// Build one with [`GetSupportedLanguagesRequest::new`] and the `set_` methods.
 #[cfg(feature = "unreferenced-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSupportedLanguagesRequest {
     /// The language to use to return localized, human readable names of supported
     /// languages.
-    #[serde(rename = "target", skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
 }
 #[cfg(feature = "unreferenced-models")]
-crate::runtime::object::deserialize_object!(GetSupportedLanguagesRequest);
+crate::runtime::object::object_serde!(GetSupportedLanguagesRequest);
 #[cfg(feature = "unreferenced-models")]
 impl crate::runtime::object::ObjectFields for GetSupportedLanguagesRequest {
     const NAME: &'static str = "GetSupportedLanguagesRequest";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["target"]);
+    const FIELDS: &'static [&'static str] = &["target"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -188,6 +217,15 @@ impl crate::runtime::object::ObjectFields for GetSupportedLanguagesRequest {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.target {
+            map.serialize_entry("target", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "unreferenced-models")]
@@ -206,19 +244,18 @@ impl GetSupportedLanguagesRequest {
 ///
 /// Build one with [`LanguagesListResponse::new`] and the `set_` methods.
 #[cfg(feature = "languages")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LanguagesListResponse {
     /// List of source/target languages supported by the translation API. If target parameter is unspecified, the list is sorted by the ASCII code point order of the language code. If target parameter is specified, the list is sorted by the collation order of the language name in the target language.
-    #[serde(rename = "languages", skip_serializing_if = "Option::is_none")]
     pub languages: Option<Vec<crate::models::LanguagesResource>>,
 }
 #[cfg(feature = "languages")]
-crate::runtime::object::deserialize_object!(LanguagesListResponse);
+crate::runtime::object::object_serde!(LanguagesListResponse);
 #[cfg(feature = "languages")]
 impl crate::runtime::object::ObjectFields for LanguagesListResponse {
     const NAME: &'static str = "LanguagesListResponse";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["languages"]);
+    const FIELDS: &'static [&'static str] = &["languages"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -229,6 +266,15 @@ impl crate::runtime::object::ObjectFields for LanguagesListResponse {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.languages {
+            map.serialize_entry("languages", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "languages")]
@@ -251,24 +297,22 @@ impl LanguagesListResponse {
 ///
 /// Build one with [`LanguagesResource::new`] and the `set_` methods.
 #[cfg(feature = "languages")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LanguagesResource {
     /// Supported language code, generally consisting of its ISO 639-1
     /// identifier. (E.g. 'en', 'ja'). In certain cases, BCP-47 codes including
     /// language + region identifiers are returned (e.g. 'zh-TW' and 'zh-CH')
-    #[serde(rename = "language", skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Human readable name of the language localized to the target language.
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 #[cfg(feature = "languages")]
-crate::runtime::object::deserialize_object!(LanguagesResource);
+crate::runtime::object::object_serde!(LanguagesResource);
 #[cfg(feature = "languages")]
 impl crate::runtime::object::ObjectFields for LanguagesResource {
     const NAME: &'static str = "LanguagesResource";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["language", "name"]);
+    const FIELDS: &'static [&'static str] = &["language", "name"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -280,6 +324,18 @@ impl crate::runtime::object::ObjectFields for LanguagesResource {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.language {
+            map.serialize_entry("language", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "languages")]
@@ -303,40 +359,39 @@ impl LanguagesResource {
 ///
 /// Build one with [`TranslateTextRequest::new`] and the `set_` methods.
 #[cfg(feature = "translations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TranslateTextRequest {
     /// The format of the source text, in either HTML (default) or plain-text. A
     /// value of "html" indicates HTML and a value of "text" indicates plain-text.
-    #[serde(rename = "format", skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
     /// The `model` type requested for this translation. Valid values are
     /// listed in public documentation.
-    #[serde(rename = "model", skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// The input text to translate. Repeat this parameter to perform translation
     /// operations on multiple text inputs.
-    #[serde(rename = "q", skip_serializing_if = "Option::is_none")]
     pub q: Option<Vec<String>>,
     /// The language of the source text, set to one of the language codes listed in
     /// Language Support. If the source language is not specified, the API will
     /// attempt to identify the source language automatically and return it within
     /// the response.
-    #[serde(rename = "source", skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// The language to use for translation of the input text, set to one of the
     /// language codes listed in Language Support.
-    #[serde(rename = "target", skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
 }
 #[cfg(feature = "translations")]
-crate::runtime::object::deserialize_object!(TranslateTextRequest);
+crate::runtime::object::object_serde!(TranslateTextRequest);
 #[cfg(feature = "translations")]
 impl crate::runtime::object::ObjectFields for TranslateTextRequest {
     const NAME: &'static str = "TranslateTextRequest";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &["format", "model", "q", "source", "target"],
-    );
+    const FIELDS: &'static [&'static str] = &[
+        "format",
+        "model",
+        "q",
+        "source",
+        "target",
+    ];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -351,6 +406,27 @@ impl crate::runtime::object::ObjectFields for TranslateTextRequest {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.format {
+            map.serialize_entry("format", value)?;
+        }
+        if let Some(value) = &self.model {
+            map.serialize_entry("model", value)?;
+        }
+        if let Some(value) = &self.q {
+            map.serialize_entry("q", value)?;
+        }
+        if let Some(value) = &self.source {
+            map.serialize_entry("source", value)?;
+        }
+        if let Some(value) = &self.target {
+            map.serialize_entry("target", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "translations")]
@@ -393,19 +469,18 @@ impl TranslateTextRequest {
 ///
 /// Build one with [`TranslationsListResponse::new`] and the `set_` methods.
 #[cfg(feature = "translations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TranslationsListResponse {
     /// Translations contains list of translation results of given text
-    #[serde(rename = "translations", skip_serializing_if = "Option::is_none")]
     pub translations: Option<Vec<crate::models::TranslationsResource>>,
 }
 #[cfg(feature = "translations")]
-crate::runtime::object::deserialize_object!(TranslationsListResponse);
+crate::runtime::object::object_serde!(TranslationsListResponse);
 #[cfg(feature = "translations")]
 impl crate::runtime::object::ObjectFields for TranslationsListResponse {
     const NAME: &'static str = "TranslationsListResponse";
-    const FIELDS: Option<&'static [&'static str]> = Some(&["translations"]);
+    const FIELDS: &'static [&'static str] = &["translations"];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -416,6 +491,15 @@ impl crate::runtime::object::ObjectFields for TranslationsListResponse {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.translations {
+            map.serialize_entry("translations", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "translations")]
@@ -438,32 +522,31 @@ impl TranslationsListResponse {
 ///
 /// Build one with [`TranslationsResource::new`] and the `set_` methods.
 #[cfg(feature = "translations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TranslationsResource {
     /// The source language of the initial request, detected automatically, if
     /// no source language was passed within the initial request. If the
     /// source language was passed, auto-detection of the language will not
     /// occur and this field will be empty.
-    #[serde(rename = "detectedSourceLanguage", skip_serializing_if = "Option::is_none")]
     pub detected_source_language: Option<String>,
     /// The `model` type used for this translation. Valid values are
     /// listed in public documentation. Can be different from requested `model`.
     /// Present only if specific model type was explicitly requested.
-    #[serde(rename = "model", skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// Text translated into the target language.
-    #[serde(rename = "translatedText", skip_serializing_if = "Option::is_none")]
     pub translated_text: Option<String>,
 }
 #[cfg(feature = "translations")]
-crate::runtime::object::deserialize_object!(TranslationsResource);
+crate::runtime::object::object_serde!(TranslationsResource);
 #[cfg(feature = "translations")]
 impl crate::runtime::object::ObjectFields for TranslationsResource {
     const NAME: &'static str = "TranslationsResource";
-    const FIELDS: Option<&'static [&'static str]> = Some(
-        &["detectedSourceLanguage", "model", "translatedText"],
-    );
+    const FIELDS: &'static [&'static str] = &[
+        "detectedSourceLanguage",
+        "model",
+        "translatedText",
+    ];
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -476,6 +559,21 @@ impl crate::runtime::object::ObjectFields for TranslationsResource {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+    fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.detected_source_language {
+            map.serialize_entry("detectedSourceLanguage", value)?;
+        }
+        if let Some(value) = &self.model {
+            map.serialize_entry("model", value)?;
+        }
+        if let Some(value) = &self.translated_text {
+            map.serialize_entry("translatedText", value)?;
+        }
+        Ok(())
     }
 }
 #[cfg(feature = "translations")]
