@@ -13,27 +13,7 @@
 #[non_exhaustive]
 pub struct CancelPortabilityArchiveRequest {}
 #[cfg(feature = "archive_jobs")]
-crate::runtime::object::object_serde!(CancelPortabilityArchiveRequest);
-#[cfg(feature = "archive_jobs")]
-impl crate::runtime::object::ObjectFields for CancelPortabilityArchiveRequest {
-    const NAME: &'static str = "CancelPortabilityArchiveRequest";
-    const FIELDS: &'static [&'static str] = &[];
-    fn read_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        let _ = (key, map);
-        Ok(false)
-    }
-    fn write_fields<M: serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        let _ = map;
-        Ok(())
-    }
-}
+crate::runtime::object::object_serde!(CancelPortabilityArchiveRequest, empty);
 #[cfg(feature = "archive_jobs")]
 impl CancelPortabilityArchiveRequest {
     /// A value with every field unset.
@@ -49,27 +29,7 @@ impl CancelPortabilityArchiveRequest {
 #[non_exhaustive]
 pub struct CancelPortabilityArchiveResponse {}
 #[cfg(feature = "archive_jobs")]
-crate::runtime::object::object_serde!(CancelPortabilityArchiveResponse);
-#[cfg(feature = "archive_jobs")]
-impl crate::runtime::object::ObjectFields for CancelPortabilityArchiveResponse {
-    const NAME: &'static str = "CancelPortabilityArchiveResponse";
-    const FIELDS: &'static [&'static str] = &[];
-    fn read_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        let _ = (key, map);
-        Ok(false)
-    }
-    fn write_fields<M: serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        let _ = map;
-        Ok(())
-    }
-}
+crate::runtime::object::object_serde!(CancelPortabilityArchiveResponse, empty);
 #[cfg(feature = "archive_jobs")]
 impl CancelPortabilityArchiveResponse {
     /// A value with every field unset.
@@ -85,27 +45,7 @@ impl CancelPortabilityArchiveResponse {
 #[non_exhaustive]
 pub struct CheckAccessTypeRequest {}
 #[cfg(feature = "access_type")]
-crate::runtime::object::object_serde!(CheckAccessTypeRequest);
-#[cfg(feature = "access_type")]
-impl crate::runtime::object::ObjectFields for CheckAccessTypeRequest {
-    const NAME: &'static str = "CheckAccessTypeRequest";
-    const FIELDS: &'static [&'static str] = &[];
-    fn read_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        let _ = (key, map);
-        Ok(false)
-    }
-    fn write_fields<M: serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        let _ = map;
-        Ok(())
-    }
-}
+crate::runtime::object::object_serde!(CheckAccessTypeRequest, empty);
 #[cfg(feature = "access_type")]
 impl CheckAccessTypeRequest {
     /// A value with every field unset.
@@ -189,27 +129,7 @@ impl CheckAccessTypeResponse {
 #[non_exhaustive]
 pub struct Empty {}
 #[cfg(feature = "authorization")]
-crate::runtime::object::object_serde!(Empty);
-#[cfg(feature = "authorization")]
-impl crate::runtime::object::ObjectFields for Empty {
-    const NAME: &'static str = "Empty";
-    const FIELDS: &'static [&'static str] = &[];
-    fn read_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        let _ = (key, map);
-        Ok(false)
-    }
-    fn write_fields<M: serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        let _ = map;
-        Ok(())
-    }
-}
+crate::runtime::object::object_serde!(Empty, empty);
 #[cfg(feature = "authorization")]
 impl Empty {
     /// A value with every field unset.
@@ -532,27 +452,7 @@ pub mod portability_archive_state {
 #[non_exhaustive]
 pub struct ResetAuthorizationRequest {}
 #[cfg(feature = "authorization")]
-crate::runtime::object::object_serde!(ResetAuthorizationRequest);
-#[cfg(feature = "authorization")]
-impl crate::runtime::object::ObjectFields for ResetAuthorizationRequest {
-    const NAME: &'static str = "ResetAuthorizationRequest";
-    const FIELDS: &'static [&'static str] = &[];
-    fn read_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        let _ = (key, map);
-        Ok(false)
-    }
-    fn write_fields<M: serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        let _ = map;
-        Ok(())
-    }
-}
+crate::runtime::object::object_serde!(ResetAuthorizationRequest, empty);
 #[cfg(feature = "authorization")]
 impl ResetAuthorizationRequest {
     /// A value with every field unset.
@@ -568,27 +468,7 @@ impl ResetAuthorizationRequest {
 #[non_exhaustive]
 pub struct RetryPortabilityArchiveRequest {}
 #[cfg(feature = "archive_jobs")]
-crate::runtime::object::object_serde!(RetryPortabilityArchiveRequest);
-#[cfg(feature = "archive_jobs")]
-impl crate::runtime::object::ObjectFields for RetryPortabilityArchiveRequest {
-    const NAME: &'static str = "RetryPortabilityArchiveRequest";
-    const FIELDS: &'static [&'static str] = &[];
-    fn read_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        let _ = (key, map);
-        Ok(false)
-    }
-    fn write_fields<M: serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        let _ = map;
-        Ok(())
-    }
-}
+crate::runtime::object::object_serde!(RetryPortabilityArchiveRequest, empty);
 #[cfg(feature = "archive_jobs")]
 impl RetryPortabilityArchiveRequest {
     /// A value with every field unset.

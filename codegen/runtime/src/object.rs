@@ -85,6 +85,28 @@ macro_rules! object_serde {
     ($model:ty, others) => {
         $crate::object_serde!(@impls $model, deserialize_with_others);
     };
+    // A model without fields: its `ObjectFields` too, which read and
+    // write nothing.
+    ($model:ident, empty) => {
+        $crate::object_serde!(@impls $model, deserialize);
+
+        impl $crate::object::ObjectFields for $model {
+            const NAME: &'static str = stringify!($model);
+            const FIELDS: &'static [&'static str] = &[];
+
+            fn read_field<'de, A: serde::de::MapAccess<'de>>(
+                &mut self,
+                _key: &str,
+                _map: &mut A,
+            ) -> Result<bool, A::Error> {
+                Ok(false)
+            }
+
+            fn write_fields<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+                Ok(())
+            }
+        }
+    };
     (@impls $model:ty, $read:ident) => {
         impl serde::Serialize for $model {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -299,6 +321,24 @@ mod tests {
         let text = serde_json::to_string(&labels).unwrap();
         assert_eq!(text, r#"{"name":"n","a":1,"b":2}"#);
         assert_eq!(serde_json::from_str::<Labels>(&text).unwrap(), labels);
+    }
+
+    /// A model without fields, as the emitter writes it.
+    #[derive(Debug, Default, PartialEq)]
+    struct Nothing {}
+
+    crate::object_serde!(Nothing, empty);
+
+    #[test]
+    fn a_model_without_fields_skips_every_property_and_writes_none() {
+        let read: Nothing = serde_json::from_str(r#"{"a":1,"b":{"c":[2]}}"#).unwrap();
+        assert_eq!(read, Nothing {});
+        assert_eq!(serde_json::to_string(&read).unwrap(), "{}");
+        let error = serde_json::from_str::<Nothing>("[]").unwrap_err();
+        assert!(
+            error.to_string().contains("a JSON object (Nothing)"),
+            "{error}"
+        );
     }
 
     #[test]

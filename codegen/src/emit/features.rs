@@ -334,8 +334,9 @@ fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
     })
 }
 
-/// The feature name of each top-level resource, in the API's order: its
-/// module's name, or `<name>-resource` where that is a fixed feature.
+/// The cargo feature that turns on each top-level resource of `api`, in the
+/// order of `api.resources`: its module's name, or `<name>-resource` where
+/// that is one of the crate's own features (`fake`).
 pub fn resource_feature_names(api: &Api) -> Vec<String> {
     api.resources
         .iter()

@@ -22,13 +22,7 @@ mod servers;
 mod types;
 
 pub use cargo_toml::{CHECKED_FEATURES, CrateSettings, Dependency};
-
-/// The cargo feature that turns on each top-level resource of `api`, in the
-/// order of `api.resources`: its module's name, or `<name>-resource` where
-/// that is one of the crate's own features (`fake`).
-pub fn resource_feature_names(api: &Api) -> Vec<String> {
-    features::resource_feature_names(api)
-}
+pub use features::resource_feature_names;
 
 use crate::error::Error;
 use crate::ir::Api;

@@ -178,27 +178,7 @@ impl Option2 {
 #[non_exhaustive]
 pub struct V1Beta1Thing {}
 #[cfg(feature = "unreferenced-models")]
-crate::runtime::object::object_serde!(V1Beta1Thing);
-#[cfg(feature = "unreferenced-models")]
-impl crate::runtime::object::ObjectFields for V1Beta1Thing {
-    const NAME: &'static str = "V1Beta1Thing";
-    const FIELDS: &'static [&'static str] = &[];
-    fn read_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        let _ = (key, map);
-        Ok(false)
-    }
-    fn write_fields<M: serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        let _ = map;
-        Ok(())
-    }
-}
+crate::runtime::object::object_serde!(V1Beta1Thing, empty);
 #[cfg(feature = "unreferenced-models")]
 impl V1Beta1Thing {
     /// A value with every field unset.
@@ -214,27 +194,7 @@ impl V1Beta1Thing {
 #[non_exhaustive]
 pub struct V1beta1Thing {}
 #[cfg(feature = "unreferenced-models")]
-crate::runtime::object::object_serde!(V1beta1Thing);
-#[cfg(feature = "unreferenced-models")]
-impl crate::runtime::object::ObjectFields for V1beta1Thing {
-    const NAME: &'static str = "V1beta1Thing";
-    const FIELDS: &'static [&'static str] = &[];
-    fn read_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        let _ = (key, map);
-        Ok(false)
-    }
-    fn write_fields<M: serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        let _ = map;
-        Ok(())
-    }
-}
+crate::runtime::object::object_serde!(V1beta1Thing, empty);
 #[cfg(feature = "unreferenced-models")]
 impl V1beta1Thing {
     /// A value with every field unset.
@@ -250,27 +210,7 @@ impl V1beta1Thing {
 #[non_exhaustive]
 pub struct FooBar2 {}
 #[cfg(feature = "users")]
-crate::runtime::object::object_serde!(FooBar2);
-#[cfg(feature = "users")]
-impl crate::runtime::object::ObjectFields for FooBar2 {
-    const NAME: &'static str = "FooBar2";
-    const FIELDS: &'static [&'static str] = &[];
-    fn read_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        let _ = (key, map);
-        Ok(false)
-    }
-    fn write_fields<M: serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        let _ = map;
-        Ok(())
-    }
-}
+crate::runtime::object::object_serde!(FooBar2, empty);
 #[cfg(feature = "users")]
 impl FooBar2 {
     /// A value with every field unset.

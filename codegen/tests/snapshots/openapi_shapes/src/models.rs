@@ -710,27 +710,7 @@ pub mod dog {
 #[non_exhaustive]
 pub struct Empty {}
 #[cfg(feature = "unreferenced-models")]
-crate::runtime::object::object_serde!(Empty);
-#[cfg(feature = "unreferenced-models")]
-impl crate::runtime::object::ObjectFields for Empty {
-    const NAME: &'static str = "Empty";
-    const FIELDS: &'static [&'static str] = &[];
-    fn read_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        let _ = (key, map);
-        Ok(false)
-    }
-    fn write_fields<M: serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        let _ = map;
-        Ok(())
-    }
-}
+crate::runtime::object::object_serde!(Empty, empty);
 #[cfg(feature = "unreferenced-models")]
 impl Empty {
     /// A value with every field unset.
